@@ -1,0 +1,346 @@
+package resource
+
+import (
+	"fmt"
+	"hash/maphash"
+	"sort"
+	"strings"
+	"unicode/utf8"
+)
+
+// Concrete is a parsed concrete resource: the resource of an access, such as
+// "proj/default:env/production:flag/dark-mode", with optional inline
+// metadata.
+//
+// A segment written without ';' has unknown metadata; written with ';' (even
+// ';' alone) it has exactly the tags, properties and views listed after it:
+//
+//	proj/p:env/qa;qa_test,{critical:true}:flag/f;beta,view:checkout
+//
+// [Concrete.Resolve] fills in the metadata of the segments that have none
+// from a [Resolver]. A Concrete is a plain value owned by its user; it is
+// safe for concurrent reads.
+type Concrete struct {
+	text string
+	n    int
+	// shape identifies the sequence of types, bare "acct" apart from
+	// "acct/x": two resources with different shapes never match the same
+	// specifier, which lets a matcher reject most of them with one compare.
+	shape uint64
+	segs  [MaxSegments]concreteSeg
+}
+
+// concreteSeg locates one segment in the text: the type is text[start:slash]
+// and the name text[slash+1:end]; a bare "acct" has slash == end.
+type concreteSeg struct {
+	start, slash, end uint16
+	known             bool   // written with ';' or supplied by a resolver
+	inline            bool   // written with ';'
+	meta              string // the metadata list, when known
+}
+
+// ParseConcrete parses a concrete resource. It uses the grammar of [Parse],
+// but names are literal keys, not patterns ("proj/*" is the project whose key
+// is "*"), and the metadata after ';' lists tags, "{property:value}"
+// selectors and "view:key" links, all literal (see [ParseMetadata]). The bare
+// "*" is not a concrete resource. Unknown types and odd scoping parse.
+//
+// ParseConcrete does not allocate unless it fails.
+func ParseConcrete(s string) (Concrete, error) {
+	var c Concrete
+	if err := c.parse(s); err != nil {
+		return Concrete{}, err
+	}
+	return c, nil
+}
+
+func (c *Concrete) parse(s string) *SyntaxError {
+	if err := checkSize(s, "resource"); err != nil {
+		return err
+	}
+	if s == "*" {
+		return errorf(0, `"*" is a specifier, not a concrete resource`)
+	}
+	c.text = s
+	h := shapeSeed
+	for start := 0; ; {
+		end, err := scanSegment(s, start)
+		if err != nil {
+			return err
+		}
+		if c.n == MaxSegments {
+			return errorf(start, "more than %d segments", MaxSegments)
+		}
+		seg := &c.segs[c.n]
+		if err := seg.parse(s, start, end); err != nil {
+			return err
+		}
+		h = mixShape(h, s[seg.start:seg.slash], seg.slash == seg.end)
+		c.n++
+		if end == len(s) {
+			break
+		}
+		start = end + 1
+	}
+	c.shape = h
+	return nil
+}
+
+func (seg *concreteSeg) parse(s string, a, b int) *SyntaxError {
+	text := s[a:b]
+	if text == "" {
+		return errorf(a, `empty segment: expected "type/name" or "acct"`)
+	}
+	head := text
+	if i := strings.IndexByte(text, ';'); i >= 0 {
+		head = text[:i]
+		meta := text[i+1:]
+		if err := checkMetadata(meta, a+i+1); err != nil {
+			return err
+		}
+		seg.known, seg.inline, seg.meta = true, true, meta
+	}
+	seg.start = uint16(a)
+	if head == "acct" {
+		seg.slash, seg.end = uint16(a+4), uint16(a+4)
+		return nil
+	}
+	slash := strings.IndexByte(head, '/')
+	switch {
+	case slash < 0:
+		return errorf(a+len(head), `missing "/" in segment %q: expected "type/name" or "acct"`, head)
+	case slash == 0 && a > 0 && isTypo(head):
+		fixed, _ := fixTypos(s)
+		return &SyntaxError{Offset: a, Msg: `stray "/" after ":": did you mean ":` + head[1:] + `"?`, Fix: fixed}
+	}
+	if err := checkType(head[:slash], a); err != nil {
+		return err
+	}
+	if slash == len(head)-1 {
+		return errorf(a+slash+1, "empty name after %q", head)
+	}
+	seg.slash, seg.end = uint16(a+slash), uint16(a+len(head))
+	return nil
+}
+
+// shapeSeed keys the shape hash. The hash only has to be the same for equal
+// type sequences within one process; it is never stored.
+var shapeSeed = maphash.String(maphash.MakeSeed(), "shape")
+
+// mixShape folds one segment's type into a shape hash (FNV-1a over the
+// type, then a byte that tells a bare "acct" apart from "acct/name").
+func mixShape(h uint64, typ string, bare bool) uint64 {
+	const prime = 1099511628211
+	for i := 0; i < len(typ); i++ {
+		h ^= uint64(typ[i])
+		h *= prime
+	}
+	end := byte('/')
+	if bare {
+		end = ';'
+	}
+	h ^= uint64(end)
+	h *= prime
+	return h
+}
+
+// String returns the text c was parsed from.
+func (c *Concrete) String() string { return c.text }
+
+// Len returns the number of segments of c.
+func (c *Concrete) Len() int { return c.n }
+
+// Type returns the type of segment i: "proj", "env", ..., "acct".
+func (c *Concrete) Type(i int) string {
+	seg := &c.segs[i]
+	return c.text[seg.start:seg.slash]
+}
+
+// Key returns the key of segment i; "" for the bare "acct".
+func (c *Concrete) Key(i int) string {
+	seg := &c.segs[i]
+	if seg.slash == seg.end {
+		return ""
+	}
+	return c.text[seg.slash+1 : seg.end]
+}
+
+// Metadata returns the metadata of segment i and whether it is known.
+func (c *Concrete) Metadata(i int) (Metadata, bool) {
+	seg := &c.segs[i]
+	return Metadata{seg.meta}, seg.known
+}
+
+// Path returns the first i+1 segments of c without their metadata, such as
+// "proj/default:env/production" for segment 1 of
+// "proj/default:env/production;critical:flag/f". It allocates only when a
+// segment before i carries inline metadata.
+func (c *Concrete) Path(i int) string {
+	inline := false
+	for j := 0; j < i; j++ {
+		inline = inline || c.segs[j].inline
+	}
+	if !inline {
+		return c.text[:c.segs[i].end]
+	}
+	var b strings.Builder
+	for j := 0; j <= i; j++ {
+		if j > 0 {
+			b.WriteByte(':')
+		}
+		b.WriteString(c.text[c.segs[j].start:c.segs[j].end])
+	}
+	return b.String()
+}
+
+// A Resolver supplies the metadata of concrete resources, for the segments
+// that carry none inline. Metadata is called with a path as returned by
+// [Concrete.Path] and reports false when it does not know that resource.
+type Resolver interface {
+	Metadata(path string) (Metadata, bool)
+}
+
+// Resolve asks r for the metadata of every segment of c whose metadata is
+// unknown. Segments with inline metadata keep it.
+func (c *Concrete) Resolve(r Resolver) {
+	for i := 0; i < c.n; i++ {
+		seg := &c.segs[i]
+		if seg.known {
+			continue
+		}
+		if m, ok := r.Metadata(c.Path(i)); ok {
+			seg.known, seg.meta = true, m.text
+		}
+	}
+}
+
+// MetadataMap is a [Resolver] that looks paths up in a map.
+type MetadataMap map[string]Metadata
+
+// Metadata returns m[path].
+func (m MetadataMap) Metadata(path string) (Metadata, bool) {
+	md, ok := m[path]
+	return md, ok
+}
+
+// Metadata is the known metadata of one resource: its tags, its properties
+// (such as critical: true for an environment) and the views it is linked to.
+// The zero Metadata has none of them.
+type Metadata struct {
+	text string // validated list, see ParseMetadata
+}
+
+// ParseMetadata parses a metadata list in the notation of inline metadata:
+// comma-separated tags, "{property:value}" selectors and "view:key" links,
+// all literal, such as "qa_test,{critical:true},view:checkout". The empty
+// string is the empty list.
+func ParseMetadata(s string) (Metadata, error) {
+	if len(s) > MaxLength {
+		return Metadata{}, errorf(MaxLength, "metadata is %d bytes, longer than the limit of %d", len(s), MaxLength)
+	}
+	for i := 0; i < len(s); {
+		n, err := checkChar(s, i)
+		if err != nil {
+			return Metadata{}, err
+		}
+		i += n
+	}
+	if err := checkMetadata(s, 0); err != nil {
+		return Metadata{}, err
+	}
+	return Metadata{s}, nil
+}
+
+// NewMetadata builds the metadata with the given tags, properties and views.
+// Each is a single literal: a tag or view key with a ',' in it is an error,
+// not two entries.
+func NewMetadata(tags []string, props map[string]string, views []string) (Metadata, error) {
+	items := make([]string, 0, len(tags)+len(props)+len(views))
+	for _, tag := range tags {
+		if tag == "" || strings.ContainsAny(tag, ",:;{}") || !utf8.ValidString(tag) {
+			return Metadata{}, fmt.Errorf("resource: malformed tag %q", tag)
+		}
+		items = append(items, tag)
+	}
+	names := make([]string, 0, len(props))
+	for name := range props {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		value := props[name]
+		if !isPropertyName(name) || value == "" || strings.ContainsAny(value, ",:;{}") {
+			return Metadata{}, fmt.Errorf("resource: malformed property %q: %q", name, value)
+		}
+		items = append(items, "{"+name+":"+value+"}")
+	}
+	for _, v := range views {
+		if v == "" || strings.ContainsAny(v, ",:;{}") {
+			return Metadata{}, fmt.Errorf("resource: malformed view key %q", v)
+		}
+		items = append(items, "view:"+v)
+	}
+	return ParseMetadata(strings.Join(items, ","))
+}
+
+// String returns the metadata list in the notation of [ParseMetadata].
+func (m Metadata) String() string { return m.text }
+
+// checkMetadata validates the metadata list meta at offset off: entries
+// separated by ',', each a literal tag, a "{property:value}" selector or a
+// "view:key" link.
+func checkMetadata(meta string, off int) *SyntaxError {
+	if meta == "" {
+		return nil
+	}
+	n := 0
+	return splitItems(meta, off, func(item string, off int) *SyntaxError {
+		if item == "" {
+			return errorf(off, "empty metadata entry")
+		}
+		if n++; n > MaxMetadata {
+			return errorf(off, "more than %d metadata entries", MaxMetadata)
+		}
+		if item[0] == '{' {
+			_, _, err := parseProperty(item, off)
+			return err
+		}
+		key := item
+		if strings.HasPrefix(item, "view:") {
+			key = item[len("view:"):]
+			if key == "" {
+				return errorf(off+len(item), `empty view key after "view:"`)
+			}
+			off += len("view:")
+		}
+		if i := strings.IndexAny(key, ":;{}"); i >= 0 {
+			return errorf(off+i, "unexpected %q in metadata entry %q", key[i], item)
+		}
+		return nil
+	})
+}
+
+// The functions below test a validated metadata list, in which entries are
+// separated by ',' and no ',' occurs inside an entry. They do not allocate.
+
+// nextEntry splits the first entry off a metadata list.
+func nextEntry(meta string) (entry, rest string) {
+	if i := strings.IndexByte(meta, ','); i >= 0 {
+		return meta[:i], meta[i+1:]
+	}
+	return meta, ""
+}
+
+func isPlainTag(e string) bool { return e[0] != '{' && !strings.HasPrefix(e, "view:") }
+
+func hasProperty(meta, name, value string) bool {
+	for meta != "" {
+		var e string
+		e, meta = nextEntry(meta)
+		if len(e) == len(name)+len(value)+3 && e[0] == '{' && e[1+len(name)] == ':' &&
+			e[1:1+len(name)] == name && e[2+len(name):len(e)-1] == value {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,327 @@
+package resource
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/ldpolicy/ldpolicy/match"
+)
+
+// segmentView is a Concrete segment as its accessors show it.
+type segmentView struct {
+	Type, Key, Meta, Path string
+	Known                 bool
+}
+
+func viewConcrete(c *Concrete) []segmentView {
+	var out []segmentView
+	for i := 0; i < c.Len(); i++ {
+		m, known := c.Metadata(i)
+		out = append(out, segmentView{c.Type(i), c.Key(i), m.String(), c.Path(i), known})
+	}
+	return out
+}
+
+func TestParseConcrete(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []segmentView
+	}{
+		{"proj/default:env/production:flag/dark-mode", []segmentView{
+			{"proj", "default", "", "proj/default", false},
+			{"env", "production", "", "proj/default:env/production", false},
+			{"flag", "dark-mode", "", "proj/default:env/production:flag/dark-mode", false},
+		}},
+		{"acct", []segmentView{{"acct", "", "", "acct", false}}},
+		{"member/m:token/t", []segmentView{
+			{"member", "m", "", "member/m", false},
+			{"token", "t", "", "member/m:token/t", false},
+		}},
+		// A literal '*' in a key is the key "*".
+		{"proj/*", []segmentView{{"proj", "*", "", "proj/*", false}}},
+		// Inline metadata; ';' alone is known and empty.
+		{"proj/p:env/qa;qa_test,{critical:true}:flag/f;beta,view:checkout", []segmentView{
+			{"proj", "p", "", "proj/p", false},
+			{"env", "qa", "qa_test,{critical:true}", "proj/p:env/qa", true},
+			{"flag", "f", "beta,view:checkout", "proj/p:env/qa:flag/f", true},
+		}},
+		{"proj/p;:env/e", []segmentView{
+			{"proj", "p", "", "proj/p", true},
+			{"env", "e", "", "proj/p:env/e", false},
+		}},
+		// Unknown types and odd scoping parse.
+		{"proj/p:segment/s", []segmentView{
+			{"proj", "p", "", "proj/p", false},
+			{"segment", "s", "", "proj/p:segment/s", false},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			c, err := ParseConcrete(tt.in)
+			if err != nil {
+				t.Fatalf("ParseConcrete(%q): %v", tt.in, err)
+			}
+			if diff := cmp.Diff(tt.want, viewConcrete(&c)); diff != "" {
+				t.Errorf("ParseConcrete(%q) (-want +have):\n%s", tt.in, diff)
+			}
+			if c.String() != tt.in {
+				t.Errorf("ParseConcrete(%q).String() = %q", tt.in, c.String())
+			}
+		})
+	}
+}
+
+func TestParseConcreteError(t *testing.T) {
+	tests := []struct {
+		in     string
+		offset int
+		msg    string
+	}{
+		{"", 0, "empty resource"},
+		{"*", 0, `"*" is a specifier, not a concrete resource`},
+		{"proj", 4, `missing "/" in segment "proj": expected "type/name" or "acct"`},
+		{"proj/a:/env/b", 7, `stray "/" after ":": did you mean ":env/b"?`},
+		{"proj/", 5, `empty name after "proj/"`},
+		{"Proj/a", 0, `malformed type "Proj": a type is lower-case letters, digits and "-", starting with a letter`},
+		{"proj/a b", 6, `unexpected whitespace ' '`},
+		{"proj/a;x,,y", 9, "empty metadata entry"},
+		{"proj/a;x,", 9, "empty metadata entry"},
+		{"proj/a;{critical}", 7, `malformed property selector "{critical}": expected "{property:value}"`},
+		{"proj/a;view:", 12, `empty view key after "view:"`},
+		{"proj/a;x;y", 8, `unexpected ';' in metadata entry "x;y"`},
+		{"proj/a;{x:y", 7, `unclosed "{"`},
+		{strings.Repeat("a", MaxLength+1), MaxLength, "resource is 4097 bytes, longer than the limit of 4096"},
+		{strings.Repeat("a/b:", MaxSegments) + "a/b", 4 * MaxSegments, "more than 8 segments"},
+		{"proj/a;" + strings.Repeat("t,", MaxMetadata) + "t", 7 + 2*MaxMetadata, "more than 256 metadata entries"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			_, err := ParseConcrete(tt.in)
+			se, ok := err.(*SyntaxError)
+			if !ok {
+				t.Fatalf("ParseConcrete(%q) error = %v (%T), want *SyntaxError", tt.in, err, err)
+			}
+			if se.Offset != tt.offset || se.Msg != tt.msg {
+				t.Errorf("ParseConcrete(%q) error:\nhave offset %d: %s\nwant offset %d: %s", tt.in, se.Offset, se.Msg, tt.offset, tt.msg)
+			}
+		})
+	}
+}
+
+func TestParseMetadata(t *testing.T) {
+	for _, in := range []string{"", "a", "qa_test,{critical:true},view:checkout", "{a:b},{c:d}"} {
+		m, err := ParseMetadata(in)
+		if err != nil {
+			t.Errorf("ParseMetadata(%q): %v", in, err)
+		} else if m.String() != in {
+			t.Errorf("ParseMetadata(%q).String() = %q", in, m)
+		}
+	}
+	tests := []struct {
+		in     string
+		offset int
+		msg    string
+	}{
+		{"a,,b", 2, "empty metadata entry"},
+		{"a b", 1, `unexpected whitespace ' '`},
+		{"a:b", 1, `unexpected ':' in metadata entry "a:b"`},
+		{"view:a:b", 6, `unexpected ':' in metadata entry "view:a:b"`},
+		{"{critical:tr{ue}", 12, `unexpected '{' in the value of property selector "{critical:tr{ue}"`},
+		{"{critical:true", 0, `unclosed "{" of property selector "{critical:true"`},
+		{"a}", 1, `unexpected '}' in metadata entry "a}"`},
+	}
+	for _, tt := range tests {
+		_, err := ParseMetadata(tt.in)
+		se, ok := err.(*SyntaxError)
+		if !ok || se.Offset != tt.offset || se.Msg != tt.msg {
+			t.Errorf("ParseMetadata(%q) error:\nhave %v\nwant offset %d: %s", tt.in, err, tt.offset, tt.msg)
+		}
+	}
+}
+
+func TestNewMetadata(t *testing.T) {
+	m, err := NewMetadata([]string{"qa", "beta"}, map[string]string{"critical": "true", "b": "x"}, []string{"checkout"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "qa,beta,{b:x},{critical:true},view:checkout"; m.String() != want {
+		t.Errorf("NewMetadata:\nhave %q\nwant %q", m, want)
+	}
+	if _, err := NewMetadata([]string{"a,b"}, nil, nil); err == nil {
+		t.Errorf("NewMetadata with tag %q: no error", "a,b")
+	}
+}
+
+func TestMatch(t *testing.T) {
+	const (
+		T = match.True
+		F = match.False
+		U = match.Unknown
+	)
+	attrs := map[string][]string{"projects": {"alpha", "beta"}, "views": {"checkout"}, "none": {}}
+	tests := []struct {
+		spec, res string
+		want      match.Truth
+	}{
+		{"*", "proj/a:env/b:flag/c", T},
+		{"*", "member/m", T},
+		{"*", "acct", T},
+		{"proj/*:env/production:flag/*", "proj/default:env/production:flag/dark-mode", T},
+		{"proj/*:env/production:flag/*", "proj/default:env/test:flag/dark-mode", F},
+		// No hierarchy: the number and types of segments must be the same.
+		{"proj/*", "proj/a:env/b", F},
+		{"proj/*:env/*", "proj/a:env/b:flag/c", F},
+		{"proj/*:env/*:flag/*", "proj/a:env/b", F},
+		{"proj/*:env/*:flag/*", "proj/a:env/b:segment/c", F},
+		{"proj/*:metric/*", "proj/a:env/b", F},
+		// Case-sensitive.
+		{"proj/Default", "proj/default", F},
+		// A literal '*' key is matched by the pattern '*' only.
+		{"proj/*", "proj/*", T},
+		{"proj/production", "proj/*", F},
+		// Glob shapes.
+		{"proj/*:env/prod*", "proj/a:env/production", T},
+		{"proj/*:env/*-eu", "proj/a:env/prod-eu", T},
+		{"proj/*:env/p*d*n", "proj/a:env/production", T},
+		{"proj/*:env/{test,production}", "proj/a:env/production", T},
+		{"proj/*:env/prod-?", "proj/a:env/prod-10", F},
+		// Bare acct and acct/x differ.
+		{"acct", "acct", T},
+		{"acct", "acct/x", F},
+		{"acct/*", "acct", F},
+		// Tags: a tag pattern holds when some tag matches; all must hold.
+		{"proj/*:env/*;qa_*", "proj/p:env/e;qa_test", T},
+		{"proj/*:env/*;qa_*", "proj/p:env/e;prod", F},
+		{"proj/*:env/*;qa_*", "proj/p:env/e;", F},
+		{"proj/*:env/*;qa_*,eu", "proj/p:env/e;qa_test,eu", T},
+		{"proj/*:env/*;qa_*,eu", "proj/p:env/e;qa_test", F},
+		{"proj/*:env/*;qa_*:flag/*", "proj/p:env/e;qa_1:flag/f", T},
+		// A property or view entry is not a tag.
+		{"proj/*;view", "proj/p;view:view", F},
+		{"proj/*;critical", "proj/p;{critical:true}", F},
+		// Property selectors compare exactly.
+		{"proj/*:env/*;{critical:true}", "proj/p:env/e;{critical:true}", T},
+		{"proj/*:env/*;{critical:true}", "proj/p:env/e;{critical:false}", F},
+		{"proj/*:env/*;{critical:true}", "proj/p:env/e;critical", F},
+		{"proj/*:env/*;{critical:true}", "proj/p:env/e;{critical:truex}", F},
+		// Views.
+		{"proj/*:env/*:flag/*;view:checkout", "proj/p:env/e:flag/f;beta,view:checkout", T},
+		{"proj/*:env/*:flag/*;view:check*", "proj/p:env/e:flag/f;view:checkout", T},
+		{"proj/*:env/*:flag/*;view:checkout", "proj/p:env/e:flag/f;checkout", F},
+		// Unknown metadata: the modifier counts as not holding, unknown.
+		{"proj/*:env/*;qa_*", "proj/p:env/e", U},
+		{"proj/*:env/*;{critical:true}:flag/*", "proj/p:env/e:flag/f", U},
+		{"proj/*:env/*:flag/*;view:checkout", "proj/p:env/e:flag/f", U},
+		// ... unless something else decides it.
+		{"proj/*:env/*;qa_*:flag/x", "proj/p:env/e:flag/f", F},
+		{"proj/a:env/*;qa_*", "proj/b:env/e", F},
+		{"proj/*;beta:env/*;qa_*", "proj/p;alpha:env/e", F},
+		{"proj/*;beta:env/*;qa_*", "proj/p;beta:env/e", U},
+		// Metadata without modifiers is irrelevant.
+		{"proj/*:env/*", "proj/p;x:env/e", T},
+		// Role attributes.
+		{"proj/${roleAttribute/projects}:env/*", "proj/alpha:env/e", T},
+		{"proj/${roleAttribute/projects}:env/*", "proj/gamma:env/e", F},
+		{"proj/${roleAttribute/none}", "proj/alpha", F},
+		{"proj/${roleAttribute/unbound}", "proj/alpha", F},
+		{"proj/${roleAttribute/unbound}", "proj/${roleAttribute/unbound}", F},
+		{"proj/*:env/*:flag/*;view:${roleAttribute/views}", "proj/p:env/e:flag/f;view:checkout", T},
+		{"proj/*:env/*:flag/*;view:${roleAttribute/views}", "proj/p:env/e:flag/f;view:other", F},
+		// Unknown types match resources of exactly their shape.
+		{"proj/*:widget/*", "proj/p:widget/w", T},
+	}
+	for _, tt := range tests {
+		t.Run(tt.spec+" "+tt.res, func(t *testing.T) {
+			s, err := Parse(tt.spec)
+			if err != nil {
+				t.Fatalf("Parse(%q): %v", tt.spec, err)
+			}
+			m, err := Compile(s, attrs)
+			if err != nil {
+				t.Fatalf("Compile(%q): %v", tt.spec, err)
+			}
+			c, err := ParseConcrete(tt.res)
+			if err != nil {
+				t.Fatalf("ParseConcrete(%q): %v", tt.res, err)
+			}
+			if have := m.Match(&c); have != tt.want {
+				t.Errorf("%q.Match(%q):\nhave %v\nwant %v", tt.spec, tt.res, have, tt.want)
+			}
+		})
+	}
+}
+
+func TestCompileAttributeError(t *testing.T) {
+	s, _ := Parse("proj/${roleAttribute/projects}")
+	_, err := Compile(s, map[string][]string{"projects": {"a", "b*"}})
+	if want := `resource: role attribute "projects": value "b*" is not a key`; err == nil || err.Error() != want {
+		t.Errorf("Compile error:\nhave %v\nwant %s", err, want)
+	}
+}
+
+// recorder is a Resolver that records the paths it was asked about.
+type recorder struct {
+	m     MetadataMap
+	asked []string
+}
+
+func (r *recorder) Metadata(path string) (Metadata, bool) {
+	r.asked = append(r.asked, path)
+	return r.m.Metadata(path)
+}
+
+func TestResolve(t *testing.T) {
+	prod, _ := ParseMetadata("{critical:true}")
+	beta, _ := ParseMetadata("beta")
+	r := &recorder{m: MetadataMap{
+		"proj/p:env/production":        prod,
+		"proj/p:env/production:flag/f": beta,
+	}}
+	c, err := ParseConcrete("proj/p:env/production:flag/f;inline")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Resolve(r)
+	// Segments with inline metadata are not looked up.
+	if diff := cmp.Diff([]string{"proj/p", "proj/p:env/production"}, r.asked); diff != "" {
+		t.Errorf("paths asked (-want +have):\n%s", diff)
+	}
+	want := []segmentView{
+		{"proj", "p", "", "proj/p", false},
+		{"env", "production", "{critical:true}", "proj/p:env/production", true},
+		{"flag", "f", "inline", "proj/p:env/production:flag/f", true},
+	}
+	if diff := cmp.Diff(want, viewConcrete(&c)); diff != "" {
+		t.Errorf("after Resolve (-want +have):\n%s", diff)
+	}
+
+	s, _ := Parse("proj/*:env/*;{critical:true}:flag/*")
+	m, _ := Compile(s, nil)
+	if have := m.Match(&c); have != match.True {
+		t.Errorf("critical environment after Resolve: have %v, want true", have)
+	}
+}
+
+func TestPathWithInlineMetadata(t *testing.T) {
+	c, _ := ParseConcrete("proj/p;a,b:env/e;{critical:true}:flag/f")
+	if have, want := c.Path(2), "proj/p:env/e:flag/f"; have != want {
+		t.Errorf("Path(2):\nhave %q\nwant %q", have, want)
+	}
+}
+
+func TestMatchDoesNotAllocate(t *testing.T) {
+	s, _ := Parse("proj/*:env/*;{critical:true},qa_*:flag/*;view:check*")
+	m, _ := Compile(s, nil)
+	const res = "proj/default:env/production;qa_1,{critical:true}:flag/dark-mode;view:checkout"
+	var c Concrete
+	if n := testing.AllocsPerRun(100, func() {
+		c, _ = ParseConcrete(res)
+		m.Match(&c)
+	}); n != 0 {
+		t.Errorf("ParseConcrete and Match allocate %v times, want 0", n)
+	}
+	if have := m.Match(&c); have != match.True {
+		t.Errorf("Match = %v, want true", have)
+	}
+}
