@@ -1,0 +1,147 @@
+package action
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/ldpolicy/ldpolicy/match"
+)
+
+func TestParse(t *testing.T) {
+	tests := []struct {
+		in    string
+		shape match.Shape
+		yes   []string
+		no    []string
+	}{
+		{"updateOn", match.Exact, []string{"updateOn"}, []string{"updateon", "updateOnX", "update"}},
+		{"*", match.Any, []string{"updateOn", "createFlag", ""}, nil},
+		{"update*", match.Prefix, []string{"updateOn", "updateTargets"}, []string{"createFlag", "Update"}},
+		{"*Flag", match.Suffix, []string{"createFlag", "deleteFlag"}, []string{"createFlags"}},
+		{"update*Rule*", match.Stars, []string{"updateRules", "updateFallthroughRule"}, []string{"updateOn"}},
+		{"{create,delete}Flag", match.Glob, []string{"createFlag", "deleteFlag"}, []string{"cloneFlag"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			p, err := Parse(tt.in)
+			if err != nil {
+				t.Fatalf("Parse(%q): %v", tt.in, err)
+			}
+			if p.Shape() != tt.shape {
+				t.Errorf("Parse(%q).Shape():\nhave %v\nwant %v", tt.in, p.Shape(), tt.shape)
+			}
+			for _, a := range tt.yes {
+				if !p.Match(a) {
+					t.Errorf("%q does not match %q", tt.in, a)
+				}
+			}
+			for _, a := range tt.no {
+				if p.Match(a) {
+					t.Errorf("%q matches %q", tt.in, a)
+				}
+			}
+		})
+	}
+}
+
+func TestParseError(t *testing.T) {
+	tests := []struct {
+		in     string
+		offset int
+		msg    string
+	}{
+		{"", 0, "empty action"},
+		{"update On", 6, "unexpected whitespace ' '"},
+		{"updateOn\n", 8, `unexpected whitespace '\n'`},
+		{"update\xffOn", 6, "invalid UTF-8"},
+		{"update[", 7, "unexpected end of input"},
+		{strings.Repeat("a", MaxLength+1), MaxLength, "action is 257 bytes, longer than the limit of 256"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			_, err := Parse(tt.in)
+			se, ok := err.(*match.SyntaxError)
+			if !ok || se.Offset != tt.offset || se.Msg != tt.msg {
+				t.Errorf("Parse(%q) error:\nhave %v\nwant offset %d: %s", tt.in, err, tt.offset, tt.msg)
+			}
+		})
+	}
+	if _, err := Parse(strings.Repeat("a", MaxLength)); err != nil {
+		t.Errorf("Parse of %d bytes: %v", MaxLength, err)
+	}
+}
+
+func TestCatalog(t *testing.T) {
+	flag, ok := Lookup("flag")
+	if !ok {
+		t.Fatal(`Lookup("flag"): not found`)
+	}
+	if flag.Specifier != "proj/*:env/*:flag/*" {
+		t.Errorf("flag specifier = %q", flag.Specifier)
+	}
+	for _, a := range []string{"updateOn", "createFlag", "updateTargets"} {
+		if !contains(flag.Actions, a) {
+			t.Errorf("flag actions lack %q", a)
+		}
+	}
+	if _, ok := Lookup("widget"); ok {
+		t.Errorf(`Lookup("widget") found a type`)
+	}
+	acct, _ := Lookup("acct")
+	if acct.Specifier != "acct" {
+		t.Errorf("acct specifier = %q", acct.Specifier)
+	}
+
+	typesOf := []struct {
+		action string
+		want   []string
+	}{
+		{"updateOn", []string{"flag", "destination", "metric", "webhook", "integration"}},
+		{"updateName", []string{"env", "flag", "segment", "destination", "metric", "role", "webhook", "integration"}},
+		{"createProject", []string{"proj"}},
+	}
+	for _, tt := range typesOf {
+		if diff := cmp.Diff(tt.want, TypesOf(tt.action)); diff != "" {
+			t.Errorf("TypesOf(%q) (-want +have):\n%s", tt.action, diff)
+		}
+	}
+	if !Known("createProject") || Known("frobnicate") {
+		t.Errorf("Known: createProject %v, frobnicate %v", Known("createProject"), Known("frobnicate"))
+	}
+	if TypesOf("frobnicate") != nil {
+		t.Errorf("TypesOf(frobnicate) = %v, want nil", TypesOf("frobnicate"))
+	}
+
+	// Every type of the catalogue is a well-formed type whose scoping
+	// specifier ends in it, and lists its actions sorted without repeats.
+	for _, typ := range Types() {
+		last := typ.Specifier
+		if i := strings.LastIndexByte(last, ':'); i >= 0 {
+			last = last[i+1:]
+		}
+		if last != typ.Name && last != typ.Name+"/*" {
+			t.Errorf("type %q: specifier %q does not end in it", typ.Name, typ.Specifier)
+		}
+		for i := 1; i < len(typ.Actions); i++ {
+			if typ.Actions[i-1] >= typ.Actions[i] {
+				t.Errorf("type %q: actions not sorted or repeated at %q", typ.Name, typ.Actions[i])
+			}
+		}
+	}
+
+	// The results are copies.
+	flag.Actions[0] = "changed"
+	if again, _ := Lookup("flag"); again.Actions[0] == "changed" {
+		t.Errorf("Lookup returns the catalogue's own slice")
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
