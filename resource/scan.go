@@ -60,6 +60,12 @@ func checkSize(s, what string) *SyntaxError {
 func scanSegment(s string, i int) (end int, err *SyntaxError) {
 	depth, open := 0, 0
 	for i < len(s) {
+		for i < len(s) && !special[s[i]] {
+			i++
+		}
+		if i == len(s) {
+			break
+		}
 		c := s[i]
 		if c >= utf8.RuneSelf || c <= ' ' {
 			n, err := checkChar(s, i)
@@ -91,6 +97,15 @@ func scanSegment(s string, i int) (end int, err *SyntaxError) {
 	}
 	return len(s), nil
 }
+
+// special marks the bytes scanSegment must look at: braces, ':', space and
+// control characters, and the bytes of multi-byte UTF-8 sequences.
+var special = func() (t [256]bool) {
+	for c := 0; c < 256; c++ {
+		t[c] = c <= ' ' || c >= utf8.RuneSelf || c == '{' || c == '}' || c == ':'
+	}
+	return t
+}()
 
 // checkChar rejects whitespace and invalid UTF-8 at s[i], and returns the
 // width of the character there.

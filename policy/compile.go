@@ -1,0 +1,271 @@
+package policy
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/ldpolicy/ldpolicy/action"
+	"github.com/ldpolicy/ldpolicy/match"
+	"github.com/ldpolicy/ldpolicy/resource"
+)
+
+// Context says what an empty policy means. Non-empty policies decide the
+// same in both contexts.
+type Context uint8
+
+const (
+	// Webhook is the context of a webhook's policy filter: a webhook without
+	// statements has no filter, so an empty policy allows every access.
+	Webhook Context = iota
+	// Role is the context of a custom role: a role without statements
+	// grants nothing, so an empty policy denies every access.
+	Role
+)
+
+func (c Context) String() string {
+	if c == Role {
+		return "role"
+	}
+	return "webhook"
+}
+
+// Options control how statements are compiled. The zero Options compile a
+// webhook policy strictly, with no role attributes bound.
+type Options struct {
+	Context Context
+	// Attributes binds role attributes: "${roleAttribute/projects}" stands
+	// for the keys in Attributes["projects"]. A specifier that names an
+	// unbound role attribute matches nothing.
+	Attributes map[string][]string
+	// Lenient reads the typo ":/type/" in a resource specifier as ":type/",
+	// with a warning (see [Set.Warnings]), instead of rejecting it.
+	Lenient bool
+}
+
+// Set is a compiled policy. A Set is immutable and safe for concurrent use
+// by multiple goroutines.
+type Set struct {
+	ctx      Context
+	stmts    []Statement // as given, for explanations
+	denies   []compiled  // the deny statements, in index order
+	allows   []compiled  // the allow statements, in index order
+	warnings ErrorList
+}
+
+// compiled is a compiled statement.
+type compiled struct {
+	index  int
+	effect Effect
+	notAct bool
+	anyAct bool // the actions list has "*": the action part always holds
+	acts   []*match.Pattern
+	notRes bool
+	res    []*resource.Matcher
+}
+
+// Compile validates and compiles a policy. It reports every problem at once,
+// as an [ErrorList] of [*Error]s, each naming the statement, the field, the
+// list index and, for a malformed specifier, the byte offset inside it.
+//
+// The rules are those of the package documentation: an effect of exactly
+// "allow" or "deny"; exactly one of Resources and NotResources and exactly
+// one of Actions and NotActions, each with at least one element; every
+// element a well-formed, non-empty specifier.
+func Compile(stmts []Statement, opts Options) (*Set, error) {
+	var errs ErrorList
+	if len(stmts) > MaxStatements {
+		errs = append(errs, &Error{Statement: MaxStatements, Index: -1, Offset: -1, Err: fmt.Errorf("more than %d statements", MaxStatements)})
+		stmts = stmts[:MaxStatements]
+	}
+	var attrErrs ErrorList
+	opts.Attributes, attrErrs = checkAttributes(opts.Attributes)
+	errs = append(errs, attrErrs...)
+	set := &Set{ctx: opts.Context, stmts: make([]Statement, len(stmts))}
+	for i, st := range stmts {
+		set.stmts[i] = cloneStatement(st)
+		c, serrs, warnings := compileStatement(i, st, opts)
+		errs = append(errs, serrs...)
+		set.warnings = append(set.warnings, warnings...)
+		if st.Effect == Deny {
+			set.denies = append(set.denies, c)
+		} else {
+			set.allows = append(set.allows, c)
+		}
+	}
+	if len(errs) > 0 {
+		errs.sort()
+		return nil, errs
+	}
+	return set, nil
+}
+
+func cloneStatement(st Statement) Statement {
+	clone := func(l []string) []string {
+		if l == nil {
+			return nil
+		}
+		return append([]string{}, l...)
+	}
+	return Statement{
+		Effect:       st.Effect,
+		Actions:      clone(st.Actions),
+		NotActions:   clone(st.NotActions),
+		Resources:    clone(st.Resources),
+		NotResources: clone(st.NotResources),
+	}
+}
+
+// checkAttributes checks that every role attribute name and value is a key.
+// It returns the bindings without the bad ones, so that they are reported
+// once rather than at every specifier that uses them.
+func checkAttributes(attrs map[string][]string) (map[string][]string, ErrorList) {
+	var errs ErrorList
+	valid := make(map[string][]string, len(attrs))
+	names := make([]string, 0, len(attrs))
+	for name := range attrs {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if !resource.IsKey(name) {
+			errs = append(errs, &Error{Statement: -1, Index: -1, Offset: -1, Err: fmt.Errorf("role attribute name %q is not a key", name)})
+			continue
+		}
+		values := []string{}
+		for _, v := range attrs[name] {
+			if !resource.IsKey(v) {
+				errs = append(errs, &Error{Statement: -1, Index: -1, Offset: -1, Err: fmt.Errorf("role attribute %q: value %q is not a key", name, v)})
+				continue
+			}
+			values = append(values, v)
+		}
+		valid[name] = values
+	}
+	return valid, errs
+}
+
+func compileStatement(i int, st Statement, opts Options) (c compiled, errs ErrorList, warnings ErrorList) {
+	c.index, c.effect = i, st.Effect
+	fail := func(field string, index int, err error) {
+		errs = append(errs, &Error{Statement: i, Field: field, Index: index, Offset: -1, Err: err})
+	}
+	switch st.Effect {
+	case Allow, Deny:
+	case "":
+		fail(fieldEffect, -1, errors.New(`missing effect: expected "allow" or "deny"`))
+	default:
+		msg := fmt.Sprintf(`expected "allow" or "deny", found %q`, string(st.Effect))
+		if lower := Effect(strings.ToLower(string(st.Effect))); lower == Allow || lower == Deny {
+			msg += fmt.Sprintf(" (effects are case-sensitive: write %q)", string(lower))
+		}
+		fail(fieldEffect, -1, errors.New(msg))
+	}
+
+	field, list, not, ok := pick(st.Actions, st.NotActions, fieldActions, fieldNotActions, fail)
+	c.notAct = not
+	if ok {
+		for j, s := range list {
+			if s == "" {
+				continue // reported by pick
+			}
+			p, err := action.Parse(s)
+			if err != nil {
+				e := &Error{Statement: i, Field: field, Index: j, Value: s, Offset: -1, Err: err}
+				var se *match.SyntaxError
+				if errors.As(err, &se) {
+					e.Offset = se.Offset
+				}
+				errs = append(errs, e)
+				continue
+			}
+			c.anyAct = c.anyAct || p.Shape() == match.Any
+			c.acts = append(c.acts, p)
+		}
+	}
+
+	field, list, not, ok = pick(st.Resources, st.NotResources, fieldResources, fieldNotResources, fail)
+	c.notRes = not
+	if ok {
+		for j, s := range list {
+			if s == "" {
+				continue // reported by pick
+			}
+			m, warn, err := compileSpecifier(s, opts)
+			for _, w := range warn {
+				warnings = append(warnings, &Error{Statement: i, Field: field, Index: j, Value: s, Offset: w.Offset, Err: w})
+			}
+			if err != nil {
+				e := &Error{Statement: i, Field: field, Index: j, Value: s, Offset: -1, Err: err}
+				var se *resource.SyntaxError
+				if errors.As(err, &se) {
+					e.Offset = se.Offset
+				}
+				errs = append(errs, e)
+				continue
+			}
+			c.res = append(c.res, m)
+		}
+	}
+	return c, errs, warnings
+}
+
+// pick checks that exactly one of a list and its negation is present and
+// not empty, and returns it.
+func pick(pos, neg []string, posName, negName string, fail func(string, int, error)) (field string, list []string, not, ok bool) {
+	switch {
+	case pos == nil && neg == nil:
+		fail("", -1, fmt.Errorf("missing %q or %q", posName, negName))
+		return "", nil, false, false
+	case pos != nil && neg != nil:
+		fail(negName, -1, fmt.Errorf("both %q and %q: a statement has exactly one of them", posName, negName))
+		return "", nil, false, false
+	case neg != nil:
+		field, list, not = negName, neg, true
+	default:
+		field, list = posName, pos
+	}
+	if len(list) == 0 {
+		fail(field, -1, fmt.Errorf("empty %q: a list has at least one element", field))
+		return field, nil, not, false
+	}
+	for j, s := range list {
+		if s == "" {
+			fail(field, j, errors.New("empty string: expected a specifier"))
+		}
+	}
+	return field, list, not, true
+}
+
+func compileSpecifier(s string, opts Options) (*resource.Matcher, []*resource.SyntaxError, error) {
+	var spec *resource.Specifier
+	var warnings []*resource.SyntaxError
+	var err error
+	if opts.Lenient {
+		spec, warnings, err = resource.ParseLenient(s)
+	} else {
+		spec, err = resource.Parse(s)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	m, err := resource.Compile(spec, opts.Attributes)
+	if err != nil {
+		return nil, nil, err
+	}
+	return m, warnings, nil
+}
+
+// Len returns the number of statements.
+func (s *Set) Len() int { return len(s.stmts) }
+
+// Statement returns statement i as it was given.
+func (s *Set) Statement(i int) Statement { return cloneStatement(s.stmts[i]) }
+
+// Context returns the context the set was compiled for.
+func (s *Set) Context() Context { return s.ctx }
+
+// Warnings returns the problems that compiling accepted, such as the typos
+// that [Options.Lenient] rewrites.
+func (s *Set) Warnings() ErrorList { return append(ErrorList(nil), s.warnings...) }

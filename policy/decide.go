@@ -1,0 +1,368 @@
+package policy
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/ldpolicy/ldpolicy/match"
+	"github.com/ldpolicy/ldpolicy/resource"
+)
+
+// Access is one access of an audit-log entry: an action on a resource.
+type Access struct {
+	Action   string `json:"action"`
+	Resource string `json:"resource"`
+}
+
+// Decision is the outcome of deciding one access.
+type Decision struct {
+	Effect Effect // Allow or Deny
+	// Statement is the index of the deciding statement: the first deny
+	// statement that applies or, when none does, the first allow statement
+	// that applies. It is -1 when no statement applies.
+	Statement int
+	// Indeterminate is set when tags, properties or views that nobody
+	// supplied could change Effect. Effect is then the decision with that
+	// metadata taken as absent.
+	Indeterminate bool
+	reason        reason
+}
+
+type reason uint8
+
+const (
+	reasonNone reason = iota
+	reasonDeny
+	reasonAllow
+	reasonNoFilter
+	reasonRoleEmpty
+)
+
+const unknownSuffix = "; tags, properties or views nobody supplied could change this"
+
+var reasons = [...][2]string{
+	reasonNone:      {"no statement applies, so the access is denied by default", "no statement applies, so the access is denied by default" + unknownSuffix},
+	reasonDeny:      {"a deny statement applies, and deny overrides allow", "a deny statement applies, and deny overrides allow" + unknownSuffix},
+	reasonAllow:     {"an allow statement applies and no deny statement does", "an allow statement applies and no deny statement does" + unknownSuffix},
+	reasonNoFilter:  {"the policy has no statements: a webhook without a policy filter receives every event", ""},
+	reasonRoleEmpty: {"the policy has no statements: a role without statements grants nothing", ""},
+}
+
+// Allowed reports whether the access is allowed.
+func (d Decision) Allowed() bool { return d.Effect == Allow }
+
+// Reason says in a few words why the decision is what it is.
+func (d Decision) Reason() string {
+	if d.Indeterminate {
+		return reasons[d.reason][1]
+	}
+	return reasons[d.reason][0]
+}
+
+func (d Decision) String() string {
+	s := string(d.Effect)
+	if d.Indeterminate {
+		s += " (indeterminate)"
+	}
+	if d.Statement >= 0 {
+		s += fmt.Sprintf(" by statement %d", d.Statement)
+	}
+	return s + ": " + d.Reason()
+}
+
+// MarshalJSON writes the decision as
+//
+//	{"decision":"allow","indeterminate":false,"statement":0,"effect":"allow","reason":"…"}
+//
+// where statement and effect (the deciding statement's) are null when no
+// statement applies.
+func (d Decision) MarshalJSON() ([]byte, error) {
+	type out struct {
+		Decision      Effect  `json:"decision"`
+		Indeterminate bool    `json:"indeterminate"`
+		Statement     *int    `json:"statement"`
+		Effect        *Effect `json:"effect"`
+		Reason        string  `json:"reason"`
+	}
+	o := out{Decision: d.Effect, Indeterminate: d.Indeterminate, Reason: d.Reason()}
+	if d.Statement >= 0 {
+		o.Statement, o.Effect = &d.Statement, &d.Effect
+	}
+	return json.Marshal(o)
+}
+
+// truth returns "the access is allowed" as a three-valued truth.
+func (d Decision) truth() match.Truth {
+	t := match.False
+	if d.Allowed() {
+		t = match.True
+	}
+	if d.Indeterminate {
+		t |= match.Unknown
+	}
+	return t
+}
+
+// Decide decides one access. The resource is parsed with
+// [resource.ParseConcrete]; its only metadata is what it carries inline.
+// Decide does not allocate unless the resource is malformed.
+func (s *Set) Decide(action, res string) (Decision, error) {
+	c, err := resource.ParseConcrete(res)
+	if err != nil {
+		return Decision{}, err
+	}
+	return s.DecideConcrete(action, &c), nil
+}
+
+// DecideConcrete decides one access to a parsed resource, whose metadata
+// may have been resolved with [resource.Concrete.Resolve]:
+//
+//  1. if a deny statement applies, the access is denied (deny overrides
+//     allow);
+//  2. otherwise, if an allow statement applies, it is allowed;
+//  3. otherwise it is denied (default deny).
+//
+// A statement applies when its action part and its resource part both hold.
+// Statement order never matters. An empty policy allows every access in the
+// [Webhook] context and denies it in the [Role] context.
+//
+// DecideConcrete does not allocate.
+func (s *Set) DecideConcrete(action string, c *resource.Concrete) Decision {
+	return s.decide(action, c, nil)
+}
+
+// decide implements DecideConcrete, recording each statement it evaluates in
+// trace when trace is not nil.
+//
+// The deciding statement is chosen in the world where unknown metadata is
+// absent (each Truth's Value); whether the decision is indeterminate is the
+// Kleene value of "no deny applies and some allow applies".
+func (s *Set) decide(action string, c *resource.Concrete, trace *[]StatementTrace) Decision {
+	if len(s.stmts) == 0 {
+		if s.ctx == Role {
+			return Decision{Effect: Deny, Statement: -1, reason: reasonRoleEmpty}
+		}
+		return Decision{Effect: Allow, Statement: -1, reason: reasonNoFilter}
+	}
+	deny, denyAny := -1, match.False
+	for i := range s.denies {
+		st := &s.denies[i]
+		t := st.applies(action, c, trace)
+		if t.Value() && deny < 0 {
+			deny = st.index
+		}
+		denyAny = denyAny.Or(t)
+		if t == match.True && trace == nil {
+			break
+		}
+	}
+	if denyAny == match.True && trace == nil {
+		return Decision{Effect: Deny, Statement: deny, reason: reasonDeny}
+	}
+	allow, allowAny := -1, match.False
+	for i := range s.allows {
+		st := &s.allows[i]
+		t := st.applies(action, c, trace)
+		if t.Value() && allow < 0 {
+			allow = st.index
+		}
+		allowAny = allowAny.Or(t)
+		if t == match.True && trace == nil {
+			break
+		}
+	}
+	d := Decision{Effect: Deny, Statement: -1, Indeterminate: !denyAny.Not().And(allowAny).Known()}
+	switch {
+	case deny >= 0:
+		d.Statement, d.reason = deny, reasonDeny
+	case allow >= 0:
+		d.Effect, d.Statement, d.reason = Allow, allow, reasonAllow
+	}
+	return d
+}
+
+// applies reports whether the statement applies to the access.
+func (st *compiled) applies(action string, c *resource.Concrete, trace *[]StatementTrace) match.Truth {
+	act := -1
+	if st.anyAct && trace == nil {
+		act = 0
+	} else {
+		for i, p := range st.acts {
+			if p.Match(action) {
+				act = i
+				break
+			}
+		}
+	}
+	if (act >= 0) == st.notAct {
+		if trace != nil {
+			*trace = append(*trace, StatementTrace{Statement: st.index, Effect: st.effect, Applies: match.False, Action: act, Resource: -1})
+		}
+		return match.False
+	}
+	res, which := match.False, -1
+	for i, m := range st.res {
+		t := m.Match(c)
+		if t != match.False && which < 0 {
+			which = i
+		}
+		if res = res.Or(t); res == match.True {
+			break
+		}
+	}
+	if st.notRes {
+		res = res.Not()
+	}
+	if trace != nil {
+		*trace = append(*trace, StatementTrace{Statement: st.index, Effect: st.effect, Applies: res, Action: act, Resource: which})
+	}
+	return res
+}
+
+// StatementTrace records how one statement fared against an access.
+type StatementTrace struct {
+	Statement int
+	Effect    Effect
+	Applies   match.Truth
+	// Action is the index in the statement's actions (or notActions) of the
+	// first pattern that matches the action; -1 when none does.
+	Action int
+	// Resource is the index in the statement's resources (or notResources)
+	// of the first specifier that matches the resource or would with
+	// metadata nobody supplied; -1 when none does or the action part
+	// already failed.
+	Resource int
+}
+
+// Explanation is a decision with the trace of every statement.
+type Explanation struct {
+	Decision   Decision
+	Statements []StatementTrace // in statement order
+}
+
+// Explain decides one access like [Set.DecideConcrete] and records how
+// every statement fared. Unlike DecideConcrete, it allocates.
+func (s *Set) Explain(action string, c *resource.Concrete) Explanation {
+	trace := make([]StatementTrace, 0, len(s.stmts))
+	d := s.decide(action, c, &trace)
+	ordered := make([]StatementTrace, len(s.stmts))
+	for _, t := range trace {
+		ordered[t.Statement] = t
+	}
+	return Explanation{Decision: d, Statements: ordered}
+}
+
+// Mode says how many accesses of an event must be allowed for it to be
+// delivered.
+type Mode uint8
+
+const (
+	// AnyAccess delivers an event when at least one access is allowed, as
+	// LaunchDarkly does: a flag creation has one access per environment.
+	AnyAccess Mode = iota
+	// EveryAccess delivers an event only when every access is allowed.
+	EveryAccess
+)
+
+func (m Mode) String() string {
+	if m == EveryAccess {
+		return "all"
+	}
+	return "any"
+}
+
+// Delivery is the outcome of deciding whether a webhook receives an event.
+type Delivery struct {
+	Delivered bool
+	// Indeterminate is set when metadata nobody supplied could change
+	// Delivered.
+	Indeterminate bool
+	// Access is the index of the access that decided: the first allowed
+	// one when an event is delivered in AnyAccess mode, the first denied
+	// one when it is not delivered in EveryAccess mode; -1 otherwise.
+	Access int
+	reason deliveryReason
+}
+
+type deliveryReason uint8
+
+const (
+	deliveryNoFilter deliveryReason = iota
+	deliveryNoAccesses
+	deliveryOneAllowed
+	deliveryNoneAllowed
+	deliveryAllAllowed
+	deliveryOneDenied
+)
+
+var deliveryReasons = [...][2]string{
+	deliveryNoFilter:    {"the policy has no statements: a webhook without a policy filter receives every event", ""},
+	deliveryNoAccesses:  {"the event has no accesses, and a policy filter delivers only events with an allowed access", ""},
+	deliveryOneAllowed:  {"an access is allowed", "an access is allowed" + unknownSuffix},
+	deliveryNoneAllowed: {"no access is allowed", "no access is allowed" + unknownSuffix},
+	deliveryAllAllowed:  {"every access is allowed", "every access is allowed" + unknownSuffix},
+	deliveryOneDenied:   {"an access is denied", "an access is denied" + unknownSuffix},
+}
+
+// Reason says in a few words why the event is or is not delivered.
+func (d Delivery) Reason() string {
+	if d.Indeterminate {
+		return deliveryReasons[d.reason][1]
+	}
+	return deliveryReasons[d.reason][0]
+}
+
+// Deliver decides whether a webhook with this policy receives an event with
+// the given accesses. A webhook without statements receives every event;
+// otherwise an event with no accesses is not delivered, and one with
+// accesses is delivered when at least one of them is allowed ([AnyAccess])
+// or, in [EveryAccess] mode, when all are. The resolver, if not nil,
+// supplies the metadata of the resources.
+//
+// Deliver does not allocate unless a resource is malformed, which is an
+// error.
+func (s *Set) Deliver(accesses []Access, mode Mode, r resource.Resolver) (Delivery, error) {
+	if len(s.stmts) == 0 && s.ctx == Webhook {
+		return Delivery{Delivered: true, Access: -1, reason: deliveryNoFilter}, nil
+	}
+	if len(accesses) == 0 {
+		return Delivery{Access: -1, reason: deliveryNoAccesses}, nil
+	}
+	// In AnyAccess mode the event is "some access is allowed", an OR; in
+	// EveryAccess mode "every access is allowed", an AND, which is NOT(OR
+	// NOT): the loop computes an OR of "access counts" either way.
+	every := mode == EveryAccess
+	found, acc := -1, match.False
+	var c resource.Concrete
+	for i, a := range accesses {
+		var err error
+		if c, err = resource.ParseConcrete(a.Resource); err != nil {
+			return Delivery{}, fmt.Errorf("policy: accesses[%d]: %w", i, err)
+		}
+		if r != nil {
+			c.Resolve(r)
+		}
+		t := s.DecideConcrete(a.Action, &c).truth()
+		if every {
+			t = t.Not() // "this access is denied"
+		}
+		if t.Value() && found < 0 {
+			found = i
+		}
+		if acc = acc.Or(t); acc == match.True {
+			break
+		}
+	}
+	d := Delivery{Delivered: acc.Value() != every, Indeterminate: !acc.Known(), Access: found}
+	switch {
+	case !every && d.Delivered:
+		d.reason = deliveryOneAllowed
+	case !every:
+		d.reason = deliveryNoneAllowed
+	case d.Delivered:
+		d.reason = deliveryAllAllowed
+	default:
+		d.reason = deliveryOneDenied
+	}
+	return d, nil
+}

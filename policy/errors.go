@@ -1,0 +1,178 @@
+package policy
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/ldpolicy/ldpolicy/match"
+	"github.com/ldpolicy/ldpolicy/resource"
+)
+
+// Position is a place in a policy file.
+type Position struct {
+	Filename string
+	Offset   int // byte offset, from 0
+	Line     int // from 1; 0 when the position is unknown
+	Column   int // byte column, from 1
+}
+
+// IsValid reports whether the position is known.
+func (p Position) IsValid() bool { return p.Line > 0 }
+
+// String returns "file:line:column", or as much of it as is known.
+func (p Position) String() string {
+	s := p.Filename
+	if p.IsValid() {
+		if s != "" {
+			s += ":"
+		}
+		s += strconv.Itoa(p.Line) + ":" + strconv.Itoa(p.Column)
+	}
+	return s
+}
+
+// Error is a problem in a policy, located by statement, field and list
+// index and, when the policy came from a file, by position in it.
+type Error struct {
+	Pos Position
+	// Statement is the index of the statement; -1 for a problem with the
+	// policy as a whole.
+	Statement int
+	// Field is the JSON field, such as "resources"; empty for a problem with
+	// the statement as a whole.
+	Field string
+	// Index is the index of the element in the field's list; -1 when the
+	// problem is not with one element.
+	Index int
+	// Value is the specifier the problem is in, and Offset the byte offset
+	// of the problem inside it; Offset is -1 when there is no such value.
+	Value  string
+	Offset int
+	Err    error
+}
+
+// Path returns where the problem is, as "statements[N].field[I]".
+func (e *Error) Path() string {
+	var b strings.Builder
+	if e.Statement >= 0 {
+		fmt.Fprintf(&b, "statements[%d]", e.Statement)
+	}
+	if e.Field != "" {
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(e.Field)
+		if e.Index >= 0 {
+			fmt.Fprintf(&b, "[%d]", e.Index)
+		}
+	}
+	return b.String()
+}
+
+// Message returns what is wrong, without the location.
+func (e *Error) Message() string {
+	var rs *resource.SyntaxError
+	if errors.As(e.Err, &rs) {
+		return rs.Msg
+	}
+	var ms *match.SyntaxError
+	if errors.As(e.Err, &ms) {
+		return ms.Msg
+	}
+	return e.Err.Error()
+}
+
+// Error returns "file:line:col: path: message" for a positioned error, and
+// "policy: path: message" (with the offset inside a specifier) otherwise.
+func (e *Error) Error() string {
+	var b strings.Builder
+	if e.Pos.IsValid() {
+		b.WriteString(e.Pos.String())
+	} else {
+		b.WriteString("policy")
+	}
+	if path := e.Path(); path != "" {
+		b.WriteString(": ")
+		b.WriteString(path)
+	}
+	b.WriteString(": ")
+	if !e.Pos.IsValid() && e.Offset >= 0 && e.Value != "" {
+		fmt.Fprintf(&b, "offset %d: ", e.Offset)
+	}
+	b.WriteString(e.Message())
+	return b.String()
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// ErrorList is a list of problems, in the order they appear in the policy.
+type ErrorList []*Error
+
+// Error returns the first error and how many more there are.
+func (l ErrorList) Error() string {
+	switch len(l) {
+	case 0:
+		return "no errors"
+	case 1:
+		return l[0].Error()
+	case 2:
+		return l[0].Error() + " (and 1 more error)"
+	}
+	return fmt.Sprintf("%s (and %d more errors)", l[0], len(l)-1)
+}
+
+// Err returns l as an error, or nil when l is empty.
+func (l ErrorList) Err() error {
+	if len(l) == 0 {
+		return nil
+	}
+	return l
+}
+
+// Unwrap returns the errors of l, for [errors.Is] and [errors.As].
+func (l ErrorList) Unwrap() []error {
+	out := make([]error, len(l))
+	for i, e := range l {
+		out[i] = e
+	}
+	return out
+}
+
+// sort orders the list by position in the file, then by statement, field
+// order and index.
+func (l ErrorList) sort() {
+	sort.SliceStable(l, func(i, j int) bool {
+		a, b := l[i], l[j]
+		if a.Pos.Offset != b.Pos.Offset && a.Pos.IsValid() && b.Pos.IsValid() {
+			return a.Pos.Offset < b.Pos.Offset
+		}
+		if a.Statement != b.Statement {
+			return a.Statement < b.Statement
+		}
+		if fa, fb := fieldOrder(a.Field), fieldOrder(b.Field); fa != fb {
+			return fa < fb
+		}
+		return a.Index < b.Index
+	})
+}
+
+func fieldOrder(f string) int {
+	switch f {
+	case "":
+		return 0
+	case fieldEffect:
+		return 1
+	case fieldActions:
+		return 2
+	case fieldNotActions:
+		return 3
+	case fieldResources:
+		return 4
+	case fieldNotResources:
+		return 5
+	}
+	return 6
+}
