@@ -80,12 +80,13 @@ type Pattern struct {
 
 // Compile compiles a glob pattern:
 //
-//   - any run of characters, the empty run included
-//     ?        any one character
-//     [abc]    one of the listed characters; [a-z] a range; [!abc] none of them
-//     {a,b}    one of the comma-separated alternatives
-//     \c       the character c itself
-//     c        any other character matches itself
+//	syntax   matches
+//	*        any run of characters, the empty run included
+//	?        any one character
+//	[abc]    one of the listed characters; [a-z] a range; [!abc] none of them
+//	{a,b}    one of the comma-separated alternatives
+//	\c       the character c itself
+//	c        any other character: itself
 //
 // A malformed pattern is reported with a [*SyntaxError].
 func Compile(pattern string) (*Pattern, error) {
