@@ -67,7 +67,8 @@ type compiled struct {
 
 // Compile validates and compiles a policy. It reports every problem at once,
 // as an [ErrorList] of [*Error]s, each naming the statement, the field, the
-// list index and, for a malformed specifier, the byte offset inside it.
+// list index and, for a malformed specifier, the byte offset inside it; the
+// list holds the warnings too, marked as such.
 //
 // The rules are those of the package documentation: an effect of exactly
 // "allow" or "deny"; exactly one of Resources and NotResources and exactly
@@ -95,6 +96,7 @@ func Compile(stmts []Statement, opts Options) (*Set, error) {
 		}
 	}
 	if len(errs) > 0 {
+		errs = append(errs, set.warnings...)
 		errs.sort()
 		return nil, errs
 	}
@@ -163,16 +165,17 @@ func compileStatement(i int, st Statement, opts Options) (c compiled, errs Error
 		fail(fieldEffect, -1, errors.New(msg))
 	}
 
-	field, list, not, ok := pick(st.Actions, st.NotActions, fieldActions, fieldNotActions, fail)
+	not, acts := pick(st.Actions, st.NotActions, fieldActions, fieldNotActions, fail)
 	c.notAct = not
-	if ok {
-		for j, s := range list {
+	for _, l := range acts {
+		for j, s := range l.items {
 			if s == "" {
-				continue // reported by pick
+				fail(l.field, j, errors.New("empty string: expected a specifier"))
+				continue
 			}
 			p, err := action.Parse(s)
 			if err != nil {
-				e := &Error{Statement: i, Field: field, Index: j, Value: s, Offset: -1, Err: err}
+				e := &Error{Statement: i, Field: l.field, Index: j, Value: s, Offset: -1, Err: err}
 				var se *match.SyntaxError
 				if errors.As(err, &se) {
 					e.Offset = se.Offset
@@ -185,19 +188,20 @@ func compileStatement(i int, st Statement, opts Options) (c compiled, errs Error
 		}
 	}
 
-	field, list, not, ok = pick(st.Resources, st.NotResources, fieldResources, fieldNotResources, fail)
+	not, res := pick(st.Resources, st.NotResources, fieldResources, fieldNotResources, fail)
 	c.notRes = not
-	if ok {
-		for j, s := range list {
+	for _, l := range res {
+		for j, s := range l.items {
 			if s == "" {
-				continue // reported by pick
+				fail(l.field, j, errors.New("empty string: expected a specifier"))
+				continue
 			}
 			m, warn, err := compileSpecifier(s, opts)
 			for _, w := range warn {
-				warnings = append(warnings, &Error{Statement: i, Field: field, Index: j, Value: s, Offset: w.Offset, Err: w})
+				warnings = append(warnings, &Error{Statement: i, Field: l.field, Index: j, Value: s, Offset: w.Offset, Warning: true, Err: w})
 			}
 			if err != nil {
-				e := &Error{Statement: i, Field: field, Index: j, Value: s, Offset: -1, Err: err}
+				e := &Error{Statement: i, Field: l.field, Index: j, Value: s, Offset: -1, Err: err}
 				var se *resource.SyntaxError
 				if errors.As(err, &se) {
 					e.Offset = se.Offset
@@ -211,31 +215,35 @@ func compileStatement(i int, st Statement, opts Options) (c compiled, errs Error
 	return c, errs, warnings
 }
 
+// list is a list field of a statement.
+type list struct {
+	field string
+	items []string
+}
+
 // pick checks that exactly one of a list and its negation is present and
-// not empty, and returns it.
-func pick(pos, neg []string, posName, negName string, fail func(string, int, error)) (field string, list []string, not, ok bool) {
+// not empty. It returns whether the negation is the one, and the lists
+// whose elements are to be checked: both when both are present (an error,
+// but their elements may have problems of their own).
+func pick(pos, neg []string, posName, negName string, fail func(string, int, error)) (not bool, lists []list) {
 	switch {
 	case pos == nil && neg == nil:
 		fail("", -1, fmt.Errorf("missing %q or %q", posName, negName))
-		return "", nil, false, false
+		return false, nil
 	case pos != nil && neg != nil:
 		fail(negName, -1, fmt.Errorf("both %q and %q: a statement has exactly one of them", posName, negName))
-		return "", nil, false, false
+		lists = []list{{posName, pos}, {negName, neg}}
 	case neg != nil:
-		field, list, not = negName, neg, true
+		not, lists = true, []list{{negName, neg}}
 	default:
-		field, list = posName, pos
+		lists = []list{{posName, pos}}
 	}
-	if len(list) == 0 {
-		fail(field, -1, fmt.Errorf("empty %q: a list has at least one element", field))
-		return field, nil, not, false
-	}
-	for j, s := range list {
-		if s == "" {
-			fail(field, j, errors.New("empty string: expected a specifier"))
+	for _, l := range lists {
+		if len(l.items) == 0 {
+			fail(l.field, -1, fmt.Errorf("empty %q: a list has at least one element", l.field))
 		}
 	}
-	return field, list, not, true
+	return not, lists
 }
 
 func compileSpecifier(s string, opts Options) (*resource.Matcher, []*resource.SyntaxError, error) {

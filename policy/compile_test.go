@@ -73,6 +73,12 @@ func TestCompileErrors(t *testing.T) {
 			{"", "statements[2]", -1, `missing "actions" or "notActions"`},
 			{"", "statements[2]", -1, `missing "resources" or "notResources"`},
 		}},
+		{"both lists are checked", []Statement{{Effect: Allow, Actions: []string{"*"}, Resources: []string{"Proj/x"}, NotResources: []string{""}}},
+			[]problem{
+				{"", "statements[0].resources[0]", 0, `malformed type "Proj": a type is lower-case letters, digits and "-", starting with a letter`},
+				{"", "statements[0].notResources", -1, `both "resources" and "notResources": a statement has exactly one of them`},
+				{"", "statements[0].notResources[0]", -1, "empty string: expected a specifier"},
+			}},
 		// notResources together with notActions is allowed.
 		{"notResources and notActions", []Statement{{Effect: Allow, NotActions: []string{"deleteFlag"}, NotResources: []string{"proj/secret"}}}, nil},
 	}

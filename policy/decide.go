@@ -203,8 +203,8 @@ func (st *compiled) applies(action string, c *resource.Concrete, trace *[]Statem
 	res, which := match.False, -1
 	for i, m := range st.res {
 		t := m.Match(c)
-		if t != match.False && which < 0 {
-			which = i
+		if t == match.True || t != match.False && which < 0 {
+			which = i // a definite match wins over an earlier possible one
 		}
 		if res = res.Or(t); res == match.True {
 			break
@@ -228,9 +228,9 @@ type StatementTrace struct {
 	// first pattern that matches the action; -1 when none does.
 	Action int
 	// Resource is the index in the statement's resources (or notResources)
-	// of the first specifier that matches the resource or would with
-	// metadata nobody supplied; -1 when none does or the action part
-	// already failed.
+	// of the first specifier that matches the resource or, when none does
+	// for certain, of the first that would with metadata nobody supplied;
+	// -1 when none does or the action part already failed.
 	Resource int
 }
 

@@ -120,7 +120,7 @@ func Load(name string, data []byte, opts Options) (*Set, error) {
 	var cerrs ErrorList
 	errors.As(err, &cerrs)
 	for _, e := range cerrs {
-		if !reported(d.errs, e) {
+		if e.Warning || !reported(d.errs, e) {
 			errs = append(errs, f.locate(e))
 		}
 	}

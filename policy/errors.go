@@ -51,7 +51,10 @@ type Error struct {
 	// of the problem inside it; Offset is -1 when there is no such value.
 	Value  string
 	Offset int
-	Err    error
+	// Warning marks a problem that compiling accepted, such as a typo that
+	// Options.Lenient rewrites.
+	Warning bool
+	Err     error
 }
 
 // Path returns where the problem is, as "statements[N].field[I]".
@@ -99,6 +102,9 @@ func (e *Error) Error() string {
 		b.WriteString(path)
 	}
 	b.WriteString(": ")
+	if e.Warning {
+		b.WriteString("warning: ")
+	}
 	if !e.Pos.IsValid() && e.Offset >= 0 && e.Value != "" {
 		fmt.Fprintf(&b, "offset %d: ", e.Offset)
 	}
@@ -109,19 +115,29 @@ func (e *Error) Error() string {
 func (e *Error) Unwrap() error { return e.Err }
 
 // ErrorList is a list of problems, in the order they appear in the policy.
+// When compiling fails, the list holds the warnings too.
 type ErrorList []*Error
 
-// Error returns the first error and how many more there are.
+// Error returns the first error that is not a warning and how many more
+// problems there are.
 func (l ErrorList) Error() string {
-	switch len(l) {
-	case 0:
+	if len(l) == 0 {
 		return "no errors"
-	case 1:
-		return l[0].Error()
-	case 2:
-		return l[0].Error() + " (and 1 more error)"
 	}
-	return fmt.Sprintf("%s (and %d more errors)", l[0], len(l)-1)
+	first := l[0]
+	for _, e := range l {
+		if !e.Warning {
+			first = e
+			break
+		}
+	}
+	switch len(l) {
+	case 1:
+		return first.Error()
+	case 2:
+		return first.Error() + " (and 1 more problem)"
+	}
+	return fmt.Sprintf("%s (and %d more problems)", first, len(l)-1)
 }
 
 // Err returns l as an error, or nil when l is empty.

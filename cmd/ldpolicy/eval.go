@@ -1,0 +1,385 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/ldpolicy/ldpolicy/match"
+	"github.com/ldpolicy/ldpolicy/policy"
+	"github.com/ldpolicy/ldpolicy/resource"
+)
+
+const evalUsage = `usage: ldpolicy eval --policy FILE --action ACTION --resource RESOURCE [flags]
+       ldpolicy eval --policy FILE --event FILE [flags]
+
+Eval decides one access, or whether a webhook with the policy receives one
+event (a captured payload; only its "accesses" matter), and explains why.
+
+An access is denied when a deny statement applies, allowed when an allow
+statement applies and no deny statement does, and denied when none applies.
+A webhook receives an event when at least one of its accesses is allowed
+(with --mode all, when every one is); an event without accesses is not
+delivered; a webhook without statements receives every event. With --role,
+an empty policy grants nothing instead.
+
+Tags, properties and views of a resource come inline, as in
+"proj/p:env/qa;qa_test,{critical:true}:flag/f", or from --metadata. A
+decision that metadata nobody supplied could change is indeterminate, and is
+made with that metadata taken as absent.
+
+The policy file is a JSON array of statements, a webhook ({"statements":
+[...]}) or a custom role ({"policy": [...]}); "-" reads it from stdin.
+
+Exit status: 0 for allow or delivered, 1 for deny or not delivered, 2 for
+bad usage or input.
+
+Flags:
+`
+
+// attributeFlag collects --attribute NAME=VALUE[,VALUE...] bindings.
+type attributeFlag map[string][]string
+
+func (a attributeFlag) String() string { return "" }
+
+func (a attributeFlag) Set(s string) error {
+	name, values, ok := strings.Cut(s, "=")
+	if !ok || name == "" {
+		return fmt.Errorf("expected NAME=VALUE[,VALUE...], found %q", s)
+	}
+	if _, ok := a[name]; !ok {
+		a[name] = []string{} // NAME= binds the attribute to no keys
+	}
+	if values != "" {
+		a[name] = append(a[name], strings.Split(values, ",")...)
+	}
+	return nil
+}
+
+func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
+	policyFile := fs.String("policy", "", "the policy `FILE` (\"-\" for stdin)")
+	act := fs.String("action", "", "the `ACTION` of the access, such as updateOn")
+	res := fs.String("resource", "", "the `RESOURCE` of the access, such as proj/default:env/production:flag/dark-mode")
+	eventFile := fs.String("event", "", "a webhook payload `FILE` to decide delivery of (\"-\" for stdin)")
+	format := fs.String("format", "text", "output `format`: text or json")
+	mode := fs.String("mode", "any", "for --event, deliver when `any` access is allowed, or only when all are")
+	lenient := fs.Bool("lenient", false, "read the typo \":/flag/\" in specifiers as \":flag/\", with a warning")
+	role := fs.Bool("role", false, "decide as a custom role, where an empty policy grants nothing")
+	metadataFile := fs.String("metadata", "", "a JSON `FILE` of tags, properties and views by resource path")
+	attrs := attributeFlag{}
+	fs.Var(attrs, "attribute", "bind a role attribute: `NAME=VALUE[,VALUE...]` (repeatable)")
+	rest, err := parseFlags(fs, args, stdout, evalUsage)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+
+	set := func(name string) bool {
+		found := false
+		fs.Visit(func(f *flag.Flag) { found = found || f.Name == name })
+		return found
+	}
+	switch {
+	case len(rest) > 0:
+		return usagef("eval", "unexpected argument %q", rest[0])
+	case *policyFile == "":
+		return usagef("eval", "--policy is required")
+	case *format != "text" && *format != "json":
+		return usagef("eval", "--format must be text or json, not %q", *format)
+	case *mode != "any" && *mode != "all":
+		return usagef("eval", "--mode must be any or all, not %q", *mode)
+	case *eventFile != "" && (set("action") || set("resource")):
+		return usagef("eval", "give either --event or --action and --resource, not both")
+	case *eventFile == "" && (!set("action") || !set("resource")):
+		return usagef("eval", "give --action and --resource, or --event")
+	case *eventFile == "" && set("mode"):
+		return usagef("eval", "--mode applies to --event only")
+	case *policyFile == "-" && *eventFile == "-":
+		return usagef("eval", "only one of --policy and --event can read stdin")
+	}
+
+	opts := policy.Options{Lenient: *lenient, Attributes: attrs}
+	if *role {
+		opts.Context = policy.Role
+	}
+	pol, err := loadPolicy(*policyFile, stdin, opts, stderr)
+	if err != nil {
+		return err
+	}
+	var resolver resource.Resolver
+	if *metadataFile != "" {
+		data, err := readInput(*metadataFile, stdin)
+		if err != nil {
+			return err
+		}
+		m, err := resource.ParseMetadataMap(data)
+		if err != nil {
+			return inputErr(fmt.Errorf("%s: %v", displayName(*metadataFile), err))
+		}
+		resolver = m
+	}
+	out := &output{w: stdout, json: *format == "json", set: pol}
+
+	if *eventFile == "" {
+		c, err := resource.ParseConcrete(*res)
+		if err != nil {
+			return inputErr(fmt.Errorf("--resource: %s", describeSyntaxError(*res, err)))
+		}
+		if resolver != nil {
+			c.Resolve(resolver)
+		}
+		e := pol.Explain(*act, &c)
+		if err := out.access(*act, &c, e); err != nil {
+			return err
+		}
+		if !e.Decision.Allowed() {
+			return &exitError{code: exitNo}
+		}
+		return nil
+	}
+
+	data, err := readInput(*eventFile, stdin)
+	if err != nil {
+		return err
+	}
+	accesses, err := decodeAccesses(data)
+	if err != nil {
+		return inputErr(fmt.Errorf("%s: %v", displayName(*eventFile), err))
+	}
+	m := policy.AnyAccess
+	if *mode == "all" {
+		m = policy.EveryAccess
+	}
+	delivery, err := pol.Deliver(accesses, m, resolver)
+	if err != nil {
+		return inputErr(fmt.Errorf("%s: %v", displayName(*eventFile), err))
+	}
+	explained := make([]policy.Explanation, len(accesses))
+	for i, a := range accesses {
+		c, _ := resource.ParseConcrete(a.Resource) // Deliver has checked it
+		if resolver != nil {
+			c.Resolve(resolver)
+		}
+		explained[i] = pol.Explain(a.Action, &c)
+	}
+	if err := out.event(accesses, explained, delivery); err != nil {
+		return err
+	}
+	if !delivery.Delivered {
+		return &exitError{code: exitNo}
+	}
+	return nil
+}
+
+// loadPolicy reads and compiles a policy file, printing its warnings, or
+// every problem it has.
+func loadPolicy(name string, stdin io.Reader, opts policy.Options, stderr io.Writer) (*policy.Set, error) {
+	data, err := readInput(name, stdin)
+	if err != nil {
+		return nil, err
+	}
+	set, err := policy.Load(displayName(name), data, opts)
+	var errs policy.ErrorList
+	switch {
+	case errors.As(err, &errs):
+		writeProblems(stderr, errs)
+		return nil, &exitError{code: exitUsage}
+	case err != nil:
+		return nil, inputErr(err)
+	}
+	writeProblems(stderr, set.Warnings())
+	return set, nil
+}
+
+// describeSyntaxError describes a malformed concrete resource with a caret
+// under the problem.
+func describeSyntaxError(s string, err error) string {
+	var se *resource.SyntaxError
+	if !errors.As(err, &se) {
+		return err.Error()
+	}
+	return se.Msg + "\n" + caret(s, se.Offset, "\t")
+}
+
+// decodeAccesses reads the accesses of one webhook payload: a JSON object
+// whose "accesses" is a list of {"action", "resource"} objects. An absent
+// or null "accesses" is no accesses.
+func decodeAccesses(data []byte) ([]policy.Access, error) {
+	if i := invalidUTF8(data); i >= 0 {
+		return nil, fmt.Errorf("invalid UTF-8 at byte %d", i)
+	}
+	trimmed := bytes.TrimLeft(data, " \t\r\n")
+	switch {
+	case len(trimmed) == 0:
+		return nil, errors.New("empty file: expected a webhook payload (a JSON object)")
+	case trimmed[0] != '{':
+		return nil, fmt.Errorf("expected a webhook payload (a JSON object), found %q", trimmed[:1])
+	}
+	var ev struct {
+		Accesses []struct {
+			Action   *string `json:"action"`
+			Resource *string `json:"resource"`
+		} `json:"accesses"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&ev); err != nil {
+		return nil, fmt.Errorf("malformed webhook payload: %v", err)
+	}
+	if dec.More() {
+		return nil, errors.New("unexpected data after the webhook payload (one event per file)")
+	}
+	accesses := make([]policy.Access, len(ev.Accesses))
+	for i, a := range ev.Accesses {
+		switch {
+		case a.Action == nil:
+			return nil, fmt.Errorf("accesses[%d]: missing action", i)
+		case a.Resource == nil:
+			return nil, fmt.Errorf("accesses[%d]: missing resource", i)
+		}
+		accesses[i] = policy.Access{Action: *a.Action, Resource: *a.Resource}
+	}
+	return accesses, nil
+}
+
+func invalidUTF8(b []byte) int {
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n == 1 {
+			return i
+		}
+		i += n
+	}
+	return -1
+}
+
+// output writes decisions for people or, with json, as JSON.
+type output struct {
+	w    io.Writer
+	json bool
+	set  *policy.Set
+}
+
+func (o *output) writeJSON(v any) error {
+	enc := json.NewEncoder(o.w)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+func (o *output) access(act string, c *resource.Concrete, e policy.Explanation) error {
+	if o.json {
+		return o.writeJSON(e.Decision)
+	}
+	var b strings.Builder
+	b.WriteString(verdict(string(e.Decision.Effect), e.Decision.Indeterminate))
+	b.WriteString("\n")
+	o.explain(&b, "  ", act, c, e)
+	_, err := io.WriteString(o.w, b.String())
+	return err
+}
+
+// accessJSON is one access of an event in JSON: the access and its
+// decision in one object.
+type accessJSON struct {
+	policy.Access
+	decision policy.Decision
+}
+
+func (a accessJSON) MarshalJSON() ([]byte, error) {
+	access, err := json.Marshal(a.Access)
+	if err != nil {
+		return nil, err
+	}
+	decision, err := a.decision.MarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	// {"action":…,"resource":…} + {"decision":…} = {"action":…,"resource":…,"decision":…}
+	return append(append(access[:len(access)-1], ','), decision[1:]...), nil
+}
+
+func (o *output) event(accesses []policy.Access, explained []policy.Explanation, d policy.Delivery) error {
+	if o.json {
+		out := struct {
+			Delivered     bool         `json:"delivered"`
+			Indeterminate bool         `json:"indeterminate"`
+			Accesses      []accessJSON `json:"accesses"`
+		}{d.Delivered, d.Indeterminate, make([]accessJSON, len(accesses))}
+		for i, a := range accesses {
+			out.Accesses[i] = accessJSON{a, explained[i].Decision}
+		}
+		return o.writeJSON(out)
+	}
+	var b strings.Builder
+	v := "delivered"
+	if !d.Delivered {
+		v = "not delivered"
+	}
+	b.WriteString(verdict(v, d.Indeterminate))
+	b.WriteString("\n")
+	for i, a := range accesses {
+		e := explained[i]
+		fmt.Fprintf(&b, "  accesses[%d]: %s on %s: %s\n", i, a.Action, a.Resource, verdict(string(e.Decision.Effect), e.Decision.Indeterminate))
+		c, _ := resource.ParseConcrete(a.Resource)
+		o.explain(&b, "    ", a.Action, &c, e)
+	}
+	fmt.Fprintf(&b, "  reason: %s\n", d.Reason())
+	_, err := io.WriteString(o.w, b.String())
+	return err
+}
+
+func verdict(v string, indeterminate bool) string {
+	if indeterminate {
+		return v + " (indeterminate)"
+	}
+	return v
+}
+
+// explain writes the deciding statement, how it matched, the statements
+// that depend on unknown metadata, and the reason.
+func (o *output) explain(b *strings.Builder, indent, act string, c *resource.Concrete, e policy.Explanation) {
+	d := e.Decision
+	if d.Statement >= 0 {
+		st := o.set.Statement(d.Statement)
+		tr := e.Statements[d.Statement]
+		fmt.Fprintf(b, "%sstatement %d: %s\n", indent, d.Statement, st)
+		fmt.Fprintf(b, "%s  action:   %s\n", indent, describeAction(act, st, tr))
+		fmt.Fprintf(b, "%s  resource: %s\n", indent, describeResource(st, tr))
+	}
+	for _, tr := range e.Statements {
+		if tr.Applies.Known() {
+			continue
+		}
+		st := o.set.Statement(tr.Statement)
+		list, name := st.Resources, "resources"
+		if st.NotResources != nil {
+			list, name = st.NotResources, "notResources"
+		}
+		fmt.Fprintf(b, "%sunknown:  statement %d depends on metadata nobody supplied: %s[%d] %q\n", indent, tr.Statement, name, tr.Resource, list[tr.Resource])
+	}
+	fmt.Fprintf(b, "%sreason:   %s\n", indent, d.Reason())
+}
+
+func describeAction(act string, st policy.Statement, tr policy.StatementTrace) string {
+	if st.NotActions != nil {
+		return fmt.Sprintf("%q is not in notActions", act)
+	}
+	return fmt.Sprintf("%q matches actions[%d] %q", act, tr.Action, st.Actions[tr.Action])
+}
+
+func describeResource(st policy.Statement, tr policy.StatementTrace) string {
+	if st.NotResources == nil {
+		return fmt.Sprintf("matches resources[%d] %q", tr.Resource, st.Resources[tr.Resource])
+	}
+	if tr.Applies == match.True {
+		return "matches no specifier in notResources"
+	}
+	return fmt.Sprintf("matches no specifier in notResources, with metadata nobody supplied taken as absent (notResources[%d] %q could match)", tr.Resource, st.NotResources[tr.Resource])
+}

@@ -1,0 +1,197 @@
+// Command ldpolicy decides LaunchDarkly policy statements offline: which
+// accesses a policy allows, which webhook events it delivers, and whether a
+// policy file is valid.
+//
+// Usage:
+//
+//	ldpolicy eval --policy FILE --action ACTION --resource RESOURCE
+//	ldpolicy eval --policy FILE --event FILE
+//	ldpolicy check FILE...
+//
+// Run "ldpolicy help COMMAND" for the flags of a command.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+)
+
+func main() {
+	os.Exit(exitCode(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr), os.Stderr))
+}
+
+// Exit statuses.
+const (
+	exitOK    = 0 // allow, delivered, valid
+	exitNo    = 1 // deny, not delivered, invalid
+	exitUsage = 2 // bad usage or unreadable input
+)
+
+// exitError ends the command with a status. A nil err prints nothing (the
+// command has written its results); otherwise err is the diagnostic.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit status %d", e.code)
+	}
+	return e.err.Error()
+}
+
+func (e *exitError) Unwrap() error { return e.err }
+
+// usagef reports bad usage of a command.
+func usagef(cmd, format string, args ...any) error {
+	return &exitError{exitUsage, fmt.Errorf("%s: %s (run 'ldpolicy %s --help' for usage)", cmd, fmt.Sprintf(format, args...), cmd)}
+}
+
+// inputErr reports input that cannot be used.
+func inputErr(err error) error { return &exitError{exitUsage, err} }
+
+// exitCode prints the diagnostic of err, if any, and returns the status.
+func exitCode(err error, stderr io.Writer) int {
+	if err == nil {
+		return exitOK
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.err != nil {
+			fmt.Fprintf(stderr, "ldpolicy: %v\n", ee.err)
+		}
+		return ee.code
+	}
+	fmt.Fprintf(stderr, "ldpolicy: %v\n", err)
+	return exitUsage
+}
+
+// command is a subcommand.
+type command struct {
+	name    string
+	summary string
+	run     func(args []string, stdin io.Reader, stdout, stderr io.Writer) error
+}
+
+var commands = []command{
+	{"eval", "decide one access, or the delivery of one event, under a policy", runEval},
+	{"check", "validate policy files and show every problem with its position", runCheck},
+}
+
+const usage = `ldpolicy decides LaunchDarkly policy statements offline: which accesses a
+policy allows, which webhook events it delivers, and why.
+
+Usage:
+
+	ldpolicy COMMAND [flags] [arguments]
+
+Commands:
+%s
+Run 'ldpolicy help COMMAND' or 'ldpolicy COMMAND --help' for the flags of a command.
+
+Exit status: 0 for allow, delivered or valid; 1 for deny, not delivered or
+invalid; 2 for bad usage or unreadable input.
+`
+
+func printUsage(w io.Writer) {
+	var b strings.Builder
+	for _, c := range commands {
+		fmt.Fprintf(&b, "\n\t%-8s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintf(w, usage, b.String())
+}
+
+// run runs ldpolicy with the given arguments (without the program name).
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		printUsage(stderr)
+		return &exitError{code: exitUsage}
+	}
+	name := args[0]
+	switch name {
+	case "help", "-h", "-help", "--help":
+		if len(args) > 1 && name == "help" {
+			for _, c := range commands {
+				if c.name == args[1] {
+					return c.run([]string{"--help"}, stdin, stdout, stderr)
+				}
+			}
+			return &exitError{exitUsage, fmt.Errorf("help: unknown command %q", args[1])}
+		}
+		printUsage(stdout)
+		return nil
+	}
+	for _, c := range commands {
+		if c.name == name {
+			return c.run(args[1:], stdin, stdout, stderr)
+		}
+	}
+	return &exitError{exitUsage, fmt.Errorf("unknown command %q (run 'ldpolicy help' for the list)", name)}
+}
+
+// parseFlags parses flags wherever they appear among the arguments (before,
+// between or after file names; "--" ends the flags) and returns the other
+// arguments. For --help it prints the usage on stdout and returns
+// flag.ErrHelp.
+func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer, usageText string) ([]string, error) {
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	var rest []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				fmt.Fprint(stdout, usageText)
+				fs.SetOutput(stdout)
+				fs.PrintDefaults()
+				return nil, err
+			}
+			return nil, usagef(fs.Name(), "%v", err)
+		}
+		rem := fs.Args()
+		if n := len(args) - len(rem); n > 0 && args[n-1] == "--" {
+			return append(rest, rem...), nil // everything after "--" is an argument
+		}
+		if len(rem) == 0 {
+			return rest, nil
+		}
+		rest = append(rest, rem[0])
+		args = rem[1:]
+	}
+}
+
+// maxInput bounds what ldpolicy reads from one file or stdin.
+const maxInput = 64 << 20
+
+// readInput reads a file, or stdin for "-".
+func readInput(name string, stdin io.Reader) ([]byte, error) {
+	var r io.Reader = stdin
+	if name != "-" {
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, inputErr(err)
+		}
+		defer f.Close()
+		r = f
+	}
+	data, err := io.ReadAll(io.LimitReader(r, maxInput+1))
+	if err != nil {
+		return nil, inputErr(fmt.Errorf("%s: %v", displayName(name), err))
+	}
+	if len(data) > maxInput {
+		return nil, inputErr(fmt.Errorf("%s: more than %d bytes", displayName(name), maxInput))
+	}
+	return data, nil
+}
+
+// displayName is how errors name an input.
+func displayName(name string) string {
+	if name == "-" {
+		return "<stdin>"
+	}
+	return name
+}

@@ -1,0 +1,235 @@
+package main
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the files that cmp compares in testdata/script")
+
+// TestScripts runs the end-to-end scripts in testdata/script. A script is a
+// txtar archive: its comment holds commands, one per line, and its files are
+// written to a temporary directory that the commands run in.
+//
+//	ldpolicy ARGS... [< FILE]   run ldpolicy, with FILE as stdin
+//	exit N                      the last run exited with status N
+//	cmp stdout|stderr FILE      its output is exactly FILE (-update rewrites FILE)
+//	[!] stdout|stderr REGEXP    its output has (or has no) a match for REGEXP
+//	empty stdout|stderr         its output is empty
+//
+// Arguments are split at spaces, with '...' quoting; $TESTDATA is the
+// repository's top-level testdata directory. Lines starting with '#' are
+// comments. Every run must be followed by an exit line.
+func TestScripts(t *testing.T) {
+	files, err := filepath.Glob("testdata/script/*.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) == 0 {
+		t.Fatal("no scripts in testdata/script")
+	}
+	shared, err := filepath.Abs("../../testdata")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, file := range files {
+		if file, err = filepath.Abs(file); err != nil {
+			t.Fatal(err)
+		}
+		t.Run(strings.TrimSuffix(filepath.Base(file), ".txt"), func(t *testing.T) {
+			runScript(t, file, shared)
+		})
+	}
+}
+
+type archive struct {
+	comment string
+	files   []archiveFile
+}
+
+type archiveFile struct {
+	name string
+	data string
+}
+
+func parseArchive(data string) archive {
+	var a archive
+	lines := strings.SplitAfter(data, "\n")
+	cur := &a.comment
+	for _, line := range lines {
+		trimmed := strings.TrimRight(line, "\n")
+		if strings.HasPrefix(trimmed, "-- ") && strings.HasSuffix(trimmed, " --") && len(trimmed) > 6 {
+			a.files = append(a.files, archiveFile{name: strings.TrimSpace(trimmed[3 : len(trimmed)-3])})
+			cur = &a.files[len(a.files)-1].data
+			continue
+		}
+		*cur += line
+	}
+	return a
+}
+
+func (a archive) format() string {
+	var b strings.Builder
+	b.WriteString(a.comment)
+	for _, f := range a.files {
+		fmt.Fprintf(&b, "-- %s --\n%s", f.name, f.data)
+	}
+	return b.String()
+}
+
+func runScript(t *testing.T, file, shared string) {
+	src, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := parseArchive(string(src))
+	dir := t.TempDir()
+	for _, f := range a.files {
+		path := filepath.Join(dir, f.name)
+		if err := os.MkdirAll(filepath.Dir(path), 0o777); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(f.data), 0o666); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Chdir(dir)
+
+	var stdout, stderr string
+	code := 0
+	ran, checkedExit, rewrote := false, true, false
+	for n, line := range strings.Split(a.comment, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		where := fmt.Sprintf("%s:%d: %s", file, n+1, line)
+		args, err := splitArgs(strings.ReplaceAll(line, "$TESTDATA", shared))
+		if err != nil {
+			t.Fatalf("%s: %v", where, err)
+		}
+		neg := args[0] == "!"
+		if neg {
+			args = args[1:]
+		}
+		switch args[0] {
+		case "ldpolicy":
+			if !checkedExit {
+				t.Fatalf("%s: the previous run has no exit line", where)
+			}
+			var in []byte
+			if len(args) >= 3 && args[len(args)-2] == "<" {
+				if in, err = os.ReadFile(args[len(args)-1]); err != nil {
+					t.Fatalf("%s: %v", where, err)
+				}
+				args = args[:len(args)-2]
+			}
+			var out, errOut bytes.Buffer
+			code = exitCode(run(args[1:], bytes.NewReader(in), &out, &errOut), &errOut)
+			stdout, stderr = out.String(), errOut.String()
+			ran, checkedExit = true, false
+			t.Logf("%s\nexit %d\nstdout:\n%sstderr:\n%s", where, code, stdout, stderr)
+		case "exit":
+			want, err := strconv.Atoi(args[1])
+			if err != nil || !ran {
+				t.Fatalf("%s: exit needs a number after a run", where)
+			}
+			if code != want {
+				t.Errorf("%s: exit status %d, want %d\nstderr:\n%s", where, code, want, stderr)
+			}
+			checkedExit = true
+		case "cmp":
+			have := pick(t, where, args[1], stdout, stderr)
+			i := findFile(a, args[2])
+			if i < 0 {
+				t.Fatalf("%s: no file %q in the archive", where, args[2])
+			}
+			if *update {
+				a.files[i].data, rewrote = have, true
+				continue
+			}
+			if want := a.files[i].data; have != want {
+				t.Errorf("%s: %s differs\nhave:\n%s\nwant:\n%s", where, args[1], have, want)
+			}
+		case "stdout", "stderr":
+			re, err := regexp.Compile("(?m)" + args[1])
+			if err != nil {
+				t.Fatalf("%s: %v", where, err)
+			}
+			have := pick(t, where, args[0], stdout, stderr)
+			if re.MatchString(have) == neg {
+				t.Errorf("%s: %s is\n%s", where, args[0], have)
+			}
+		case "empty":
+			if have := pick(t, where, args[1], stdout, stderr); have != "" {
+				t.Errorf("%s: %s is not empty:\n%s", where, args[1], have)
+			}
+		default:
+			t.Fatalf("%s: unknown command %q", where, args[0])
+		}
+	}
+	if !checkedExit {
+		t.Errorf("%s: the last run has no exit line", file)
+	}
+	if rewrote {
+		if err := os.WriteFile(file, []byte(a.format()), 0o666); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func pick(t *testing.T, where, name, stdout, stderr string) string {
+	switch name {
+	case "stdout":
+		return stdout
+	case "stderr":
+		return stderr
+	}
+	t.Fatalf("%s: expected stdout or stderr, found %q", where, name)
+	return ""
+}
+
+func findFile(a archive, name string) int {
+	for i, f := range a.files {
+		if f.name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// splitArgs splits a command line at spaces; '...' quotes.
+func splitArgs(line string) ([]string, error) {
+	var args []string
+	var cur strings.Builder
+	inArg, quoted := false, false
+	for _, r := range line {
+		switch {
+		case r == '\'':
+			quoted, inArg = !quoted, true
+		case r == ' ' && !quoted:
+			if inArg {
+				args = append(args, cur.String())
+				cur.Reset()
+				inArg = false
+			}
+		default:
+			cur.WriteRune(r)
+			inArg = true
+		}
+	}
+	if quoted {
+		return nil, fmt.Errorf("unclosed quote")
+	}
+	if inArg {
+		args = append(args, cur.String())
+	}
+	return args, nil
+}
