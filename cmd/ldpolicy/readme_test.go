@@ -1,0 +1,64 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"strings"
+	"testing"
+)
+
+// TestReadmeQuickStart runs the quick-start command of README.md and
+// compares its output with the output the README shows after it.
+func TestReadmeQuickStart(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks := fencedBlocksAfter(string(readme), "<!-- quickstart:", 2)
+	if len(blocks) != 2 {
+		t.Fatalf("README.md: want the quick-start command block and its output block, found %d blocks", len(blocks))
+	}
+	command, want := strings.TrimSpace(blocks[0]), blocks[1]
+	const prefix = "go run ./cmd/ldpolicy "
+	if !strings.HasPrefix(command, prefix) || strings.Contains(command, "\n") {
+		t.Fatalf("README.md quick start is %q, want one %q command", command, prefix+"...")
+	}
+	args, err := splitArgs(strings.TrimPrefix(command, prefix))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir("../..")
+	var stdout, stderr bytes.Buffer
+	if code := exitCode(run(args, nil, &stdout, &stderr), &stderr); code != 0 {
+		t.Errorf("quick start exits %d, want 0; stderr:\n%s", code, stderr.String())
+	}
+	if have := stdout.String(); have != want {
+		t.Errorf("quick start output differs from README.md\nhave:\n%s\nwant:\n%s", have, want)
+	}
+}
+
+// fencedBlocksAfter returns the contents of the first n fenced code blocks
+// after the line that starts with marker.
+func fencedBlocksAfter(doc, marker string, n int) []string {
+	var blocks []string
+	var cur strings.Builder
+	found, inside := false, false
+	for _, line := range strings.SplitAfter(doc, "\n") {
+		switch {
+		case !found:
+			found = strings.HasPrefix(line, marker)
+		case strings.HasPrefix(line, "```"):
+			if inside {
+				blocks = append(blocks, cur.String())
+				cur.Reset()
+				if len(blocks) == n {
+					return blocks
+				}
+			}
+			inside = !inside
+		case inside:
+			cur.WriteString(line)
+		}
+	}
+	return blocks
+}

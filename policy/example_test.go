@@ -1,0 +1,105 @@
+package policy_test
+
+import (
+	"fmt"
+
+	"github.com/ldpolicy/ldpolicy/policy"
+	"github.com/ldpolicy/ldpolicy/resource"
+)
+
+func ExampleCompile() {
+	set, err := policy.Compile([]policy.Statement{
+		{Effect: policy.Allow, Actions: []string{"*"}, Resources: []string{"proj/*:env/production:flag/*"}},
+		{Effect: policy.Deny, Actions: []string{"deleteFlag"}, Resources: []string{"proj/*:env/*:flag/*"}},
+	}, policy.Options{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, a := range []policy.Access{
+		{Action: "updateOn", Resource: "proj/default:env/production:flag/dark-mode"},
+		{Action: "deleteFlag", Resource: "proj/default:env/production:flag/dark-mode"},
+		{Action: "updateOn", Resource: "proj/default:env/test:flag/dark-mode"},
+	} {
+		d, err := set.Decide(a.Action, a.Resource)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		fmt.Printf("%-10s %-5s statement %2d: %s\n", a.Action, d.Effect, d.Statement, d.Reason())
+	}
+	// Output:
+	// updateOn   allow statement  0: an allow statement applies and no deny statement does
+	// deleteFlag deny  statement  1: a deny statement applies, and deny overrides allow
+	// updateOn   deny  statement -1: no statement applies, so the access is denied by default
+}
+
+// Load reports every problem of a policy file at once, with its position.
+func ExampleLoad_error() {
+	src := []byte(`[
+  {"effect": "Allow", "actions": ["*"], "resources": ["proj/*:env/*;qa_*:/flag/*"]},
+  {"effect": "deny", "resource": ["proj/*"], "actions": ["*"]}
+]`)
+	_, err := policy.Load("webhook.json", src, policy.Options{})
+	if errs, ok := err.(policy.ErrorList); ok {
+		for _, e := range errs {
+			fmt.Println(e)
+		}
+	}
+	// Output:
+	// webhook.json:2:14: statements[0].effect: expected "allow" or "deny", found "Allow" (effects are case-sensitive: write "allow")
+	// webhook.json:2:74: statements[0].resources[0]: stray "/" after ":": did you mean ":flag/*"?
+	// webhook.json:3:3: statements[1]: missing "resources" or "notResources"
+	// webhook.json:3:22: statements[1].resource: unknown field "resource" (did you mean "resources"?)
+}
+
+// A webhook receives an event when at least one of its accesses is allowed.
+func ExampleSet_Deliver() {
+	set, _ := policy.Compile(policy.ProductionFlags(), policy.Options{})
+	createFlag := []policy.Access{
+		{Action: "createFlag", Resource: "proj/default:env/test:flag/new-checkout"},
+		{Action: "createFlag", Resource: "proj/default:env/production:flag/new-checkout"},
+	}
+	for _, mode := range []policy.Mode{policy.AnyAccess, policy.EveryAccess} {
+		d, _ := set.Deliver(createFlag, mode, nil)
+		fmt.Printf("%s: delivered=%v access=%d: %s\n", mode, d.Delivered, d.Access, d.Reason())
+	}
+	// Output:
+	// any: delivered=true access=1: an access is allowed
+	// all: delivered=false access=0: an access is denied
+}
+
+// Tags and properties that nobody supplied make a decision indeterminate;
+// a resolver supplies them.
+func ExampleSet_DecideConcrete() {
+	set, _ := policy.Compile([]policy.Statement{
+		{Effect: policy.Allow, Actions: []string{"*"}, Resources: []string{"proj/*:env/*;{critical:true}:flag/*"}},
+	}, policy.Options{})
+
+	c, _ := resource.ParseConcrete("proj/default:env/production:flag/dark-mode")
+	fmt.Println(set.DecideConcrete("updateOn", &c))
+
+	critical, _ := resource.NewMetadata(nil, map[string]string{"critical": "true"}, nil)
+	c.Resolve(resource.MetadataMap{"proj/default:env/production": critical})
+	fmt.Println(set.DecideConcrete("updateOn", &c))
+	// Output:
+	// deny (indeterminate): no statement applies, so the access is denied by default; tags, properties or views nobody supplied could change this
+	// allow by statement 0: an allow statement applies and no deny statement does
+}
+
+func ExampleSet_Explain() {
+	set, _ := policy.Compile([]policy.Statement{
+		{Effect: policy.Allow, Actions: []string{"createFlag", "update*"}, Resources: []string{"proj/*:env/test:flag/*", "proj/*:env/production:flag/*"}},
+		{Effect: policy.Deny, NotActions: []string{"viewProject"}, NotResources: []string{"proj/*:env/*:flag/*"}},
+	}, policy.Options{})
+	c, _ := resource.ParseConcrete("proj/default:env/production:flag/dark-mode")
+	e := set.Explain("updateOn", &c)
+	for _, t := range e.Statements {
+		fmt.Printf("statement %d (%s): applies=%v action=%d resource=%d\n", t.Statement, t.Effect, t.Applies, t.Action, t.Resource)
+	}
+	fmt.Println(e.Decision)
+	// Output:
+	// statement 0 (allow): applies=true action=1 resource=1
+	// statement 1 (deny): applies=false action=-1 resource=0
+	// allow by statement 0: an allow statement applies and no deny statement does
+}

@@ -1,0 +1,34 @@
+// Package resource parses LaunchDarkly resource specifiers and concrete
+// resources, and compiles specifiers into matchers.
+//
+// A specifier names a set of resources:
+//
+//	proj/*:env/production:flag/*           every flag of every production environment
+//	proj/*:env/*;qa_*                      environments with a tag that starts with qa_
+//	proj/*:env/*;{critical:true}:flag/*    flags in critical environments
+//	proj/*:env/*:flag/*;view:checkout      flags linked to the checkout view
+//	proj/${roleAttribute/projects}         the projects bound to a role attribute
+//	acct                                   the account
+//	*                                      everything
+//
+// [Parse] turns one into an immutable [Specifier] tree whose String is the
+// text it came from; [Compile] turns the tree into a [Matcher]. The grammar,
+// with its edge cases, is in the documentation of Parse.
+//
+// A concrete resource is the resource of an access, such as
+// "proj/default:env/production:flag/dark-mode". [ParseConcrete] reads it,
+// with optional inline metadata ("env/qa;qa_test,{critical:true}"), into a
+// [Concrete] without allocating; [Concrete.Resolve] asks a [Resolver] for the
+// metadata of the segments that carry none. A segment without ';' has
+// unknown metadata, and [Matcher.Match] answers [match.Unknown] when the
+// answer depends on it.
+//
+// Matching has no hierarchy: a specifier matches only resources with the
+// same number of segments and the same types in the same order, every name
+// pattern matching its key and every modifier holding. Types and scoping are
+// not checked: LaunchDarkly adds resource types over time, so an unknown
+// type parses and matches resources of exactly its shape.
+//
+// Inputs are bounded by [MaxLength], [MaxSegments], [MaxModifiers] and
+// [MaxMetadata]; each bound has its own [SyntaxError].
+package resource

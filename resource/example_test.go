@@ -1,0 +1,75 @@
+package resource_test
+
+import (
+	"fmt"
+
+	"github.com/ldpolicy/ldpolicy/resource"
+)
+
+func ExampleParse() {
+	s, err := resource.Parse("proj/*:env/*;qa_*,{critical:true}:flag/*")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, seg := range s.Segments() {
+		fmt.Printf("%-4s %q %d modifier(s)\n", seg.Type, seg.Name.Pattern, len(seg.Modifiers))
+	}
+	// Output:
+	// proj "*" 0 modifier(s)
+	// env  "*" 2 modifier(s)
+	// flag "*" 0 modifier(s)
+}
+
+// A malformed specifier is reported with the byte offset of the problem and,
+// for the ":/flag/" typo of LaunchDarkly's own API examples, the fix.
+func ExampleParse_error() {
+	const spec = "proj/*:env/*;qa_*:/flag/*"
+	_, err := resource.Parse(spec)
+	fmt.Println(err)
+	if se, ok := err.(*resource.SyntaxError); ok {
+		fmt.Println(spec)
+		fmt.Printf("%*s^\n", se.Offset, "")
+		fmt.Println("fix:", se.Fix)
+	}
+	// Output:
+	// resource: syntax error at offset 18: stray "/" after ":": did you mean ":flag/*"?
+	// proj/*:env/*;qa_*:/flag/*
+	//                   ^
+	// fix: proj/*:env/*;qa_*:flag/*
+}
+
+func ExampleMatcher_Match() {
+	s, _ := resource.Parse("proj/*:env/*;{critical:true}:flag/*")
+	m, _ := resource.Compile(s, nil)
+	for _, r := range []string{
+		"proj/default:env/production;{critical:true}:flag/dark-mode", // metadata inline
+		"proj/default:env/test;:flag/dark-mode",                      // known: no tags or properties
+		"proj/default:env/production:flag/dark-mode",                 // unknown metadata
+		"proj/default:env/production",                                // another shape
+	} {
+		c, _ := resource.ParseConcrete(r)
+		fmt.Println(m.Match(&c))
+	}
+	// Output:
+	// true
+	// false
+	// unknown(false)
+	// false
+}
+
+func ExampleConcrete_Resolve() {
+	critical, _ := resource.ParseMetadata("{critical:true}")
+	metadata := resource.MetadataMap{"proj/default:env/production": critical}
+
+	c, _ := resource.ParseConcrete("proj/default:env/production:flag/dark-mode")
+	c.Resolve(metadata)
+	for i := 0; i < c.Len(); i++ {
+		m, known := c.Metadata(i)
+		fmt.Printf("%s known=%v %q\n", c.Path(i), known, m)
+	}
+	// Output:
+	// proj/default known=false ""
+	// proj/default:env/production known=true "{critical:true}"
+	// proj/default:env/production:flag/dark-mode known=false ""
+}
