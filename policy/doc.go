@@ -13,6 +13,8 @@
 //
 //	{"effect": "allow", "actions": ["*"], "resources": ["proj/*:env/production:flag/*"]}
 //
+// Its rules:
+//
 //   - effect is "allow" or "deny", exactly (case-sensitive);
 //   - exactly one of resources and notResources, and exactly one of actions
 //     and notActions, is present; notResources together with notActions is
