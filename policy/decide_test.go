@@ -323,3 +323,29 @@ func TestConcurrentDecide(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+func TestProductionFlags(t *testing.T) {
+	set, err := Compile(ProductionFlags(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		resource string
+		want     Effect
+	}{
+		{"proj/default:env/production:flag/dark-mode", Allow},
+		{"proj/mobile:env/production:flag/x", Allow},
+		{"proj/default:env/test:flag/dark-mode", Deny},
+		{"proj/default:env/production", Deny},
+	} {
+		if d, _ := set.Decide("updateOn", tt.resource); d.Effect != tt.want {
+			t.Errorf("ProductionFlags decides %q: %v, want %v", tt.resource, d, tt.want)
+		}
+	}
+	// Each call returns a fresh policy.
+	p := ProductionFlags()
+	p[0].Resources[0] = "changed"
+	if ProductionFlags()[0].Resources[0] != "proj/*:env/production:flag/*" {
+		t.Errorf("ProductionFlags shares its slices")
+	}
+}

@@ -325,3 +325,76 @@ func TestMatchDoesNotAllocate(t *testing.T) {
 		t.Errorf("Match = %v, want true", have)
 	}
 }
+
+func TestIsKeyIsTag(t *testing.T) {
+	tests := []struct {
+		in         string
+		key, isTag bool
+	}{
+		{"production", true, true},
+		{"dark-mode_2.0", true, true},
+		{"Default", true, true},
+		{"_x", false, true},
+		{"-x", false, true},
+		{"", false, false},
+		{"a,b", false, false},
+		{"a b", false, false},
+		{"a/b", false, false},
+		{"*", false, false},
+		{"é", false, false},
+		{strings.Repeat("t", 64), true, true},
+		{strings.Repeat("t", 65), true, false},
+	}
+	for _, tt := range tests {
+		if have := IsKey(tt.in); have != tt.key {
+			t.Errorf("IsKey(%q) = %v, want %v", tt.in, have, tt.key)
+		}
+		if have := IsTag(tt.in); have != tt.isTag {
+			t.Errorf("IsTag(%q) = %v, want %v", tt.in, have, tt.isTag)
+		}
+	}
+}
+
+func TestParseMetadataMap(t *testing.T) {
+	m, err := ParseMetadataMap([]byte(`{
+		"proj/default:env/production": {"tags": ["prod"], "properties": {"critical": true, "tier": 1, "region": "eu"}},
+		"proj/default:env/production:flag/dark-mode": "beta,view:checkout",
+		"member/m": {}
+	}`))
+	if err != nil {
+		t.Fatalf("ParseMetadataMap: %v", err)
+	}
+	have := map[string]string{}
+	for path, md := range m {
+		have[path] = md.String()
+	}
+	want := map[string]string{
+		"proj/default:env/production":                "prod,{critical:true},{region:eu},{tier:1}",
+		"proj/default:env/production:flag/dark-mode": "beta,view:checkout",
+		"member/m": "",
+	}
+	if diff := cmp.Diff(want, have); diff != "" {
+		t.Errorf("ParseMetadataMap (-want +have):\n%s", diff)
+	}
+
+	errs := []struct {
+		in, want string
+	}{
+		{`[]`, "resource: metadata file: json: cannot unmarshal array into Go value of type map[string]json.RawMessage"},
+		{`null`, "resource: metadata file: expected an object of resource paths, found null"},
+		{`{} {}`, "resource: metadata file: unexpected data after the object"},
+		{`{"proj/a;x": ""}`, `resource: metadata file: "proj/a;x": a path has no metadata of its own: write "proj/a"`},
+		{`{"proj": ""}`, `resource: metadata file: "proj": resource: syntax error at offset 4: missing "/" in segment "proj": expected "type/name" or "acct"`},
+		{`{"proj/a": {"tag": ["x"]}}`, `resource: metadata file: "proj/a": expected a metadata list or an object with "tags", "properties" and "views": json: unknown field "tag"`},
+		{`{"proj/a": {"tags": ["a,b"]}}`, `resource: metadata file: "proj/a": resource: malformed tag "a,b"`},
+		{`{"proj/a": {"properties": {"critical": [true]}}}`, `resource: metadata file: "proj/a": property "critical": expected a string, number or boolean, found [true]`},
+		{`{"proj/a": "x,,y"}`, `resource: metadata file: "proj/a": resource: syntax error at offset 2: empty metadata entry`},
+		{"{\"proj/a\": \"\xff\"}", "resource: metadata file is not valid UTF-8 (at byte 12)"},
+	}
+	for _, tt := range errs {
+		_, err := ParseMetadataMap([]byte(tt.in))
+		if err == nil || err.Error() != tt.want {
+			t.Errorf("ParseMetadataMap(%s):\nhave %v\nwant %s", tt.in, err, tt.want)
+		}
+	}
+}
