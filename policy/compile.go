@@ -276,4 +276,11 @@ func (s *Set) Context() Context { return s.ctx }
 
 // Warnings returns the problems that compiling accepted, such as the typos
 // that [Options.Lenient] rewrites.
-func (s *Set) Warnings() ErrorList { return append(ErrorList(nil), s.warnings...) }
+func (s *Set) Warnings() ErrorList {
+	out := make(ErrorList, len(s.warnings))
+	for i, w := range s.warnings {
+		c := *w
+		out[i] = &c
+	}
+	return out
+}

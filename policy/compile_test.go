@@ -126,6 +126,10 @@ func TestCompileLenient(t *testing.T) {
 	if diff := cmp.Diff(want, problems(set.Warnings())); diff != "" {
 		t.Errorf("warnings (-want +have):\n%s", diff)
 	}
+	set.Warnings()[0].Field = "changed"
+	if set.Warnings()[0].Field == "changed" {
+		t.Errorf("Warnings returns the set's own errors")
+	}
 	d, err := set.Decide("updateOn", "proj/p:env/e;qa_test:flag/f")
 	if err != nil || !d.Allowed() {
 		t.Errorf("Decide after a lenient rewrite = %v, %v; want allow", d, err)
@@ -161,6 +165,7 @@ func TestParseFileShapes(t *testing.T) {
 		{"empty array", `[]`, []Statement{}},
 		{"webhook without filter", `{"statements":[]}`, []Statement{}},
 		{"null statements", `{"statements":null}`, nil},
+		{"webhook without statements", `{"_id":"1","url":"https://example.com/hook","on":true}`, []Statement{}},
 		{"byte order mark", "\uFEFF[" + stmt + "]", want},
 		{"terraform aliases", `[{"effect":"deny","not_actions":["viewProject"],"not_resources":["proj/x"]}]`,
 			[]Statement{{Effect: Deny, NotActions: []string{"viewProject"}, NotResources: []string{"proj/x"}}}},
@@ -217,6 +222,11 @@ func TestLoadErrors(t *testing.T) {
 			{"3:76", "statements[1].resources[1]", -1, "expected a string, found a number"},
 			{"4:43", "statements[2].notActions", -1, `duplicate field "not_actions" (the first is "notActions")`},
 			{"4:84", "statements[2].notResources[0]", 1, `missing "/" in segment "p": expected "type/name" or "acct"`},
+		}},
+		// A duplicate field does not hide the problems of the first one.
+		{"duplicate field", `[{"effect":"allow","actions":["*"],"resources":["proj/ y"],"resources":["proj/x"]}]`, []problem{
+			{"1:55", "statements[0].resources[0]", 5, "unexpected whitespace ' '"},
+			{"1:60", "statements[0].resources", -1, `duplicate field "resources" (the first is "resources")`},
 		}},
 		// The column of a problem inside a specifier counts the bytes of
 		// the literal, escapes included.

@@ -21,9 +21,14 @@ type Decision struct {
 	// statement that applies or, when none does, the first allow statement
 	// that applies. It is -1 when no statement applies.
 	Statement int
-	// Indeterminate is set when tags, properties or views that nobody
-	// supplied could change Effect. Effect is then the decision with that
-	// metadata taken as absent.
+	// Indeterminate is set when Effect depends on tags, properties or views
+	// that nobody supplied, as three-valued (Kleene) logic finds: each test
+	// of unknown metadata is unknown, and unknowns propagate through AND, OR
+	// and NOT. Effect is then the decision with that metadata taken as
+	// absent. The logic is sound (a definite decision is the same whatever
+	// the metadata is) but not complete: when two statements test the same
+	// unknown tag in opposite ways, a decision can be marked indeterminate
+	// although every value of the tag gives the same effect.
 	Indeterminate bool
 	reason        reason
 }
@@ -320,7 +325,8 @@ func (d Delivery) Reason() string {
 // supplies the metadata of the resources.
 //
 // Deliver does not allocate unless a resource is malformed, which is an
-// error.
+// error, or the resolver is asked about a segment that follows inline
+// metadata (see [resource.Concrete.Resolve]).
 func (s *Set) Deliver(accesses []Access, mode Mode, r resource.Resolver) (Delivery, error) {
 	if len(s.stmts) == 0 && s.ctx == Webhook {
 		return Delivery{Delivered: true, Access: -1, reason: deliveryNoFilter}, nil

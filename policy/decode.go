@@ -93,7 +93,8 @@ func suggestField(key string) string {
 // ParseFile decodes a policy file: a JSON array of statements, an object
 // with a "statements" array (a webhook as the REST API returns it), or an
 // object with a "policy" array (a custom role). Other fields of such an
-// object are ignored; a "statements" or "policy" of null is an empty policy.
+// object are ignored; a "statements" or "policy" of null is an empty policy,
+// and so is a webhook (an object with a "url") that has neither.
 //
 // ParseFile checks the JSON and the shape of the statements (field names and
 // types); [File.Compile] checks their values. Errors are an [ErrorList] of
@@ -120,7 +121,7 @@ func Load(name string, data []byte, opts Options) (*Set, error) {
 	var cerrs ErrorList
 	errors.As(err, &cerrs)
 	for _, e := range cerrs {
-		if e.Warning || !reported(d.errs, e) {
+		if e.Warning || !d.shadowed(e) {
 			errs = append(errs, f.locate(e))
 		}
 	}
@@ -134,12 +135,21 @@ func Load(name string, data []byte, opts Options) (*Set, error) {
 	return set, nil
 }
 
-// reported reports whether decoding already found the problem e is about:
-// a statement that is not an object, or a field or element of the wrong
-// JSON type.
-func reported(decodeErrs ErrorList, e *Error) bool {
-	for _, de := range decodeErrs {
-		if de.Statement == e.Statement && (de.Field == "" || de.Field == e.Field && (de.Index < 0 || de.Index == e.Index)) {
+// shadow marks what a decoding error makes meaningless to check again: a
+// statement that is not an object (field ""), a field whose value has the
+// wrong JSON type (index -1), or one element of the wrong type.
+type shadow struct {
+	stmt  int
+	field string
+	index int
+}
+
+// shadowed reports whether the compile error e is about a value that
+// decoding already reported as having the wrong JSON type, and so would only
+// restate that problem.
+func (d *decoder) shadowed(e *Error) bool {
+	for _, s := range d.shadows {
+		if s.stmt == e.Statement && (s.field == "" || s.field == e.Field && (s.index < 0 || s.index == e.Index)) {
 			return true
 		}
 	}
@@ -169,8 +179,11 @@ func (f *File) Compile(opts Options) (*Set, error) {
 
 // locate sets the position of e, and names its field as the file spells it.
 func (f *File) locate(e *Error) *Error {
+	if e.Statement < 0 {
+		return e // about the options, such as role attribute bindings
+	}
 	off := f.start
-	if e.Statement >= 0 && e.Statement < len(f.pos) {
+	if e.Statement < len(f.pos) {
 		sp := &f.pos[e.Statement]
 		off = sp.start
 		if id := fieldID(e.Field); id >= 0 && sp.fields[id].present {
@@ -237,8 +250,9 @@ type decoder struct {
 	i     int
 	name  string
 	lines []int
-	errs  ErrorList
-	fatal *Error
+	errs    ErrorList
+	shadows []shadow
+	fatal   *Error
 }
 
 func newDecoder(data []byte, name string) *decoder {
@@ -373,9 +387,10 @@ func (d *decoder) container() ([]Statement, []stmtPos, int) {
 	var stmts []Statement
 	var pos []stmtPos
 	objStart := d.i
-	start, found := objStart, ""
+	start, found, hasURL := objStart, "", false
 	d.object(func(key string, keyOff int) {
 		if key != "statements" && key != "policy" {
+			hasURL = hasURL || key == "url"
 			d.skip()
 			return
 		}
@@ -396,7 +411,11 @@ func (d *decoder) container() ([]Statement, []stmtPos, int) {
 		}
 	})
 	if d.fatal == nil && found == "" {
-		d.shape(objStart, -1, "", -1, `expected a "statements" or "policy" array in the object (a webhook without a policy filter has "statements": [])`)
+		if hasURL {
+			stmts = []Statement{} // a webhook without a policy filter
+		} else {
+			d.shape(objStart, -1, "", -1, `expected a "statements" or "policy" array in the object (a webhook without a policy filter has "statements": [])`)
+		}
 	}
 	return stmts, pos, start
 }
@@ -491,6 +510,7 @@ func (d *decoder) statement(idx int) (Statement, stmtPos) {
 	sp := stmtPos{start: d.i}
 	if d.peek() != '{' {
 		d.shape(d.i, idx, "", -1, "expected a statement object, found %s", d.found(d.i))
+		d.shadows = append(d.shadows, shadow{idx, "", -1})
 		d.skip()
 		return st, sp
 	}
@@ -515,6 +535,7 @@ func (d *decoder) statement(idx int) (Statement, stmtPos) {
 		if id == idEffect {
 			if d.peek() != '"' {
 				d.shape(d.i, idx, fieldEffect, -1, `expected "allow" or "deny", found %s`, d.found(d.i))
+				d.shadows = append(d.shadows, shadow{idx, fieldEffect, -1})
 				d.skip()
 				return
 			}
@@ -547,6 +568,7 @@ func (d *decoder) stringList(idx int, field string) ([]string, []elemPos) {
 	case '[':
 	default:
 		d.shape(d.i, idx, field, -1, "expected an array of strings, found %s", d.found(d.i))
+		d.shadows = append(d.shadows, shadow{idx, field, -1})
 		d.skip()
 		// An empty list stands in, so that Compile does not also report
 		// the field as missing.
@@ -565,6 +587,7 @@ func (d *decoder) stringList(idx int, field string) ([]string, []elemPos) {
 		el := elemPos{start: d.i}
 		if d.peek() != '"' {
 			d.shape(d.i, idx, field, i, "expected a string, found %s", d.found(d.i))
+			d.shadows = append(d.shadows, shadow{idx, field, i})
 			d.skip()
 			list = append(list, "")
 			elems = append(elems, el)

@@ -119,7 +119,8 @@ func compileName(n Name, attrs map[string][]string) (nm nameMatcher, bound bool,
 				return nameMatcher{}, false, fmt.Errorf("resource: role attribute %q: value %q is not a key", n.Attribute, k)
 			}
 		}
-		return nameMatcher{keys: keys}, ok, nil
+		// A copy: the Matcher must not change when the caller's map does.
+		return nameMatcher{keys: append([]string{}, keys...)}, ok, nil
 	}
 	p, err := match.Compile(n.Pattern)
 	if err != nil {

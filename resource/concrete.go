@@ -201,7 +201,8 @@ type Resolver interface {
 }
 
 // Resolve asks r for the metadata of every segment of c whose metadata is
-// unknown. Segments with inline metadata keep it.
+// unknown. Segments with inline metadata keep it. Resolve allocates only
+// when [Concrete.Path] does: for a segment after one with inline metadata.
 func (c *Concrete) Resolve(r Resolver) {
 	for i := 0; i < c.n; i++ {
 		seg := &c.segs[i]

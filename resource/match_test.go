@@ -91,6 +91,7 @@ func TestParseConcreteError(t *testing.T) {
 		{"proj/a;view:", 12, `empty view key after "view:"`},
 		{"proj/a;x;y", 8, `unexpected ';' in metadata entry "x;y"`},
 		{"proj/a;{x:y", 7, `unclosed "{"`},
+		{"proj/x;{team:a,b}", 14, `unexpected ',' in the value of property selector "{team:a,b}"`},
 		{strings.Repeat("a", MaxLength+1), MaxLength, "resource is 4097 bytes, longer than the limit of 4096"},
 		{strings.Repeat("a/b:", MaxSegments) + "a/b", 4 * MaxSegments, "more than 8 segments"},
 		{"proj/a;" + strings.Repeat("t,", MaxMetadata) + "t", 7 + 2*MaxMetadata, "more than 256 metadata entries"},
@@ -257,6 +258,20 @@ func TestCompileAttributeError(t *testing.T) {
 	_, err := Compile(s, map[string][]string{"projects": {"a", "b*"}})
 	if want := `resource: role attribute "projects": value "b*" is not a key`; err == nil || err.Error() != want {
 		t.Errorf("Compile error:\nhave %v\nwant %s", err, want)
+	}
+}
+
+func TestCompileCopiesAttributes(t *testing.T) {
+	s, _ := Parse("proj/${roleAttribute/p}")
+	attrs := map[string][]string{"p": {"a"}}
+	m, err := Compile(s, attrs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	attrs["p"][0] = "zzz"
+	c, _ := ParseConcrete("proj/zzz")
+	if have := m.Match(&c); have != match.False {
+		t.Errorf("the matcher follows the caller's change to its bindings: Match = %v", have)
 	}
 }
 

@@ -163,6 +163,7 @@ func TestParseError(t *testing.T) {
 		{"proj/*;{critical:}", 17, `empty value in property selector "{critical:}"`},
 		{"proj/*;{:true}", 8, `malformed property name "": expected a letter followed by letters, digits, "_" and "-"`},
 		{"proj/*;{critical:true}x", 22, `unexpected "x" after property selector "{critical:true}"`},
+		{"proj/x;{team:a,b}", 14, `unexpected ',' in the value of property selector "{team:a,b}"`},
 		{"proj/* ", 6, `unexpected whitespace ' '`},
 		{"proj/*:env/\tx", 11, `unexpected whitespace '\t'`},
 		{"proj/\u00a0", 5, "unexpected whitespace U+00A0"},

@@ -237,7 +237,7 @@ func parseProperty(item string, off int) (name, value string, err *SyntaxError) 
 		return "", "", errorf(off+1+colon+1, "empty value in property selector %q", item)
 	}
 	for i := 0; i < len(value); i++ {
-		if c := value[i]; c == '{' || c == ':' {
+		if c := value[i]; c == '{' || c == ':' || c == ',' || c == ';' {
 			return "", "", errorf(off+1+colon+1+i, "unexpected %q in the value of property selector %q", c, item)
 		}
 	}

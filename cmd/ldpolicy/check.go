@@ -57,6 +57,8 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		if err != nil {
 			unreadable++
 			fmt.Fprintf(stderr, "ldpolicy: %v\n", errors.Unwrap(err))
+			r.Error = errors.Unwrap(err).Error()
+			reports = append(reports, r)
 			continue
 		}
 		set, err := policy.Load(r.File, data, policy.Options{Lenient: *lenient})
@@ -119,6 +121,7 @@ type fileReport struct {
 	Valid      bool          `json:"valid"`
 	Statements int           `json:"statements"`
 	Problems   []problemJSON `json:"problems"`
+	Error      string        `json:"error,omitempty"` // why the file could not be read
 }
 
 // problemJSON is one problem, as check --format json writes it. Statement,
@@ -173,11 +176,17 @@ func writeProblems(w io.Writer, errs policy.ErrorList) {
 }
 
 func writeProblem(b *strings.Builder, p problemJSON) {
-	b.WriteString(p.pos)
+	loc := p.pos
 	if p.Path != "" {
-		b.WriteString(": ")
-		b.WriteString(p.Path)
+		if loc != "" {
+			loc += ": "
+		}
+		loc += p.Path
 	}
+	if loc == "" {
+		loc = "ldpolicy" // a problem with the options, not a file
+	}
+	b.WriteString(loc)
 	b.WriteString(": ")
 	if p.Severity == "warning" {
 		b.WriteString("warning: ")

@@ -37,7 +37,9 @@ The policy file is a JSON array of statements, a webhook ({"statements":
 [...]}) or a custom role ({"policy": [...]}); "-" reads it from stdin.
 
 Exit status: 0 for allow or delivered, 1 for deny or not delivered, 2 for
-bad usage or input.
+bad usage or input. An indeterminate decision exits as the decision it
+reports, and is marked: "(indeterminate)" in text, "indeterminate": true in
+JSON.
 
 Flags:
 `
@@ -102,8 +104,22 @@ func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return usagef("eval", "give --action and --resource, or --event")
 	case *eventFile == "" && set("mode"):
 		return usagef("eval", "--mode applies to --event only")
-	case *policyFile == "-" && *eventFile == "-":
-		return usagef("eval", "only one of --policy and --event can read stdin")
+	}
+	stdinUsers := 0
+	for _, f := range []string{*policyFile, *eventFile, *metadataFile} {
+		if f == "-" {
+			stdinUsers++
+		}
+	}
+	if stdinUsers > 1 {
+		return usagef("eval", "only one of --policy, --event and --metadata can read stdin")
+	}
+	for name, values := range attrs {
+		for _, v := range append([]string{name}, values...) {
+			if !resource.IsKey(v) {
+				return usagef("eval", "--attribute %s: %q is not a key", name, v)
+			}
+		}
 	}
 
 	opts := policy.Options{Lenient: *lenient, Attributes: attrs}
