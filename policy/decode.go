@@ -246,10 +246,10 @@ func decodeFile(name string, data []byte) (*File, *decoder) {
 // the shape of a value (a number where a list belongs, an unknown field) is
 // recorded and the value skipped; a JSON syntax error ends decoding.
 type decoder struct {
-	data  []byte
-	i     int
-	name  string
-	lines []int
+	data    []byte
+	i       int
+	name    string
+	lines   []int
 	errs    ErrorList
 	shadows []shadow
 	fatal   *Error
