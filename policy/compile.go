@@ -165,54 +165,57 @@ func compileStatement(i int, st Statement, opts Options) (c compiled, errs Error
 		fail(fieldEffect, -1, errors.New(msg))
 	}
 
-	not, acts := pick(st.Actions, st.NotActions, fieldActions, fieldNotActions, fail)
-	c.notAct = not
-	for _, l := range acts {
-		for j, s := range l.items {
-			if s == "" {
-				fail(l.field, j, errors.New("empty string: expected a specifier"))
-				continue
-			}
-			p, err := action.Parse(s)
-			if err != nil {
-				e := &Error{Statement: i, Field: l.field, Index: j, Value: s, Offset: -1, Err: err}
-				var se *match.SyntaxError
-				if errors.As(err, &se) {
-					e.Offset = se.Offset
+	var notAct, notRes bool
+	var acts, res []list
+	notAct, acts = pick(st.Actions, st.NotActions, fieldActions, fieldNotActions, fail)
+	notRes, res = pick(st.Resources, st.NotResources, fieldResources, fieldNotResources, fail)
+	c.notAct, c.notRes = notAct, notRes
+	each := func(lists []list, compile func(field string, j int, s string) error) {
+		for _, l := range lists {
+			for j, s := range l.items {
+				if s == "" {
+					fail(l.field, j, errors.New("empty string: expected a specifier"))
+				} else if err := compile(l.field, j, s); err != nil {
+					errs = append(errs, specifierError(i, l.field, j, s, err))
 				}
-				errs = append(errs, e)
-				continue
 			}
+		}
+	}
+	each(acts, func(_ string, _ int, s string) error {
+		p, err := action.Parse(s)
+		if err == nil {
 			c.anyAct = c.anyAct || p.Shape() == match.Any
 			c.acts = append(c.acts, p)
 		}
-	}
-
-	not, res := pick(st.Resources, st.NotResources, fieldResources, fieldNotResources, fail)
-	c.notRes = not
-	for _, l := range res {
-		for j, s := range l.items {
-			if s == "" {
-				fail(l.field, j, errors.New("empty string: expected a specifier"))
-				continue
-			}
-			m, warn, err := compileSpecifier(s, opts)
-			for _, w := range warn {
-				warnings = append(warnings, &Error{Statement: i, Field: l.field, Index: j, Value: s, Offset: w.Offset, Warning: true, Err: w})
-			}
-			if err != nil {
-				e := &Error{Statement: i, Field: l.field, Index: j, Value: s, Offset: -1, Err: err}
-				var se *resource.SyntaxError
-				if errors.As(err, &se) {
-					e.Offset = se.Offset
-				}
-				errs = append(errs, e)
-				continue
-			}
+		return err
+	})
+	each(res, func(field string, j int, s string) error {
+		m, warn, err := compileSpecifier(s, opts)
+		for _, w := range warn {
+			e := specifierError(i, field, j, s, w)
+			e.Warning = true
+			warnings = append(warnings, e)
+		}
+		if err == nil {
 			c.res = append(c.res, m)
 		}
-	}
+		return err
+	})
 	return c, errs, warnings
+}
+
+// specifierError locates the error of a malformed specifier.
+func specifierError(stmt int, field string, index int, value string, err error) *Error {
+	e := &Error{Statement: stmt, Field: field, Index: index, Value: value, Offset: -1, Err: err}
+	var rs *resource.SyntaxError
+	var ms *match.SyntaxError
+	switch {
+	case errors.As(err, &rs):
+		e.Offset = rs.Offset
+	case errors.As(err, &ms):
+		e.Offset = ms.Offset
+	}
+	return e
 }
 
 // list is a list field of a statement.

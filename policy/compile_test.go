@@ -134,6 +134,20 @@ func TestCompileLenient(t *testing.T) {
 	if err != nil || !d.Allowed() {
 		t.Errorf("Decide after a lenient rewrite = %v, %v; want allow", d, err)
 	}
+
+	// Each warning names its own element, even when elements repeat.
+	twice := []Statement{{Effect: Deny, Actions: []string{"*"}, NotResources: []string{"proj/*:/env/*", "proj/*:/env/*"}}}
+	set, err = Compile(twice, Options{Lenient: true})
+	if err != nil {
+		t.Fatalf("Compile: %v", err)
+	}
+	want = []problem{
+		{"", "statements[0].notResources[0]", 7, `stray "/" after ":" ignored: read as ":env/*"`},
+		{"", "statements[0].notResources[1]", 7, `stray "/" after ":" ignored: read as ":env/*"`},
+	}
+	if diff := cmp.Diff(want, problems(set.Warnings())); diff != "" {
+		t.Errorf("warnings (-want +have):\n%s", diff)
+	}
 }
 
 func TestCompileCopiesStatements(t *testing.T) {

@@ -149,33 +149,11 @@ func (s *Set) decide(action string, c *resource.Concrete, trace *[]StatementTrac
 		}
 		return Decision{Effect: Allow, Statement: -1, reason: reasonNoFilter}
 	}
-	deny, denyAny := -1, match.False
-	for i := range s.denies {
-		st := &s.denies[i]
-		t := st.applies(action, c, trace)
-		if t.Value() && deny < 0 {
-			deny = st.index
-		}
-		denyAny = denyAny.Or(t)
-		if t == match.True && trace == nil {
-			break
-		}
-	}
+	deny, denyAny := firstApplying(s.denies, action, c, trace)
 	if denyAny == match.True && trace == nil {
 		return Decision{Effect: Deny, Statement: deny, reason: reasonDeny}
 	}
-	allow, allowAny := -1, match.False
-	for i := range s.allows {
-		st := &s.allows[i]
-		t := st.applies(action, c, trace)
-		if t.Value() && allow < 0 {
-			allow = st.index
-		}
-		allowAny = allowAny.Or(t)
-		if t == match.True && trace == nil {
-			break
-		}
-	}
+	allow, allowAny := firstApplying(s.allows, action, c, trace)
 	d := Decision{Effect: Deny, Statement: -1, Indeterminate: !denyAny.Not().And(allowAny).Known()}
 	switch {
 	case deny >= 0:
@@ -184,6 +162,26 @@ func (s *Set) decide(action string, c *resource.Concrete, trace *[]StatementTrac
 		d.Effect, d.Statement, d.reason = Allow, allow, reasonAllow
 	}
 	return d
+}
+
+// firstApplying evaluates statements of one effect in index order. It
+// returns the index of the first that applies with unknown metadata taken as
+// absent (-1 if none), and whether any applies, in three-valued logic. It
+// stops at the first that applies for certain, unless it is tracing.
+func firstApplying(stmts []compiled, action string, c *resource.Concrete, trace *[]StatementTrace) (int, match.Truth) {
+	first, any := -1, match.False
+	for i := range stmts {
+		st := &stmts[i]
+		t := st.applies(action, c, trace)
+		if t.Value() && first < 0 {
+			first = st.index
+		}
+		any = any.Or(t)
+		if t == match.True && trace == nil {
+			break
+		}
+	}
+	return first, any
 }
 
 // applies reports whether the statement applies to the access.

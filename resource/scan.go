@@ -171,25 +171,18 @@ func checkType(typ string, off int) *SyntaxError {
 // letter or digit followed by letters, digits, '_', '.' and '-'. Keys are
 // case-sensitive.
 func IsKey(s string) bool {
-	if s == "" || !isAlnum(s[0]) {
-		return false
-	}
-	for i := 1; i < len(s); i++ {
-		if !isAlnum(s[i]) && s[i] != '_' && s[i] != '.' && s[i] != '-' {
-			return false
-		}
-	}
-	return true
+	return s != "" && isAlnum(s[0]) && allKeyBytes(s)
 }
 
 // IsTag reports whether s can be a LaunchDarkly tag: 1 to 64 letters,
 // digits, '_', '.' and '-'.
 func IsTag(s string) bool {
-	if s == "" || len(s) > 64 {
-		return false
-	}
+	return s != "" && len(s) <= 64 && allKeyBytes(s)
+}
+
+func allKeyBytes(s string) bool {
 	for i := 0; i < len(s); i++ {
-		if !isAlnum(s[i]) && s[i] != '_' && s[i] != '.' && s[i] != '-' {
+		if c := s[i]; !isAlnum(c) && c != '_' && c != '.' && c != '-' {
 			return false
 		}
 	}
