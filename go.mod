@@ -3,6 +3,6 @@ module github.com/ldpolicy/ldpolicy
 go 1.24.0
 
 require (
-	github.com/gobwas/glob v1.1.0 // indirect
-	github.com/google/go-cmp v0.7.0 // indirect
+	github.com/gobwas/glob v1.1.0
+	github.com/google/go-cmp v0.7.0
 )
