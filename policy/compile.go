@@ -241,9 +241,13 @@ func pick(pos, neg []string, posName, negName string, fail func(string, int, err
 	default:
 		lists = []list{{posName, pos}}
 	}
-	for _, l := range lists {
-		if len(l.items) == 0 {
+	for i, l := range lists {
+		switch {
+		case len(l.items) == 0:
 			fail(l.field, -1, fmt.Errorf("empty %q: a list has at least one element", l.field))
+		case len(l.items) > MaxListLength:
+			fail(l.field, MaxListLength, fmt.Errorf("more than %d elements", MaxListLength))
+			lists[i].items = l.items[:MaxListLength]
 		}
 	}
 	return not, lists

@@ -287,6 +287,35 @@ func TestLoadSizeLimits(t *testing.T) {
 	}
 }
 
+func TestCompileSizeLimits(t *testing.T) {
+	stmt := Statement{Effect: Allow, Actions: []string{"*"}, Resources: []string{"*"}}
+	many := make([]Statement, MaxStatements+1)
+	for i := range many {
+		many[i] = stmt
+	}
+	_, err := Compile(many, Options{})
+	want := []problem{{"", "statements[4096]", -1, "more than 4096 statements"}}
+	if diff := cmp.Diff(want, problems(err)); diff != "" {
+		t.Errorf("too many statements (-want +have):\n%s", diff)
+	}
+	if _, err := Compile(many[:MaxStatements], Options{}); err != nil {
+		t.Errorf("Compile of %d statements: %v", MaxStatements, err)
+	}
+
+	long := make([]string, MaxListLength+1)
+	for i := range long {
+		long[i] = "*"
+	}
+	_, err = Compile([]Statement{{Effect: Allow, Actions: long, Resources: []string{"*"}}}, Options{})
+	want = []problem{{"", "statements[0].actions[4096]", -1, "more than 4096 elements"}}
+	if diff := cmp.Diff(want, problems(err)); diff != "" {
+		t.Errorf("too many elements (-want +have):\n%s", diff)
+	}
+	if _, err := Compile([]Statement{{Effect: Allow, Actions: long[:MaxListLength], Resources: []string{"*"}}}, Options{}); err != nil {
+		t.Errorf("Compile of %d elements: %v", MaxListLength, err)
+	}
+}
+
 func itoa(n int) string {
 	b, _ := json.Marshal(n)
 	return string(b)

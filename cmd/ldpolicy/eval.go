@@ -153,7 +153,7 @@ func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 			c.Resolve(resolver)
 		}
 		e := pol.Explain(*act, &c)
-		if err := out.access(*act, &c, e); err != nil {
+		if err := out.access(*act, e); err != nil {
 			return err
 		}
 		if !e.Decision.Allowed() {
@@ -289,14 +289,14 @@ func (o *output) writeJSON(v any) error {
 	return enc.Encode(v)
 }
 
-func (o *output) access(act string, c *resource.Concrete, e policy.Explanation) error {
+func (o *output) access(act string, e policy.Explanation) error {
 	if o.json {
 		return o.writeJSON(e.Decision)
 	}
 	var b strings.Builder
 	b.WriteString(verdict(string(e.Decision.Effect), e.Decision.Indeterminate))
 	b.WriteString("\n")
-	o.explain(&b, "  ", act, c, e)
+	o.explain(&b, "  ", act, e)
 	_, err := io.WriteString(o.w, b.String())
 	return err
 }
@@ -343,8 +343,7 @@ func (o *output) event(accesses []policy.Access, explained []policy.Explanation,
 	for i, a := range accesses {
 		e := explained[i]
 		fmt.Fprintf(&b, "  accesses[%d]: %s on %s: %s\n", i, a.Action, a.Resource, verdict(string(e.Decision.Effect), e.Decision.Indeterminate))
-		c, _ := resource.ParseConcrete(a.Resource)
-		o.explain(&b, "    ", a.Action, &c, e)
+		o.explain(&b, "    ", a.Action, e)
 	}
 	fmt.Fprintf(&b, "  reason: %s\n", d.Reason())
 	_, err := io.WriteString(o.w, b.String())
@@ -360,7 +359,7 @@ func verdict(v string, indeterminate bool) string {
 
 // explain writes the deciding statement, how it matched, the statements
 // that depend on unknown metadata, and the reason.
-func (o *output) explain(b *strings.Builder, indent, act string, c *resource.Concrete, e policy.Explanation) {
+func (o *output) explain(b *strings.Builder, indent, act string, e policy.Explanation) {
 	d := e.Decision
 	if d.Statement >= 0 {
 		st := o.set.Statement(d.Statement)
