@@ -5,8 +5,9 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/ldpolicy/ldpolicy/internal/jsonscan"
 )
 
 // Size limits for policy files. Each has its own error.
@@ -14,7 +15,6 @@ const (
 	MaxFileSize   = 16 << 20 // bytes in a policy file
 	MaxStatements = 4096     // statements in a policy
 	MaxListLength = 4096     // elements in one list of a statement
-	maxDepth      = 512      // nesting of the JSON values skipped over
 )
 
 // File is a policy file as decoded from JSON: its statements and where each
@@ -113,7 +113,7 @@ func ParseFile(name string, data []byte) (*File, error) {
 // that [Options.Lenient] accepts, are on the returned [Set].
 func Load(name string, data []byte, opts Options) (*Set, error) {
 	f, d := decodeFile(name, data)
-	if d.fatal != nil {
+	if d.Err != nil {
 		return nil, d.err()
 	}
 	set, err := Compile(f.Statements, opts)
@@ -222,7 +222,7 @@ func rawOffset(raw string, off int) int {
 			n++
 			continue
 		}
-		r, w := decodeUnicodeEscape(raw[i:])
+		r, w := jsonscan.DecodeUnicodeEscape([]byte(raw[i:]))
 		i += w
 		n += utf8.RuneLen(r)
 	}
@@ -246,22 +246,28 @@ func decodeFile(name string, data []byte) (*File, *decoder) {
 // the shape of a value (a number where a list belongs, an unknown field) is
 // recorded and the value skipped; a JSON syntax error ends decoding.
 type decoder struct {
-	data    []byte
-	i       int
+	jsonscan.Scanner
 	name    string
 	lines   []int
 	errs    ErrorList
 	shadows []shadow
-	fatal   *Error
 }
 
 func newDecoder(data []byte, name string) *decoder {
-	return &decoder{data: data, name: name}
+	return &decoder{Scanner: jsonscan.Scanner{Data: data}, name: name}
+}
+
+// fatal returns the syntax error that ended decoding, positioned, or nil.
+func (d *decoder) fatal() *Error {
+	if d.Err == nil {
+		return nil
+	}
+	return &Error{Pos: d.pos(d.Err.Offset), Statement: -1, Index: -1, Offset: -1, Err: errors.New(d.Err.Msg)}
 }
 
 func (d *decoder) err() error {
-	if d.fatal != nil {
-		return append(d.errs, d.fatal)
+	if f := d.fatal(); f != nil {
+		return append(d.errs, f)
 	}
 	return d.errs.Err()
 }
@@ -269,7 +275,7 @@ func (d *decoder) err() error {
 func (d *decoder) lineStarts() []int {
 	if d.lines == nil {
 		d.lines = []int{0}
-		for i, c := range d.data {
+		for i, c := range d.Data {
 			if c == '\n' {
 				d.lines = append(d.lines, i+1)
 			}
@@ -280,94 +286,40 @@ func (d *decoder) lineStarts() []int {
 
 func (d *decoder) pos(off int) Position { return position(d.name, d.lineStarts(), off) }
 
-// syntax records a fatal JSON syntax error at offset off.
-func (d *decoder) syntax(off int, format string, args ...any) {
-	if d.fatal == nil {
-		d.fatal = &Error{Pos: d.pos(off), Statement: -1, Index: -1, Offset: -1, Err: fmt.Errorf(format, args...)}
-	}
-}
-
 // shape records a problem with the shape of a value at offset off.
 func (d *decoder) shape(off, stmt int, field string, index int, format string, args ...any) {
 	d.errs = append(d.errs, &Error{Pos: d.pos(off), Statement: stmt, Field: field, Index: index, Offset: -1, Err: fmt.Errorf(format, args...)})
 }
 
-func (d *decoder) ws() {
-	for d.i < len(d.data) {
-		switch d.data[d.i] {
-		case ' ', '\t', '\n', '\r':
-			d.i++
-		default:
-			return
-		}
-	}
-}
-
-func (d *decoder) peek() byte {
-	if d.i < len(d.data) {
-		return d.data[d.i]
-	}
-	return 0
-}
-
-// found describes the value or character at offset off for an error message.
-func (d *decoder) found(off int) string {
-	if off >= len(d.data) {
-		return "end of input"
-	}
-	switch c := d.data[off]; {
-	case c == '"':
-		return "a string"
-	case c == '{':
-		return "an object"
-	case c == '[':
-		return "an array"
-	case c == 't' || c == 'f':
-		return "a boolean"
-	case c == 'n':
-		return "null"
-	case c == '-' || c >= '0' && c <= '9':
-		return "a number"
-	case c >= utf8.RuneSelf:
-		r, _ := utf8.DecodeRune(d.data[off:])
-		if r == utf8.RuneError {
-			return "invalid UTF-8"
-		}
-		return fmt.Sprintf("%q", r)
-	default:
-		return fmt.Sprintf("%q", c)
-	}
-}
-
 // policy decodes the top-level value. It returns the statements, their
 // positions and the offset of the statements array.
 func (d *decoder) policy() ([]Statement, []stmtPos, int) {
-	if len(d.data) > MaxFileSize {
-		d.syntax(0, "policy file is %d bytes, longer than the limit of %d", len(d.data), MaxFileSize)
+	if len(d.Data) > MaxFileSize {
+		d.Fail(0, "policy file is %d bytes, longer than the limit of %d", len(d.Data), MaxFileSize)
 		return nil, nil, 0
 	}
-	if len(d.data) >= 3 && string(d.data[:3]) == "\uFEFF" {
-		d.i = 3 // a byte order mark, as some editors write
+	if len(d.Data) >= 3 && string(d.Data[:3]) == "\uFEFF" {
+		d.Pos = 3 // a byte order mark, as some editors write
 	}
-	d.ws()
+	d.WS()
 	const want = `a JSON array of statements, or an object with a "statements" or "policy" array`
-	start := d.i
+	start := d.Pos
 	var stmts []Statement
 	var pos []stmtPos
-	switch d.peek() {
+	switch d.Peek() {
 	case '[':
 		stmts, pos = d.statements()
 	case '{':
 		stmts, pos, start = d.container()
 	default:
-		if d.i == len(d.data) {
-			d.syntax(d.i, "empty policy file: expected %s", want)
+		if d.Pos == len(d.Data) {
+			d.Fail(d.Pos, "empty policy file: expected %s", want)
 		} else {
-			d.syntax(d.i, "expected %s, found %s", want, d.found(d.i))
+			d.Fail(d.Pos, "expected %s, found %s", want, d.Found(d.Pos))
 		}
 		return nil, nil, start
 	}
-	if d.fatal == nil {
+	if d.Err == nil {
 		d.end()
 	}
 	return stmts, pos, start
@@ -375,9 +327,9 @@ func (d *decoder) policy() ([]Statement, []stmtPos, int) {
 
 // end checks that nothing but whitespace follows the value.
 func (d *decoder) end() {
-	d.ws()
-	if d.i < len(d.data) {
-		d.syntax(d.i, "unexpected %s after the end of the policy", d.found(d.i))
+	d.WS()
+	if d.Pos < len(d.Data) {
+		d.Fail(d.Pos, "unexpected %s after the end of the policy", d.Found(d.Pos))
 	}
 }
 
@@ -386,31 +338,32 @@ func (d *decoder) end() {
 func (d *decoder) container() ([]Statement, []stmtPos, int) {
 	var stmts []Statement
 	var pos []stmtPos
-	objStart := d.i
+	objStart := d.Pos
 	start, found, hasURL := objStart, "", false
-	d.object(func(key string, keyOff int) {
+	d.Object(func(k []byte, keyOff int) {
+		key := string(k)
 		if key != "statements" && key != "policy" {
 			hasURL = hasURL || key == "url"
-			d.skip()
+			d.Skip()
 			return
 		}
 		if found != "" {
 			d.shape(keyOff, -1, "", -1, "both %q and %q: expected one array of statements", found, key)
-			d.skip()
+			d.Skip()
 			return
 		}
-		found, start = key, d.i
-		switch d.peek() {
+		found, start = key, d.Pos
+		switch d.Peek() {
 		case '[':
 			stmts, pos = d.statements()
 		case 'n':
-			d.skip() // null: no statements, no filter
+			d.Skip() // null: no statements, no filter
 		default:
-			d.shape(d.i, -1, key, -1, "expected an array of statements, found %s", d.found(d.i))
-			d.skip()
+			d.shape(d.Pos, -1, key, -1, "expected an array of statements, found %s", d.Found(d.Pos))
+			d.Skip()
 		}
 	})
-	if d.fatal == nil && found == "" {
+	if d.Err == nil && found == "" {
 		if hasURL {
 			stmts = []Statement{} // a webhook without a policy filter
 		} else {
@@ -420,81 +373,15 @@ func (d *decoder) container() ([]Statement, []stmtPos, int) {
 	return stmts, pos, start
 }
 
-// object decodes an object, calling f with each key and the offset of the
-// key; f must consume the value.
-func (d *decoder) object(f func(key string, keyOff int)) {
-	d.i++ // '{'
-	d.ws()
-	if d.peek() == '}' {
-		d.i++
-		return
-	}
-	for d.fatal == nil {
-		d.ws()
-		keyOff := d.i
-		if d.peek() != '"' {
-			d.syntax(d.i, "expected a field name, found %s", d.found(d.i))
-			return
-		}
-		key, _ := d.str()
-		d.ws()
-		if d.peek() != ':' {
-			d.syntax(d.i, `expected ":" after field name %q, found %s`, key, d.found(d.i))
-			return
-		}
-		d.i++
-		d.ws()
-		if d.fatal != nil {
-			return
-		}
-		f(key, keyOff)
-		d.ws()
-		switch d.peek() {
-		case ',':
-			d.i++
-		case '}':
-			d.i++
-			return
-		default:
-			d.syntax(d.i, `expected "," or "}" after field %q, found %s`, key, d.found(d.i))
-		}
-	}
-}
-
-// array decodes an array, calling f with the index of each element; f must
-// consume the element.
-func (d *decoder) array(f func(i int)) {
-	d.i++ // '['
-	d.ws()
-	if d.peek() == ']' {
-		d.i++
-		return
-	}
-	for i := 0; d.fatal == nil; i++ {
-		d.ws()
-		f(i)
-		d.ws()
-		switch d.peek() {
-		case ',':
-			d.i++
-		case ']':
-			d.i++
-			return
-		default:
-			d.syntax(d.i, `expected "," or "]" after array element, found %s`, d.found(d.i))
-		}
-	}
-}
-
 func (d *decoder) statements() ([]Statement, []stmtPos) {
 	stmts := []Statement{}
 	var pos []stmtPos
-	d.array(func(i int) {
+	d.Array(func(i int) {
 		if i >= MaxStatements {
 			if i == MaxStatements {
-				d.shape(d.i, i, "", -1, "more than %d statements", MaxStatements)
+				d.shape(d.Pos, i, "", -1, "more than %d statements", MaxStatements)
 			}
-			d.skip()
+			d.Skip()
 			return
 		}
 		st, sp := d.statement(i)
@@ -507,14 +394,15 @@ func (d *decoder) statements() ([]Statement, []stmtPos) {
 // statement decodes statement number idx (-1 when unknown).
 func (d *decoder) statement(idx int) (Statement, stmtPos) {
 	var st Statement
-	sp := stmtPos{start: d.i}
-	if d.peek() != '{' {
-		d.shape(d.i, idx, "", -1, "expected a statement object, found %s", d.found(d.i))
+	sp := stmtPos{start: d.Pos}
+	if d.Peek() != '{' {
+		d.shape(d.Pos, idx, "", -1, "expected a statement object, found %s", d.Found(d.Pos))
 		d.shadows = append(d.shadows, shadow{idx, "", -1})
-		d.skip()
+		d.Skip()
 		return st, sp
 	}
-	d.object(func(key string, keyOff int) {
+	d.Object(func(k []byte, keyOff int) {
+		key := string(k)
 		id := fieldID(key)
 		switch {
 		case id < 0:
@@ -523,23 +411,23 @@ func (d *decoder) statement(idx int) (Statement, stmtPos) {
 				msg += fmt.Sprintf(" (did you mean %q?)", s)
 			}
 			d.errs = append(d.errs, &Error{Pos: d.pos(keyOff), Statement: idx, Field: key, Index: -1, Offset: -1, Err: errors.New(msg)})
-			d.skip()
+			d.Skip()
 			return
 		case sp.fields[id].present:
 			d.shape(keyOff, idx, fieldNames[id], -1, "duplicate field %q (the first is %q)", key, sp.fields[id].key)
-			d.skip()
+			d.Skip()
 			return
 		}
 		fp := &sp.fields[id]
-		fp.present, fp.key, fp.value = true, key, d.i
+		fp.present, fp.key, fp.value = true, key, d.Pos
 		if id == idEffect {
-			if d.peek() != '"' {
-				d.shape(d.i, idx, fieldEffect, -1, `expected "allow" or "deny", found %s`, d.found(d.i))
+			if d.Peek() != '"' {
+				d.shape(d.Pos, idx, fieldEffect, -1, `expected "allow" or "deny", found %s`, d.Found(d.Pos))
 				d.shadows = append(d.shadows, shadow{idx, fieldEffect, -1})
-				d.skip()
+				d.Skip()
 				return
 			}
-			s, _ := d.str()
+			s, _ := d.String()
 			st.Effect = Effect(s)
 			return
 		}
@@ -561,41 +449,41 @@ func (d *decoder) statement(idx int) (Statement, stmtPos) {
 
 // stringList decodes a list of strings. null is an absent list.
 func (d *decoder) stringList(idx int, field string) ([]string, []elemPos) {
-	switch d.peek() {
+	switch d.Peek() {
 	case 'n':
-		d.skip()
+		d.Skip()
 		return nil, nil
 	case '[':
 	default:
-		d.shape(d.i, idx, field, -1, "expected an array of strings, found %s", d.found(d.i))
+		d.shape(d.Pos, idx, field, -1, "expected an array of strings, found %s", d.Found(d.Pos))
 		d.shadows = append(d.shadows, shadow{idx, field, -1})
-		d.skip()
+		d.Skip()
 		// An empty list stands in, so that Compile does not also report
 		// the field as missing.
 		return []string{}, nil
 	}
 	list := []string{}
 	var elems []elemPos
-	d.array(func(i int) {
+	d.Array(func(i int) {
 		if i >= MaxListLength {
 			if i == MaxListLength {
-				d.shape(d.i, idx, field, i, "more than %d elements", MaxListLength)
+				d.shape(d.Pos, idx, field, i, "more than %d elements", MaxListLength)
 			}
-			d.skip()
+			d.Skip()
 			return
 		}
-		el := elemPos{start: d.i}
-		if d.peek() != '"' {
-			d.shape(d.i, idx, field, i, "expected a string, found %s", d.found(d.i))
+		el := elemPos{start: d.Pos}
+		if d.Peek() != '"' {
+			d.shape(d.Pos, idx, field, i, "expected a string, found %s", d.Found(d.Pos))
 			d.shadows = append(d.shadows, shadow{idx, field, i})
-			d.skip()
+			d.Skip()
 			list = append(list, "")
 			elems = append(elems, el)
 			return
 		}
-		s, escaped := d.str()
+		s, escaped := d.String()
 		if escaped {
-			el.raw = string(d.data[el.start:d.i])
+			el.raw = string(d.Data[el.start:d.Pos])
 		}
 		list = append(list, s)
 		elems = append(elems, el)
@@ -603,198 +491,3 @@ func (d *decoder) stringList(idx int, field string) ([]string, []elemPos) {
 	return list, elems
 }
 
-// str decodes the string literal at d.i and reports whether it had escapes.
-func (d *decoder) str() (string, bool) {
-	start := d.i
-	d.i++ // '"'
-	// Fast path: no escapes.
-	for i := d.i; i < len(d.data); i++ {
-		c := d.data[i]
-		if c == '"' {
-			if !utf8.Valid(d.data[d.i:i]) {
-				break // find the offset below
-			}
-			s := string(d.data[d.i:i])
-			d.i = i + 1
-			return s, false
-		}
-		if c == '\\' || c < 0x20 {
-			break
-		}
-	}
-	var b []byte
-	for d.i < len(d.data) {
-		c := d.data[d.i]
-		switch {
-		case c == '"':
-			d.i++
-			return string(b), true
-		case c < 0x20:
-			d.syntax(d.i, "control character %q in string", c)
-			return "", false
-		case c == '\\':
-			if d.i+1 >= len(d.data) {
-				d.syntax(d.i, "unterminated string")
-				return "", false
-			}
-			switch e := d.data[d.i+1]; e {
-			case '"', '\\', '/':
-				b = append(b, e)
-			case 'b':
-				b = append(b, '\b')
-			case 'f':
-				b = append(b, '\f')
-			case 'n':
-				b = append(b, '\n')
-			case 'r':
-				b = append(b, '\r')
-			case 't':
-				b = append(b, '\t')
-			case 'u':
-				r, w := decodeUnicodeEscape(string(d.data[d.i:min(d.i+12, len(d.data))]))
-				if w == 0 {
-					d.syntax(d.i, `malformed \u escape in string`)
-					return "", false
-				}
-				b = utf8.AppendRune(b, r)
-				d.i += w
-				continue
-			default:
-				d.syntax(d.i, "unknown escape %q in string", "\\"+string(rune(e)))
-				return "", false
-			}
-			d.i += 2
-		case c < utf8.RuneSelf:
-			b = append(b, c)
-			d.i++
-		default:
-			r, n := utf8.DecodeRune(d.data[d.i:])
-			if r == utf8.RuneError && n == 1 {
-				d.syntax(d.i, "invalid UTF-8 in string")
-				return "", false
-			}
-			b = append(b, d.data[d.i:d.i+n]...)
-			d.i += n
-		}
-	}
-	d.syntax(start, "unterminated string")
-	return "", false
-}
-
-// decodeUnicodeEscape decodes the \uXXXX escape (with its low surrogate, if
-// any) at the start of s. It returns the rune and the width of the escape,
-// 0 if malformed. A lone surrogate decodes to U+FFFD, as in encoding/json.
-func decodeUnicodeEscape(s string) (rune, int) {
-	r := hex4(s)
-	if r < 0 {
-		return 0, 0
-	}
-	if !utf16.IsSurrogate(r) {
-		return r, 6
-	}
-	if r2 := hex4(s[min(6, len(s)):]); r2 >= 0 {
-		if dec := utf16.DecodeRune(r, r2); dec != utf8.RuneError {
-			return dec, 12
-		}
-	}
-	return utf8.RuneError, 6
-}
-
-// hex4 decodes "\uXXXX" at the start of s, or returns -1.
-func hex4(s string) rune {
-	if len(s) < 6 || s[0] != '\\' || s[1] != 'u' {
-		return -1
-	}
-	var r rune
-	for _, c := range []byte(s[2:6]) {
-		switch {
-		case c >= '0' && c <= '9':
-			c -= '0'
-		case c >= 'a' && c <= 'f':
-			c -= 'a' - 10
-		case c >= 'A' && c <= 'F':
-			c -= 'A' - 10
-		default:
-			return -1
-		}
-		r = r<<4 | rune(c)
-	}
-	return r
-}
-
-// skip consumes one JSON value of any kind, checking its syntax.
-func (d *decoder) skip() {
-	d.skipDepth(0)
-}
-
-func (d *decoder) skipDepth(depth int) {
-	if depth > maxDepth {
-		d.syntax(d.i, "JSON nested more than %d deep", maxDepth)
-		return
-	}
-	switch c := d.peek(); {
-	case c == '"':
-		d.str()
-	case c == '{':
-		d.object(func(string, int) { d.skipDepth(depth + 1) })
-	case c == '[':
-		d.array(func(int) { d.skipDepth(depth + 1) })
-	case c == 't':
-		d.literal("true")
-	case c == 'f':
-		d.literal("false")
-	case c == 'n':
-		d.literal("null")
-	case c == '-' || c >= '0' && c <= '9':
-		d.number()
-	default:
-		d.syntax(d.i, "expected a JSON value, found %s", d.found(d.i))
-	}
-}
-
-func (d *decoder) literal(lit string) {
-	if !strings.HasPrefix(string(d.data[d.i:min(d.i+len(lit), len(d.data))]), lit) {
-		d.syntax(d.i, "invalid JSON literal: expected %q", lit)
-		return
-	}
-	d.i += len(lit)
-}
-
-// number consumes a JSON number:
-// -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
-func (d *decoder) number() {
-	start := d.i
-	digits := func() int {
-		n := 0
-		for d.i < len(d.data) && d.data[d.i] >= '0' && d.data[d.i] <= '9' {
-			d.i++
-			n++
-		}
-		return n
-	}
-	if d.peek() == '-' {
-		d.i++
-	}
-	if d.peek() == '0' {
-		d.i++
-	} else if digits() == 0 {
-		d.syntax(start, "malformed number")
-		return
-	}
-	if d.peek() == '.' {
-		d.i++
-		if digits() == 0 {
-			d.syntax(start, "malformed number")
-			return
-		}
-	}
-	if c := d.peek(); c == 'e' || c == 'E' {
-		d.i++
-		if c := d.peek(); c == '+' || c == '-' {
-			d.i++
-		}
-		if digits() == 0 {
-			d.syntax(start, "malformed number")
-		}
-	}
-}

@@ -54,9 +54,9 @@ func (s Statement) String() string {
 // It checks the shape of the JSON only; [Compile] validates the values.
 func (s *Statement) UnmarshalJSON(data []byte) error {
 	d := newDecoder(data, "")
-	d.ws()
+	d.WS()
 	st, _ := d.statement(-1)
-	if d.fatal == nil {
+	if d.Err == nil {
 		d.end()
 	}
 	if err := d.err(); err != nil {

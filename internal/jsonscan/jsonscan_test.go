@@ -1,0 +1,89 @@
+package jsonscan
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestString(t *testing.T) {
+	tests := []struct {
+		in      string
+		want    string
+		escaped bool
+	}{
+		{`"plain"`, "plain", false},
+		{`"é ✓"`, "é ✓", false},
+		{`"a\"b\\c\/d\b\f\n\r\t"`, "a\"b\\c/d\b\f\n\r\t", true},
+		{`"\u0041\u00e9"`, "Aé", true},
+		{`"\ud83d\ude00"`, "😀", true},
+		{`"\ud83d x"`, "\uFFFD x", true}, // a lone surrogate, as encoding/json
+		{`""`, "", false},
+	}
+	for _, tt := range tests {
+		s := &Scanner{Data: []byte(tt.in)}
+		have, escaped := s.String()
+		if s.Err != nil || have != tt.want || escaped != tt.escaped || s.Pos != len(tt.in) {
+			t.Errorf("String(%s) = %q, %v, pos %d, err %v; want %q, %v, pos %d", tt.in, have, escaped, s.Pos, s.Err, tt.want, tt.escaped, len(tt.in))
+		}
+	}
+}
+
+func TestErrors(t *testing.T) {
+	tests := []struct {
+		in     string
+		offset int
+		msg    string
+	}{
+		{`"abc`, 0, "unterminated string"},
+		{"\"a\x01\"", 2, `control character '\x01' in string`},
+		{"\"a\xffb\"", 2, "invalid UTF-8 in string"},
+		{`"\x"`, 1, `unknown escape "\\x" in string`},
+		{`"\u12"`, 1, `malformed \u escape in string`},
+		{`[1,]`, 3, "expected a JSON value, found ']'"},
+		{`[1 2]`, 3, `expected "," or "]" after array element, found a number`},
+		{`{"a" 1}`, 5, `expected ":" after field name "a", found a number`},
+		{`{1:2}`, 1, "expected a field name, found a number"},
+		{`{"a":1 "b":2}`, 7, `expected "," or "}" after field "a", found a string`},
+		{`-`, 0, "malformed number"},
+		{`1.`, 0, "malformed number"},
+		{`1e`, 0, "malformed number"},
+		{`tru`, 0, `invalid JSON literal: expected "true"`},
+		{strings.Repeat("[", MaxDepth+2), MaxDepth + 1, "JSON nested more than 512 deep"},
+	}
+	for _, tt := range tests {
+		s := &Scanner{Data: []byte(tt.in)}
+		s.Skip()
+		if s.Err == nil || s.Err.Offset != tt.offset || s.Err.Msg != tt.msg {
+			t.Errorf("Skip(%s):\nhave %v\nwant offset %d: %s", tt.in, s.Err, tt.offset, tt.msg)
+		}
+	}
+}
+
+func TestSkip(t *testing.T) {
+	for _, in := range []string{`0`, `-1.5e+10`, `true`, `false`, `null`, `"s"`, `[]`, `{}`, `{"a":[1,{"b":null}],"c":"\u0041"}`, ` [ 1 , 2 ] `} {
+		s := &Scanner{Data: []byte(in)}
+		s.WS()
+		s.Skip()
+		s.WS()
+		if s.Err != nil || !s.AtEnd() {
+			t.Errorf("Skip(%s): err %v, pos %d of %d", in, s.Err, s.Pos, len(in))
+		}
+	}
+}
+
+func TestObjectArray(t *testing.T) {
+	s := &Scanner{Data: []byte(`{"a": [10, 20], "b": "x"}`)}
+	var got []string
+	s.Object(func(key []byte, off int) {
+		got = append(got, string(key))
+		if string(key) == "a" {
+			s.Array(func(i int) { got = append(got, string(s.Number())) })
+			return
+		}
+		v, _ := s.String()
+		got = append(got, v)
+	})
+	if s.Err != nil || strings.Join(got, " ") != "a 10 20 b x" {
+		t.Errorf("Object: %v, err %v", got, s.Err)
+	}
+}
