@@ -59,7 +59,9 @@
 // specifiers ("proj/p:env/qa;qa_test,{critical:true}:flag/f;beta,view:checkout"),
 // or through a [resource.Resolver]. A segment written without ';' has
 // unknown metadata; written with ';' (even ';' alone) it has exactly what is
-// listed. A modifier on unknown metadata counts as not holding, as for a
+// listed. A resolver may know some kinds of metadata in part, such as a
+// flag's tags but not its views (see [resource.Metadata]); what it does not
+// know is unknown. A modifier on unknown metadata counts as not holding, as for a
 // resource without tags, and the decision is marked indeterminate when
 // knowing the metadata could change it: unknown values propagate through
 // AND, OR and NOT (Kleene logic), and a decision is definite only when it is

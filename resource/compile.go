@@ -63,22 +63,39 @@ type modMatcher struct {
 	view        nameMatcher    // modView
 }
 
-// holds tests the modifier against a known metadata list.
-func (m *modMatcher) holds(meta string) bool {
+// holds tests the modifier against known metadata. A miss is false when the
+// kind of metadata the modifier tests is complete, unknown when it is
+// partial; a property listed with another value is false either way, since
+// a property has one value.
+func (m *modMatcher) holds(md Metadata) match.Truth {
 	if m.kind == modProperty {
-		return hasProperty(meta, m.name, m.value)
+		v, ok := property(md.text, m.name)
+		switch {
+		case ok && v == m.value:
+			return match.True
+		case ok || md.partial&Properties == 0:
+			return match.False
+		}
+		return match.Unknown
 	}
-	for meta != "" {
+	for meta := md.text; meta != ""; {
 		var e string
 		e, meta = nextEntry(meta)
 		switch {
 		case m.kind == modTag && isPlainTag(e) && m.tag.Match(e):
-			return true
+			return match.True
 		case m.kind == modView && strings.HasPrefix(e, "view:") && m.view.match(e[len("view:"):]):
-			return true
+			return match.True
 		}
 	}
-	return false
+	kind := Tags
+	if m.kind == modView {
+		kind = Views
+	}
+	if md.partial&kind != 0 {
+		return match.Unknown
+	}
+	return match.False
 }
 
 // Compile compiles a specifier. Role attributes take their values from
@@ -172,11 +189,15 @@ func (m *Matcher) Match(c *Concrete) match.Truth {
 			return match.False
 		}
 		for j := range sm.mods {
-			switch {
-			case !cs.known:
+			if !cs.known {
 				unknown = true
-			case !sm.mods[j].holds(cs.meta):
+				continue
+			}
+			switch sm.mods[j].holds(cs.meta) {
+			case match.False:
 				return match.False
+			case match.Unknown:
+				unknown = true
 			}
 		}
 	}

@@ -34,9 +34,9 @@ type Concrete struct {
 // and the name text[slash+1:end]; a bare "acct" has slash == end.
 type concreteSeg struct {
 	start, slash, end uint16
-	known             bool   // written with ';' or supplied by a resolver
-	inline            bool   // written with ';'
-	meta              string // the metadata list, when known
+	known             bool // written with ';' or supplied by a resolver
+	inline            bool // written with ';'
+	meta              Metadata
 }
 
 // ParseConcrete parses a concrete resource. It uses the grammar of [Parse],
@@ -98,7 +98,7 @@ func (seg *concreteSeg) parse(s string, a, b int) *SyntaxError {
 		if err := checkMetadata(meta, a+i+1); err != nil {
 			return err
 		}
-		seg.known, seg.inline, seg.meta = true, true, meta
+		seg.known, seg.inline, seg.meta = true, true, Metadata{text: meta}
 	}
 	seg.start = uint16(a)
 	if head == "acct" {
@@ -168,7 +168,7 @@ func (c *Concrete) Key(i int) string {
 // Metadata returns the metadata of segment i and whether it is known.
 func (c *Concrete) Metadata(i int) (Metadata, bool) {
 	seg := &c.segs[i]
-	return Metadata{seg.meta}, seg.known
+	return seg.meta, seg.known
 }
 
 // Path returns the first i+1 segments of c without their metadata, such as
@@ -210,7 +210,7 @@ func (c *Concrete) Resolve(r Resolver) {
 			continue
 		}
 		if m, ok := r.Metadata(c.Path(i)); ok {
-			seg.known, seg.meta = true, m.text
+			seg.known, seg.meta = true, m
 		}
 	}
 }
@@ -226,10 +226,35 @@ func (m MetadataMap) Metadata(path string) (Metadata, bool) {
 
 // Metadata is the known metadata of one resource: its tags, its properties
 // (such as critical: true for an environment) and the views it is linked to.
-// The zero Metadata has none of them.
+//
+// Each kind of metadata is complete or partial. Complete, it is listed in
+// full: a tag that is not listed is absent. Partial, what is listed holds
+// and anything else is unknown: a source that knows a flag's tags but not
+// its views gives metadata whose views are partial. Metadata that is parsed
+// or built is complete; [Metadata.Partial] marks kinds partial. The zero
+// Metadata is complete and empty.
 type Metadata struct {
-	text string // validated list, see ParseMetadata
+	text    string // validated list, see ParseMetadata
+	partial Kinds
 }
+
+// Kinds is a set of kinds of metadata.
+type Kinds uint8
+
+const (
+	Tags Kinds = 1 << iota
+	Properties
+	Views
+)
+
+// Partial returns m with the kinds k marked partial.
+func (m Metadata) Partial(k Kinds) Metadata {
+	m.partial |= k
+	return m
+}
+
+// PartialKinds returns the kinds of m that are partial.
+func (m Metadata) PartialKinds() Kinds { return m.partial }
 
 // ParseMetadata parses a metadata list in the notation of inline metadata:
 // comma-separated tags, "{property:value}" selectors and "view:key" links,
@@ -249,7 +274,7 @@ func ParseMetadata(s string) (Metadata, error) {
 	if err := checkMetadata(s, 0); err != nil {
 		return Metadata{}, err
 	}
-	return Metadata{s}, nil
+	return Metadata{text: s}, nil
 }
 
 // NewMetadata builds the metadata with the given tags, properties and views.
@@ -294,7 +319,7 @@ func checkMetadata(meta string, off int) *SyntaxError {
 	if meta == "" {
 		return nil
 	}
-	n := 0
+	n, base := 0, off
 	return splitItems(meta, off, func(item string, off int) *SyntaxError {
 		if item == "" {
 			return errorf(off, "empty metadata entry")
@@ -303,7 +328,14 @@ func checkMetadata(meta string, off int) *SyntaxError {
 			return errorf(off, "more than %d metadata entries", MaxMetadata)
 		}
 		if item[0] == '{' {
-			_, _, err := parseProperty(item, off)
+			name, _, err := parseProperty(item, off)
+			if err == nil {
+				// A property has one value. The entries before this one
+				// start at meta's offset 0, which is base in the input.
+				if _, dup := property(meta[:off-base], name); dup {
+					err = errorf(off, "property %q listed twice", name)
+				}
+			}
 			return err
 		}
 		key := item
@@ -334,14 +366,14 @@ func nextEntry(meta string) (entry, rest string) {
 
 func isPlainTag(e string) bool { return e[0] != '{' && !strings.HasPrefix(e, "view:") }
 
-func hasProperty(meta, name, value string) bool {
+// property returns the value of property name in meta, if listed.
+func property(meta, name string) (string, bool) {
 	for meta != "" {
 		var e string
 		e, meta = nextEntry(meta)
-		if len(e) == len(name)+len(value)+3 && e[0] == '{' && e[1+len(name)] == ':' &&
-			e[1:1+len(name)] == name && e[2+len(name):len(e)-1] == value {
-			return true
+		if len(e) > len(name)+2 && e[0] == '{' && e[1+len(name)] == ':' && e[1:1+len(name)] == name {
+			return e[2+len(name) : len(e)-1], true
 		}
 	}
-	return false
+	return "", false
 }

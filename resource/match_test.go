@@ -92,6 +92,7 @@ func TestParseConcreteError(t *testing.T) {
 		{"proj/a;x;y", 8, `unexpected ';' in metadata entry "x;y"`},
 		{"proj/a;{x:y", 7, `unclosed "{"`},
 		{"proj/x;{team:a,b}", 14, `unexpected ',' in the value of property selector "{team:a,b}"`},
+		{"proj/a;{critical:true},{critical:false}", 23, `property "critical" listed twice`},
 		{strings.Repeat("a", MaxLength+1), MaxLength, "resource is 4097 bytes, longer than the limit of 4096"},
 		{strings.Repeat("a/b:", MaxSegments) + "a/b", 4 * MaxSegments, "more than 8 segments"},
 		{"proj/a;" + strings.Repeat("t,", MaxMetadata) + "t", 7 + 2*MaxMetadata, "more than 256 metadata entries"},
@@ -253,6 +254,54 @@ func TestMatch(t *testing.T) {
 	}
 }
 
+// TestPartialMetadata checks metadata that lists some kinds in part: what
+// is listed holds, anything else is unknown.
+func TestPartialMetadata(t *testing.T) {
+	const (
+		T = match.True
+		F = match.False
+		U = match.Unknown
+	)
+	md := func(s string, partial Kinds) Metadata {
+		m, err := ParseMetadata(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m.Partial(partial)
+	}
+	tests := []struct {
+		spec string
+		meta Metadata
+		want match.Truth
+	}{
+		{"flag/*;beta", md("beta", Properties|Views), T},
+		{"flag/*;qa_*", md("beta", Properties|Views), F},
+		{"flag/*;qa_*", md("beta", Tags), U},
+		{"flag/*;view:checkout", md("beta", Properties|Views), U},
+		{"flag/*;view:checkout", md("beta,view:checkout", Views), T},
+		{"flag/*;view:checkout", md("beta", Properties), F},
+		{"flag/*;{critical:true}", md("{critical:true}", Properties), T},
+		{"flag/*;{critical:true}", md("{critical:false}", Properties), F},
+		{"flag/*;{tier:gold}", md("{critical:true}", Properties), U},
+		{"flag/*;{tier:gold}", md("{critical:true}", 0), F},
+		// A definite miss settles the segment whatever else is unknown.
+		{"flag/*;beta,qa_*,{tier:gold}", md("beta", Properties), F},
+		{"flag/*;beta,{tier:gold}", md("beta", Properties), U},
+	}
+	for _, tt := range tests {
+		s, err := Parse(tt.spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, _ := Compile(s, nil)
+		c, _ := ParseConcrete("flag/f")
+		c.Resolve(MetadataMap{"flag/f": tt.meta})
+		if have := m.Match(&c); have != tt.want {
+			t.Errorf("%q on metadata %q (partial %b):\nhave %v\nwant %v", tt.spec, tt.meta, tt.meta.PartialKinds(), have, tt.want)
+		}
+	}
+}
+
 func TestCompileAttributeError(t *testing.T) {
 	s, _ := Parse("proj/${roleAttribute/projects}")
 	_, err := Compile(s, map[string][]string{"projects": {"a", "b*"}})
@@ -390,6 +439,18 @@ func TestParseMetadataMap(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, have); diff != "" {
 		t.Errorf("ParseMetadataMap (-want +have):\n%s", diff)
+	}
+	// An object lists in full the kinds it has; the inline notation lists
+	// every kind in full.
+	partial := map[string]Kinds{
+		"proj/default:env/production":                Views,
+		"proj/default:env/production:flag/dark-mode": 0,
+		"member/m": Tags | Properties | Views,
+	}
+	for path, want := range partial {
+		if have := m[path].PartialKinds(); have != want {
+			t.Errorf("%q partial kinds = %b, want %b", path, have, want)
+		}
 	}
 
 	errs := []struct {

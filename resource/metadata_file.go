@@ -11,14 +11,19 @@ import (
 
 // ParseMetadataMap decodes a metadata file: a JSON object whose keys are
 // paths of concrete resources without metadata and whose values are either a
-// metadata list in inline notation or an object with any of "tags" (a list
-// of strings), "properties" (an object of strings, numbers or booleans) and
-// "views" (a list of strings):
+// metadata list in inline notation, complete like inline metadata, or an
+// object with any of "tags" (a list of strings), "properties" (an object of
+// strings, numbers or booleans) and "views" (a list of strings). An object
+// lists in full the kinds it has; a kind it leaves out is unknown
+// (see [Metadata.Partial]):
 //
 //	{
 //	  "proj/default:env/production": {"tags": ["prod"], "properties": {"critical": true}},
 //	  "proj/default:env/production:flag/dark-mode": "beta,view:checkout"
 //	}
+//
+// Here the views of the production environment are unknown; those of the
+// flag are known: it is linked to the checkout view only.
 func ParseMetadataMap(data []byte) (MetadataMap, error) {
 	if !utf8.Valid(data) {
 		return nil, fmt.Errorf("resource: metadata file is not valid UTF-8 (at byte %d)", invalidUTF8(data))
@@ -66,17 +71,35 @@ func parseMetadataValue(path string, v json.RawMessage) (Metadata, error) {
 		return ParseMetadata(s)
 	}
 	var obj struct {
-		Tags       []string
-		Properties map[string]json.RawMessage
-		Views      []string
+		Tags       *[]string
+		Properties *map[string]json.RawMessage
+		Views      *[]string
 	}
 	dec := json.NewDecoder(bytes.NewReader(v))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&obj); err != nil {
 		return Metadata{}, fmt.Errorf(`expected a metadata list or an object with "tags", "properties" and "views": %v`, err)
 	}
-	props := make(map[string]string, len(obj.Properties))
-	for name, raw := range obj.Properties {
+	var partial Kinds
+	var tags, views []string
+	raw := map[string]json.RawMessage{}
+	if obj.Tags == nil {
+		partial |= Tags
+	} else {
+		tags = *obj.Tags
+	}
+	if obj.Properties == nil {
+		partial |= Properties
+	} else {
+		raw = *obj.Properties
+	}
+	if obj.Views == nil {
+		partial |= Views
+	} else {
+		views = *obj.Views
+	}
+	props := make(map[string]string, len(raw))
+	for name, raw := range raw {
 		var val any
 		if err := json.Unmarshal(raw, &val); err != nil {
 			return Metadata{}, err
@@ -92,7 +115,8 @@ func parseMetadataValue(path string, v json.RawMessage) (Metadata, error) {
 			return Metadata{}, fmt.Errorf("property %q: expected a string, number or boolean, found %s", name, raw)
 		}
 	}
-	return NewMetadata(obj.Tags, props, obj.Views)
+	m, err := NewMetadata(tags, props, views)
+	return m.Partial(partial), err
 }
 
 func invalidUTF8(b []byte) int {
