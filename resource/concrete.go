@@ -224,6 +224,35 @@ func (m MetadataMap) Metadata(path string) (Metadata, bool) {
 	return md, ok
 }
 
+// Chain is a [Resolver] that asks each of its resolvers in turn and merges
+// their answers, earlier ones first (see [Metadata.Merge]). It stops when
+// the metadata it has is complete.
+type Chain []Resolver
+
+// Metadata returns what the resolvers of c know of path, merged.
+func (c Chain) Metadata(path string) (Metadata, bool) {
+	var m Metadata
+	found := false
+	for _, r := range c {
+		if r == nil {
+			continue
+		}
+		md, ok := r.Metadata(path)
+		switch {
+		case !ok:
+			continue
+		case found:
+			m = m.Merge(md)
+		default:
+			m, found = md, true
+		}
+		if m.partial == 0 {
+			break
+		}
+	}
+	return m, found
+}
+
 // Metadata is the known metadata of one resource: its tags, its properties
 // (such as critical: true for an environment) and the views it is linked to.
 //
@@ -255,6 +284,72 @@ func (m Metadata) Partial(k Kinds) Metadata {
 
 // PartialKinds returns the kinds of m that are partial.
 func (m Metadata) PartialKinds() Kinds { return m.partial }
+
+// Merge returns what m and other know together, m taking precedence: each
+// kind of metadata comes from the first of them that has it complete; when
+// neither does, it lists what either lists, and stays partial. A property
+// that both list keeps m's value.
+func (m Metadata) Merge(other Metadata) Metadata {
+	var items []string
+	var partial Kinds
+	for _, k := range [...]Kinds{Tags, Properties, Views} {
+		switch {
+		case m.partial&k == 0:
+			items = appendKind(items, m.text, k, "")
+		case other.partial&k == 0:
+			items = appendKind(items, other.text, k, "")
+		default:
+			items = appendKind(items, m.text, k, "")
+			items = appendKind(items, other.text, k, m.text)
+			partial |= k
+		}
+	}
+	return Metadata{text: strings.Join(items, ","), partial: partial}
+}
+
+// appendKind appends the entries of kind k of the metadata list meta to
+// items, leaving out those that the list prior already has (for a
+// property: already names).
+func appendKind(items []string, meta string, k Kinds, prior string) []string {
+	for meta != "" {
+		var e string
+		e, meta = nextEntry(meta)
+		if entryKind(e) != k {
+			continue
+		}
+		if k == Properties {
+			name := e[1:strings.IndexByte(e, ':')]
+			if _, dup := property(prior, name); dup {
+				continue
+			}
+		} else if hasEntry(prior, e) {
+			continue
+		}
+		items = append(items, e)
+	}
+	return items
+}
+
+func entryKind(e string) Kinds {
+	switch {
+	case e[0] == '{':
+		return Properties
+	case strings.HasPrefix(e, "view:"):
+		return Views
+	}
+	return Tags
+}
+
+func hasEntry(meta, e string) bool {
+	for meta != "" {
+		var x string
+		x, meta = nextEntry(meta)
+		if x == e {
+			return true
+		}
+	}
+	return false
+}
 
 // ParseMetadata parses a metadata list in the notation of inline metadata:
 // comma-separated tags, "{property:value}" selectors and "view:key" links,

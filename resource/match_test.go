@@ -474,3 +474,40 @@ func TestParseMetadataMap(t *testing.T) {
 		}
 	}
 }
+
+func TestMerge(t *testing.T) {
+	md := func(s string, partial Kinds) Metadata {
+		m, err := ParseMetadata(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m.Partial(partial)
+	}
+	tests := []struct {
+		name        string
+		first, then Metadata
+		want        string
+		partial     Kinds
+	}{
+		{"complete first wins", md("a,{p:1},view:v", 0), md("b,{p:2},view:w", 0), "a,{p:1},view:v", 0},
+		{"each kind from where it is complete", md("beta", Properties|Views), md("x,{critical:true},view:checkout", 0), "beta,{critical:true},view:checkout", 0},
+		{"partial kinds add up", md("a,{p:1}", Tags|Properties|Views), md("b,a,{p:2},{q:3}", Tags|Properties|Views), "a,b,{p:1},{q:3}", Tags | Properties | Views},
+		{"complete but empty", md("", 0), md("a,view:v", 0), "", 0},
+	}
+	for _, tt := range tests {
+		m := tt.first.Merge(tt.then)
+		if m.String() != tt.want || m.PartialKinds() != tt.partial {
+			t.Errorf("%s: Merge = %q (partial %b), want %q (partial %b)", tt.name, m, m.PartialKinds(), tt.want, tt.partial)
+		}
+	}
+
+	// Chain merges its resolvers' answers, first first.
+	c := Chain{nil, MetadataMap{"p/x": md("beta", Properties|Views)}, MetadataMap{}, MetadataMap{"p/x": md("view:v", 0)}}
+	m, ok := c.Metadata("p/x")
+	if !ok || m.String() != "beta,view:v" || m.PartialKinds() != 0 {
+		t.Errorf("Chain = %q (partial %b), %v", m, m.PartialKinds(), ok)
+	}
+	if _, ok := c.Metadata("p/y"); ok {
+		t.Errorf("Chain knows a path none of its resolvers knows")
+	}
+}

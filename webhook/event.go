@@ -1,0 +1,113 @@
+// Package webhook reads LaunchDarkly webhook deliveries: audit-log entries
+// (events) and the files that capture them.
+//
+// [Decode] reads a whole [Event], keeping its raw bytes and every field, the
+// ones outside the schema included. [ReadHead] reads only what deciding the
+// event's delivery needs, much faster, into a reusable [Head]; its
+// [Head.Resolver] supplies the metadata the event's own body gives, such as
+// the tags of a changed flag. [Stream] splits a captured file (one event, a
+// JSON array, NDJSON or an audit-log list response) into events, one at a
+// time, however large the file.
+package webhook
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/ldpolicy/ldpolicy/policy"
+)
+
+// Event is an audit-log entry, the body of a webhook delivery. Its fields
+// are those of LaunchDarkly's webhook payload schema; every other field of
+// the payload is in Extra, and the payload itself in Raw.
+type Event struct {
+	ID               string          `json:"_id"`
+	Date             int64           `json:"date"` // Unix time in milliseconds
+	Kind             string          `json:"kind"` // "flag", "project", ...; any value is accepted
+	Name             string          `json:"name"`
+	Description      string          `json:"description,omitempty"`
+	ShortDescription string          `json:"shortDescription,omitempty"`
+	Comment          string          `json:"comment,omitempty"`
+	Accesses         []policy.Access `json:"accesses"`
+	Member           *Member         `json:"member,omitempty"`
+	TitleVerb        string          `json:"titleVerb,omitempty"`
+	Title            string          `json:"title,omitempty"`
+	Target           *Target         `json:"target,omitempty"`
+	Links            map[string]Link `json:"_links,omitempty"`
+	// Extra holds the fields outside the schema, such as _accountId,
+	// currentVersion, previousVersion, parent, delta or subentries, as raw
+	// JSON.
+	Extra map[string]json.RawMessage `json:"-"`
+	raw   []byte
+}
+
+// Member is the account member who made a change.
+type Member struct {
+	ID        string          `json:"_id"`
+	Email     string          `json:"email,omitempty"`
+	FirstName string          `json:"firstName,omitempty"`
+	LastName  string          `json:"lastName,omitempty"`
+	Links     map[string]Link `json:"_links,omitempty"`
+}
+
+// Target is the resource a change was made to.
+type Target struct {
+	Name      string          `json:"name,omitempty"`
+	Resources []string        `json:"resources,omitempty"`
+	Links     map[string]Link `json:"_links,omitempty"`
+}
+
+// Link is a hypermedia link.
+type Link struct {
+	Href string `json:"href"`
+	Type string `json:"type,omitempty"`
+}
+
+// schemaFields are the fields of the schema, which Extra leaves out.
+var schemaFields = map[string]bool{
+	"_id": true, "date": true, "kind": true, "name": true, "description": true,
+	"shortDescription": true, "comment": true, "accesses": true, "member": true,
+	"titleVerb": true, "title": true, "target": true, "_links": true,
+}
+
+// Decode decodes an event. It is lenient: fields may be missing (a member
+// is absent from some entries), fields outside the schema go to Extra, and
+// any kind is accepted. A field of the schema with a value of the wrong JSON
+// type is an error, as is anything but one JSON object.
+func Decode(data []byte) (*Event, error) {
+	trimmed := bytes.TrimSpace(data)
+	if len(trimmed) == 0 || trimmed[0] != '{' {
+		return nil, errors.New("webhook: expected an event (a JSON object)")
+	}
+	var fields map[string]json.RawMessage
+	dec := json.NewDecoder(bytes.NewReader(trimmed))
+	if err := dec.Decode(&fields); err != nil {
+		return nil, fmt.Errorf("webhook: malformed event: %v", err)
+	}
+	if dec.More() {
+		return nil, errors.New("webhook: unexpected data after the event")
+	}
+	var ev Event
+	if err := json.Unmarshal(trimmed, &ev); err != nil {
+		return nil, fmt.Errorf("webhook: malformed event: %v", err)
+	}
+	for k, v := range fields {
+		if !schemaFields[k] {
+			if ev.Extra == nil {
+				ev.Extra = map[string]json.RawMessage{}
+			}
+			ev.Extra[k] = v
+		}
+	}
+	ev.raw = append([]byte(nil), data...)
+	return &ev, nil
+}
+
+// Raw returns the bytes the event was decoded from.
+func (e *Event) Raw() []byte { return e.raw }
+
+// Time returns the time of the change, from Date.
+func (e *Event) Time() time.Time { return time.UnixMilli(e.Date).UTC() }

@@ -1,0 +1,473 @@
+package webhook
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+
+	"github.com/ldpolicy/ldpolicy/internal/jsonscan"
+)
+
+// MaxEventSize is the largest event, or line, or audit-log list response, a
+// Stream reads; a larger one is reported and skipped.
+const MaxEventSize = 64 << 20
+
+// Format is how a captured file holds its events.
+type Format uint8
+
+const (
+	// Auto tells NDJSON from JSON by the first line: a line that holds a
+	// whole JSON value, followed by more, starts NDJSON.
+	Auto Format = iota
+	// JSON is one event, a JSON array of events, or an audit-log list
+	// response ({"items": [...]}); or several of these one after another.
+	JSON
+	// NDJSON is one JSON value a line, each an event, an array of events
+	// or a list response. A malformed line is reported and skipped.
+	NDJSON
+)
+
+// Record is one event of a stream, or a part of the input that is not one.
+type Record struct {
+	Name  string // the name the stream was given, such as a file name
+	Line  int    // line of the event's start, from 1; 0 for an element of a streamed array
+	Index int    // index of the event in its array or items list; -1 when it is in neither
+	// Data is the event's JSON. It is valid until the next call to Next.
+	Data []byte
+	// Err says why this part of the input is not an event; Data is then
+	// nil.
+	Err error
+}
+
+// Source names the place of the record in the input: "name:line",
+// "name#index" or "name:line#index".
+func (r Record) Source() string {
+	s := r.Name
+	if r.Line > 0 {
+		s += ":" + strconv.Itoa(r.Line)
+	}
+	if r.Index >= 0 {
+		s += "#" + strconv.Itoa(r.Index)
+	}
+	return s
+}
+
+// Stream splits captured webhook payloads into events, one at a time:
+//
+//	for s.Next() {
+//		r := s.Record()
+//		...
+//	}
+//
+// A JSON array is read element by element, so memory does not grow with
+// its length; an NDJSON file is read line by line. An audit-log list
+// response is read whole (LaunchDarkly's pages are small), up to
+// MaxEventSize. A part of the input that is not an event (malformed JSON,
+// a value that is not an object) is a Record with Err set; the stream goes
+// on after it where it can tell where the next event starts: at the next
+// line of NDJSON, or after the malformed element. Reading stops at a read
+// error, which is the last Record.
+type Stream struct {
+	r      *bufio.Reader
+	name   string
+	format Format
+	line   int // line of the reader's position, from 1
+
+	rec     Record
+	buf     []byte   // the current value
+	pending []Record // events of an in-memory value still to be returned
+	// inArray is set while a top-level array of JSON input is being read
+	// element by element; index counts its elements.
+	inArray bool
+	index   int
+	done    bool
+}
+
+// NewStream returns a stream over r, whose records are named name.
+func NewStream(r io.Reader, name string, format Format) *Stream {
+	return &Stream{r: bufio.NewReaderSize(r, 64<<10), name: name, format: format, line: 1}
+}
+
+// Record returns the current record.
+func (s *Stream) Record() Record { return s.rec }
+
+// Next advances to the next record, and reports whether there is one.
+func (s *Stream) Next() bool {
+	if len(s.pending) > 0 {
+		s.rec, s.pending = s.pending[0], s.pending[1:]
+		return true
+	}
+	if s.done {
+		return false
+	}
+	if s.format == Auto {
+		s.format = s.sniff()
+	}
+	if s.format == NDJSON {
+		return s.nextLine()
+	}
+	return s.nextValue()
+}
+
+// fail makes the current record an error and reports true.
+func (s *Stream) fail(line, index int, format string, args ...any) bool {
+	s.rec = Record{Name: s.name, Line: line, Index: index, Err: fmt.Errorf(format, args...)}
+	return true
+}
+
+// readErr turns a read error into the last record.
+func (s *Stream) readErr(err error) bool {
+	s.done = true
+	return s.fail(s.line, -1, "read error: %v", err)
+}
+
+// sniff decides between JSON and NDJSON: NDJSON when the first line holds
+// a whole JSON value and more follows.
+func (s *Stream) sniff() Format {
+	if err := s.skipSpace(); err != nil {
+		return JSON // nextValue reports what there is to report
+	}
+	first, err := s.r.Peek(1)
+	if err != nil || first[0] == '[' {
+		return JSON
+	}
+	for n := 4096; ; n *= 2 {
+		b, err := s.r.Peek(n)
+		i := bytes.IndexByte(b, '\n')
+		if i < 0 && err == nil && n < s.r.Size() {
+			continue
+		}
+		if i < 0 {
+			return JSON // one line, or a line too long to look at: read it as a value
+		}
+		end, complete := valueEnd(b[:i])
+		if !complete || len(bytes.TrimSpace(b[end:i])) > 0 {
+			return JSON
+		}
+		return NDJSON
+	}
+}
+
+// valueEnd scans the JSON value at the start of b (after whitespace) by its
+// brackets and strings only, and returns where it ends and whether it is
+// complete within b.
+func valueEnd(b []byte) (int, bool) {
+	depth, inString, escape := 0, false, false
+	for i, c := range b {
+		switch {
+		case inString:
+			switch {
+			case escape:
+				escape = false
+			case c == '\\':
+				escape = true
+			case c == '"':
+				inString = false
+				if depth == 0 {
+					return i + 1, true
+				}
+			}
+		case c == '"':
+			inString = true
+		case c == '{' || c == '[':
+			depth++
+		case c == '}' || c == ']':
+			depth--
+			if depth <= 0 {
+				return i + 1, depth == 0
+			}
+		}
+	}
+	return len(b), false
+}
+
+// skipSpace skips whitespace, counting lines.
+func (s *Stream) skipSpace() error {
+	for {
+		c, err := s.r.ReadByte()
+		if err != nil {
+			return err
+		}
+		switch c {
+		case '\n':
+			s.line++
+		case ' ', '\t', '\r':
+		default:
+			return s.r.UnreadByte()
+		}
+	}
+}
+
+// nextLine reads the next non-blank line of NDJSON.
+func (s *Stream) nextLine() bool {
+	for {
+		line := s.line
+		data, tooLong, err := s.readLine()
+		if err != nil && err != io.EOF {
+			return s.readErr(err)
+		}
+		if err == io.EOF {
+			s.done = true
+		}
+		switch {
+		case tooLong:
+			return s.fail(line, -1, "line longer than %d bytes", MaxEventSize)
+		case len(bytes.TrimSpace(data)) > 0:
+			return s.expand(data, line, -1)
+		case s.done:
+			return false
+		}
+	}
+}
+
+// readLine reads a line into s.buf, without the newline. A line longer than
+// MaxEventSize is skipped and reported as too long.
+func (s *Stream) readLine() (line []byte, tooLong bool, err error) {
+	s.buf = s.buf[:0]
+	for {
+		chunk, err := s.r.ReadSlice('\n')
+		if len(s.buf)+len(chunk) > MaxEventSize {
+			tooLong = true
+		} else {
+			s.buf = append(s.buf, chunk...)
+		}
+		switch err {
+		case bufio.ErrBufferFull:
+			continue
+		case nil:
+			s.line++
+			return bytes.TrimSuffix(s.buf, []byte("\n")), tooLong, nil
+		default:
+			return s.buf, tooLong, err
+		}
+	}
+}
+
+// nextValue reads the next event of JSON input.
+func (s *Stream) nextValue() bool {
+	if err := s.skipSpace(); err != nil {
+		if err == io.EOF {
+			if s.inArray {
+				s.done = true
+				return s.fail(s.line, -1, "unexpected end of input in an array: missing \"]\"")
+			}
+			s.done = true
+			return false
+		}
+		return s.readErr(err)
+	}
+	c, _ := s.r.ReadByte()
+	if s.inArray {
+		switch {
+		case c == ']':
+			s.inArray = false
+			return s.nextValue()
+		case s.index > 0 && c != ',':
+			s.done = true
+			return s.fail(s.line, -1, "expected \",\" or \"]\" after array element, found %q; the rest of the input is skipped", c)
+		case s.index > 0:
+			if err := s.skipSpace(); err != nil {
+				return s.nextValue() // reports the end of input
+			}
+		default:
+			s.r.UnreadByte()
+		}
+		line, index := s.line, s.index
+		s.index++
+		data, err := s.copyValue()
+		if err != nil {
+			s.done = true
+			return s.fail(line, -1, "%v; the rest of the input is skipped", err)
+		}
+		return s.event(data, 0, index)
+	}
+	if c == '[' {
+		s.inArray, s.index = true, 0
+		if err := s.skipSpace(); err == nil {
+			if c, _ := s.r.ReadByte(); c == ']' {
+				s.inArray = false // an empty array
+				return s.nextValue()
+			}
+			s.r.UnreadByte()
+		}
+		return s.nextValue()
+	}
+	s.r.UnreadByte()
+	line := s.line
+	data, err := s.copyValue()
+	if err != nil {
+		s.done = true
+		return s.fail(line, -1, "%v; the rest of the input is skipped", err)
+	}
+	return s.expand(data, line, -1)
+}
+
+// event makes data the current record, if it is an object.
+func (s *Stream) event(data []byte, line, index int) bool {
+	if data[0] != '{' {
+		return s.fail(line, index, "expected an event (a JSON object), found %s", (&jsonscan.Scanner{Data: data}).Found(0))
+	}
+	s.rec = Record{Name: s.name, Line: line, Index: index, Data: data}
+	return true
+}
+
+// expand returns the events of a value held in memory: the value itself, the
+// elements of an array, or the items of a list response.
+func (s *Stream) expand(data []byte, line, index int) bool {
+	sc := &jsonscan.Scanner{Data: data}
+	sc.WS()
+	switch sc.Peek() {
+	case '[':
+		sc.Array(func(i int) {
+			start := sc.Pos
+			sc.Skip()
+			s.pending = append(s.pending, s.elementRecord(data[start:sc.Pos], line, i))
+		})
+		return s.finishExpand(sc, line)
+	case '{':
+		start := sc.Pos
+		isList := false
+		sc.Object(func(key []byte, _ int) {
+			if string(key) != "items" || sc.Peek() != '[' {
+				sc.Skip()
+				return
+			}
+			isList = true
+			sc.Array(func(i int) {
+				start := sc.Pos
+				sc.Skip()
+				s.pending = append(s.pending, s.elementRecord(data[start:sc.Pos], line, i))
+			})
+		})
+		if !isList && sc.Err == nil {
+			sc.WS()
+			if !sc.AtEnd() {
+				sc.Fail(sc.Pos, "unexpected %s after the event", sc.Found(sc.Pos))
+			}
+			if sc.Err == nil {
+				return s.event(data[start:sc.Pos], line, index)
+			}
+		}
+		return s.finishExpand(sc, line)
+	}
+	if sc.AtEnd() {
+		return s.fail(line, index, "empty input")
+	}
+	return s.fail(line, index, "expected an event (a JSON object), found %s", sc.Found(sc.Pos))
+}
+
+func (s *Stream) elementRecord(data []byte, line, index int) Record {
+	if len(data) == 0 || data[0] != '{' {
+		return Record{Name: s.name, Line: line, Index: index, Err: fmt.Errorf("expected an event (a JSON object), found %s", (&jsonscan.Scanner{Data: data}).Found(0))}
+	}
+	return Record{Name: s.name, Line: line, Index: index, Data: data}
+}
+
+// finishExpand reports the syntax error of an expanded value after its
+// well-formed elements, and returns the first pending record.
+func (s *Stream) finishExpand(sc *jsonscan.Scanner, line int) bool {
+	if sc.Err == nil {
+		sc.WS()
+		if !sc.AtEnd() {
+			sc.Fail(sc.Pos, "unexpected %s after the value", sc.Found(sc.Pos))
+		}
+	}
+	if sc.Err != nil {
+		// The element being read when the error came is incomplete:
+		// report the error in its place.
+		s.pending = append(s.pending, Record{Name: s.name, Line: line, Index: -1, Err: errors.New(sc.Err.Error())})
+	}
+	if len(s.pending) == 0 {
+		return s.Next()
+	}
+	s.rec, s.pending = s.pending[0], s.pending[1:]
+	return true
+}
+
+// copyValue reads the JSON value at the reader's position into s.buf by its
+// brackets and strings: the syntax inside is for the event decoder to
+// check. It reports mismatched brackets, a value cut short by the end of
+// the input, and values longer than MaxEventSize.
+func (s *Stream) copyValue() ([]byte, error) {
+	s.buf = s.buf[:0]
+	var stack []byte // expected closing brackets
+	inString, escape, started := false, false, false
+	for {
+		chunk, err := s.r.Peek(max(s.r.Buffered(), 1))
+		if len(chunk) == 0 {
+			if err == io.EOF {
+				if inString || len(stack) > 0 {
+					return nil, errors.New("unexpected end of input inside a value")
+				}
+				if started {
+					return s.buf, nil // a scalar at the end of the input
+				}
+			}
+			return nil, err
+		}
+		end := -1
+	scan:
+		for i, c := range chunk {
+			if inString {
+				switch {
+				case escape:
+					escape = false
+				case c == '\\':
+					escape = true
+				case c == '"':
+					inString = false
+					if len(stack) == 0 {
+						end = i + 1
+						break scan
+					}
+				case c == '\n':
+					s.line++
+				}
+				continue
+			}
+			switch c {
+			case '"':
+				inString, started = true, true
+			case '{':
+				stack, started = append(stack, '}'), true
+			case '[':
+				stack, started = append(stack, ']'), true
+			case '}', ']':
+				if len(stack) == 0 || stack[len(stack)-1] != c {
+					s.r.Discard(i)
+					return nil, fmt.Errorf("unexpected %q at line %d", c, s.line)
+				}
+				stack = stack[:len(stack)-1]
+				if len(stack) == 0 {
+					end = i + 1
+					break scan
+				}
+			case ' ', '\t', '\r', '\n', ',':
+				if len(stack) == 0 && started {
+					end = i // the end of a scalar
+					break scan
+				}
+				if c == '\n' {
+					s.line++
+				}
+			default:
+				started = true
+			}
+		}
+		n := len(chunk)
+		if end >= 0 {
+			n = end
+		}
+		if len(s.buf)+n > MaxEventSize {
+			return nil, fmt.Errorf("value longer than %d bytes", MaxEventSize)
+		}
+		s.buf = append(s.buf, chunk[:n]...)
+		s.r.Discard(n)
+		if end >= 0 {
+			return s.buf, nil
+		}
+	}
+}

@@ -1,0 +1,364 @@
+package webhook
+
+import (
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/ldpolicy/ldpolicy/policy"
+	"github.com/ldpolicy/ldpolicy/resource"
+)
+
+func TestDecode(t *testing.T) {
+	data, err := os.ReadFile("../testdata/events/environment-renamed.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := Decode(data)
+	if err != nil {
+		t.Fatalf("Decode: %v", err)
+	}
+	if e.ID != "57c0a8e29969090743529965" || e.Date != 1472243938774 || e.Kind != "environment" || e.Name != "Testing" {
+		t.Errorf("Decode: %+v", e)
+	}
+	if diff := cmp.Diff([]policy.Access{{Action: "updateName", Resource: "proj/alexis:env/test"}}, e.Accesses); diff != "" {
+		t.Errorf("accesses (-want +have):\n%s", diff)
+	}
+	if e.Member == nil || e.Member.Email != "ariel@acme.com" || e.Target == nil || e.Target.Resources[0] != "proj/alexis:env/test" {
+		t.Errorf("member %+v, target %+v", e.Member, e.Target)
+	}
+	if e.Links["self"].Href != "/api/v2/auditlog/57c0a8e29969090743529965" {
+		t.Errorf("links: %v", e.Links)
+	}
+	if string(e.Raw()) != string(data) {
+		t.Errorf("Raw differs from the input")
+	}
+	if have := e.Time().Format("2006-01-02T15:04:05.000Z"); have != "2016-08-26T20:38:58.774Z" {
+		t.Errorf("Time = %s", have)
+	}
+	if e.Extra != nil {
+		t.Errorf("Extra = %v, want none", e.Extra)
+	}
+}
+
+func TestDecodeKeepsEveryField(t *testing.T) {
+	const in = `{"_id":"a","date":1,"kind":"holdout","name":"x","accesses":[],
+		"_accountId":"acc","currentVersion":{"key":"f","tags":["beta"]},"subentries":[],"delta":null}`
+	e, err := Decode([]byte(in))
+	if err != nil {
+		t.Fatalf("Decode: %v", err)
+	}
+	if e.Kind != "holdout" || e.Member != nil {
+		t.Errorf("kind %q, member %v", e.Kind, e.Member)
+	}
+	want := map[string]string{
+		"_accountId":     `"acc"`,
+		"currentVersion": `{"key":"f","tags":["beta"]}`,
+		"subentries":     `[]`,
+		"delta":          `null`,
+	}
+	have := map[string]string{}
+	for k, v := range e.Extra {
+		have[k] = string(v)
+	}
+	if diff := cmp.Diff(want, have); diff != "" {
+		t.Errorf("Extra (-want +have):\n%s", diff)
+	}
+}
+
+func TestDecodeErrors(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{``, "webhook: expected an event (a JSON object)"},
+		{`[{}]`, "webhook: expected an event (a JSON object)"},
+		{`{"_id": 1}`, "webhook: malformed event: json: cannot unmarshal number into Go struct field Event._id of type string"},
+		{`{"date": "yesterday"}`, "webhook: malformed event: json: cannot unmarshal string into Go struct field Event.date of type int64"},
+		{`{} {}`, "webhook: unexpected data after the event"},
+		{`{"a":`, "webhook: malformed event: unexpected EOF"},
+	}
+	for _, tt := range tests {
+		_, err := Decode([]byte(tt.in))
+		if err == nil || err.Error() != tt.want {
+			t.Errorf("Decode(%s):\nhave %v\nwant %s", tt.in, err, tt.want)
+		}
+	}
+}
+
+func TestReadHead(t *testing.T) {
+	const in = `{
+		"_links": {"self": {"href": "/x"}},
+		"_id": "6560f2a9c8e4b3001f9d2a11",
+		"date": 1700852393000,
+		"kind": "flag",
+		"name": "New checkout",
+		"title": "Jane created the flag",
+		"description": "ignored \"text\"",
+		"accesses": [
+			{"action": "createFlag", "resource": "proj/default:env/test:flag/new-checkout"},
+			{"resource": "proj/default:env/production:flag/new-checkout", "action": "createFlag", "extra": [1]}
+		],
+		"currentVersion": {"key": "new-checkout", "tags": ["beta", "checkout"], "variations": [{"value": true}]},
+		"previousVersion": null
+	}`
+	var h Head
+	if err := ReadHead([]byte(in), &h); err != nil {
+		t.Fatalf("ReadHead: %v", err)
+	}
+	want := Head{
+		ID: "6560f2a9c8e4b3001f9d2a11", Date: 1700852393000, Kind: "flag", Name: "New checkout", Title: "Jane created the flag",
+		Accesses: []policy.Access{
+			{Action: "createFlag", Resource: "proj/default:env/test:flag/new-checkout"},
+			{Action: "createFlag", Resource: "proj/default:env/production:flag/new-checkout"},
+		},
+		HasAccesses: true,
+		Current:     Version{Key: "new-checkout", Tags: []string{"beta", "checkout"}, HasTags: true},
+	}
+	if diff := cmp.Diff(want, h, cmp.AllowUnexported(Head{}), cmp.FilterPath(func(p cmp.Path) bool {
+		f := p.Last().String()
+		return f == ".scan" || f == ".meta" || f == ".metaType"
+	}, cmp.Ignore())); diff != "" {
+		t.Errorf("ReadHead (-want +have):\n%s", diff)
+	}
+
+	// h is reused: a second event leaves nothing of the first.
+	if err := ReadHead([]byte(`{"_id":"b","kind":"member","accesses":[]}`), &h); err != nil {
+		t.Fatal(err)
+	}
+	if h.Date != 0 || h.Name != "" || len(h.Accesses) != 0 || !h.HasAccesses || h.Current.Key != "" || len(h.Current.Tags) != 0 {
+		t.Errorf("ReadHead kept data of the previous event: %+v", h)
+	}
+	if err := ReadHead([]byte(`{"_id":"c","accesses":null}`), &h); err != nil || h.HasAccesses {
+		t.Errorf("accesses null: HasAccesses = %v, err %v", h.HasAccesses, err)
+	}
+	if err := ReadHead([]byte(`{"_id":"c"}`), &h); err != nil || h.HasAccesses {
+		t.Errorf("no accesses: HasAccesses = %v, err %v", h.HasAccesses, err)
+	}
+}
+
+func TestReadHeadErrors(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{``, "webhook: byte 0: empty event: expected a JSON object"},
+		{`  [1]`, "webhook: byte 2: expected an event (a JSON object), found an array"},
+		{`{"_id": 5}`, "webhook: byte 8: _id: expected a string, found a number"},
+		{`{"date": "x"}`, `webhook: byte 9: date: expected an integer, found a string`},
+		{`{"date": 1.5}`, "webhook: byte 9: date: expected an integer, found 1.5"},
+		{`{"accesses": {}}`, "webhook: byte 13: accesses: expected an array, found an object"},
+		{`{"accesses": [1]}`, "webhook: byte 14: accesses[0]: expected an object, found a number"},
+		{`{"accesses": [{"action": "updateOn"}]}`, "webhook: byte 14: accesses[0]: missing resource"},
+		{`{"accesses": [{"resource": "proj/p"}]}`, "webhook: byte 14: accesses[0]: missing action"},
+		{`{"accesses": [{"action": 1, "resource": "proj/p"}]}`, "webhook: byte 25: action: expected a string, found a number"},
+		{`{"currentVersion": {"tags": "beta"}}`, "webhook: byte 28: currentVersion.tags: expected an array, found a string"},
+		{`{"currentVersion": {"critical": "yes"}}`, "webhook: byte 32: currentVersion.critical: expected a boolean, found a string"},
+		{`{"_id": "a"`, `webhook: byte 11: expected "," or "}" after field "_id", found end of input`},
+		{`{"_id": "a"} x`, `webhook: byte 13: unexpected 'x' after the event`},
+		{`{"description": "a` + "\xff" + `"}`, "webhook: byte 18: invalid UTF-8 in string"},
+	}
+	for _, tt := range tests {
+		var h Head
+		err := ReadHead([]byte(tt.in), &h)
+		if err == nil || err.Error() != tt.want {
+			t.Errorf("ReadHead(%s):\nhave %v\nwant %s", tt.in, err, tt.want)
+		}
+	}
+}
+
+func TestHeadMetadata(t *testing.T) {
+	tests := []struct {
+		name, event string
+		path        string
+		want        string // metadata; "-" when not known
+		partial     resource.Kinds
+	}{
+		{"flag tags", `{"kind":"flag","currentVersion":{"key":"f","tags":["beta"]}}`, "proj/p:env/production:flag/f", "beta", resource.Properties | resource.Views},
+		{"flag without tags", `{"kind":"flag","currentVersion":{"key":"f","tags":[]}}`, "proj/p:env/e:flag/f", "", resource.Properties | resource.Views},
+		{"another flag", `{"kind":"flag","currentVersion":{"key":"f","tags":["beta"]}}`, "proj/p:env/e:flag/g", "-", 0},
+		{"not the flag's environment", `{"kind":"flag","currentVersion":{"key":"f","tags":["beta"]}}`, "proj/p:env/f", "-", 0},
+		{"critical environment", `{"kind":"environment","currentVersion":{"key":"production","critical":true,"tags":["prod"]}}`, "proj/p:env/production", "prod,{critical:true}", resource.Properties | resource.Views},
+		{"environment tags unknown", `{"kind":"environment","currentVersion":{"key":"production","critical":false}}`, "proj/p:env/production", "{critical:false}", resource.Tags | resource.Properties | resource.Views},
+		{"project", `{"kind":"project","currentVersion":{"key":"p","tags":["mobile"]}}`, "proj/p", "mobile", resource.Properties | resource.Views},
+		{"no key", `{"kind":"flag","currentVersion":{"tags":["beta"]}}`, "proj/p:env/e:flag/f", "-", 0},
+		{"a kind without metadata", `{"kind":"member","currentVersion":{"key":"m","tags":["x"]}}`, "member/m", "-", 0},
+		{"no current version", `{"kind":"flag"}`, "proj/p:env/e:flag/f", "-", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var h Head
+			if err := ReadHead([]byte(tt.event), &h); err != nil {
+				t.Fatal(err)
+			}
+			m, ok := h.Metadata(tt.path)
+			have := "-"
+			if ok {
+				have = m.String()
+			}
+			if have != tt.want || ok && m.PartialKinds() != tt.partial {
+				t.Errorf("Metadata(%q) = %q (partial %b), want %q (partial %b)", tt.path, have, m.PartialKinds(), tt.want, tt.partial)
+			}
+		})
+	}
+}
+
+// TestHeadMetadataDecides follows a flag event's tags into a decision: the
+// flag's tags come from the body, and its views stay unknown.
+func TestHeadMetadataDecides(t *testing.T) {
+	set, err := policy.Compile([]policy.Statement{
+		{Effect: policy.Allow, Actions: []string{"*"}, Resources: []string{"proj/*:env/*:flag/*;beta"}},
+		{Effect: policy.Deny, Actions: []string{"*"}, Resources: []string{"proj/*:env/*:flag/*;view:internal"}},
+	}, policy.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var h Head
+	event := `{"kind":"flag","accesses":[{"action":"updateOn","resource":"proj/p:env/production:flag/f"}],"currentVersion":{"key":"f","tags":["beta"]}}`
+	if err := ReadHead([]byte(event), &h); err != nil {
+		t.Fatal(err)
+	}
+	d, err := set.Deliver(h.Accesses, policy.AnyAccess, &h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !d.Delivered || !d.Indeterminate {
+		t.Errorf("Deliver = %+v, want delivered and indeterminate (the views are unknown)", d)
+	}
+	views, _ := resource.ParseMetadata("view:checkout")
+	// A metadata file that knows the flag's views settles it: the body's
+	// tags and the file's views are merged.
+	d, _ = set.Deliver(h.Accesses, policy.AnyAccess, resource.Chain{&h, resource.MetadataMap{"proj/p:env/production:flag/f": views}})
+	if !d.Delivered || d.Indeterminate {
+		t.Errorf("Deliver with a file = %+v, want delivered, definite", d)
+	}
+}
+
+type streamed struct {
+	Source string
+	Data   string
+	Err    string
+}
+
+func collect(t *testing.T, in string, format Format) []streamed {
+	t.Helper()
+	s := NewStream(strings.NewReader(in), "f", format)
+	var out []streamed
+	for s.Next() {
+		r := s.Record()
+		rec := streamed{Source: r.Source()}
+		if r.Err != nil {
+			rec.Err = r.Err.Error()
+		} else {
+			var v any
+			if err := json.Unmarshal(r.Data, &v); err != nil {
+				rec.Err = "not JSON: " + err.Error()
+			}
+			b, _ := json.Marshal(v)
+			rec.Data = string(b)
+		}
+		out = append(out, rec)
+		if len(out) > 100 {
+			t.Fatal("runaway stream")
+		}
+	}
+	return out
+}
+
+func TestStream(t *testing.T) {
+	const (
+		a = `{"_id":"a"}`
+		b = `{"_id":"b"}`
+		c = `{"_id":"c"}`
+	)
+	tests := []struct {
+		name   string
+		in     string
+		format Format
+		want   []streamed
+	}{
+		{"one event", a, Auto, []streamed{{"f:1", a, ""}}},
+		{"one pretty event", "\n\n{\n  \"_id\": \"a\"\n}\n", Auto, []streamed{{"f:3", a, ""}}},
+		{"ndjson", a + "\n" + b + "\n\n" + c + "\n", Auto, []streamed{{"f:1", a, ""}, {"f:2", b, ""}, {"f:4", c, ""}}},
+		{"ndjson without a final newline", a + "\n" + b, Auto, []streamed{{"f:1", a, ""}, {"f:2", b, ""}}},
+		{"ndjson with a malformed and a truncated line", a + "\n{\"_id\": \n" + b + "\n{\"_id\":\"c\"", NDJSON, []streamed{
+			{"f:1", a, ""},
+			{"f:2", "", `invalid JSON at byte 8: expected a JSON value, found end of input`},
+			{"f:3", b, ""},
+			{"f:4", "", `invalid JSON at byte 10: expected "," or "}" after field "_id", found end of input`},
+		}},
+		{"ndjson line holding a non-object", a + "\n42\n" + b + "\n", Auto, []streamed{
+			{"f:1", a, ""},
+			{"f:2", "", "expected an event (a JSON object), found a number"},
+			{"f:3", b, ""},
+		}},
+		{"array", "[\n  " + a + ",\n  " + b + "\n]\n", Auto, []streamed{{"f#0", a, ""}, {"f#1", b, ""}}},
+		{"empty array", "[ ]", Auto, nil},
+		{"array with a non-object", "[" + a + ", 7, " + b + "]", Auto, []streamed{
+			{"f#0", a, ""}, {"f#1", "", "expected an event (a JSON object), found a number"}, {"f#2", b, ""},
+		}},
+		{"array with mismatched brackets", "[" + a + ", {\"x\": [}, " + b + "]", Auto, []streamed{
+			{"f#0", a, ""}, {"f:1", "", `unexpected '}' at line 1; the rest of the input is skipped`},
+		}},
+		{"unterminated array", "[" + a + ",\n" + b, Auto, []streamed{
+			{"f#0", a, ""}, {"f#1", b, ""}, {"f:2", "", `unexpected end of input in an array: missing "]"`},
+		}},
+		{"list response", "{\n \"_links\": {},\n \"items\": [" + a + ", " + b + "],\n \"totalCount\": 2\n}", Auto, []streamed{
+			{"f:1#0", a, ""}, {"f:1#1", b, ""},
+		}},
+		{"list response on one line", `{"items":[` + a + `]}` + "\n" + `{"items":[` + b + `]}` + "\n", Auto, []streamed{
+			{"f:1#0", a, ""}, {"f:2#0", b, ""},
+		}},
+		{"pretty events one after another", "{\n\"_id\":\"a\"\n}\n{\n\"_id\":\"b\"\n}\n", Auto, []streamed{{"f:1", a, ""}, {"f:4", b, ""}}},
+		{"an array in ndjson", a + "\n[" + b + "," + c + "]\n", Auto, []streamed{{"f:1", a, ""}, {"f:2#0", b, ""}, {"f:2#1", c, ""}}},
+		{"empty input", "", Auto, nil},
+		{"blank input", " \n\t\n", Auto, nil},
+		{"garbage", "hello", Auto, []streamed{{"f:1", "", "expected an event (a JSON object), found 'h'"}}},
+		{"truncated pretty event", "{\n\"_id\": \"a\",\n", Auto, []streamed{{"f:1", "", "unexpected end of input inside a value; the rest of the input is skipped"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if diff := cmp.Diff(tt.want, collect(t, tt.in, tt.format)); diff != "" {
+				t.Errorf("Stream (-want +have):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestStreamLongLine(t *testing.T) {
+	long := `{"_id":"x","pad":"` + strings.Repeat("a", MaxEventSize) + `"}`
+	in := `{"_id":"a"}` + "\n" + long + "\n" + `{"_id":"b"}` + "\n"
+	want := []streamed{
+		{"f:1", `{"_id":"a"}`, ""},
+		{"f:2", "", "line longer than 67108864 bytes"},
+		{"f:3", `{"_id":"b"}`, ""},
+	}
+	if diff := cmp.Diff(want, collect(t, in, NDJSON)); diff != "" {
+		t.Errorf("Stream (-want +have):\n%s", diff)
+	}
+}
+
+// failingReader fails after its data.
+type failingReader struct{ data string }
+
+func (r *failingReader) Read(p []byte) (int, error) {
+	if r.data == "" {
+		return 0, os.ErrDeadlineExceeded
+	}
+	n := copy(p, r.data)
+	r.data = r.data[n:]
+	return n, nil
+}
+
+func TestStreamReadError(t *testing.T) {
+	s := NewStream(&failingReader{`{"_id":"a"}` + "\n" + `{"_id":"b"}` + "\n"}, "f", NDJSON)
+	var have []string
+	for s.Next() {
+		r := s.Record()
+		if r.Err != nil {
+			have = append(have, r.Source()+": "+r.Err.Error())
+		} else {
+			have = append(have, r.Source()+": "+string(r.Data))
+		}
+	}
+	want := []string{`f:1: {"_id":"a"}`, `f:2: {"_id":"b"}`, "f:3: read error: i/o timeout"}
+	if diff := cmp.Diff(want, have); diff != "" {
+		t.Errorf("Stream (-want +have):\n%s", diff)
+	}
+}
