@@ -326,17 +326,10 @@ func (d Delivery) Reason() string {
 // error, or the resolver is asked about a segment that follows inline
 // metadata (see [resource.Concrete.Resolve]).
 func (s *Set) Deliver(accesses []Access, mode Mode, r resource.Resolver) (Delivery, error) {
-	if len(s.stmts) == 0 && s.ctx == Webhook {
-		return Delivery{Delivered: true, Access: -1, reason: deliveryNoFilter}, nil
+	if d, done := s.deliverTrivially(len(accesses)); done {
+		return d, nil
 	}
-	if len(accesses) == 0 {
-		return Delivery{Access: -1, reason: deliveryNoAccesses}, nil
-	}
-	// In AnyAccess mode the event is "some access is allowed", an OR; in
-	// EveryAccess mode "every access is allowed", an AND, which is NOT(OR
-	// NOT): the loop computes an OR of "access counts" either way.
-	every := mode == EveryAccess
-	found, acc := -1, match.False
+	acc := newDelivery(mode)
 	var c resource.Concrete
 	for i, a := range accesses {
 		var err error
@@ -346,27 +339,80 @@ func (s *Set) Deliver(accesses []Access, mode Mode, r resource.Resolver) (Delive
 		if r != nil {
 			c.Resolve(r)
 		}
-		t := s.DecideConcrete(a.Action, &c).truth()
-		if every {
-			t = t.Not() // "this access is denied"
-		}
-		if t.Value() && found < 0 {
-			found = i
-		}
-		if acc = acc.Or(t); acc == match.True {
+		if acc.add(i, s.DecideConcrete(a.Action, &c)) {
 			break
 		}
 	}
-	d := Delivery{Delivered: acc.Value() != every, Indeterminate: !acc.Known(), Access: found}
+	return acc.result(), nil
+}
+
+// DeliverDecided is [Set.Deliver] for an event whose accesses have been
+// decided already, one Decision each, in order.
+func (s *Set) DeliverDecided(decisions []Decision, mode Mode) Delivery {
+	if d, done := s.deliverTrivially(len(decisions)); done {
+		return d
+	}
+	acc := newDelivery(mode)
+	for i, d := range decisions {
+		if acc.add(i, d) {
+			break
+		}
+	}
+	return acc.result()
+}
+
+// deliverTrivially decides the events whose accesses do not matter: every
+// event for a webhook without statements, and events without accesses.
+func (s *Set) deliverTrivially(accesses int) (Delivery, bool) {
 	switch {
-	case !every && d.Delivered:
+	case len(s.stmts) == 0 && s.ctx == Webhook:
+		return Delivery{Delivered: true, Access: -1, reason: deliveryNoFilter}, true
+	case accesses == 0:
+		return Delivery{Access: -1, reason: deliveryNoAccesses}, true
+	}
+	return Delivery{}, false
+}
+
+// deliveryAcc combines the decisions of an event's accesses. In AnyAccess
+// mode the event is delivered when "some access is allowed", an OR; in
+// EveryAccess mode when "every access is allowed", an AND, which is NOT(OR
+// NOT): either way it computes an OR of "the access counts", in
+// three-valued logic.
+type deliveryAcc struct {
+	every bool
+	found int // the first access that counts, with unknown metadata taken as absent
+	acc   match.Truth
+}
+
+func newDelivery(mode Mode) deliveryAcc {
+	return deliveryAcc{every: mode == EveryAccess, found: -1}
+}
+
+// add adds the decision of access i, and reports whether the outcome is
+// settled.
+func (a *deliveryAcc) add(i int, d Decision) bool {
+	t := d.truth()
+	if a.every {
+		t = t.Not() // "this access is denied"
+	}
+	if t.Value() && a.found < 0 {
+		a.found = i
+	}
+	a.acc = a.acc.Or(t)
+	return a.acc == match.True
+}
+
+func (a *deliveryAcc) result() Delivery {
+	d := Delivery{Delivered: a.acc.Value() != a.every, Indeterminate: !a.acc.Known(), Access: a.found}
+	switch {
+	case !a.every && d.Delivered:
 		d.reason = deliveryOneAllowed
-	case !every:
+	case !a.every:
 		d.reason = deliveryNoneAllowed
 	case d.Delivered:
 		d.reason = deliveryAllAllowed
 	default:
 		d.reason = deliveryOneDenied
 	}
-	return d, nil
+	return d
 }

@@ -215,6 +215,18 @@ func TestDeliver(t *testing.T) {
 			if diff := cmp.Diff(tt.want, delivery{d.Delivered, d.Indeterminate, d.Access, d.Reason()}); diff != "" {
 				t.Errorf("Deliver (-want +have):\n%s", diff)
 			}
+			// Deciding the accesses first gives the same delivery.
+			var decisions []Decision
+			for _, a := range tt.accesses {
+				c, _ := resource.ParseConcrete(a.Resource)
+				if tt.resolver != nil {
+					c.Resolve(tt.resolver)
+				}
+				decisions = append(decisions, set.DecideConcrete(a.Action, &c))
+			}
+			if dd := set.DeliverDecided(decisions, tt.mode); dd != d {
+				t.Errorf("DeliverDecided = %+v, Deliver = %+v", dd, d)
+			}
 		})
 	}
 

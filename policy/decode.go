@@ -490,4 +490,3 @@ func (d *decoder) stringList(idx int, field string) ([]string, []elemPos) {
 	})
 	return list, elems
 }
-
