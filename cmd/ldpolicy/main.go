@@ -4,6 +4,8 @@
 //
 // Usage:
 //
+//	ldpolicy dry-run --policy FILE [INPUT...]
+//	ldpolicy filter --policy FILE [INPUT...]
 //	ldpolicy eval --policy FILE --action ACTION --resource RESOURCE
 //	ldpolicy eval --policy FILE --event FILE
 //	ldpolicy check FILE...
@@ -79,6 +81,8 @@ type command struct {
 }
 
 var commands = []command{
+	{"dry-run", "decide which captured webhook events a policy delivers, and why", runDryRun},
+	{"filter", "write the captured events a policy delivers (or not), as NDJSON", runFilter},
 	{"eval", "decide one access, or the delivery of one event, under a policy", runEval},
 	{"check", "validate policy files and show every problem with its position", runCheck},
 }
@@ -94,8 +98,7 @@ Commands:
 %s
 Run 'ldpolicy help COMMAND' or 'ldpolicy COMMAND --help' for the flags of a command.
 
-Exit status: 0 for allow, delivered or valid; 1 for deny, not delivered or
-invalid; 2 for bad usage or unreadable input.
+Exit status: 2 for bad usage or unusable input; otherwise see each command.
 `
 
 func printUsage(w io.Writer) {

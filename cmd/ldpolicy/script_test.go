@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"flag"
 	"fmt"
 	"os"
@@ -23,9 +24,11 @@ var update = flag.Bool("update", false, "rewrite the files that cmp compares in 
 //	cmp stdout|stderr FILE      its output is exactly FILE (-update rewrites FILE)
 //	[!] stdout|stderr REGEXP    its output has (or has no) a match for REGEXP
 //	empty stdout|stderr         its output is empty
+//	gzip SRC DST                write SRC compressed to DST
+//	truncate FILE N             cut FILE to its first N bytes
 //
 // Arguments are split at spaces, with '...' quoting; $TESTDATA is the
-// repository's top-level testdata directory. Lines starting with '#' are
+// repository's top-level testdata directory, and outputs name it so too. Lines starting with '#' are
 // comments. Every run must be followed by an exit line.
 func TestScripts(t *testing.T) {
 	files, err := filepath.Glob("testdata/script/*.txt")
@@ -133,7 +136,10 @@ func runScript(t *testing.T, file, shared string) {
 			}
 			var out, errOut bytes.Buffer
 			code = exitCode(run(args[1:], bytes.NewReader(in), &out, &errOut), &errOut)
-			stdout, stderr = out.String(), errOut.String()
+			// Outputs name the shared directory as scripts do, so that they
+			// do not depend on where the repository is.
+			stdout = strings.ReplaceAll(out.String(), shared, "$TESTDATA")
+			stderr = strings.ReplaceAll(errOut.String(), shared, "$TESTDATA")
 			ran, checkedExit = true, false
 			t.Logf("%s\nexit %d\nstdout:\n%sstderr:\n%s", where, code, stdout, stderr)
 		case "exit":
@@ -166,6 +172,18 @@ func runScript(t *testing.T, file, shared string) {
 			have := pick(t, where, args[0], stdout, stderr)
 			if re.MatchString(have) == neg {
 				t.Errorf("%s: %s is\n%s", where, args[0], have)
+			}
+		case "gzip":
+			if err := gzipFile(args[1], args[2]); err != nil {
+				t.Fatalf("%s: %v", where, err)
+			}
+		case "truncate":
+			n, err := strconv.Atoi(args[2])
+			if err == nil {
+				err = os.Truncate(args[1], int64(n))
+			}
+			if err != nil {
+				t.Fatalf("%s: %v", where, err)
 			}
 		case "empty":
 			if have := pick(t, where, args[1], stdout, stderr); have != "" {
@@ -203,6 +221,23 @@ func findFile(a archive, name string) int {
 		}
 	}
 	return -1
+}
+
+func gzipFile(src, dst string) error {
+	data, err := os.ReadFile(src)
+	if err != nil {
+		return err
+	}
+	var b bytes.Buffer
+	zw := gzip.NewWriter(&b)
+	zw.Write(data)
+	if err := zw.Close(); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(dst), 0o777); err != nil {
+		return err
+	}
+	return os.WriteFile(dst, b.Bytes(), 0o666)
 }
 
 // splitArgs splits a command line at spaces; '...' quotes.

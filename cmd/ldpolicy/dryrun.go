@@ -1,0 +1,334 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/ldpolicy/ldpolicy/policy"
+)
+
+const dryRunUsage = `usage: ldpolicy dry-run --policy FILE [flags] [INPUT...]
+
+Dry-run decides, for every captured webhook event, whether a webhook with
+the policy would receive it, and why.
+
+An INPUT is a file holding one event, a JSON array of events, NDJSON, or an
+audit-log list response ({"items": [...]}); a gzip file of any of these; a
+directory, read recursively for .json, .ndjson and .jsonl files and their
+.gz; or "-" for stdin, which is also the default. Inputs are streamed:
+memory does not grow with their size.
+
+For people, dry-run prints a line per event (time, kind, title, result,
+deciding statement, source) and a summary: events read, delivered, not
+delivered, indeterminate (their delivery depends on metadata nobody
+supplied), malformed, duplicate _ids, how many accesses each statement
+decided, and the statements that decided nothing. With --format json it
+writes NDJSON: an "event" record per event, an "error" record per input
+that is not an event, and a "summary" record last.
+
+Malformed input is reported with its place and counted, and the run goes
+on; --strict stops at the first problem instead.
+
+Exit status: 0 when the run completed; 1 when --strict stopped it or
+--fail-on-indeterminate found an indeterminate event; 2 for bad usage or an
+unusable policy or metadata file.
+
+Flags:
+`
+
+// runFlags are the flags of dry-run and filter.
+type runFlags struct {
+	policyFile, metadataFile, mode string
+	lenient, strict, failOnIndet   bool
+	dedup                          bool
+}
+
+func (f *runFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.policyFile, "policy", "", "the policy `FILE` of the webhook (required)")
+	fs.StringVar(&f.metadataFile, "metadata", "", "a JSON `FILE` of tags, properties and views by resource path")
+	fs.StringVar(&f.mode, "mode", "any", "deliver an event when `any` access is allowed, or only when all are")
+	fs.BoolVar(&f.lenient, "lenient", false, "read the typo \":/flag/\" in specifiers as \":flag/\", with a warning")
+	fs.BoolVar(&f.strict, "strict", false, "stop at the first input that is not a well-formed event, with exit status 1")
+	fs.BoolVar(&f.failOnIndet, "fail-on-indeterminate", false, "exit with status 1 when an event's delivery is indeterminate")
+	fs.BoolVar(&f.dedup, "dedup", false, "leave out events whose _id came before (LaunchDarkly retries a delivery once)")
+}
+
+// prepare checks the flags and loads the policy and metadata.
+func (f *runFlags) prepare(cmd string, inputs []string, stdin io.Reader, stderr io.Writer) (options, error) {
+	switch {
+	case f.policyFile == "":
+		return options{}, usagef(cmd, "--policy is required")
+	case f.mode != "any" && f.mode != "all":
+		return options{}, usagef(cmd, "--mode must be any or all, not %q", f.mode)
+	}
+	stdinUsers := 0
+	for _, name := range append([]string{f.policyFile, f.metadataFile}, inputs...) {
+		if name == "-" {
+			stdinUsers++
+		}
+	}
+	if len(inputs) == 0 {
+		stdinUsers++ // events come from stdin
+	}
+	if stdinUsers > 1 {
+		return options{}, usagef(cmd, "only one of --policy, --metadata and the inputs can read stdin")
+	}
+	set, err := loadPolicy(f.policyFile, stdin, policy.Options{Lenient: f.lenient}, stderr)
+	if err != nil {
+		return options{}, err
+	}
+	meta, err := loadMetadata(f.metadataFile, stdin)
+	if err != nil {
+		return options{}, err
+	}
+	opts := options{set: set, meta: meta, dedup: f.dedup, strict: f.strict, stdin: stdin}
+	if f.mode == "all" {
+		opts.mode = policy.EveryAccess
+	}
+	return opts, nil
+}
+
+func runDryRun(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("dry-run", flag.ContinueOnError)
+	var rf runFlags
+	rf.register(fs)
+	format := fs.String("format", "text", "output `format`: text, or json for NDJSON records")
+	sortBy := fs.String("sort", "", "order events by `date` (LaunchDarkly does not deliver in order); this holds the decided events in memory")
+	inputs, err := parseFlags(fs, args, stdout, dryRunUsage)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	switch {
+	case *format != "text" && *format != "json":
+		return usagef("dry-run", "--format must be text or json, not %q", *format)
+	case *sortBy != "" && *sortBy != "date":
+		return usagef("dry-run", "--sort must be date, not %q", *sortBy)
+	}
+	opts, err := rf.prepare("dry-run", inputs, stdin, stderr)
+	if err != nil {
+		return err
+	}
+	prog := newProgress(stderr)
+	opts.onBytes = prog.addBytes
+	r := newRunner(opts)
+	out := &dryRunOutput{w: stdout, json: *format == "json", set: opts.set, stderr: stderr}
+
+	var held []eventLine // with --sort
+	onEvent := func(ev *decided) error {
+		prog.addEvent()
+		line := newEventLine(ev)
+		if *sortBy != "" {
+			held = append(held, line)
+			return nil
+		}
+		return out.event(line)
+	}
+	onProblem := func(p problem) error {
+		prog.addEvent()
+		return out.problem(p)
+	}
+	err = r.run(listInputs(inputs), onEvent, onProblem)
+	prog.done()
+	if err != nil {
+		return err
+	}
+	sort.SliceStable(held, func(i, j int) bool { return held[i].Date < held[j].Date })
+	for _, line := range held {
+		if err := out.event(line); err != nil {
+			return err
+		}
+	}
+	if err := out.summary(&r.counts); err != nil {
+		return err
+	}
+	if rf.failOnIndet && r.Indeterminate > 0 {
+		return &exitError{exitNo, fmt.Errorf("dry-run: %d event%s with an indeterminate delivery", r.Indeterminate, plural(r.Indeterminate))}
+	}
+	return nil
+}
+
+// eventLine is a decided event as dry-run reports it. It owns its data.
+type eventLine struct {
+	Type          string       `json:"type"` // "event"
+	Source        string       `json:"source"`
+	ID            string       `json:"_id"`
+	Date          int64        `json:"date"`
+	Kind          string       `json:"kind"`
+	Delivered     bool         `json:"delivered"`
+	Indeterminate bool         `json:"indeterminate"`
+	Accesses      []accessLine `json:"accesses"`
+	title         string
+	statement     int
+}
+
+type accessLine struct {
+	Action        string        `json:"action"`
+	Resource      string        `json:"resource"`
+	Decision      policy.Effect `json:"decision"`
+	Statement     *int          `json:"statement"`
+	Indeterminate bool          `json:"indeterminate"`
+}
+
+func newEventLine(ev *decided) eventLine {
+	h := ev.head
+	line := eventLine{
+		Type: "event", Source: ev.source, ID: h.ID, Date: h.Date, Kind: h.Kind,
+		Delivered: ev.delivery.Delivered, Indeterminate: ev.delivery.Indeterminate,
+		Accesses: make([]accessLine, len(h.Accesses)),
+		title:    h.Title, statement: ev.statement(),
+	}
+	if line.title == "" {
+		line.title = h.Name
+	}
+	for i, a := range h.Accesses {
+		d := ev.decisions[i]
+		al := accessLine{Action: a.Action, Resource: a.Resource, Decision: d.Effect, Indeterminate: d.Indeterminate}
+		if d.Statement >= 0 {
+			st := d.Statement
+			al.Statement = &st
+		}
+		line.Accesses[i] = al
+	}
+	return line
+}
+
+type dryRunOutput struct {
+	w, stderr io.Writer
+	json      bool
+	set       *policy.Set
+}
+
+func (o *dryRunOutput) writeJSON(v any) error {
+	return (&output{w: o.w}).writeJSON(v)
+}
+
+func (o *dryRunOutput) event(e eventLine) error {
+	if o.json {
+		return o.writeJSON(e)
+	}
+	result := "not delivered"
+	switch {
+	case e.Indeterminate:
+		result = "indeterminate"
+	case e.Delivered:
+		result = "delivered"
+	}
+	st := "-"
+	if e.statement >= 0 {
+		st = fmt.Sprintf("statement %d", e.statement)
+	}
+	when := "-"
+	if e.Date != 0 {
+		when = time.UnixMilli(e.Date).UTC().Format("2006-01-02 15:04:05")
+	}
+	_, err := fmt.Fprintf(o.w, "%-19s  %-18s  %-48s  %-13s  %-12s  %s\n", when, e.Kind, clip(plainTitle(e.title), 48), result, st, e.Source)
+	return err
+}
+
+func (o *dryRunOutput) problem(p problem) error {
+	if o.json {
+		return o.writeJSON(struct {
+			Type    string `json:"type"`
+			Source  string `json:"source"`
+			Message string `json:"message"`
+		}{"error", p.source, p.err.Error()})
+	}
+	_, err := fmt.Fprintf(o.stderr, "ldpolicy: %v\n", p)
+	return err
+}
+
+func (o *dryRunOutput) summary(c *counts) error {
+	type hit struct {
+		Statement int `json:"statement"`
+		Hits      int `json:"hits"`
+	}
+	hits := make([]hit, len(c.hits))
+	never := []int{}
+	for i, n := range c.hits {
+		hits[i] = hit{i, n}
+		if n == 0 {
+			never = append(never, i)
+		}
+	}
+	if o.json {
+		return o.writeJSON(struct {
+			Type string `json:"type"`
+			*counts
+			Statements   []hit `json:"statements"`
+			NeverDecided []int `json:"neverDecided"`
+		}{"summary", c, hits, never})
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "\n%-16s %d\n", "events read", c.Events)
+	fmt.Fprintf(&b, "%-16s %d\n", "delivered", c.Delivered)
+	fmt.Fprintf(&b, "%-16s %d\n", "not delivered", c.NotDelivered)
+	fmt.Fprintf(&b, "%-16s %d\n", "indeterminate", c.Indeterminate)
+	fmt.Fprintf(&b, "%-16s %d\n", "malformed", c.Malformed)
+	fmt.Fprintf(&b, "%-16s %d", "duplicate _ids", c.Duplicates)
+	if c.Dropped > 0 {
+		fmt.Fprintf(&b, " (left out by --dedup)")
+	}
+	b.WriteString("\n")
+	if o.set.Len() > 0 {
+		b.WriteString("accesses decided by each statement:\n")
+		for i, n := range c.hits {
+			fmt.Fprintf(&b, "  statement %-3d %6d  %s\n", i, n, o.set.Statement(i))
+		}
+	}
+	if len(never) > 0 {
+		fmt.Fprintf(&b, "statements that decided nothing: %s\n", joinInts(never))
+	}
+	_, err := io.WriteString(o.w, b.String())
+	return err
+}
+
+func joinInts(ns []int) string {
+	parts := make([]string, len(ns))
+	for i, n := range ns {
+		parts[i] = fmt.Sprint(n)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// plainTitle removes the Markdown of LaunchDarkly's titles: a link
+// "[text](url)" becomes its text, and "**", "~~" and "`" go.
+func plainTitle(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		switch {
+		case s[i] == '[':
+			if j := strings.Index(s[i:], "]("); j > 0 {
+				if k := strings.IndexByte(s[i+j:], ')'); k > 0 {
+					b.WriteString(s[i+1 : i+j])
+					i += j + k
+					continue
+				}
+			}
+			b.WriteByte(s[i])
+		case strings.HasPrefix(s[i:], "**") || strings.HasPrefix(s[i:], "~~"):
+			i++
+		case s[i] == '`':
+		default:
+			b.WriteByte(s[i])
+		}
+	}
+	return strings.Join(strings.Fields(b.String()), " ")
+}
+
+// clip shortens s to n characters, marking the cut with '…'.
+func clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
+}

@@ -1,0 +1,335 @@
+package main
+
+import (
+	"bufio"
+	"compress/gzip"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/ldpolicy/ldpolicy/policy"
+	"github.com/ldpolicy/ldpolicy/resource"
+	"github.com/ldpolicy/ldpolicy/webhook"
+)
+
+// input is one source of captured events: a file, or stdin.
+type input struct {
+	name   string // as sources name it
+	path   string // "-" for stdin
+	format webhook.Format
+	err    error // why the input cannot be read, found while listing it
+}
+
+// eventExts are the file extensions read in directories, with or without
+// ".gz" after them.
+var eventExts = map[string]webhook.Format{".json": webhook.Auto, ".ndjson": webhook.NDJSON, ".jsonl": webhook.NDJSON}
+
+// listInputs lists the inputs that the arguments name: files, directories
+// (recursively, the files with an extension of eventExts), and "-" for
+// stdin; no argument means stdin. A path that cannot be read becomes an
+// input with err set, reported where its events would be.
+func listInputs(args []string) []input {
+	if len(args) == 0 {
+		args = []string{"-"}
+	}
+	var inputs []input
+	for _, arg := range args {
+		if arg == "-" {
+			inputs = append(inputs, input{name: "<stdin>", path: "-"})
+			continue
+		}
+		info, err := os.Stat(arg)
+		switch {
+		case err != nil:
+			inputs = append(inputs, input{name: arg, path: arg, err: err})
+		case !info.IsDir():
+			inputs = append(inputs, input{name: arg, path: arg, format: formatOf(arg)})
+		default:
+			err := filepath.WalkDir(arg, func(path string, d fs.DirEntry, err error) error {
+				if err != nil {
+					inputs = append(inputs, input{name: path, path: path, err: err})
+					return nil
+				}
+				if _, ok := eventExts[filepath.Ext(strings.TrimSuffix(path, ".gz"))]; ok && d.Type().IsRegular() {
+					inputs = append(inputs, input{name: path, path: path, format: formatOf(path)})
+				}
+				return nil
+			})
+			if err != nil {
+				inputs = append(inputs, input{name: arg, path: arg, err: err})
+			}
+		}
+	}
+	return inputs
+}
+
+func formatOf(path string) webhook.Format {
+	return eventExts[filepath.Ext(strings.TrimSuffix(path, ".gz"))]
+}
+
+// open opens an input, decompressing gzip (recognised by its first bytes,
+// whatever the name).
+func (in input) open(stdin io.Reader) (io.Reader, func() error, error) {
+	if in.err != nil {
+		return nil, nil, in.err
+	}
+	var r io.Reader = stdin
+	closeFn := func() error { return nil }
+	if in.path != "-" {
+		f, err := os.Open(in.path)
+		if err != nil {
+			return nil, nil, err
+		}
+		r, closeFn = f, f.Close
+	}
+	br := bufio.NewReaderSize(r, 64<<10)
+	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			closeFn()
+			return nil, nil, fmt.Errorf("gzip: %v", err)
+		}
+		return zr, closeFn, nil
+	}
+	return br, closeFn, nil
+}
+
+// options are the flags that dry-run and filter share.
+type options struct {
+	set     *policy.Set
+	mode    policy.Mode
+	meta    resource.Resolver // from --metadata; may be nil
+	dedup   bool
+	strict  bool
+	stdin   io.Reader
+	onBytes func(n int) // counts input bytes, for progress; may be nil
+}
+
+// decided is one event with its decisions. Its slices and data are reused
+// by the next event: copy what outlives the call.
+type decided struct {
+	source    string
+	head      *webhook.Head
+	decisions []policy.Decision
+	delivery  policy.Delivery
+	data      []byte
+}
+
+// counts are what a run saw.
+type counts struct {
+	Events        int `json:"events"` // records read: events, malformed records and duplicates
+	Delivered     int `json:"delivered"`
+	NotDelivered  int `json:"notDelivered"`
+	Indeterminate int `json:"indeterminate"`
+	Malformed     int `json:"malformed"`
+	Duplicates    int `json:"duplicates"` // events whose _id came before
+	Dropped       int `json:"dropped"`    // duplicates left out by --dedup
+	hits          []int
+}
+
+// problem is input that is not an event.
+type problem struct {
+	source string
+	err    error
+}
+
+func (p problem) Error() string { return p.source + ": " + p.err.Error() }
+
+// runner decides the events of the inputs, one at a time.
+type runner struct {
+	options
+	counts
+	head      webhook.Head
+	chain     resource.Chain
+	decisions []policy.Decision
+	seen      idSet
+}
+
+func newRunner(opts options) *runner {
+	r := &runner{options: opts, seen: idSet{}}
+	r.chain = resource.Chain{&r.head, opts.meta}
+	r.hits = make([]int, opts.set.Len())
+	return r
+}
+
+// run calls onEvent for every event of the inputs, and onProblem for every
+// part of them that is not an event. With strict, the first problem ends
+// the run with that problem as the error.
+func (r *runner) run(inputs []input, onEvent func(*decided) error, onProblem func(problem) error) error {
+	for _, in := range inputs {
+		if err := r.runInput(in, onEvent, onProblem); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (r *runner) runInput(in input, onEvent func(*decided) error, onProblem func(problem) error) error {
+	report := func(p problem) error {
+		r.Malformed++
+		if err := onProblem(p); err != nil {
+			return err
+		}
+		if r.strict {
+			return &exitError{exitNo, fmt.Errorf("stopped at %s (--strict)", p.source)}
+		}
+		return nil
+	}
+	rd, closeFn, err := in.open(r.stdin)
+	if err != nil {
+		r.Events++
+		return report(problem{in.name, err})
+	}
+	defer closeFn()
+	if r.onBytes != nil {
+		rd = &countingReader{rd, r.onBytes}
+	}
+	s := webhook.NewStream(rd, in.name, in.format)
+	var ev decided
+	for s.Next() {
+		rec := s.Record()
+		r.Events++
+		if rec.Err != nil {
+			if err := report(problem{rec.Source(), rec.Err}); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := r.decide(rec, &ev); err != nil {
+			if err := report(problem{rec.Source(), err}); err != nil {
+				return err
+			}
+			continue
+		}
+		if ev.source == "" {
+			continue // a duplicate that --dedup leaves out
+		}
+		if err := onEvent(&ev); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// decide decides the event of a record into ev, and counts it. It leaves
+// ev.source empty for a duplicate that is dropped.
+func (r *runner) decide(rec webhook.Record, ev *decided) error {
+	*ev = decided{}
+	h := &r.head
+	if err := webhook.ReadHead(rec.Data, h); err != nil {
+		return err
+	}
+	if !h.HasAccesses {
+		return errors.New(`the event has no "accesses"`)
+	}
+	if h.ID != "" && r.seen.add(h.ID) {
+		r.Duplicates++
+		if r.dedup {
+			r.Dropped++
+			return nil
+		}
+	}
+	r.decisions = r.decisions[:0]
+	var c resource.Concrete
+	for i, a := range h.Accesses {
+		var err error
+		if c, err = resource.ParseConcrete(a.Resource); err != nil {
+			return fmt.Errorf("accesses[%d]: %v", i, err)
+		}
+		c.Resolve(r.chain)
+		d := r.set.DecideConcrete(a.Action, &c)
+		r.decisions = append(r.decisions, d)
+	}
+	for _, d := range r.decisions {
+		if d.Statement >= 0 {
+			r.hits[d.Statement]++
+		}
+	}
+	delivery := r.set.DeliverDecided(r.decisions, r.mode)
+	switch {
+	case delivery.Indeterminate:
+		r.Indeterminate++
+	case delivery.Delivered:
+		r.Delivered++
+	default:
+		r.NotDelivered++
+	}
+	*ev = decided{source: rec.Source(), head: h, decisions: r.decisions, delivery: delivery, data: rec.Data}
+	return nil
+}
+
+// statement returns the statement that decided an event: the deciding
+// statement of the access that decided its delivery or, when no one access
+// did, of the first access that a statement decided; -1 when none did.
+func (ev *decided) statement() int {
+	if ev.delivery.Access >= 0 {
+		return ev.decisions[ev.delivery.Access].Statement
+	}
+	for _, d := range ev.decisions {
+		if d.Statement >= 0 {
+			return d.Statement
+		}
+	}
+	return -1
+}
+
+// idSet holds the _ids seen. An _id of 24 hexadecimal digits, as
+// LaunchDarkly's are, takes 12 bytes; others are kept whole.
+type idSet struct {
+	compact map[[12]byte]struct{}
+	other   map[string]struct{}
+}
+
+// add adds id and reports whether it was there already.
+func (s *idSet) add(id string) bool {
+	var k [12]byte
+	if len(id) == 24 && strings.ToLower(id) == id {
+		if _, err := hex.Decode(k[:], []byte(id)); err == nil {
+			if s.compact == nil {
+				s.compact = map[[12]byte]struct{}{}
+			}
+			_, dup := s.compact[k]
+			s.compact[k] = struct{}{}
+			return dup
+		}
+	}
+	if s.other == nil {
+		s.other = map[string]struct{}{}
+	}
+	_, dup := s.other[id]
+	s.other[id] = struct{}{}
+	return dup
+}
+
+// countingReader reports the bytes read through it.
+type countingReader struct {
+	r     io.Reader
+	count func(int)
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.count(n)
+	return n, err
+}
+
+// loadMetadata reads a --metadata file.
+func loadMetadata(name string, stdin io.Reader) (resource.Resolver, error) {
+	if name == "" {
+		return nil, nil
+	}
+	data, err := readInput(name, stdin)
+	if err != nil {
+		return nil, err
+	}
+	m, err := resource.ParseMetadataMap(data)
+	if err != nil {
+		return nil, inputErr(fmt.Errorf("%s: %v", displayName(name), err))
+	}
+	return m, nil
+}

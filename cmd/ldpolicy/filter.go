@@ -1,0 +1,93 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+)
+
+const filterUsage = `usage: ldpolicy filter --policy FILE [flags] [INPUT...]
+
+Filter writes to stdout, as NDJSON, the captured webhook events that a
+webhook with the policy would receive: each event's own JSON, unchanged
+but for whitespace, one a line. --invert writes the others instead. Counts
+and problems go to stderr, so that filter sits in a pipeline:
+
+	ldpolicy filter --policy p.json events/ | jq .title
+
+INPUTs are read as dry-run reads them ("ldpolicy dry-run --help"). An event
+whose delivery is indeterminate (it depends on metadata nobody supplied)
+goes where its decision with that metadata taken as absent puts it, and is
+counted as indeterminate.
+
+Exit status: 0 when the run completed; 1 when --strict stopped it or
+--fail-on-indeterminate found an indeterminate event; 2 for bad usage or an
+unusable policy or metadata file.
+
+Flags:
+`
+
+func runFilter(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("filter", flag.ContinueOnError)
+	var rf runFlags
+	rf.register(fs)
+	invert := fs.Bool("invert", false, "write the events that would not be delivered")
+	inputs, err := parseFlags(fs, args, stdout, filterUsage)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	opts, err := rf.prepare("filter", inputs, stdin, stderr)
+	if err != nil {
+		return err
+	}
+	prog := newProgress(stderr)
+	opts.onBytes = prog.addBytes
+	r := newRunner(opts)
+	w := bufio.NewWriterSize(stdout, 64<<10)
+	var compact bytes.Buffer
+	written := 0
+	onEvent := func(ev *decided) error {
+		prog.addEvent()
+		if ev.delivery.Delivered == *invert {
+			return nil
+		}
+		compact.Reset()
+		if err := json.Compact(&compact, ev.data); err != nil {
+			return err // ReadHead has checked the syntax
+		}
+		compact.WriteByte('\n')
+		written++
+		_, err := w.Write(compact.Bytes())
+		return err
+	}
+	onProblem := func(p problem) error {
+		prog.addEvent()
+		_, err := fmt.Fprintf(stderr, "ldpolicy: %v\n", p)
+		return err
+	}
+	err = r.run(listInputs(inputs), onEvent, onProblem)
+	prog.done()
+	if ferr := w.Flush(); err == nil {
+		err = ferr
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "ldpolicy: filter: %d read, %d written; %d delivered, %d not delivered, %d indeterminate, %d malformed, %d duplicate _ids",
+		r.Events, written, r.Delivered, r.NotDelivered, r.Indeterminate, r.Malformed, r.Duplicates)
+	if r.Dropped > 0 {
+		fmt.Fprintf(stderr, " (left out)")
+	}
+	fmt.Fprintln(stderr)
+	if rf.failOnIndet && r.Indeterminate > 0 {
+		return &exitError{exitNo, fmt.Errorf("filter: %d event%s with an indeterminate delivery", r.Indeterminate, plural(r.Indeterminate))}
+	}
+	return nil
+}
