@@ -65,10 +65,12 @@ func (r Record) Source() string {
 // A JSON array is read element by element, so memory does not grow with
 // its length; an NDJSON file is read line by line. An audit-log list
 // response is read whole (LaunchDarkly's pages are small), up to
-// MaxEventSize. A part of the input that is not an event (malformed JSON,
-// a value that is not an object) is a Record with Err set; the stream goes
-// on after it where it can tell where the next event starts: at the next
-// line of NDJSON, or after the malformed element. Reading stops at a read
+// MaxEventSize. A part of the input that is not an event (a value that is
+// not an object, malformed JSON around events) is a Record with Err set; the
+// stream goes on after it where it can tell where the next event starts: at
+// the next line of NDJSON, or after the malformed element. The syntax inside
+// an event is for the event's decoder to check: a Stream finds where events
+// start and end, and does not read them twice. Reading stops at a read
 // error, which is the last Record.
 type Stream struct {
 	r      *bufio.Reader
@@ -323,12 +325,19 @@ func (s *Stream) expand(data []byte, line, index int) bool {
 	case '[':
 		sc.Array(func(i int) {
 			start := sc.Pos
-			sc.Skip()
-			s.pending = append(s.pending, s.elementRecord(data[start:sc.Pos], line, i))
+			if sc.Skip(); sc.Err == nil {
+				s.pending = append(s.pending, s.elementRecord(data[start:sc.Pos], line, i))
+			}
 		})
 		return s.finishExpand(sc, line)
 	case '{':
 		start := sc.Pos
+		if !bytes.Contains(data, []byte(`"items"`)) && !bytes.Contains(data, []byte(`\u`)) {
+			// Not a list response: no key can spell "items". The event's
+			// decoder checks the syntax, so it is not scanned twice.
+			s.rec = Record{Name: s.name, Line: line, Index: index, Data: bytes.TrimRight(data[start:], " \t\r\n")}
+			return true
+		}
 		isList := false
 		sc.Object(func(key []byte, _ int) {
 			if string(key) != "items" || sc.Peek() != '[' {
@@ -338,8 +347,9 @@ func (s *Stream) expand(data []byte, line, index int) bool {
 			isList = true
 			sc.Array(func(i int) {
 				start := sc.Pos
-				sc.Skip()
-				s.pending = append(s.pending, s.elementRecord(data[start:sc.Pos], line, i))
+				if sc.Skip(); sc.Err == nil {
+					s.pending = append(s.pending, s.elementRecord(data[start:sc.Pos], line, i))
+				}
 			})
 		})
 		if !isList && sc.Err == nil {

@@ -222,6 +222,10 @@ func (r *runner) decide(rec webhook.Record, ev *decided) error {
 	*ev = decided{}
 	h := &r.head
 	if err := webhook.ReadHead(rec.Data, h); err != nil {
+		var de *webhook.DecodeError
+		if errors.As(err, &de) {
+			return fmt.Errorf("byte %d: %s", de.Offset, de.Msg)
+		}
 		return err
 	}
 	if !h.HasAccesses {
