@@ -216,7 +216,7 @@ func TestLoadErrors(t *testing.T) {
 		{"object without statements", `{"name":"x"}`, []problem{{"1:1", "", -1, `expected a "statements" or "policy" array in the object (a webhook without a policy filter has "statements": [])`}}},
 		{"both statements and policy", `{"statements":[],"policy":[]}`, []problem{{"1:18", "", -1, `both "statements" and "policy": expected one array of statements`}}},
 		{"statements not an array", `{"statements":{}}`, []problem{{"1:15", "statements", -1, "expected an array of statements, found an object"}}},
-		{"trailing data", `[] []`, []problem{{"1:4", "", -1, "unexpected an array after the end of the policy"}}},
+		{"trailing data", `[] []`, []problem{{"1:4", "", -1, "expected the end of the policy, found an array"}}},
 		{"truncated", `[{"effect":"allow"`, []problem{{"1:19", "", -1, `expected "," or "}" after field "effect", found end of input`}}},
 		{"trailing comma", `[{"effect":"allow",}]`, []problem{{"1:20", "", -1, `expected a field name, found '}'`}}},
 		{"invalid UTF-8", "[{\"effect\":\"allow\",\"actions\":[\"*\"],\"resources\":[\"proj/\xff\"]}]", []problem{{"1:55", "", -1, "invalid UTF-8 in string"}}},

@@ -329,7 +329,7 @@ func (d *decoder) policy() ([]Statement, []stmtPos, int) {
 func (d *decoder) end() {
 	d.WS()
 	if d.Pos < len(d.Data) {
-		d.Fail(d.Pos, "unexpected %s after the end of the policy", d.Found(d.Pos))
+		d.Fail(d.Pos, "expected the end of the policy, found %s", d.Found(d.Pos))
 	}
 }
 

@@ -104,7 +104,7 @@ func ReadHead(data []byte, h *Head) error {
 	})
 	s.WS()
 	if s.Err == nil && !s.AtEnd() {
-		s.Fail(s.Pos, "unexpected %s after the event", s.Found(s.Pos))
+		s.Fail(s.Pos, "expected the end of the event, found %s", s.Found(s.Pos))
 	}
 	if s.Err != nil {
 		return &DecodeError{s.Err.Offset, s.Err.Msg}

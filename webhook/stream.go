@@ -153,37 +153,76 @@ func (s *Stream) sniff() Format {
 	}
 }
 
-// valueEnd scans the JSON value at the start of b (after whitespace) by its
-// brackets and strings only, and returns where it ends and whether it is
-// complete within b.
-func valueEnd(b []byte) (int, bool) {
-	depth, inString, escape := 0, false, false
-	for i, c := range b {
+// valueScanner follows a JSON value byte by byte by its strings and
+// brackets only: the syntax inside is for the event's decoder to check.
+type valueScanner struct {
+	stack            []byte // the closing brackets expected
+	inString, escape bool
+	started          bool
+}
+
+// step takes the next byte of the value. It returns 1 when c ends the value,
+// -1 when c is the first byte after a scalar value (which c does not
+// belong to), 0 otherwise, and an error for a closing bracket that closes
+// nothing open.
+func (v *valueScanner) step(c byte) (int, error) {
+	if v.inString {
 		switch {
-		case inString:
-			switch {
-			case escape:
-				escape = false
-			case c == '\\':
-				escape = true
-			case c == '"':
-				inString = false
-				if depth == 0 {
-					return i + 1, true
-				}
-			}
+		case v.escape:
+			v.escape = false
+		case c == '\\':
+			v.escape = true
 		case c == '"':
-			inString = true
-		case c == '{' || c == '[':
-			depth++
-		case c == '}' || c == ']':
-			depth--
-			if depth <= 0 {
-				return i + 1, depth == 0
+			v.inString = false
+			if len(v.stack) == 0 {
+				return 1, nil
 			}
 		}
+		return 0, nil
 	}
-	return len(b), false
+	switch c {
+	case '"':
+		v.inString, v.started = true, true
+	case '{':
+		v.stack, v.started = append(v.stack, '}'), true
+	case '[':
+		v.stack, v.started = append(v.stack, ']'), true
+	case '}', ']':
+		if len(v.stack) == 0 || v.stack[len(v.stack)-1] != c {
+			return 0, fmt.Errorf("unexpected %q", c)
+		}
+		v.stack = v.stack[:len(v.stack)-1]
+		if len(v.stack) == 0 {
+			return 1, nil
+		}
+	case ' ', '\t', '\r', '\n', ',':
+		if len(v.stack) == 0 && v.started {
+			return -1, nil
+		}
+	default:
+		v.started = true
+	}
+	return 0, nil
+}
+
+// open reports whether the value is not complete yet.
+func (v *valueScanner) open() bool { return v.inString || len(v.stack) > 0 }
+
+// valueEnd finds the end of the JSON value at the start of b (after
+// whitespace), and reports whether it is complete within b.
+func valueEnd(b []byte) (int, bool) {
+	var v valueScanner
+	for i, c := range b {
+		switch end, err := v.step(c); {
+		case err != nil:
+			return i, false
+		case end == 1:
+			return i + 1, true
+		case end == -1:
+			return i, true
+		}
+	}
+	return len(b), v.started && !v.open()
 }
 
 // skipSpace skips whitespace, counting lines.
@@ -355,7 +394,7 @@ func (s *Stream) expand(data []byte, line, index int) bool {
 		if !isList && sc.Err == nil {
 			sc.WS()
 			if !sc.AtEnd() {
-				sc.Fail(sc.Pos, "unexpected %s after the event", sc.Found(sc.Pos))
+				sc.Fail(sc.Pos, "expected the end of the event, found %s", sc.Found(sc.Pos))
 			}
 			if sc.Err == nil {
 				return s.event(data[start:sc.Pos], line, index)
@@ -382,7 +421,7 @@ func (s *Stream) finishExpand(sc *jsonscan.Scanner, line int) bool {
 	if sc.Err == nil {
 		sc.WS()
 		if !sc.AtEnd() {
-			sc.Fail(sc.Pos, "unexpected %s after the value", sc.Found(sc.Pos))
+			sc.Fail(sc.Pos, "expected the end of the value, found %s", sc.Found(sc.Pos))
 		}
 	}
 	if sc.Err != nil {
@@ -403,68 +442,37 @@ func (s *Stream) finishExpand(sc *jsonscan.Scanner, line int) bool {
 // the input, and values longer than MaxEventSize.
 func (s *Stream) copyValue() ([]byte, error) {
 	s.buf = s.buf[:0]
-	var stack []byte // expected closing brackets
-	inString, escape, started := false, false, false
+	var v valueScanner
 	for {
 		chunk, err := s.r.Peek(max(s.r.Buffered(), 1))
 		if len(chunk) == 0 {
 			if err == io.EOF {
-				if inString || len(stack) > 0 {
+				if v.open() {
 					return nil, errors.New("unexpected end of input inside a value")
 				}
-				if started {
+				if v.started {
 					return s.buf, nil // a scalar at the end of the input
 				}
 			}
 			return nil, err
 		}
 		end := -1
-	scan:
 		for i, c := range chunk {
-			if inString {
-				switch {
-				case escape:
-					escape = false
-				case c == '\\':
-					escape = true
-				case c == '"':
-					inString = false
-					if len(stack) == 0 {
-						end = i + 1
-						break scan
-					}
-				case c == '\n':
-					s.line++
-				}
-				continue
+			n, err := v.step(c)
+			if err != nil {
+				s.r.Discard(i)
+				return nil, fmt.Errorf("%v at line %d", err, s.line)
 			}
-			switch c {
-			case '"':
-				inString, started = true, true
-			case '{':
-				stack, started = append(stack, '}'), true
-			case '[':
-				stack, started = append(stack, ']'), true
-			case '}', ']':
-				if len(stack) == 0 || stack[len(stack)-1] != c {
-					s.r.Discard(i)
-					return nil, fmt.Errorf("unexpected %q at line %d", c, s.line)
-				}
-				stack = stack[:len(stack)-1]
-				if len(stack) == 0 {
-					end = i + 1
-					break scan
-				}
-			case ' ', '\t', '\r', '\n', ',':
-				if len(stack) == 0 && started {
-					end = i // the end of a scalar
-					break scan
-				}
-				if c == '\n' {
-					s.line++
-				}
-			default:
-				started = true
+			if n == 1 {
+				end = i + 1
+				break
+			}
+			if n == -1 {
+				end = i // the end of a scalar
+				break
+			}
+			if c == '\n' {
+				s.line++
 			}
 		}
 		n := len(chunk)

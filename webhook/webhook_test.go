@@ -151,7 +151,7 @@ func TestReadHeadErrors(t *testing.T) {
 		{`{"currentVersion": {"tags": "beta"}}`, "webhook: byte 28: currentVersion.tags: expected an array, found a string"},
 		{`{"currentVersion": {"critical": "yes"}}`, "webhook: byte 32: currentVersion.critical: expected a boolean, found a string"},
 		{`{"_id": "a"`, `webhook: byte 11: expected "," or "}" after field "_id", found end of input`},
-		{`{"_id": "a"} x`, `webhook: byte 13: unexpected 'x' after the event`},
+		{`{"_id": "a"} x`, `webhook: byte 13: expected the end of the event, found 'x'`},
 		{`{"description": "a` + "\xff" + `"}`, "webhook: byte 18: invalid UTF-8 in string"},
 	}
 	for _, tt := range tests {

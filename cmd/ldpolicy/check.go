@@ -36,11 +36,8 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	format := fs.String("format", "text", "output `format`: text or json")
 	lenient := fs.Bool("lenient", false, "accept the typo \":/flag/\" in specifiers, with a warning")
 	files, err := parseFlags(fs, args, stdout, checkUsage)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	}
 	if err != nil {
-		return err
+		return helpIsDone(err)
 	}
 	switch {
 	case *format != "text" && *format != "json":

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -101,11 +100,8 @@ func runDryRun(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	format := fs.String("format", "text", "output `format`: text, or json for NDJSON records")
 	sortBy := fs.String("sort", "", "order events by `date` (LaunchDarkly does not deliver in order); this holds the decided events in memory")
 	inputs, err := parseFlags(fs, args, stdout, dryRunUsage)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	}
 	if err != nil {
-		return err
+		return helpIsDone(err)
 	}
 	switch {
 	case *format != "text" && *format != "json":

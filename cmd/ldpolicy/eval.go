@@ -1,25 +1,25 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/ldpolicy/ldpolicy/match"
 	"github.com/ldpolicy/ldpolicy/policy"
 	"github.com/ldpolicy/ldpolicy/resource"
+	"github.com/ldpolicy/ldpolicy/webhook"
 )
 
 const evalUsage = `usage: ldpolicy eval --policy FILE --action ACTION --resource RESOURCE [flags]
        ldpolicy eval --policy FILE --event FILE [flags]
 
 Eval decides one access, or whether a webhook with the policy receives one
-event (a captured payload; only its "accesses" matter), and explains why.
+event (a captured payload: its "accesses", and the tags its body gives of the
+changed resource), and explains why.
 
 An access is denied when a deny statement applies, allowed when an allow
 statement applies and no deny statement does, and denied when none applies.
@@ -29,7 +29,8 @@ delivered; a webhook without statements receives every event. With --role,
 an empty policy grants nothing instead.
 
 Tags, properties and views of a resource come inline, as in
-"proj/p:env/qa;qa_test,{critical:true}:flag/f", or from --metadata. A
+"proj/p:env/qa;qa_test,{critical:true}:flag/f", from the event (for a flag
+event, currentVersion.tags are the flag's tags), or from --metadata. A
 decision that metadata nobody supplied could change is indeterminate, and is
 made with that metadata taken as absent.
 
@@ -77,11 +78,8 @@ func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	attrs := attributeFlag{}
 	fs.Var(attrs, "attribute", "bind a role attribute: `NAME=VALUE[,VALUE...]` (repeatable)")
 	rest, err := parseFlags(fs, args, stdout, evalUsage)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	}
 	if err != nil {
-		return err
+		return helpIsDone(err)
 	}
 
 	set := func(name string) bool {
@@ -130,17 +128,9 @@ func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	var resolver resource.Resolver
-	if *metadataFile != "" {
-		data, err := readInput(*metadataFile, stdin)
-		if err != nil {
-			return err
-		}
-		m, err := resource.ParseMetadataMap(data)
-		if err != nil {
-			return inputErr(fmt.Errorf("%s: %v", displayName(*metadataFile), err))
-		}
-		resolver = m
+	resolver, err := loadMetadata(*metadataFile, stdin)
+	if err != nil {
+		return err
 	}
 	out := &output{w: stdout, json: *format == "json", set: pol}
 
@@ -166,10 +156,21 @@ func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	accesses, err := decodeAccesses(data)
-	if err != nil {
+	var h webhook.Head
+	if err := webhook.ReadHead(data, &h); err != nil {
+		var de *webhook.DecodeError
+		if errors.As(err, &de) {
+			err = fmt.Errorf("byte %d: %s", de.Offset, de.Msg)
+		}
 		return inputErr(fmt.Errorf("%s: %v", displayName(*eventFile), err))
 	}
+	if !h.HasAccesses {
+		return inputErr(fmt.Errorf("%s: the event has no \"accesses\"", displayName(*eventFile)))
+	}
+	// The tags the event's body gives of the changed resource come first,
+	// then the metadata file.
+	resolver = resource.Chain{&h, resolver}
+	accesses := h.Accesses
 	m := policy.AnyAccess
 	if *mode == "all" {
 		m = policy.EveryAccess
@@ -181,9 +182,7 @@ func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	explained := make([]policy.Explanation, len(accesses))
 	for i, a := range accesses {
 		c, _ := resource.ParseConcrete(a.Resource) // Deliver has checked it
-		if resolver != nil {
-			c.Resolve(resolver)
-		}
+		c.Resolve(resolver)
 		explained[i] = pol.Explain(a.Action, &c)
 	}
 	if err := out.event(accesses, explained, delivery); err != nil {
@@ -223,57 +222,6 @@ func describeSyntaxError(s string, err error) string {
 		return err.Error()
 	}
 	return se.Msg + "\n" + caret(s, se.Offset, "\t")
-}
-
-// decodeAccesses reads the accesses of one webhook payload: a JSON object
-// whose "accesses" is a list of {"action", "resource"} objects. An absent
-// or null "accesses" is no accesses.
-func decodeAccesses(data []byte) ([]policy.Access, error) {
-	if i := invalidUTF8(data); i >= 0 {
-		return nil, fmt.Errorf("invalid UTF-8 at byte %d", i)
-	}
-	trimmed := bytes.TrimLeft(data, " \t\r\n")
-	switch {
-	case len(trimmed) == 0:
-		return nil, errors.New("empty file: expected a webhook payload (a JSON object)")
-	case trimmed[0] != '{':
-		return nil, fmt.Errorf("expected a webhook payload (a JSON object), found %q", trimmed[:1])
-	}
-	var ev struct {
-		Accesses []struct {
-			Action   *string `json:"action"`
-			Resource *string `json:"resource"`
-		} `json:"accesses"`
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&ev); err != nil {
-		return nil, fmt.Errorf("malformed webhook payload: %v", err)
-	}
-	if dec.More() {
-		return nil, errors.New("unexpected data after the webhook payload (one event per file)")
-	}
-	accesses := make([]policy.Access, len(ev.Accesses))
-	for i, a := range ev.Accesses {
-		switch {
-		case a.Action == nil:
-			return nil, fmt.Errorf("accesses[%d]: missing action", i)
-		case a.Resource == nil:
-			return nil, fmt.Errorf("accesses[%d]: missing resource", i)
-		}
-		accesses[i] = policy.Access{Action: *a.Action, Resource: *a.Resource}
-	}
-	return accesses, nil
-}
-
-func invalidUTF8(b []byte) int {
-	for i := 0; i < len(b); {
-		r, n := utf8.DecodeRune(b[i:])
-		if r == utf8.RuneError && n == 1 {
-			return i
-		}
-		i += n
-	}
-	return -1
 }
 
 // output writes decisions for people or, with json, as JSON.

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -37,11 +36,8 @@ func runFilter(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	rf.register(fs)
 	invert := fs.Bool("invert", false, "write the events that would not be delivered")
 	inputs, err := parseFlags(fs, args, stdout, filterUsage)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	}
 	if err != nil {
-		return err
+		return helpIsDone(err)
 	}
 	opts, err := rf.prepare("filter", inputs, stdin, stderr)
 	if err != nil {

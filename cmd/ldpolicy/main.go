@@ -167,6 +167,15 @@ func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer, usageText str
 	}
 }
 
+// helpIsDone turns the flag.ErrHelp of parseFlags, whose usage text has
+// been printed, into success.
+func helpIsDone(err error) error {
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	return err
+}
+
 // maxInput bounds what ldpolicy reads from one file or stdin.
 const maxInput = 64 << 20
 
