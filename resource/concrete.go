@@ -285,24 +285,22 @@ func (m Metadata) Partial(k Kinds) Metadata {
 // PartialKinds returns the kinds of m that are partial.
 func (m Metadata) PartialKinds() Kinds { return m.partial }
 
-// Merge returns what m and other know together, m taking precedence: each
-// kind of metadata comes from the first of them that has it complete; when
-// neither does, it lists what either lists, and stays partial. A property
-// that both list keeps m's value.
+// Merge returns what m and other know together, m taking precedence. For
+// each kind of metadata: when m has it complete, m's list stands; otherwise
+// the lists add up, a property that both list keeping m's value, and the
+// kind is complete when other has it complete. So an event's own word that
+// an environment is critical stands against an older metadata file, and the
+// file still tells the environment's other properties.
 func (m Metadata) Merge(other Metadata) Metadata {
 	var items []string
 	var partial Kinds
 	for _, k := range [...]Kinds{Tags, Properties, Views} {
-		switch {
-		case m.partial&k == 0:
-			items = appendKind(items, m.text, k, "")
-		case other.partial&k == 0:
-			items = appendKind(items, other.text, k, "")
-		default:
-			items = appendKind(items, m.text, k, "")
-			items = appendKind(items, other.text, k, m.text)
-			partial |= k
+		items = appendKind(items, m.text, k, "")
+		if m.partial&k == 0 {
+			continue
 		}
+		items = appendKind(items, other.text, k, m.text)
+		partial |= other.partial & k
 	}
 	return Metadata{text: strings.Join(items, ","), partial: partial}
 }

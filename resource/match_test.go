@@ -490,7 +490,8 @@ func TestMerge(t *testing.T) {
 		partial     Kinds
 	}{
 		{"complete first wins", md("a,{p:1},view:v", 0), md("b,{p:2},view:w", 0), "a,{p:1},view:v", 0},
-		{"each kind from where it is complete", md("beta", Properties|Views), md("x,{critical:true},view:checkout", 0), "beta,{critical:true},view:checkout", 0},
+		{"a partial kind completed by the other", md("beta", Properties|Views), md("x,{critical:true},view:checkout", 0), "beta,{critical:true},view:checkout", 0},
+		{"what the first lists stands", md("beta,{critical:true}", Tags|Properties|Views), md("x,{critical:false},{tier:1}", 0), "beta,x,{critical:true},{tier:1}", 0},
 		{"partial kinds add up", md("a,{p:1}", Tags|Properties|Views), md("b,a,{p:2},{q:3}", Tags|Properties|Views), "a,b,{p:1},{q:3}", Tags | Properties | Views},
 		{"complete but empty", md("", 0), md("a,view:v", 0), "", 0},
 	}

@@ -15,6 +15,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/ldpolicy/ldpolicy/policy"
@@ -66,17 +67,12 @@ type Link struct {
 	Type string `json:"type,omitempty"`
 }
 
-// schemaFields are the fields of the schema, which Extra leaves out.
-var schemaFields = map[string]bool{
-	"_id": true, "date": true, "kind": true, "name": true, "description": true,
-	"shortDescription": true, "comment": true, "accesses": true, "member": true,
-	"titleVerb": true, "title": true, "target": true, "_links": true,
-}
-
 // Decode decodes an event. It is lenient: fields may be missing (a member
 // is absent from some entries), fields outside the schema go to Extra, and
-// any kind is accepted. A field of the schema with a value of the wrong JSON
-// type is an error, as is anything but one JSON object.
+// any kind is accepted. Field names match exactly, unlike encoding/json's
+// case-insensitive matching, so that "Name" beside "name" is kept in Extra
+// rather than lost. A field of the schema with a value of the wrong JSON type
+// is an error, as is anything but one JSON object.
 func Decode(data []byte) (*Event, error) {
 	trimmed := bytes.TrimSpace(data)
 	if len(trimmed) == 0 || trimmed[0] != '{' {
@@ -90,20 +86,33 @@ func Decode(data []byte) (*Event, error) {
 	if dec.More() {
 		return nil, errors.New("webhook: unexpected data after the event")
 	}
-	var ev Event
-	if err := json.Unmarshal(trimmed, &ev); err != nil {
-		return nil, fmt.Errorf("webhook: malformed event: %v", err)
+	ev := &Event{raw: append([]byte(nil), data...)}
+	schema := map[string]any{
+		"_id": &ev.ID, "date": &ev.Date, "kind": &ev.Kind, "name": &ev.Name,
+		"description": &ev.Description, "shortDescription": &ev.ShortDescription,
+		"comment": &ev.Comment, "accesses": &ev.Accesses, "member": &ev.Member,
+		"titleVerb": &ev.TitleVerb, "title": &ev.Title, "target": &ev.Target,
+		"_links": &ev.Links,
 	}
-	for k, v := range fields {
-		if !schemaFields[k] {
+	keys := make([]string, 0, len(fields))
+	for k := range fields {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		target, ok := schema[k]
+		if !ok {
 			if ev.Extra == nil {
 				ev.Extra = map[string]json.RawMessage{}
 			}
-			ev.Extra[k] = v
+			ev.Extra[k] = fields[k]
+			continue
+		}
+		if err := json.Unmarshal(fields[k], target); err != nil {
+			return nil, fmt.Errorf("webhook: malformed event: %s: %v", k, err)
 		}
 	}
-	ev.raw = append([]byte(nil), data...)
-	return &ev, nil
+	return ev, nil
 }
 
 // Raw returns the bytes the event was decoded from.

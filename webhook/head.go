@@ -71,7 +71,7 @@ func ReadHead(data []byte, h *Head) error {
 	scan := h.scan
 	*h = Head{Accesses: accesses, Current: Version{Tags: tags}}
 	s := &scan
-	s.Data, s.Pos, s.Err = data, 0, nil
+	s.Data, s.Pos, s.Err, s.LenientUTF8 = data, 0, nil, true
 	defer func() { h.scan = scan }()
 
 	s.WS()
@@ -93,10 +93,11 @@ func ReadHead(data []byte, h *Head) error {
 			h.Name = str(s, "name")
 		case "title":
 			h.Title = str(s, "title")
-		case "accesses":
+		case "accesses": // a repeated key replaces, as in encoding/json
 			h.HasAccesses = s.Peek() != 'n'
-			h.Accesses = readAccesses(s, h.Accesses)
+			h.Accesses = readAccesses(s, h.Accesses[:0])
 		case "currentVersion":
+			h.Current = Version{Tags: h.Current.Tags[:0]}
 			readVersion(s, &h.Current)
 		default:
 			s.Skip()
@@ -210,6 +211,10 @@ func internAction(s *jsonscan.Scanner) string {
 	return string(raw)
 }
 
+// readVersion reads the fields of a currentVersion that hold metadata. A
+// field with a value of an unexpected type is left unknown rather than
+// failing the event: the other fields of currentVersion vary with the kind
+// of resource, and deciding may not need them.
 func readVersion(s *jsonscan.Scanner, v *Version) {
 	if s.Peek() != '{' {
 		s.Skip() // null, or something this reader does not use
@@ -218,31 +223,35 @@ func readVersion(s *jsonscan.Scanner, v *Version) {
 	s.Object(func(key []byte, _ int) {
 		switch string(key) {
 		case "key":
-			v.Key = str(s, "currentVersion.key")
-		case "tags":
-			if s.Peek() != '[' {
-				if s.Peek() != 'n' {
-					s.Fail(s.Pos, "currentVersion.tags: expected an array, found %s", s.Found(s.Pos))
-				}
-				s.Skip()
+			v.Key = ""
+			if s.Peek() == '"' {
+				v.Key, _ = s.String()
 				return
 			}
-			v.HasTags = true
-			s.Array(func(i int) {
-				v.Tags = append(v.Tags, str(s, "currentVersion.tags"))
-			})
-		case "critical":
-			switch s.Peek() {
-			case 't', 'f':
-				v.Critical, v.HasCritical = s.Peek() == 't', true
-			case 'n':
-			default:
-				s.Fail(s.Pos, "currentVersion.critical: expected a boolean, found %s", s.Found(s.Pos))
+		case "tags":
+			v.Tags, v.HasTags = v.Tags[:0], false
+			if s.Peek() == '[' {
+				ok := true
+				s.Array(func(i int) {
+					if s.Peek() != '"' {
+						ok = false
+						s.Skip()
+						return
+					}
+					tag, _ := s.String()
+					v.Tags = append(v.Tags, tag)
+				})
+				v.HasTags = ok
+				if !ok {
+					v.Tags = v.Tags[:0]
+				}
+				return
 			}
-			s.Skip()
-		default:
-			s.Skip()
+		case "critical":
+			c := s.Peek()
+			v.HasCritical, v.Critical = c == 't' || c == 'f', c == 't'
 		}
+		s.Skip()
 	})
 }
 
@@ -276,9 +285,11 @@ func bodyMetadata(h *Head) (resource.Metadata, string) {
 }
 
 // Metadata implements [resource.Resolver] with what the event's body says
-// of the changed resource: the resource whose last segment has the type
-// that the event's kind names and the key of its currentVersion, in any
-// project or environment. It knows nothing of other resources.
+// of the changed resource: the resource of one of the event's accesses
+// whose last segment has the type that the event's kind names and the key
+// of its currentVersion. A flag event's accesses name the flag in each
+// environment, and the flag's tags are the same in all of them. It knows
+// nothing of other resources.
 func (h *Head) Metadata(path string) (resource.Metadata, bool) {
 	if h.metaType == "" {
 		return resource.Metadata{}, false
@@ -288,5 +299,10 @@ func (h *Head) Metadata(path string) (resource.Metadata, bool) {
 	if !ok || typ != h.metaType || key != h.Current.Key {
 		return resource.Metadata{}, false
 	}
-	return h.meta, true
+	for _, a := range h.Accesses {
+		if a.Resource == path {
+			return h.meta, true
+		}
+	}
+	return resource.Metadata{}, false
 }

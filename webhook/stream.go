@@ -11,30 +11,20 @@ import (
 	"github.com/ldpolicy/ldpolicy/internal/jsonscan"
 )
 
-// MaxEventSize is the largest event, or line, or audit-log list response, a
-// Stream reads; a larger one is reported and skipped.
+// MaxEventSize is the largest event, or audit-log list response, a Stream
+// reads; a larger one is reported and skipped.
 const MaxEventSize = 64 << 20
-
-// Format is how a captured file holds its events.
-type Format uint8
-
-const (
-	// Auto tells NDJSON from JSON by the first line: a line that holds a
-	// whole JSON value, followed by more, starts NDJSON.
-	Auto Format = iota
-	// JSON is one event, a JSON array of events, or an audit-log list
-	// response ({"items": [...]}); or several of these one after another.
-	JSON
-	// NDJSON is one JSON value a line, each an event, an array of events
-	// or a list response. A malformed line is reported and skipped.
-	NDJSON
-)
 
 // Record is one event of a stream, or a part of the input that is not one.
 type Record struct {
-	Name  string // the name the stream was given, such as a file name
-	Line  int    // line of the event's start, from 1; 0 for an element of a streamed array
-	Index int    // index of the event in its array or items list; -1 when it is in neither
+	Name string // the name the stream was given, such as a file name
+	// Line is the line of the start of the event or problem, from 1; 0 for
+	// an element of a top-level array, which Index numbers.
+	Line int
+	// Index is the index of an element of a top-level array, counting the
+	// elements of every such array of the input, or of an element of the
+	// items of a list response; -1 otherwise.
+	Index int
 	// Data is the event's JSON. It is valid until the next call to Next.
 	Data []byte
 	// Err says why this part of the input is not an event; Data is then
@@ -62,35 +52,41 @@ func (r Record) Source() string {
 //		...
 //	}
 //
-// A JSON array is read element by element, so memory does not grow with
-// its length; an NDJSON file is read line by line. An audit-log list
-// response is read whole (LaunchDarkly's pages are small), up to
-// MaxEventSize. A part of the input that is not an event (a value that is
-// not an object, malformed JSON around events) is a Record with Err set; the
-// stream goes on after it where it can tell where the next event starts: at
-// the next line of NDJSON, or after the malformed element. The syntax inside
-// an event is for the event's decoder to check: a Stream finds where events
-// start and end, and does not read them twice. Reading stops at a read
-// error, which is the last Record.
+// The input is a sequence of JSON values, each an event, an array of
+// events, or an audit-log list response ({"items": [...]}), laid out in any
+// way: one pretty-printed value, NDJSON (one value a line), several values
+// on a line. A top-level array is read element by element, so memory does
+// not grow with its length; a list response is read whole (LaunchDarkly's
+// pages are small), up to MaxEventSize. A leading byte order mark is
+// skipped.
+//
+// A Stream finds where events start and end by their brackets and strings;
+// the syntax inside an event is for the event's decoder to check. A part of
+// the input that is not an event (a value that is not an object, brackets
+// that do not match, a value cut short) is a Record with Err set, and the
+// stream goes on at the next line that starts with '{' or '[': in NDJSON,
+// a malformed line costs only itself. Reading stops at a read error, which
+// is the last Record.
 type Stream struct {
-	r      *bufio.Reader
-	name   string
-	format Format
-	line   int // line of the reader's position, from 1
+	r       *bufio.Reader
+	name    string
+	line    int  // line of the reader's position, from 1
+	lineEnd bool // the last byte read ended a line: the reader is at column 1
+	started bool // past the byte order mark, if any
 
 	rec     Record
-	buf     []byte   // the current value
+	buf     []byte
 	pending []Record // events of an in-memory value still to be returned
-	// inArray is set while a top-level array of JSON input is being read
-	// element by element; index counts its elements.
-	inArray bool
-	index   int
-	done    bool
+	// inArray is set while a top-level array is read element by element;
+	// afterElem once an element of it has been read.
+	inArray, afterElem bool
+	index              int // elements of top-level arrays so far
+	done               bool
 }
 
 // NewStream returns a stream over r, whose records are named name.
-func NewStream(r io.Reader, name string, format Format) *Stream {
-	return &Stream{r: bufio.NewReaderSize(r, 64<<10), name: name, format: format, line: 1}
+func NewStream(r io.Reader, name string) *Stream {
+	return &Stream{r: bufio.NewReaderSize(r, 64<<10), name: name, line: 1, lineEnd: true}
 }
 
 // Record returns the current record.
@@ -98,63 +94,199 @@ func (s *Stream) Record() Record { return s.rec }
 
 // Next advances to the next record, and reports whether there is one.
 func (s *Stream) Next() bool {
-	if len(s.pending) > 0 {
-		s.rec, s.pending = s.pending[0], s.pending[1:]
-		return true
+	for {
+		if len(s.pending) > 0 {
+			s.rec, s.pending = s.pending[0], s.pending[1:]
+			return true
+		}
+		if s.done {
+			return false
+		}
+		if s.step() {
+			return true
+		}
 	}
-	if s.done {
-		return false
-	}
-	if s.format == Auto {
-		s.format = s.sniff()
-	}
-	if s.format == NDJSON {
-		return s.nextLine()
-	}
-	return s.nextValue()
 }
 
-// fail makes the current record an error and reports true.
+// fail makes the current record an error.
 func (s *Stream) fail(line, index int, format string, args ...any) bool {
 	s.rec = Record{Name: s.name, Line: line, Index: index, Err: fmt.Errorf(format, args...)}
 	return true
 }
 
-// readErr turns a read error into the last record.
-func (s *Stream) readErr(err error) bool {
-	s.done = true
-	return s.fail(s.line, -1, "read error: %v", err)
+// step reads the next piece of the input. It reports whether it made a
+// record; it may make none (the end of an array, an empty list response),
+// or queue several in pending.
+func (s *Stream) step() bool {
+	if !s.started {
+		s.started = true
+		if bom, _ := s.r.Peek(3); string(bom) == "\uFEFF" {
+			s.r.Discard(3)
+		}
+	}
+	if err := s.skipSpace(); err != nil {
+		s.done = true
+		switch {
+		case err != io.EOF:
+			return s.fail(s.line, -1, "read error: %v", err)
+		case s.inArray:
+			return s.fail(s.line, -1, `unexpected end of input in an array: missing "]"`)
+		}
+		return false
+	}
+	c, _ := s.r.Peek(1)
+	line := s.line
+	if s.inArray {
+		switch {
+		case c[0] == ']':
+			s.read(1)
+			s.inArray = false
+			return false
+		case s.afterElem && c[0] != ',':
+			s.inArray = false
+			err := fmt.Errorf("expected \",\" or \"]\" after an array element, found %q", c[0])
+			return s.resync(line, err)
+		case s.afterElem:
+			s.read(1)
+			s.afterElem = false
+			return false
+		}
+		index := s.index
+		s.index++
+		data, err := s.copyValue()
+		if err != nil {
+			s.inArray = false
+			return s.resync(line, err)
+		}
+		s.afterElem = true
+		return s.event(data, 0, index)
+	}
+	if c[0] == '[' {
+		s.read(1)
+		s.inArray, s.afterElem = true, false
+		return false
+	}
+	data, err := s.copyValue()
+	if err != nil {
+		return s.resync(line, err)
+	}
+	return s.expand(data, line)
 }
 
-// sniff decides between JSON and NDJSON: NDJSON when the first line holds
-// a whole JSON value and more follows.
-func (s *Stream) sniff() Format {
-	if err := s.skipSpace(); err != nil {
-		return JSON // nextValue reports what there is to report
+// read consumes n bytes, counting lines.
+func (s *Stream) read(n int) {
+	b, _ := s.r.Peek(n)
+	s.count(b)
+	s.r.Discard(len(b))
+}
+
+func (s *Stream) count(b []byte) {
+	if len(b) == 0 {
+		return
 	}
-	first, err := s.r.Peek(1)
-	if err != nil || first[0] == '[' {
-		return JSON
+	s.line += bytes.Count(b, []byte("\n"))
+	s.lineEnd = b[len(b)-1] == '\n'
+}
+
+// skipSpace skips whitespace.
+func (s *Stream) skipSpace() error {
+	for {
+		b, err := s.r.Peek(max(s.r.Buffered(), 1))
+		n := 0
+		for n < len(b) && (b[n] == ' ' || b[n] == '\t' || b[n] == '\r' || b[n] == '\n') {
+			n++
+		}
+		s.count(b[:n])
+		s.r.Discard(n)
+		if n < len(b) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
 	}
-	for n := 4096; ; n *= 2 {
-		b, err := s.r.Peek(n)
-		i := bytes.IndexByte(b, '\n')
-		if i < 0 && err == nil && n < s.r.Size() {
+}
+
+// resync reports err for the value that started at line, and skips to the
+// next line that starts with '{' or '[', where the next value presumably
+// starts.
+func (s *Stream) resync(line int, err error) bool {
+	for !(s.lineEnd && s.atValueStart()) {
+		b, rerr := s.r.ReadSlice('\n')
+		s.count(b)
+		if rerr == bufio.ErrBufferFull {
 			continue
 		}
-		if i < 0 {
-			return JSON // one line, or a line too long to look at: read it as a value
+		if rerr != nil {
+			if rerr != io.EOF {
+				err = fmt.Errorf("%v; then a read error: %v", err, rerr)
+			}
+			s.done = true
+			break
 		}
-		end, complete := valueEnd(b[:i])
-		if !complete || len(bytes.TrimSpace(b[end:i])) > 0 {
-			return JSON
-		}
-		return NDJSON
 	}
+	return s.fail(line, -1, "%v", err)
+}
+
+// atValueStart reports whether the next byte opens an object or array.
+func (s *Stream) atValueStart() bool {
+	b, _ := s.r.Peek(1)
+	return len(b) == 1 && (b[0] == '{' || b[0] == '[')
+}
+
+// event makes data the current record, if it is an object.
+func (s *Stream) event(data []byte, line, index int) bool {
+	if data[0] != '{' {
+		return s.fail(line, index, "expected an event (a JSON object), found %s", (&jsonscan.Scanner{Data: data}).Found(0))
+	}
+	s.rec = Record{Name: s.name, Line: line, Index: index, Data: data}
+	return true
+}
+
+// expand returns the events of a value held in memory: the value itself,
+// or the items of a list response.
+func (s *Stream) expand(data []byte, line int) bool {
+	if data[0] != '{' || !bytes.Contains(data, []byte(`"items"`)) && !bytes.Contains(data, []byte(`\u`)) {
+		// No key can spell "items": not a list response. The event's
+		// decoder checks the syntax, so it is not scanned twice.
+		return s.event(data, line, -1)
+	}
+	sc := &jsonscan.Scanner{Data: data}
+	isList := false
+	sc.Object(func(key []byte, _ int) {
+		if string(key) != "items" || sc.Peek() != '[' {
+			sc.Skip()
+			return
+		}
+		isList = true
+		sc.Array(func(i int) {
+			start := sc.Pos
+			if sc.Skip(); sc.Err == nil {
+				s.pending = append(s.pending, s.elementRecord(data[start:sc.Pos], line, i))
+			}
+		})
+	})
+	if !isList {
+		s.pending = s.pending[:0]
+		return s.event(data, line, -1)
+	}
+	if sc.Err != nil {
+		// The items read before the error stand; the error takes the
+		// place of the rest.
+		s.pending = append(s.pending, Record{Name: s.name, Line: line, Index: -1, Err: errors.New(sc.Err.Error())})
+	}
+	return false // Next returns the pending records
+}
+
+func (s *Stream) elementRecord(data []byte, line, index int) Record {
+	if data[0] != '{' {
+		return Record{Name: s.name, Line: line, Index: index, Err: fmt.Errorf("expected an event (a JSON object), found %s", (&jsonscan.Scanner{Data: data}).Found(0))}
+	}
+	return Record{Name: s.name, Line: line, Index: index, Data: data}
 }
 
 // valueScanner follows a JSON value byte by byte by its strings and
-// brackets only: the syntax inside is for the event's decoder to check.
+// brackets only.
 type valueScanner struct {
 	stack            []byte // the closing brackets expected
 	inString, escape bool
@@ -162,9 +294,9 @@ type valueScanner struct {
 }
 
 // step takes the next byte of the value. It returns 1 when c ends the value,
-// -1 when c is the first byte after a scalar value (which c does not
-// belong to), 0 otherwise, and an error for a closing bracket that closes
-// nothing open.
+// -1 when c is the first byte after a scalar value (which c does not belong
+// to), 0 otherwise, and an error for a closing bracket that closes nothing
+// open.
 func (v *valueScanner) step(c byte) (int, error) {
 	if v.inString {
 		switch {
@@ -188,12 +320,16 @@ func (v *valueScanner) step(c byte) (int, error) {
 	case '[':
 		v.stack, v.started = append(v.stack, ']'), true
 	case '}', ']':
-		if len(v.stack) == 0 || v.stack[len(v.stack)-1] != c {
+		switch {
+		case len(v.stack) > 0 && v.stack[len(v.stack)-1] == c:
+			v.stack = v.stack[:len(v.stack)-1]
+			if len(v.stack) == 0 {
+				return 1, nil
+			}
+		case len(v.stack) == 0 && v.started:
+			return -1, nil // a scalar ended by the bracket of its array
+		default:
 			return 0, fmt.Errorf("unexpected %q", c)
-		}
-		v.stack = v.stack[:len(v.stack)-1]
-		if len(v.stack) == 0 {
-			return 1, nil
 		}
 	case ' ', '\t', '\r', '\n', ',':
 		if len(v.stack) == 0 && v.started {
@@ -208,238 +344,12 @@ func (v *valueScanner) step(c byte) (int, error) {
 // open reports whether the value is not complete yet.
 func (v *valueScanner) open() bool { return v.inString || len(v.stack) > 0 }
 
-// valueEnd finds the end of the JSON value at the start of b (after
-// whitespace), and reports whether it is complete within b.
-func valueEnd(b []byte) (int, bool) {
-	var v valueScanner
-	for i, c := range b {
-		switch end, err := v.step(c); {
-		case err != nil:
-			return i, false
-		case end == 1:
-			return i + 1, true
-		case end == -1:
-			return i, true
-		}
-	}
-	return len(b), v.started && !v.open()
-}
-
-// skipSpace skips whitespace, counting lines.
-func (s *Stream) skipSpace() error {
-	for {
-		c, err := s.r.ReadByte()
-		if err != nil {
-			return err
-		}
-		switch c {
-		case '\n':
-			s.line++
-		case ' ', '\t', '\r':
-		default:
-			return s.r.UnreadByte()
-		}
-	}
-}
-
-// nextLine reads the next non-blank line of NDJSON.
-func (s *Stream) nextLine() bool {
-	for {
-		line := s.line
-		data, tooLong, err := s.readLine()
-		if err != nil && err != io.EOF {
-			return s.readErr(err)
-		}
-		if err == io.EOF {
-			s.done = true
-		}
-		switch {
-		case tooLong:
-			return s.fail(line, -1, "line longer than %d bytes", MaxEventSize)
-		case len(bytes.TrimSpace(data)) > 0:
-			return s.expand(data, line, -1)
-		case s.done:
-			return false
-		}
-	}
-}
-
-// readLine reads a line into s.buf, without the newline. A line longer than
-// MaxEventSize is skipped and reported as too long.
-func (s *Stream) readLine() (line []byte, tooLong bool, err error) {
-	s.buf = s.buf[:0]
-	for {
-		chunk, err := s.r.ReadSlice('\n')
-		if len(s.buf)+len(chunk) > MaxEventSize {
-			tooLong = true
-		} else {
-			s.buf = append(s.buf, chunk...)
-		}
-		switch err {
-		case bufio.ErrBufferFull:
-			continue
-		case nil:
-			s.line++
-			return bytes.TrimSuffix(s.buf, []byte("\n")), tooLong, nil
-		default:
-			return s.buf, tooLong, err
-		}
-	}
-}
-
-// nextValue reads the next event of JSON input.
-func (s *Stream) nextValue() bool {
-	if err := s.skipSpace(); err != nil {
-		if err == io.EOF {
-			if s.inArray {
-				s.done = true
-				return s.fail(s.line, -1, "unexpected end of input in an array: missing \"]\"")
-			}
-			s.done = true
-			return false
-		}
-		return s.readErr(err)
-	}
-	c, _ := s.r.ReadByte()
-	if s.inArray {
-		switch {
-		case c == ']':
-			s.inArray = false
-			return s.nextValue()
-		case s.index > 0 && c != ',':
-			s.done = true
-			return s.fail(s.line, -1, "expected \",\" or \"]\" after array element, found %q; the rest of the input is skipped", c)
-		case s.index > 0:
-			if err := s.skipSpace(); err != nil {
-				return s.nextValue() // reports the end of input
-			}
-		default:
-			s.r.UnreadByte()
-		}
-		line, index := s.line, s.index
-		s.index++
-		data, err := s.copyValue()
-		if err != nil {
-			s.done = true
-			return s.fail(line, -1, "%v; the rest of the input is skipped", err)
-		}
-		return s.event(data, 0, index)
-	}
-	if c == '[' {
-		s.inArray, s.index = true, 0
-		if err := s.skipSpace(); err == nil {
-			if c, _ := s.r.ReadByte(); c == ']' {
-				s.inArray = false // an empty array
-				return s.nextValue()
-			}
-			s.r.UnreadByte()
-		}
-		return s.nextValue()
-	}
-	s.r.UnreadByte()
-	line := s.line
-	data, err := s.copyValue()
-	if err != nil {
-		s.done = true
-		return s.fail(line, -1, "%v; the rest of the input is skipped", err)
-	}
-	return s.expand(data, line, -1)
-}
-
-// event makes data the current record, if it is an object.
-func (s *Stream) event(data []byte, line, index int) bool {
-	if data[0] != '{' {
-		return s.fail(line, index, "expected an event (a JSON object), found %s", (&jsonscan.Scanner{Data: data}).Found(0))
-	}
-	s.rec = Record{Name: s.name, Line: line, Index: index, Data: data}
-	return true
-}
-
-// expand returns the events of a value held in memory: the value itself, the
-// elements of an array, or the items of a list response.
-func (s *Stream) expand(data []byte, line, index int) bool {
-	sc := &jsonscan.Scanner{Data: data}
-	sc.WS()
-	switch sc.Peek() {
-	case '[':
-		sc.Array(func(i int) {
-			start := sc.Pos
-			if sc.Skip(); sc.Err == nil {
-				s.pending = append(s.pending, s.elementRecord(data[start:sc.Pos], line, i))
-			}
-		})
-		return s.finishExpand(sc, line)
-	case '{':
-		start := sc.Pos
-		if !bytes.Contains(data, []byte(`"items"`)) && !bytes.Contains(data, []byte(`\u`)) {
-			// Not a list response: no key can spell "items". The event's
-			// decoder checks the syntax, so it is not scanned twice.
-			s.rec = Record{Name: s.name, Line: line, Index: index, Data: bytes.TrimRight(data[start:], " \t\r\n")}
-			return true
-		}
-		isList := false
-		sc.Object(func(key []byte, _ int) {
-			if string(key) != "items" || sc.Peek() != '[' {
-				sc.Skip()
-				return
-			}
-			isList = true
-			sc.Array(func(i int) {
-				start := sc.Pos
-				if sc.Skip(); sc.Err == nil {
-					s.pending = append(s.pending, s.elementRecord(data[start:sc.Pos], line, i))
-				}
-			})
-		})
-		if !isList && sc.Err == nil {
-			sc.WS()
-			if !sc.AtEnd() {
-				sc.Fail(sc.Pos, "expected the end of the event, found %s", sc.Found(sc.Pos))
-			}
-			if sc.Err == nil {
-				return s.event(data[start:sc.Pos], line, index)
-			}
-		}
-		return s.finishExpand(sc, line)
-	}
-	if sc.AtEnd() {
-		return s.fail(line, index, "empty input")
-	}
-	return s.fail(line, index, "expected an event (a JSON object), found %s", sc.Found(sc.Pos))
-}
-
-func (s *Stream) elementRecord(data []byte, line, index int) Record {
-	if len(data) == 0 || data[0] != '{' {
-		return Record{Name: s.name, Line: line, Index: index, Err: fmt.Errorf("expected an event (a JSON object), found %s", (&jsonscan.Scanner{Data: data}).Found(0))}
-	}
-	return Record{Name: s.name, Line: line, Index: index, Data: data}
-}
-
-// finishExpand reports the syntax error of an expanded value after its
-// well-formed elements, and returns the first pending record.
-func (s *Stream) finishExpand(sc *jsonscan.Scanner, line int) bool {
-	if sc.Err == nil {
-		sc.WS()
-		if !sc.AtEnd() {
-			sc.Fail(sc.Pos, "expected the end of the value, found %s", sc.Found(sc.Pos))
-		}
-	}
-	if sc.Err != nil {
-		// The element being read when the error came is incomplete:
-		// report the error in its place.
-		s.pending = append(s.pending, Record{Name: s.name, Line: line, Index: -1, Err: errors.New(sc.Err.Error())})
-	}
-	if len(s.pending) == 0 {
-		return s.Next()
-	}
-	s.rec, s.pending = s.pending[0], s.pending[1:]
-	return true
-}
-
-// copyValue reads the JSON value at the reader's position into s.buf by its
-// brackets and strings: the syntax inside is for the event decoder to
-// check. It reports mismatched brackets, a value cut short by the end of
-// the input, and values longer than MaxEventSize.
+// copyValue reads the value at the reader's position into s.buf. Besides
+// brackets that do not match and values longer than MaxEventSize, it
+// reports a value cut short: by the end of the input, by a line break
+// inside a string (which JSON does not allow), or by a line that starts
+// with '{' or '[' while the value is open (a new value, in NDJSON). In the
+// last case the reader stays at the start of that line.
 func (s *Stream) copyValue() ([]byte, error) {
 	s.buf = s.buf[:0]
 	var v valueScanner
@@ -456,12 +366,22 @@ func (s *Stream) copyValue() ([]byte, error) {
 			}
 			return nil, err
 		}
-		end := -1
+		end, newline := -1, false
 		for i, c := range chunk {
+			if c == '\n' && v.open() {
+				if v.inString {
+					s.count(chunk[:i])
+					s.r.Discard(i)
+					return nil, errors.New("line break inside a string: the value is cut short")
+				}
+				end, newline = i+1, true
+				break
+			}
 			n, err := v.step(c)
 			if err != nil {
+				s.count(chunk[:i])
 				s.r.Discard(i)
-				return nil, fmt.Errorf("%v at line %d", err, s.line)
+				return nil, err
 			}
 			if n == 1 {
 				end = i + 1
@@ -470,9 +390,6 @@ func (s *Stream) copyValue() ([]byte, error) {
 			if n == -1 {
 				end = i // the end of a scalar
 				break
-			}
-			if c == '\n' {
-				s.line++
 			}
 		}
 		n := len(chunk)
@@ -483,8 +400,12 @@ func (s *Stream) copyValue() ([]byte, error) {
 			return nil, fmt.Errorf("value longer than %d bytes", MaxEventSize)
 		}
 		s.buf = append(s.buf, chunk[:n]...)
+		s.count(chunk[:n])
 		s.r.Discard(n)
-		if end >= 0 {
+		switch {
+		case newline && s.atValueStart():
+			return nil, errors.New("a value is cut short by the next line")
+		case end >= 0 && !newline:
 			return s.buf, nil
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/ldpolicy/ldpolicy/policy"
 	"github.com/ldpolicy/ldpolicy/resource"
 )
@@ -68,12 +69,32 @@ func TestDecodeKeepsEveryField(t *testing.T) {
 	}
 }
 
+// TestDecodeExactNames keeps fields whose names differ from the schema's only
+// in case: encoding/json would read them into the schema's fields.
+func TestDecodeExactNames(t *testing.T) {
+	e, err := Decode([]byte(`{"name":"real","Name":"other","_ID":"x","Accesses":[]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.Name != "real" || e.ID != "" || e.Accesses != nil {
+		t.Errorf("Name %q, ID %q, Accesses %v", e.Name, e.ID, e.Accesses)
+	}
+	want := map[string]string{"Name": `"other"`, "_ID": `"x"`, "Accesses": `[]`}
+	have := map[string]string{}
+	for k, v := range e.Extra {
+		have[k] = string(v)
+	}
+	if diff := cmp.Diff(want, have); diff != "" {
+		t.Errorf("Extra (-want +have):\n%s", diff)
+	}
+}
+
 func TestDecodeErrors(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{``, "webhook: expected an event (a JSON object)"},
 		{`[{}]`, "webhook: expected an event (a JSON object)"},
-		{`{"_id": 1}`, "webhook: malformed event: json: cannot unmarshal number into Go struct field Event._id of type string"},
-		{`{"date": "yesterday"}`, "webhook: malformed event: json: cannot unmarshal string into Go struct field Event.date of type int64"},
+		{`{"_id": 1}`, "webhook: malformed event: _id: json: cannot unmarshal number into Go value of type string"},
+		{`{"date": "yesterday"}`, "webhook: malformed event: date: json: cannot unmarshal string into Go value of type int64"},
 		{`{} {}`, "webhook: unexpected data after the event"},
 		{`{"a":`, "webhook: malformed event: unexpected EOF"},
 	}
@@ -136,6 +157,44 @@ func TestReadHead(t *testing.T) {
 	}
 }
 
+// TestReadHeadAsEncodingJSON holds ReadHead to encoding/json where the two
+// could differ: repeated keys, invalid UTF-8, and fields of currentVersion
+// with types it does not use.
+func TestReadHeadAsEncodingJSON(t *testing.T) {
+	tests := []struct {
+		name, in string
+		want     Head
+	}{
+		{"a repeated key replaces", `{"accesses":[{"action":"updateOn","resource":"proj/p:env/e:flag/f"}],"accesses":[{"action":"deleteFlag","resource":"proj/p:env/e:flag/g"}]}`,
+			Head{Accesses: []policy.Access{{Action: "deleteFlag", Resource: "proj/p:env/e:flag/g"}}, HasAccesses: true}},
+		{"a repeated currentVersion replaces", `{"currentVersion":{"key":"f","tags":["a"]},"currentVersion":{"tags":["b"],"tags":["c"]}}`,
+			Head{Current: Version{Tags: []string{"c"}, HasTags: true}}},
+		{"invalid UTF-8 reads as U+FFFD", "{\"name\":\"a\xffb\",\"description\":\"\xfe\"}", Head{Name: "a\uFFFDb"}},
+		{"currentVersion fields of other types are unknown", `{"currentVersion":{"key":1,"tags":"beta","critical":"yes"}}`, Head{}},
+		{"tags that are not all strings are unknown", `{"currentVersion":{"key":"f","tags":["a",1]}}`, Head{Current: Version{Key: "f"}}},
+	}
+	ignore := cmp.FilterPath(func(p cmp.Path) bool {
+		f := p.Last().String()
+		return f == ".scan" || f == ".meta" || f == ".metaType"
+	}, cmp.Ignore())
+	for _, tt := range tests {
+		var h Head
+		if err := ReadHead([]byte(tt.in), &h); err != nil {
+			t.Errorf("%s: ReadHead: %v", tt.name, err)
+			continue
+		}
+		if diff := cmp.Diff(tt.want, h, cmp.AllowUnexported(Head{}), ignore, cmpopts.EquateEmpty()); diff != "" {
+			t.Errorf("%s (-want +have):\n%s", tt.name, diff)
+		}
+		// encoding/json reads the same accesses and name.
+		var e Event
+		json.Unmarshal([]byte(tt.in), &e)
+		if diff := cmp.Diff(e.Accesses, h.Accesses, cmpopts.EquateEmpty()); diff != "" || e.Name != h.Name {
+			t.Errorf("%s: encoding/json reads %v %q, ReadHead %v %q", tt.name, e.Accesses, e.Name, h.Accesses, h.Name)
+		}
+	}
+}
+
 func TestReadHeadErrors(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{``, "webhook: byte 0: empty event: expected a JSON object"},
@@ -148,11 +207,8 @@ func TestReadHeadErrors(t *testing.T) {
 		{`{"accesses": [{"action": "updateOn"}]}`, "webhook: byte 14: accesses[0]: missing resource"},
 		{`{"accesses": [{"resource": "proj/p"}]}`, "webhook: byte 14: accesses[0]: missing action"},
 		{`{"accesses": [{"action": 1, "resource": "proj/p"}]}`, "webhook: byte 25: action: expected a string, found a number"},
-		{`{"currentVersion": {"tags": "beta"}}`, "webhook: byte 28: currentVersion.tags: expected an array, found a string"},
-		{`{"currentVersion": {"critical": "yes"}}`, "webhook: byte 32: currentVersion.critical: expected a boolean, found a string"},
 		{`{"_id": "a"`, `webhook: byte 11: expected "," or "}" after field "_id", found end of input`},
 		{`{"_id": "a"} x`, `webhook: byte 13: expected the end of the event, found 'x'`},
-		{`{"description": "a` + "\xff" + `"}`, "webhook: byte 18: invalid UTF-8 in string"},
 	}
 	for _, tt := range tests {
 		var h Head
@@ -164,22 +220,26 @@ func TestReadHeadErrors(t *testing.T) {
 }
 
 func TestHeadMetadata(t *testing.T) {
+	access := func(resource string) string {
+		return `"accesses":[{"action":"updateOn","resource":"` + resource + `"}]`
+	}
 	tests := []struct {
 		name, event string
 		path        string
 		want        string // metadata; "-" when not known
 		partial     resource.Kinds
 	}{
-		{"flag tags", `{"kind":"flag","currentVersion":{"key":"f","tags":["beta"]}}`, "proj/p:env/production:flag/f", "beta", resource.Properties | resource.Views},
-		{"flag without tags", `{"kind":"flag","currentVersion":{"key":"f","tags":[]}}`, "proj/p:env/e:flag/f", "", resource.Properties | resource.Views},
-		{"another flag", `{"kind":"flag","currentVersion":{"key":"f","tags":["beta"]}}`, "proj/p:env/e:flag/g", "-", 0},
-		{"not the flag's environment", `{"kind":"flag","currentVersion":{"key":"f","tags":["beta"]}}`, "proj/p:env/f", "-", 0},
-		{"critical environment", `{"kind":"environment","currentVersion":{"key":"production","critical":true,"tags":["prod"]}}`, "proj/p:env/production", "prod,{critical:true}", resource.Properties | resource.Views},
-		{"environment tags unknown", `{"kind":"environment","currentVersion":{"key":"production","critical":false}}`, "proj/p:env/production", "{critical:false}", resource.Tags | resource.Properties | resource.Views},
-		{"project", `{"kind":"project","currentVersion":{"key":"p","tags":["mobile"]}}`, "proj/p", "mobile", resource.Properties | resource.Views},
-		{"no key", `{"kind":"flag","currentVersion":{"tags":["beta"]}}`, "proj/p:env/e:flag/f", "-", 0},
-		{"a kind without metadata", `{"kind":"member","currentVersion":{"key":"m","tags":["x"]}}`, "member/m", "-", 0},
-		{"no current version", `{"kind":"flag"}`, "proj/p:env/e:flag/f", "-", 0},
+		{"flag tags", `{"kind":"flag",` + access("proj/p:env/production:flag/f") + `,"currentVersion":{"key":"f","tags":["beta"]}}`, "proj/p:env/production:flag/f", "beta", resource.Properties | resource.Views},
+		{"flag without tags", `{"kind":"flag",` + access("proj/p:env/e:flag/f") + `,"currentVersion":{"key":"f","tags":[]}}`, "proj/p:env/e:flag/f", "", resource.Properties | resource.Views},
+		{"another flag", `{"kind":"flag",` + access("proj/p:env/e:flag/f") + `,"currentVersion":{"key":"f","tags":["beta"]}}`, "proj/p:env/e:flag/g", "-", 0},
+		{"the flag, but not in an access", `{"kind":"flag",` + access("proj/p:env/e:flag/f") + `,"currentVersion":{"key":"f","tags":["beta"]}}`, "proj/q:env/e:flag/f", "-", 0},
+		{"not the flag's environment", `{"kind":"flag",` + access("proj/p:env/e:flag/f") + `,"currentVersion":{"key":"f","tags":["beta"]}}`, "proj/p:env/e", "-", 0},
+		{"critical environment", `{"kind":"environment",` + access("proj/p:env/production") + `,"currentVersion":{"key":"production","critical":true,"tags":["prod"]}}`, "proj/p:env/production", "prod,{critical:true}", resource.Properties | resource.Views},
+		{"environment tags unknown", `{"kind":"environment",` + access("proj/p:env/production") + `,"currentVersion":{"key":"production","critical":false}}`, "proj/p:env/production", "{critical:false}", resource.Tags | resource.Properties | resource.Views},
+		{"project", `{"kind":"project",` + access("proj/p") + `,"currentVersion":{"key":"p","tags":["mobile"]}}`, "proj/p", "mobile", resource.Properties | resource.Views},
+		{"no key", `{"kind":"flag",` + access("proj/p:env/e:flag/f") + `,"currentVersion":{"tags":["beta"]}}`, "proj/p:env/e:flag/f", "-", 0},
+		{"a kind without metadata", `{"kind":"member",` + access("member/m") + `,"currentVersion":{"key":"m","tags":["x"]}}`, "member/m", "-", 0},
+		{"no current version", `{"kind":"flag",` + access("proj/p:env/e:flag/f") + `}`, "proj/p:env/e:flag/f", "-", 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -236,9 +296,9 @@ type streamed struct {
 	Err    string
 }
 
-func collect(t *testing.T, in string, format Format) []streamed {
+func collect(t *testing.T, in string) []streamed {
 	t.Helper()
-	s := NewStream(strings.NewReader(in), "f", format)
+	s := NewStream(strings.NewReader(in), "f")
 	var out []streamed
 	for s.Next() {
 		r := s.Record()
@@ -257,7 +317,7 @@ func collect(t *testing.T, in string, format Format) []streamed {
 			}
 		}
 		out = append(out, rec)
-		if len(out) > 100 {
+		if len(out) > 1000 {
 			t.Fatal("runaway stream")
 		}
 	}
@@ -271,62 +331,95 @@ func TestStream(t *testing.T) {
 		c = `{"_id":"c"}`
 	)
 	tests := []struct {
-		name   string
-		in     string
-		format Format
-		want   []streamed
+		name string
+		in   string
+		want []streamed
 	}{
-		{"one event", a, Auto, []streamed{{"f:1", a, ""}}},
-		{"one pretty event", "\n\n{\n  \"_id\": \"a\"\n}\n", Auto, []streamed{{"f:3", a, ""}}},
-		{"ndjson", a + "\n" + b + "\n\n" + c + "\n", Auto, []streamed{{"f:1", a, ""}, {"f:2", b, ""}, {"f:4", c, ""}}},
-		{"ndjson without a final newline", a + "\n" + b, Auto, []streamed{{"f:1", a, ""}, {"f:2", b, ""}}},
-		{"ndjson with a malformed and a truncated line", a + "\n{\"_id\": \n" + b + "\n{\"_id\":\"c\"", NDJSON, []streamed{
+		{"one event", a, []streamed{{"f:1", a, ""}}},
+		{"one pretty event", "\n\n{\n  \"_id\": \"a\"\n}\n", []streamed{{"f:3", a, ""}}},
+		{"ndjson", a + "\n" + b + "\n\n" + c + "\n", []streamed{{"f:1", a, ""}, {"f:2", b, ""}, {"f:4", c, ""}}},
+		{"ndjson with CRLF", a + "\r\n" + b + "\r\n", []streamed{{"f:1", a, ""}, {"f:2", b, ""}}},
+		{"ndjson without a final newline", a + "\n" + b, []streamed{{"f:1", a, ""}, {"f:2", b, ""}}},
+		{"two values on a line", a + b + "\n" + c, []streamed{{"f:1", a, ""}, {"f:1", b, ""}, {"f:2", c, ""}}},
+		{"a byte order mark", "\uFEFF" + a + "\n" + b, []streamed{{"f:1", a, ""}, {"f:2", b, ""}}},
+		{"ndjson with a malformed and a truncated line", a + "\n{\"_id\": }\n" + b + "\n{\"_id\":\"c\"", []streamed{
 			{"f:1", a, ""},
-			{"f:2", `{"_id":`, "not JSON"},
+			{"f:2", `{"_id": }`, "not JSON"},
 			{"f:3", b, ""},
-			{"f:4", `{"_id":"c"`, "not JSON"},
+			{"f:4", "", "unexpected end of input inside a value"},
 		}},
-		{"ndjson line with syntax errors around events", a + "\n[" + b + ", }\n" + c + "\n", NDJSON, []streamed{
-			{"f:1", a, ""},
-			{"f:2#0", b, ""},
-			{"f:2", "", `invalid JSON at byte 14: expected a JSON value, found '}'`},
-			{"f:3", c, ""},
+		{"a truncated first line", "{\"_id\":\"x\",\"accesses\":[\n" + a + "\n" + b + "\n", []streamed{
+			{"f:1", "", "a value is cut short by the next line"},
+			{"f:2", a, ""},
+			{"f:3", b, ""},
 		}},
-		{"ndjson line holding a non-object", a + "\n42\n" + b + "\n", Auto, []streamed{
+		{"a line cut inside a string", "{\"_id\":\"x\n" + a + "\n", []streamed{
+			{"f:1", "", "line break inside a string: the value is cut short"},
+			{"f:2", a, ""},
+		}},
+		{"mismatched brackets resync at the next value", "{\"x\": [}, 1,\n  2]\n" + a + "\n", []streamed{
+			{"f:1", "", `unexpected '}'`},
+			{"f:3", a, ""},
+		}},
+		{"ndjson line holding a non-object", a + "\n42\n" + b + "\n", []streamed{
 			{"f:1", a, ""},
 			{"f:2", "", "expected an event (a JSON object), found a number"},
 			{"f:3", b, ""},
 		}},
-		{"array", "[\n  " + a + ",\n  " + b + "\n]\n", Auto, []streamed{{"f#0", a, ""}, {"f#1", b, ""}}},
-		{"empty array", "[ ]", Auto, nil},
-		{"array with a non-object", "[" + a + ", 7, " + b + "]", Auto, []streamed{
+		{"one-line event, then a pretty one", a + "\n{\n  \"_id\": \"b\"\n}\n", []streamed{{"f:1", a, ""}, {"f:2", b, ""}}},
+		{"array", "[\n  " + a + ",\n  " + b + "\n]\n", []streamed{{"f#0", a, ""}, {"f#1", b, ""}}},
+		{"arrays number their elements across the input", "[" + a + "]\n[" + b + "," + c + "]\n", []streamed{{"f#0", a, ""}, {"f#1", b, ""}, {"f#2", c, ""}}},
+		{"empty array", "[ ]", nil},
+		{"array with non-objects", "[" + a + ", 7, " + b + ", 5]\n" + c, []streamed{
 			{"f#0", a, ""}, {"f#1", "", "expected an event (a JSON object), found a number"}, {"f#2", b, ""},
+			{"f#3", "", "expected an event (a JSON object), found a number"}, {"f:2", c, ""},
 		}},
-		{"array with mismatched brackets", "[" + a + ", {\"x\": [}, " + b + "]", Auto, []streamed{
-			{"f#0", a, ""}, {"f:1", "", `unexpected '}' at line 1; the rest of the input is skipped`},
+		{"array with mismatched brackets", "[" + a + ", {\"x\": [}, " + b + "]\n" + c + "\n", []streamed{
+			{"f#0", a, ""}, {"f:1", "", `unexpected '}'`}, {"f:2", c, ""},
 		}},
-		{"unterminated array", "[" + a + ",\n" + b, Auto, []streamed{
+		{"array with a missing comma", "[" + a + " " + b + "]\n" + c + "\n", []streamed{
+			{"f#0", a, ""}, {"f:1", "", `expected "," or "]" after an array element, found '{'`}, {"f:2", c, ""},
+		}},
+		{"unterminated array", "[" + a + ",\n" + b, []streamed{
 			{"f#0", a, ""}, {"f#1", b, ""}, {"f:2", "", `unexpected end of input in an array: missing "]"`},
 		}},
-		{"list response", "{\n \"_links\": {},\n \"items\": [" + a + ", " + b + "],\n \"totalCount\": 2\n}", Auto, []streamed{
+		{"list response", "{\n \"_links\": {},\n \"items\": [" + a + ", " + b + "],\n \"totalCount\": 2\n}", []streamed{
 			{"f:1#0", a, ""}, {"f:1#1", b, ""},
 		}},
-		{"list response on one line", `{"items":[` + a + `]}` + "\n" + `{"items":[` + b + `]}` + "\n", Auto, []streamed{
-			{"f:1#0", a, ""}, {"f:2#0", b, ""},
+		{"list responses on lines", `{"items":[` + a + `]}` + "\n" + `{"items":[]}` + "\n" + `{"items":[` + b + `]}` + "\n", []streamed{
+			{"f:1#0", a, ""}, {"f:3#0", b, ""},
 		}},
-		{"pretty events one after another", "{\n\"_id\":\"a\"\n}\n{\n\"_id\":\"b\"\n}\n", Auto, []streamed{{"f:1", a, ""}, {"f:4", b, ""}}},
-		{"an array in ndjson", a + "\n[" + b + "," + c + "]\n", Auto, []streamed{{"f:1", a, ""}, {"f:2#0", b, ""}, {"f:2#1", c, ""}}},
-		{"empty input", "", Auto, nil},
-		{"blank input", " \n\t\n", Auto, nil},
-		{"garbage", "hello", Auto, []streamed{{"f:1", "", "expected an event (a JSON object), found 'h'"}}},
-		{"truncated pretty event", "{\n\"_id\": \"a\",\n", Auto, []streamed{{"f:1", "", "unexpected end of input inside a value; the rest of the input is skipped"}}},
+		{"items that are not an array", `{"_id":"x","items":5}`, []streamed{{"f:1", `{"_id":"x","items":5}`, ""}}},
+		{"a list response with a syntax error", `{"items":[` + a + `, tru]}` + "\n" + b, []streamed{
+			{"f:1#0", a, ""}, {"f:1", "", `invalid JSON at byte 23: invalid JSON literal: expected "true"`}, {"f:2", b, ""},
+		}},
+		{"pretty events one after another", "{\n\"_id\":\"a\"\n}\n{\n\"_id\":\"b\"\n}\n", []streamed{{"f:1", a, ""}, {"f:4", b, ""}}},
+		{"strings with brackets and quotes", `{"_id":"a","t":"} ] [ { \" \\"}` + "\n" + b, []streamed{
+			{"f:1", `{"_id":"a","t":"} ] [ { \" \\"}`, ""}, {"f:2", b, ""},
+		}},
+		{"empty input", "", nil},
+		{"blank input", " \n\t\n", nil},
+		{"garbage", "hello\n" + a, []streamed{{"f:1", "", "expected an event (a JSON object), found 'h'"}, {"f:2", a, ""}}},
+		{"a stray bracket", "]\n" + a, []streamed{{"f:1", "", `unexpected ']'`}, {"f:2", a, ""}}},
+		{"truncated pretty event", "{\n\"_id\": \"a\",\n", []streamed{{"f:1", "", "unexpected end of input inside a value"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if diff := cmp.Diff(tt.want, collect(t, tt.in, tt.format)); diff != "" {
+			if diff := cmp.Diff(tt.want, collect(t, tt.in)); diff != "" {
 				t.Errorf("Stream (-want +have):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestStreamManyEmptyValues reads millions of empty values: the stream
+// loops rather than recurses.
+func TestStreamManyEmptyValues(t *testing.T) {
+	for _, unit := range []string{"[]\n", `{"items":[]}` + "\n"} {
+		s := NewStream(strings.NewReader(strings.Repeat(unit, 1_000_000)), "f")
+		for s.Next() {
+			t.Fatalf("a record from %q: %+v", unit, s.Record())
+		}
 	}
 }
 
@@ -335,10 +428,10 @@ func TestStreamLongLine(t *testing.T) {
 	in := `{"_id":"a"}` + "\n" + long + "\n" + `{"_id":"b"}` + "\n"
 	want := []streamed{
 		{"f:1", `{"_id":"a"}`, ""},
-		{"f:2", "", "line longer than 67108864 bytes"},
+		{"f:2", "", "value longer than 67108864 bytes"},
 		{"f:3", `{"_id":"b"}`, ""},
 	}
-	if diff := cmp.Diff(want, collect(t, in, NDJSON)); diff != "" {
+	if diff := cmp.Diff(want, collect(t, in)); diff != "" {
 		t.Errorf("Stream (-want +have):\n%s", diff)
 	}
 }
@@ -356,7 +449,7 @@ func (r *failingReader) Read(p []byte) (int, error) {
 }
 
 func TestStreamReadError(t *testing.T) {
-	s := NewStream(&failingReader{`{"_id":"a"}` + "\n" + `{"_id":"b"}` + "\n"}, "f", NDJSON)
+	s := NewStream(&failingReader{`{"_id":"a"}` + "\n" + `{"_id":"b"}` + "\n"}, "f")
 	var have []string
 	for s.Next() {
 		r := s.Record()

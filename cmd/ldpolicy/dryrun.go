@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/ldpolicy/ldpolicy/policy"
@@ -226,7 +227,7 @@ func (o *dryRunOutput) event(e eventLine) error {
 	if e.Date != 0 {
 		when = time.UnixMilli(e.Date).UTC().Format("2006-01-02 15:04:05")
 	}
-	_, err := fmt.Fprintf(o.w, "%-19s  %-18s  %-48s  %-13s  %-12s  %s\n", when, e.Kind, clip(plainTitle(e.title), 48), result, st, e.Source)
+	_, err := fmt.Fprintf(o.w, "%-19s  %-18s  %-48s  %-13s  %-12s  %s\n", when, printable(e.Kind), clip(plainTitle(e.title), 48), result, st, e.Source)
 	return err
 }
 
@@ -317,7 +318,18 @@ func plainTitle(s string) string {
 			b.WriteByte(s[i])
 		}
 	}
-	return strings.Join(strings.Fields(b.String()), " ")
+	return printable(strings.Join(strings.Fields(b.String()), " "))
+}
+
+// printable replaces the characters of event data that a terminal would
+// act on (escape sequences, other controls) with '·'.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == utf8.RuneError {
+			return '·'
+		}
+		return r
+	}, s)
 }
 
 // clip shortens s to n characters, marking the cut with '…'.

@@ -19,15 +19,14 @@ import (
 
 // input is one source of captured events: a file, or stdin.
 type input struct {
-	name   string // as sources name it
-	path   string // "-" for stdin
-	format webhook.Format
-	err    error // why the input cannot be read, found while listing it
+	name string // as sources name it
+	path string // "-" for stdin
+	err  error  // why the input cannot be read, found while listing it
 }
 
 // eventExts are the file extensions read in directories, with or without
 // ".gz" after them.
-var eventExts = map[string]webhook.Format{".json": webhook.Auto, ".ndjson": webhook.NDJSON, ".jsonl": webhook.NDJSON}
+var eventExts = map[string]bool{".json": true, ".ndjson": true, ".jsonl": true}
 
 // listInputs lists the inputs that the arguments name: files, directories
 // (recursively, the files with an extension of eventExts), and "-" for
@@ -48,15 +47,15 @@ func listInputs(args []string) []input {
 		case err != nil:
 			inputs = append(inputs, input{name: arg, path: arg, err: err})
 		case !info.IsDir():
-			inputs = append(inputs, input{name: arg, path: arg, format: formatOf(arg)})
+			inputs = append(inputs, input{name: arg, path: arg})
 		default:
 			err := filepath.WalkDir(arg, func(path string, d fs.DirEntry, err error) error {
 				if err != nil {
 					inputs = append(inputs, input{name: path, path: path, err: err})
 					return nil
 				}
-				if _, ok := eventExts[filepath.Ext(strings.TrimSuffix(path, ".gz"))]; ok && d.Type().IsRegular() {
-					inputs = append(inputs, input{name: path, path: path, format: formatOf(path)})
+				if eventExts[filepath.Ext(strings.TrimSuffix(path, ".gz"))] && d.Type().IsRegular() {
+					inputs = append(inputs, input{name: path, path: path})
 				}
 				return nil
 			})
@@ -66,10 +65,6 @@ func listInputs(args []string) []input {
 		}
 	}
 	return inputs
-}
-
-func formatOf(path string) webhook.Format {
-	return eventExts[filepath.Ext(strings.TrimSuffix(path, ".gz"))]
 }
 
 // open opens an input, decompressing gzip (recognised by its first bytes,
@@ -189,7 +184,7 @@ func (r *runner) runInput(in input, onEvent func(*decided) error, onProblem func
 	if r.onBytes != nil {
 		rd = &countingReader{rd, r.onBytes}
 	}
-	s := webhook.NewStream(rd, in.name, in.format)
+	s := webhook.NewStream(rd, in.name)
 	var ev decided
 	for s.Next() {
 		rec := s.Record()
@@ -231,13 +226,6 @@ func (r *runner) decide(rec webhook.Record, ev *decided) error {
 	if !h.HasAccesses {
 		return errors.New(`the event has no "accesses"`)
 	}
-	if h.ID != "" && r.seen.add(h.ID) {
-		r.Duplicates++
-		if r.dedup {
-			r.Dropped++
-			return nil
-		}
-	}
 	r.decisions = r.decisions[:0]
 	var c resource.Concrete
 	for i, a := range h.Accesses {
@@ -248,6 +236,15 @@ func (r *runner) decide(rec webhook.Record, ev *decided) error {
 		c.Resolve(r.chain)
 		d := r.set.DecideConcrete(a.Action, &c)
 		r.decisions = append(r.decisions, d)
+	}
+	// Only a well-formed event makes its _id seen: the retry of a
+	// malformed one is decided.
+	if h.ID != "" && r.seen.add(h.ID) {
+		r.Duplicates++
+		if r.dedup {
+			r.Dropped++
+			return nil
+		}
 	}
 	for _, d := range r.decisions {
 		if d.Statement >= 0 {

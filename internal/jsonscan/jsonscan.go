@@ -31,7 +31,10 @@ type Scanner struct {
 	Data []byte
 	Pos  int
 	Err  *SyntaxError
-	buf  []byte // reused for strings with escapes
+	// LenientUTF8 reads invalid UTF-8 in a string as U+FFFD, as
+	// encoding/json does, rather than failing.
+	LenientUTF8 bool
+	buf         []byte // reused for strings with escapes
 }
 
 // Fail records a syntax error at offset off, unless one is recorded.
@@ -95,8 +98,9 @@ func (s *Scanner) Found(off int) string {
 }
 
 // String decodes the string literal at Pos, which must start with '"',
-// and reports whether it had escapes. Invalid UTF-8 and control characters
-// are errors; a lone surrogate escape decodes to U+FFFD, as in
+// and reports whether it had escapes (or, with LenientUTF8, invalid UTF-8).
+// Control characters are errors, and so is invalid UTF-8 unless
+// LenientUTF8 is set; a lone surrogate escape decodes to U+FFFD, as in
 // encoding/json.
 func (s *Scanner) String() (string, bool) {
 	raw, escaped := s.RawString()
@@ -178,11 +182,15 @@ func (s *Scanner) RawString() ([]byte, bool) {
 			s.Pos++
 		default:
 			r, n := utf8.DecodeRune(s.Data[s.Pos:])
-			if r == utf8.RuneError && n == 1 {
+			switch {
+			case r != utf8.RuneError || n != 1:
+				b = append(b, s.Data[s.Pos:s.Pos+n]...)
+			case s.LenientUTF8:
+				b = utf8.AppendRune(b, utf8.RuneError)
+			default:
 				s.Fail(s.Pos, "invalid UTF-8 in string")
 				return nil, false
 			}
-			b = append(b, s.Data[s.Pos:s.Pos+n]...)
 			s.Pos += n
 		}
 	}

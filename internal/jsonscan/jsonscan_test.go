@@ -28,6 +28,14 @@ func TestString(t *testing.T) {
 	}
 }
 
+func TestLenientUTF8(t *testing.T) {
+	s := &Scanner{Data: []byte("\"a\xffb\""), LenientUTF8: true}
+	have, _ := s.String()
+	if s.Err != nil || have != "a\uFFFDb" {
+		t.Errorf("String = %q, %v; want %q", have, s.Err, "a\uFFFDb")
+	}
+}
+
 func TestErrors(t *testing.T) {
 	tests := []struct {
 		in     string
