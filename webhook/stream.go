@@ -341,6 +341,9 @@ func (v *valueScanner) step(c byte) (int, error) {
 	return 0, nil
 }
 
+// stringStops are the bytes inside a string that the scanner must look at.
+var stringStops = [256]bool{'"': true, '\\': true, '\n': true}
+
 // open reports whether the value is not complete yet.
 func (v *valueScanner) open() bool { return v.inString || len(v.stack) > 0 }
 
@@ -367,7 +370,17 @@ func (s *Stream) copyValue() ([]byte, error) {
 			return nil, err
 		}
 		end, newline := -1, false
-		for i, c := range chunk {
+		for i := 0; i < len(chunk); i++ {
+			if v.inString && !v.escape {
+				// Most of an event is string contents: run through them.
+				for i < len(chunk) && !stringStops[chunk[i]] {
+					i++
+				}
+				if i == len(chunk) {
+					break
+				}
+			}
+			c := chunk[i]
 			if c == '\n' && v.open() {
 				if v.inString {
 					s.count(chunk[:i])
