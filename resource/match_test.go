@@ -262,13 +262,7 @@ func TestPartialMetadata(t *testing.T) {
 		F = match.False
 		U = match.Unknown
 	)
-	md := func(s string, partial Kinds) Metadata {
-		m, err := ParseMetadata(s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return m.Partial(partial)
-	}
+	md := func(s string, partial Kinds) Metadata { return partialMetadata(t, s, partial) }
 	tests := []struct {
 		spec string
 		meta Metadata
@@ -476,13 +470,7 @@ func TestParseMetadataMap(t *testing.T) {
 }
 
 func TestMerge(t *testing.T) {
-	md := func(s string, partial Kinds) Metadata {
-		m, err := ParseMetadata(s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return m.Partial(partial)
-	}
+	md := func(s string, partial Kinds) Metadata { return partialMetadata(t, s, partial) }
 	tests := []struct {
 		name        string
 		first, then Metadata
@@ -511,4 +499,14 @@ func TestMerge(t *testing.T) {
 	if _, ok := c.Metadata("p/y"); ok {
 		t.Errorf("Chain knows a path none of its resolvers knows")
 	}
+}
+
+// partialMetadata parses a metadata list and marks kinds partial.
+func partialMetadata(t *testing.T, s string, partial Kinds) Metadata {
+	t.Helper()
+	m, err := ParseMetadata(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m.Partial(partial)
 }
