@@ -22,7 +22,8 @@ An INPUT is a file holding one event, a JSON array of events, NDJSON, or an
 audit-log list response ({"items": [...]}); a gzip file of any of these; a
 directory, read recursively for .json, .ndjson and .jsonl files and their
 .gz; or "-" for stdin, which is also the default. Inputs are streamed:
-memory does not grow with their size.
+memory grows only by the few bytes a distinct _id takes (kept to count
+duplicates), not with the events, unless --sort holds them.
 
 For people, dry-run prints a line per event (time, kind, title, result,
 deciding statement, source) and a summary: events read, delivered, not
