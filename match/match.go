@@ -8,11 +8,10 @@
 // metacharacters alone, a github.com/gobwas/glob pattern. The shape chosen is
 // visible through [Pattern.Shape].
 //
-// A pattern is matched against one whole name: a name taken from a resource
-// specifier never contains the ':' ';' ',' of the surrounding specifier, so a
-// wildcard never reaches into another segment or modifier. Within the name a
-// wildcard matches any run of characters, the empty run included. Matching is
-// case-sensitive.
+// A pattern is matched against one whole name, tag or action at a time, so
+// a wildcard never reaches into another segment or modifier of a resource.
+// Within that name a wildcard matches any run of characters, the empty run
+// included. Matching is case-sensitive.
 package match
 
 import (

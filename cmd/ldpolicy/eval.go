@@ -175,16 +175,20 @@ func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if *mode == "all" {
 		m = policy.EveryAccess
 	}
-	delivery, err := pol.Deliver(accesses, m, resolver)
-	if err != nil {
-		return inputErr(fmt.Errorf("%s: %v", displayName(*eventFile), err))
-	}
+	// Each access is decided once, with its explanation; the delivery
+	// combines those decisions.
 	explained := make([]policy.Explanation, len(accesses))
+	decisions := make([]policy.Decision, len(accesses))
 	for i, a := range accesses {
-		c, _ := resource.ParseConcrete(a.Resource) // Deliver has checked it
+		c, err := resource.ParseConcrete(a.Resource)
+		if err != nil {
+			return inputErr(fmt.Errorf("%s: policy: accesses[%d]: %v", displayName(*eventFile), i, err))
+		}
 		c.Resolve(resolver)
 		explained[i] = pol.Explain(a.Action, &c)
+		decisions[i] = explained[i].Decision
 	}
+	delivery := pol.DeliverDecided(decisions, m)
 	if err := out.event(accesses, explained, delivery); err != nil {
 		return err
 	}
