@@ -6,3 +6,5 @@ require (
 	github.com/gobwas/glob v1.1.0
 	github.com/google/go-cmp v0.7.0
 )
+
+require github.com/leanovate/gopter v0.2.11

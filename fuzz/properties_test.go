@@ -1,0 +1,334 @@
+package fuzz
+
+import (
+	"flag"
+	"fmt"
+	"math/rand"
+	"reflect"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/leanovate/gopter"
+	"github.com/leanovate/gopter/gen"
+	"github.com/leanovate/gopter/prop"
+
+	"github.com/ldpolicy/ldpolicy/policy"
+	"github.com/ldpolicy/ldpolicy/resource"
+)
+
+var (
+	cases = flag.Int("cases", 2000, "successful cases each property test must run")
+	seed  = flag.Int64("seed", 0, "replay the property tests with this seed (0: a new seed)")
+)
+
+// check runs one property with the test parameters of the command line.
+// A failure prints the shrunk input and the seed that replays it
+// (go test ./fuzz -run NAME -seed SEED).
+func check(t *testing.T, p gopter.Prop) {
+	t.Helper()
+	params := gopter.DefaultTestParameters()
+	if *seed != 0 {
+		params.SetSeed(*seed)
+	}
+	params.MinSuccessfulTests = *cases
+	params.MaxSize = 160 // bytes of recipe
+	params.Workers = runtime.GOMAXPROCS(0)
+	props := gopter.NewProperties(params)
+	props.Property(t.Name(), p)
+	props.TestingRun(t)
+}
+
+// recipes generates recipes of bytes; they shrink toward shorter and
+// smaller, and so toward simpler cases.
+func recipes() gopter.Gen { return gen.SliceOf(gen.UInt8()) }
+
+// caseGen generates cases that shrink with their recipes.
+func caseGen() gopter.Gen {
+	return gopter.DeriveGen(BuildCase, func(c Case) []byte { return c.Recipe }, recipes())
+}
+
+// compiled compiles a generated case, which is always valid.
+func compiled(c Case) *policy.Set {
+	set, err := c.Compile()
+	if err != nil {
+		panic(fmt.Sprintf("a generated policy does not compile: %v%v", err, c))
+	}
+	return set
+}
+
+// decisions decides every access of c with set.
+func decisions(set *policy.Set, c Case) []policy.Decision {
+	r := c.Resolver()
+	out := make([]policy.Decision, len(c.Accesses))
+	for i, a := range c.Accesses {
+		d, err := decideEngine(set, a, r)
+		if err != nil {
+			panic(fmt.Sprintf("a generated resource does not parse: %v%v", err, c))
+		}
+		out[i] = d
+	}
+	return out
+}
+
+// outcome is what a decision means apart from which statement decided it.
+type outcome struct {
+	Allow, Indeterminate bool
+}
+
+func outcomes(ds []policy.Decision) []outcome {
+	out := make([]outcome, len(ds))
+	for i, d := range ds {
+		out[i] = outcome{d.Allowed(), d.Indeterminate}
+	}
+	return out
+}
+
+// report is the result of a property: true, or false with a message that
+// the failure report shows above the shrunk input.
+func report(ok bool, format string, args ...any) *gopter.PropResult {
+	if ok {
+		return &gopter.PropResult{Status: gopter.PropTrue}
+	}
+	return &gopter.PropResult{Status: gopter.PropFalse, Labels: []string{fmt.Sprintf(format, args...)}}
+}
+
+func TestEngineDecidesAccessesAndEventsAsTheReference(t *testing.T) {
+	check(t, prop.ForAll(func(c Case) *gopter.PropResult {
+		err := CheckAgainstReference(c)
+		return report(err == nil, "%v", err)
+	}, caseGen()))
+}
+
+func TestSpecifierStringParsesBackToAnEqualTree(t *testing.T) {
+	check(t, prop.ForAll(func(c Case) *gopter.PropResult {
+		for _, st := range c.Stmts {
+			for _, s := range append(append([]string(nil), st.Resources...), st.NotResources...) {
+				sp, err := resource.Parse(s)
+				if err != nil {
+					return report(false, "%q: %v", s, err)
+				}
+				again, err := resource.Parse(sp.String())
+				if err != nil {
+					return report(false, "%q: String %q: %v", s, sp.String(), err)
+				}
+				if diff := cmp.Diff(sp.Segments(), again.Segments()); diff != "" || sp.IsAny() != again.IsAny() {
+					return report(false, "%q: String %q parses to another tree (-first +again):\n%s", s, sp.String(), diff)
+				}
+				// The segments' own Strings rebuild the text.
+				var parts []string
+				for _, seg := range sp.Segments() {
+					parts = append(parts, seg.String())
+				}
+				if rebuilt := strings.Join(parts, ":"); !sp.IsAny() && rebuilt != s {
+					return report(false, "%q: segments rebuild %q", s, rebuilt)
+				}
+			}
+		}
+		return report(true, "")
+	}, caseGen()))
+}
+
+func TestStatementOrderNeverMatters(t *testing.T) {
+	check(t, prop.ForAll(func(c Case, shuffle int64) *gopter.PropResult {
+		before := decisions(compiled(c), c)
+		perm := rand.New(rand.NewSource(shuffle)).Perm(len(c.Stmts))
+		shuffled := c
+		shuffled.Stmts = make([]policy.Statement, len(c.Stmts))
+		for i, j := range perm {
+			shuffled.Stmts[j] = c.Stmts[i]
+		}
+		after := decisions(compiled(shuffled), shuffled)
+		for i := range before {
+			b, a := before[i], after[i]
+			if outcomes(before)[i] != outcomes(after)[i] {
+				return report(false, "access %d: %v before, %v with statements in order %v", i, b, a, perm)
+			}
+			// The deciding statement, moved, has the same effect.
+			if (b.Statement < 0) != (a.Statement < 0) ||
+				b.Statement >= 0 && c.Stmts[b.Statement].Effect != shuffled.Stmts[a.Statement].Effect {
+				return report(false, "access %d: decided by statement %d before, by %d after", i, b.Statement, a.Statement)
+			}
+		}
+		return report(true, "")
+	}, caseGen(), gen.Int64()))
+}
+
+func TestDuplicatedStatementChangesNothing(t *testing.T) {
+	check(t, prop.ForAll(func(c Case, which, where uint8) *gopter.PropResult {
+		if len(c.Stmts) == 0 {
+			return report(true, "")
+		}
+		before := decisions(compiled(c), c)
+		dup := c.Stmts[int(which)%len(c.Stmts)]
+		// Appended, the duplicate changes not even the deciding statement.
+		appended := c
+		appended.Stmts = append(append([]policy.Statement(nil), c.Stmts...), dup)
+		if after := decisions(compiled(appended), appended); !reflect.DeepEqual(before, after) {
+			return report(false, "duplicating statement %d at the end: %v before, %v after", int(which)%len(c.Stmts), before, after)
+		}
+		// Inserted anywhere, it changes no outcome.
+		at := int(where) % (len(c.Stmts) + 1)
+		inserted := c
+		inserted.Stmts = append(append(append([]policy.Statement(nil), c.Stmts[:at]...), dup), c.Stmts[at:]...)
+		if after := decisions(compiled(inserted), inserted); !reflect.DeepEqual(outcomes(before), outcomes(after)) {
+			return report(false, "duplicating statement %d at %d: %v before, %v after", int(which)%len(c.Stmts), at, before, after)
+		}
+		return report(true, "")
+	}, caseGen(), gen.UInt8(), gen.UInt8()))
+}
+
+// withStatement returns c with one more statement, taken from another case
+// and given the effect e.
+func withStatement(c, other Case, e policy.Effect) (Case, bool) {
+	if len(other.Stmts) == 0 {
+		return c, false
+	}
+	st := other.Stmts[0]
+	st.Effect = e
+	c.Stmts = append(append([]policy.Statement(nil), c.Stmts...), st)
+	c.Attrs = other.Attrs // the other statement's attributes, if any
+	return c, true
+}
+
+func TestAddingADenyStatementNeverTurnsDenyIntoAllow(t *testing.T) {
+	check(t, prop.ForAll(func(c, other Case) *gopter.PropResult {
+		more, ok := withStatement(c, other, policy.Deny)
+		if !ok {
+			return report(true, "")
+		}
+		c.Attrs = more.Attrs
+		before := decisions(compiled(c), c)
+		after := decisions(compiled(more), more)
+		for i := range before {
+			if !before[i].Allowed() && after[i].Allowed() {
+				return report(false, "access %d: %v before adding %v, %v after", i, before[i], more.Stmts[len(more.Stmts)-1], after[i])
+			}
+		}
+		return report(true, "")
+	}, caseGen(), caseGen()))
+}
+
+func TestAddingAnAllowStatementNeverTurnsAllowIntoDeny(t *testing.T) {
+	check(t, prop.ForAll(func(c, other Case) *gopter.PropResult {
+		more, ok := withStatement(c, other, policy.Allow)
+		if !ok {
+			return report(true, "")
+		}
+		c.Attrs = more.Attrs
+		before := decisions(compiled(c), c)
+		after := decisions(compiled(more), more)
+		for i := range before {
+			// In the role context an empty policy denies and one allow
+			// statement may allow; in the webhook context an empty policy
+			// allows everything and one statement is a filter: that is
+			// the one case where adding an allow statement narrows.
+			if len(c.Stmts) == 0 && !c.Role {
+				continue
+			}
+			if before[i].Allowed() && !after[i].Allowed() {
+				return report(false, "access %d: %v before adding %v, %v after", i, before[i], more.Stmts[len(more.Stmts)-1], after[i])
+			}
+		}
+		return report(true, "")
+	}, caseGen(), caseGen()))
+}
+
+// complementOf checks that, for a single allow statement, the negated form
+// of a list decides exactly the complement of the plain form.
+func complementOf(c Case, plain, negated policy.Statement) *gopter.PropResult {
+	pc, nc := c, c
+	pc.Stmts, nc.Stmts = []policy.Statement{plain}, []policy.Statement{negated}
+	p := decisions(compiled(pc), pc)
+	n := decisions(compiled(nc), nc)
+	for i := range p {
+		if p[i].Allowed() == n[i].Allowed() || p[i].Indeterminate != n[i].Indeterminate {
+			return report(false, "access %d: %v under %v, %v under %v", i, p[i], plain, n[i], negated)
+		}
+	}
+	return report(true, "")
+}
+
+func TestNotResourcesDecidesTheComplementOfResources(t *testing.T) {
+	check(t, prop.ForAll(func(c Case) *gopter.PropResult {
+		if len(c.Stmts) == 0 {
+			return report(true, "")
+		}
+		res := append(append([]string(nil), c.Stmts[0].Resources...), c.Stmts[0].NotResources...)
+		return complementOf(c,
+			policy.Statement{Effect: policy.Allow, Actions: []string{"*"}, Resources: res},
+			policy.Statement{Effect: policy.Allow, Actions: []string{"*"}, NotResources: res})
+	}, caseGen()))
+}
+
+func TestNotActionsDecidesTheComplementOfActions(t *testing.T) {
+	check(t, prop.ForAll(func(c Case) *gopter.PropResult {
+		if len(c.Stmts) == 0 {
+			return report(true, "")
+		}
+		acts := append(append([]string(nil), c.Stmts[0].Actions...), c.Stmts[0].NotActions...)
+		return complementOf(c,
+			policy.Statement{Effect: policy.Allow, Actions: acts, Resources: []string{"*"}},
+			policy.Statement{Effect: policy.Allow, NotActions: acts, Resources: []string{"*"}})
+	}, caseGen()))
+}
+
+func TestDefiniteDecisionsHoldForEveryValueOfUnknownMetadata(t *testing.T) {
+	check(t, prop.ForAll(func(c Case) *gopter.PropResult {
+		set := compiled(c)
+		for i, d := range decisions(set, c) {
+			if d.Indeterminate {
+				continue
+			}
+			worlds, ok := assignments(c, c.Accesses[i])
+			if !ok {
+				continue // too many to enumerate
+			}
+			for _, res := range worlds {
+				w, err := set.Decide(c.Accesses[i].Action, res)
+				if err != nil {
+					return report(false, "access %d: world %q: %v", i, res, err)
+				}
+				if w.Allowed() != d.Allowed() || w.Indeterminate {
+					return report(false, "access %d: definite %v, but %v where the resource is %q", i, d, w, res)
+				}
+			}
+		}
+		return report(true, "")
+	}, caseGen()))
+}
+
+func TestCompiledSetIsSafeToShare(t *testing.T) {
+	check(t, prop.ForAll(func(c Case) *gopter.PropResult {
+		set := compiled(c)
+		want := decisions(set, c)
+		wantDelivery, err := set.Deliver(c.PolicyAccesses(), policy.AnyAccess, c.Resolver())
+		if err != nil {
+			return report(false, "%v", err)
+		}
+		var wg sync.WaitGroup
+		errs := make(chan string, 4)
+		for g := 0; g < 4; g++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for n := 0; n < 8; n++ {
+					if got := decisions(set, c); !reflect.DeepEqual(got, want) {
+						errs <- fmt.Sprintf("concurrent decisions %v, alone %v", got, want)
+						return
+					}
+					if got, _ := set.Deliver(c.PolicyAccesses(), policy.AnyAccess, c.Resolver()); got != wantDelivery {
+						errs <- fmt.Sprintf("concurrent delivery %v, alone %v", got, wantDelivery)
+						return
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		msg, failed := <-errs
+		return report(!failed, "%s", msg)
+	}, caseGen()))
+}
