@@ -11,13 +11,13 @@ import (
 // globRegexp translates a glob pattern into an anchored regular expression,
 // following the grammar github.com/gobwas/glob documents:
 //
-//	*  **     any run of characters (there are no separators)
+//	c         itself; ',' and '}' outside {...} and ']' outside [...] too
+//	\c        the character c
+//	*, **     any run of characters (there are no separators)
 //	?         any one character
 //	[abc]     one of the listed characters; [!abc] none of them
 //	[a-z]     a range of characters (lo, '-', hi and nothing else); [!a-z]
 //	{a,b}     one of the comma-separated alternatives, nested at will
-//	\c        the character c
-//	c         itself; ',' and '}' outside {...} and ']' outside [...] too
 //
 // It is written from that grammar alone, character by character, and shares
 // nothing with the engine's matcher.

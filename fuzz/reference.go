@@ -245,12 +245,11 @@ func splitItems(s string) []string {
 // partial lists what holds, and anything else is unknown; otherwise the list
 // is complete.
 type Meta struct {
-	Tags, Views    []string
-	Props          map[string]string
-	PartialTags    bool
-	PartialProps   bool
-	PartialViews   bool
-	
+	Tags, Views  []string
+	Props        map[string]string
+	PartialTags  bool
+	PartialProps bool
+	PartialViews bool
 }
 
 // concrete is a parsed concrete resource.
