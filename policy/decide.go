@@ -322,26 +322,32 @@ func (d Delivery) Reason() string {
 // or, in [EveryAccess] mode, when all are. The resolver, if not nil,
 // supplies the metadata of the resources.
 //
-// Deliver does not allocate unless a resource is malformed, which is an
-// error, or the resolver is asked about a segment that follows inline
+// A malformed resource in any access is an error, even when the other
+// accesses settle the outcome or the policy has no statements. Deliver does
+// not allocate unless a resource is malformed, or the resolver is asked about a segment that follows inline
 // metadata (see [resource.Concrete.Resolve]).
 func (s *Set) Deliver(accesses []Access, mode Mode, r resource.Resolver) (Delivery, error) {
-	if d, done := s.deliverTrivially(len(accesses)); done {
-		return d, nil
-	}
+	trivial, settled := s.deliverTrivially(len(accesses))
 	acc := newDelivery(mode)
 	var c resource.Concrete
 	for i, a := range accesses {
+		// Every resource is parsed, even once the outcome is settled: an
+		// event with a malformed resource is an error whatever its other
+		// accesses are and whatever their order.
 		var err error
 		if c, err = resource.ParseConcrete(a.Resource); err != nil {
 			return Delivery{}, fmt.Errorf("policy: accesses[%d]: %w", i, err)
 		}
+		if settled {
+			continue
+		}
 		if r != nil {
 			c.Resolve(r)
 		}
-		if acc.add(i, s.DecideConcrete(a.Action, &c)) {
-			break
-		}
+		settled = acc.add(i, s.DecideConcrete(a.Action, &c))
+	}
+	if trivial != nil {
+		return *trivial, nil
 	}
 	return acc.result(), nil
 }
@@ -350,7 +356,7 @@ func (s *Set) Deliver(accesses []Access, mode Mode, r resource.Resolver) (Delive
 // decided already, one Decision each, in order.
 func (s *Set) DeliverDecided(decisions []Decision, mode Mode) Delivery {
 	if d, done := s.deliverTrivially(len(decisions)); done {
-		return d
+		return *d
 	}
 	acc := newDelivery(mode)
 	for i, d := range decisions {
@@ -363,15 +369,21 @@ func (s *Set) DeliverDecided(decisions []Decision, mode Mode) Delivery {
 
 // deliverTrivially decides the events whose accesses do not matter: every
 // event for a webhook without statements, and events without accesses.
-func (s *Set) deliverTrivially(accesses int) (Delivery, bool) {
+// It returns nil and false for the others.
+func (s *Set) deliverTrivially(accesses int) (*Delivery, bool) {
 	switch {
 	case len(s.stmts) == 0 && s.ctx == Webhook:
-		return Delivery{Delivered: true, Access: -1, reason: deliveryNoFilter}, true
+		return &deliveredUnfiltered, true
 	case accesses == 0:
-		return Delivery{Access: -1, reason: deliveryNoAccesses}, true
+		return &notDeliveredNoAccesses, true
 	}
-	return Delivery{}, false
+	return nil, false
 }
+
+var (
+	deliveredUnfiltered    = Delivery{Delivered: true, Access: -1, reason: deliveryNoFilter}
+	notDeliveredNoAccesses = Delivery{Access: -1, reason: deliveryNoAccesses}
+)
 
 // deliveryAcc combines the decisions of an event's accesses. In AnyAccess
 // mode the event is delivered when "some access is allowed", an OR; in

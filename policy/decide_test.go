@@ -230,10 +230,24 @@ func TestDeliver(t *testing.T) {
 		})
 	}
 
-	set := load(t, productionFlags, Options{})
-	_, err := set.Deliver([]Access{{"updateOn", "proj/p"}, {"updateOn", "proj/p:env/ e"}}, AnyAccess, nil)
-	if want := `policy: accesses[1]: resource: syntax error at offset 11: unexpected whitespace ' '`; err == nil || err.Error() != want {
-		t.Errorf("Deliver with a malformed resource:\nhave %v\nwant %s", err, want)
+	// A malformed resource is an error wherever it is: after an access
+	// that settles the outcome too, and when the policy has no statements.
+	const want = `policy: accesses[1]: resource: syntax error at offset 11: unexpected whitespace ' '`
+	for _, tt := range []struct {
+		policy string
+		first  string
+		mode   Mode
+	}{
+		{productionFlags, "proj/p", AnyAccess},
+		{productionFlags, "proj/p:env/production:flag/f", AnyAccess}, // allowed: settles AnyAccess
+		{productionFlags, "proj/p", EveryAccess},                     // denied: settles EveryAccess
+		{`[]`, "proj/p", AnyAccess},
+	} {
+		set := load(t, tt.policy, Options{})
+		_, err := set.Deliver([]Access{{"updateOn", tt.first}, {"updateOn", "proj/p:env/ e"}}, tt.mode, nil)
+		if err == nil || err.Error() != want {
+			t.Errorf("%s, %s first, %v: Deliver with a malformed resource:\nhave %v\nwant %s", tt.policy, tt.first, tt.mode, err, want)
+		}
 	}
 }
 
