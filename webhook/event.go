@@ -83,7 +83,8 @@ func Decode(data []byte) (*Event, error) {
 	if err := dec.Decode(&fields); err != nil {
 		return nil, fmt.Errorf("webhook: malformed event: %v", err)
 	}
-	if dec.More() {
+	// Not dec.More: it is false before a stray '}' or ']'.
+	if rest := bytes.TrimSpace(trimmed[dec.InputOffset():]); len(rest) > 0 {
 		return nil, errors.New("webhook: unexpected data after the event")
 	}
 	ev := &Event{raw: append([]byte(nil), data...)}
