@@ -1,0 +1,69 @@
+package match
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/gobwas/glob"
+)
+
+// adversarial are patterns built to blow up backtracking matchers, each in
+// a shape the matcher specialises: stars and literals only, and a general
+// glob that gobwas/glob matches.
+var adversarial = []struct{ name, pattern string }{
+	{"stars8", strings.Repeat("*a", 8) + "*b"},
+	{"stars8-miss", strings.Repeat("*a", 8) + "*c*b"},
+	{"stars64-miss", strings.Repeat("*a", 64) + "*c*b"},
+	{"glob8-miss", strings.Repeat("*a", 8) + "*[c]*b"},
+	{"glob8?-miss", strings.Repeat("*?", 8) + "*c*b"},
+}
+
+// keyLengths are the key lengths of the adversarial benchmarks, up to the
+// longest resource.
+var keyLengths = []int{256, 1024, 4096}
+
+// BenchmarkAdversarial matches each adversarial pattern against keys of
+// 'a's that end in 'b', so that no anchor rejects them early, beside Go's
+// regexp, whose RE2 engine is linear in the input, and gobwas/glob matching
+// the whole pattern by backtracking. For a fixed pattern, the time per byte
+// of ldpolicy's matcher should stay flat as the key grows.
+func BenchmarkAdversarial(b *testing.B) {
+	for _, adv := range adversarial {
+		p := MustCompile(adv.pattern)
+		re := regexp.MustCompile(globToRE(adv.pattern))
+		g := glob.MustCompile(adv.pattern)
+		for _, n := range keyLengths {
+			key := strings.Repeat("a", n-1) + "b"
+			want := re.MatchString(key)
+			for _, m := range []struct {
+				name  string
+				match func(string) bool
+			}{
+				{p.Shape().String(), p.Match},
+				{"regexp", re.MatchString},
+				{"gobwas", g.Match},
+			} {
+				if m.name == "gobwas" && n > 1024 {
+					continue // backtracking: seconds
+				}
+				b.Run(fmt.Sprintf("%s/%s/key=%d", adv.name, m.name, n), func(b *testing.B) {
+					b.SetBytes(int64(n))
+					for i := 0; i < b.N; i++ {
+						if m.match(key) != want {
+							b.Fatalf("%s matches %q: %v, regexp: %v", m.name, adv.pattern, !want, want)
+						}
+					}
+				})
+			}
+		}
+	}
+}
+
+// globToRE translates the adversarial patterns, which use only '*', '?',
+// "[c]" and letters, into regular expressions.
+func globToRE(p string) string {
+	r := strings.NewReplacer("*", ".*", "?", ".", "[c]", "c")
+	return "^" + r.Replace(p) + "$"
+}
