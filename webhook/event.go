@@ -74,7 +74,8 @@ type Link struct {
 // rather than lost. A field of the schema with a value of the wrong JSON type
 // is an error, as is anything but one JSON object.
 func Decode(data []byte) (*Event, error) {
-	trimmed := bytes.TrimSpace(data)
+	const jsonSpace = " \t\r\n" // not \v, \f or Unicode spaces
+	trimmed := bytes.Trim(data, jsonSpace)
 	if len(trimmed) == 0 || trimmed[0] != '{' {
 		return nil, errors.New("webhook: expected an event (a JSON object)")
 	}
@@ -84,7 +85,7 @@ func Decode(data []byte) (*Event, error) {
 		return nil, fmt.Errorf("webhook: malformed event: %v", err)
 	}
 	// Not dec.More: it is false before a stray '}' or ']'.
-	if rest := bytes.TrimSpace(trimmed[dec.InputOffset():]); len(rest) > 0 {
+	if rest := bytes.Trim(trimmed[dec.InputOffset():], jsonSpace); len(rest) > 0 {
 		return nil, errors.New("webhook: unexpected data after the event")
 	}
 	ev := &Event{raw: append([]byte(nil), data...)}

@@ -96,6 +96,7 @@ func TestDecodeErrors(t *testing.T) {
 		{`{"_id": 1}`, "webhook: malformed event: _id: json: cannot unmarshal number into Go value of type string"},
 		{`{"date": "yesterday"}`, "webhook: malformed event: date: json: cannot unmarshal string into Go value of type int64"},
 		{`{} {}`, "webhook: unexpected data after the event"},
+		{"\v{}", "webhook: expected an event (a JSON object)"},
 		{`{}}`, "webhook: unexpected data after the event"},
 		{`{} ]`, "webhook: unexpected data after the event"},
 		{`{"a":`, "webhook: malformed event: unexpected EOF"},
