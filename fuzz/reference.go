@@ -71,8 +71,18 @@ type mod struct {
 // segment: "acct" alone, or a type and '/'. The typo ":/type/" starts one too,
 // so that it can be reported.
 func splitSegments(s string) ([]string, error) {
-	var segs []string
-	depth, start := 0, 0
+	segs, depth := splitOutsideBraces(s, ':', startsSegment)
+	if depth > 0 {
+		return nil, errors.New("unclosed {")
+	}
+	return segs, nil
+}
+
+// splitOutsideBraces splits s at every sep outside {...} where at, given
+// the text after it, agrees. It returns the parts and the depth of braces
+// left open at the end; a '}' with none open is text.
+func splitOutsideBraces(s string, sep byte, at func(rest string) bool) (parts []string, depth int) {
+	start := 0
 	for i := 0; i < len(s); i++ {
 		switch s[i] {
 		case '{':
@@ -81,17 +91,14 @@ func splitSegments(s string) ([]string, error) {
 			if depth > 0 {
 				depth--
 			}
-		case ':':
-			if depth == 0 && startsSegment(s[i+1:]) {
-				segs = append(segs, s[start:i])
+		case sep:
+			if depth == 0 && at(s[i+1:]) {
+				parts = append(parts, s[start:i])
 				start = i + 1
 			}
 		}
 	}
-	if depth > 0 {
-		return nil, errors.New("unclosed {")
-	}
-	return append(segs, s[start:]), nil
+	return append(parts, s[start:]), depth
 }
 
 func startsSegment(t string) bool {
@@ -221,24 +228,8 @@ func parseMod(item string) (mod, error) {
 
 // splitItems splits a list at every ',' outside {...}.
 func splitItems(s string) []string {
-	var items []string
-	depth, start := 0, 0
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case '{':
-			depth++
-		case '}':
-			if depth > 0 {
-				depth--
-			}
-		case ',':
-			if depth == 0 {
-				items = append(items, s[start:i])
-				start = i + 1
-			}
-		}
-	}
-	return append(items, s[start:])
+	items, _ := splitOutsideBraces(s, ',', func(string) bool { return true })
+	return items
 }
 
 // Meta is what is known of the metadata of one resource. A kind marked
@@ -579,25 +570,10 @@ func (ref *Reference) applies(st *refStmt, action string, c *concrete) tv {
 	return and(truth(act), res)
 }
 
-// absent is the value of a three-valued truth in the world where unknown
-// metadata is absent. It is computed apart from the three-valued logic:
-// a modifier on unknown metadata does not hold there.
-func (ref *Reference) appliesAbsent(st *refStmt, action string, c *concrete) bool {
-	act := false
-	for _, re := range st.acts {
-		act = act || re.MatchString(action)
-	}
-	if act == st.notAct {
-		return false
-	}
-	res := false
-	for _, sp := range st.resources {
-		res = res || sp.matches(absentMeta(c), ref.attrs) == yes
-	}
-	return res != st.notRes
-}
-
-// absentMeta returns c with every unknown piece of metadata taken as absent.
+// absentMeta returns c with every unknown piece of metadata taken as
+// absent: a modifier on it does not hold. In that world nothing is unknown,
+// so evaluating a statement there gives the value decisions report, apart
+// from the three-valued logic.
 func absentMeta(c *concrete) *concrete {
 	out := *c
 	out.meta = make([]*Meta, len(c.meta))
@@ -626,10 +602,11 @@ func (ref *Reference) Decide(action, resource string, meta map[string]Meta) (Out
 	}
 	firstDeny, firstAllow := -1, -1
 	denyAny, allowAny := no, no
+	absent := absentMeta(c)
 	for i := range ref.stmts {
 		st := &ref.stmts[i]
 		t := ref.applies(st, action, c)
-		abs := ref.appliesAbsent(st, action, c)
+		abs := ref.applies(st, action, absent) == yes
 		if st.deny {
 			denyAny = or(denyAny, t)
 			if abs && firstDeny < 0 {

@@ -5,8 +5,10 @@
 // A pattern is compiled once into the cheapest shape that matches it
 // exactly: a string comparison, a prefix or suffix test, a linear scan for
 // patterns made only of literals and '*', and, for the other glob
-// metacharacters alone, a github.com/gobwas/glob pattern. The shape chosen is
-// visible through [Pattern.Shape].
+// metacharacters alone, a github.com/gobwas/glob pattern. A glob with several
+// stars and no braces is matched piece by piece between its stars, so that
+// its time stays linear in the name where backtracking would not. The shape
+// chosen is visible through [Pattern.Shape].
 //
 // A pattern is matched against one whole name, tag or action at a time, so
 // a wildcard never reaches into another segment or modifier of a resource.
