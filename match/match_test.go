@@ -145,7 +145,7 @@ func TestMatchAgreesWithGlob(t *testing.T) {
 }
 
 func TestMatchDoesNotAllocate(t *testing.T) {
-	for _, pat := range []string{"production", "prod*", "*-prod", "*", "a*b*c", "qa_{test,prod}"} {
+	for _, pat := range []string{"production", "prod*", "*-prod", "*", "a*b*c", "qa_{test,prod}", "q*_?r*[!x]-*n"} {
 		p := MustCompile(pat)
 		if n := testing.AllocsPerRun(100, func() { p.Match("qa_prod-a-b-c-production") }); n != 0 {
 			t.Errorf("%q (%v).Match allocates %v times, want 0", pat, p.Shape(), n)
