@@ -70,8 +70,8 @@ type Link struct {
 // Decode decodes an event. It is lenient: fields may be missing (a member
 // is absent from some entries), fields outside the schema go to Extra, and
 // any kind is accepted. Field names match exactly, unlike encoding/json's
-// case-insensitive matching, so that "Name" beside "name" is kept in Extra
-// rather than lost. A field of the schema with a value of the wrong JSON type
+// case-insensitive matching, at every level, so that "Name" beside "name" is
+// kept in Extra rather than lost, and an access's "Action" is not its action. A field of the schema with a value of the wrong JSON type
 // is an error, as is anything but one JSON object.
 func Decode(data []byte) (*Event, error) {
 	const jsonSpace = " \t\r\n" // not \v, \f or Unicode spaces
@@ -79,9 +79,9 @@ func Decode(data []byte) (*Event, error) {
 	if len(trimmed) == 0 || trimmed[0] != '{' {
 		return nil, errors.New("webhook: expected an event (a JSON object)")
 	}
-	var fields map[string]json.RawMessage
+	var object json.RawMessage
 	dec := json.NewDecoder(bytes.NewReader(trimmed))
-	if err := dec.Decode(&fields); err != nil {
+	if err := dec.Decode(&object); err != nil {
 		return nil, fmt.Errorf("webhook: malformed event: %v", err)
 	}
 	// Not dec.More: it is false before a stray '}' or ']'.
@@ -89,12 +89,39 @@ func Decode(data []byte) (*Event, error) {
 		return nil, errors.New("webhook: unexpected data after the event")
 	}
 	ev := &Event{raw: append([]byte(nil), data...)}
-	schema := map[string]any{
+	var accesses []json.RawMessage
+	extra, err := decodeObject(object, map[string]any{
 		"_id": &ev.ID, "date": &ev.Date, "kind": &ev.Kind, "name": &ev.Name,
 		"description": &ev.Description, "shortDescription": &ev.ShortDescription,
-		"comment": &ev.Comment, "accesses": &ev.Accesses, "member": &ev.Member,
+		"comment": &ev.Comment, "accesses": &accesses, "member": &ev.Member,
 		"titleVerb": &ev.TitleVerb, "title": &ev.Title, "target": &ev.Target,
 		"_links": &ev.Links,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("webhook: malformed event: %v", err)
+	}
+	if len(extra) > 0 {
+		ev.Extra = extra
+	}
+	if accesses != nil {
+		ev.Accesses = make([]policy.Access, len(accesses))
+	}
+	for i, raw := range accesses {
+		a := &ev.Accesses[i]
+		if _, err := decodeObject(raw, map[string]any{"action": &a.Action, "resource": &a.Resource}); err != nil {
+			return nil, fmt.Errorf("webhook: malformed event: accesses[%d]: %v", i, err)
+		}
+	}
+	return ev, nil
+}
+
+// decodeObject decodes a JSON object, or null, into the targets of the
+// fields it names, matching names exactly, and returns the other fields.
+// Fields are decoded in order of name, so that errors are deterministic.
+func decodeObject(data []byte, targets map[string]any) (map[string]json.RawMessage, error) {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(data, &fields); err != nil {
+		return nil, err
 	}
 	keys := make([]string, 0, len(fields))
 	for k := range fields {
@@ -102,19 +129,51 @@ func Decode(data []byte) (*Event, error) {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		target, ok := schema[k]
+		target, ok := targets[k]
 		if !ok {
-			if ev.Extra == nil {
-				ev.Extra = map[string]json.RawMessage{}
-			}
-			ev.Extra[k] = fields[k]
 			continue
 		}
 		if err := json.Unmarshal(fields[k], target); err != nil {
-			return nil, fmt.Errorf("webhook: malformed event: %s: %v", k, err)
+			return nil, fmt.Errorf("%s: %v", k, err)
 		}
+		delete(fields, k)
 	}
-	return ev, nil
+	return fields, nil
+}
+
+// UnmarshalJSON decodes a member, matching field names exactly.
+func (m *Member) UnmarshalJSON(data []byte) error {
+	var v Member
+	_, err := decodeObject(data, map[string]any{
+		"_id": &v.ID, "email": &v.Email, "firstName": &v.FirstName,
+		"lastName": &v.LastName, "_links": &v.Links,
+	})
+	if err == nil {
+		*m = v
+	}
+	return err
+}
+
+// UnmarshalJSON decodes a target, matching field names exactly.
+func (t *Target) UnmarshalJSON(data []byte) error {
+	var v Target
+	_, err := decodeObject(data, map[string]any{
+		"name": &v.Name, "resources": &v.Resources, "_links": &v.Links,
+	})
+	if err == nil {
+		*t = v
+	}
+	return err
+}
+
+// UnmarshalJSON decodes a link, matching field names exactly.
+func (l *Link) UnmarshalJSON(data []byte) error {
+	var v Link
+	_, err := decodeObject(data, map[string]any{"href": &v.Href, "type": &v.Type})
+	if err == nil {
+		*l = v
+	}
+	return err
 }
 
 // Raw returns the bytes the event was decoded from.

@@ -89,6 +89,35 @@ func TestDecodeExactNames(t *testing.T) {
 	}
 }
 
+// TestDecodeExactNestedNames matches names exactly inside accesses, member,
+// target and links too: an access's "Action" is not its action, as it is
+// not for ReadHead.
+func TestDecodeExactNestedNames(t *testing.T) {
+	e, err := Decode([]byte(`{
+		"accesses": [{"Action": "deleteFlag", "resource": "proj/p"}, null],
+		"member": {"_ID": "m", "email": "a@b.c"},
+		"target": {"Name": "n", "resources": ["proj/p"]},
+		"_links": {"self": {"HREF": "/x", "type": "t"}}
+	}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &Event{
+		Accesses: []policy.Access{{Resource: "proj/p"}, {}},
+		Member:   &Member{Email: "a@b.c"},
+		Target:   &Target{Resources: []string{"proj/p"}},
+		Links:    map[string]Link{"self": {Type: "t"}},
+	}
+	if diff := cmp.Diff(want, e, cmpopts.IgnoreUnexported(Event{})); diff != "" {
+		t.Errorf("Decode (-want +have):\n%s", diff)
+	}
+	for _, in := range []string{`{"accesses":[{"action":1}]}`, `{"member":[]}`, `{"_links":{"self":{"href":2}}}`} {
+		if _, err := Decode([]byte(in)); err == nil {
+			t.Errorf("Decode(%s) succeeded; want a type error", in)
+		}
+	}
+}
+
 func TestDecodeErrors(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{``, "webhook: expected an event (a JSON object)"},
