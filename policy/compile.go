@@ -51,6 +51,8 @@ type Set struct {
 	stmts    []Statement // as given, for explanations
 	denies   []compiled  // the deny statements, in index order
 	allows   []compiled  // the allow statements, in index order
+	plans    []plan      // one for each shape the statements name
+	other    plan        // for resources of any other shape
 	warnings ErrorList
 }
 
@@ -100,6 +102,7 @@ func Compile(stmts []Statement, opts Options) (*Set, error) {
 		errs.sort()
 		return nil, errs
 	}
+	set.plans, set.other = makePlans(set.denies, set.allows)
 	return set, nil
 }
 

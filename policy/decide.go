@@ -112,8 +112,8 @@ func (d Decision) truth() match.Truth {
 // [resource.ParseConcrete]; its only metadata is what it carries inline.
 // Decide does not allocate unless the resource is malformed.
 func (s *Set) Decide(action, res string) (Decision, error) {
-	c, err := resource.ParseConcrete(res)
-	if err != nil {
+	var c resource.Concrete
+	if err := c.Parse(res); err != nil {
 		return Decision{}, err
 	}
 	return s.DecideConcrete(action, &c), nil
@@ -149,11 +149,26 @@ func (s *Set) decide(action string, c *resource.Concrete, trace *[]StatementTrac
 		}
 		return Decision{Effect: Allow, Statement: -1, reason: reasonNoFilter}
 	}
+	if trace == nil {
+		p := s.planFor(c)
+		deny, denyAny := firstStep(p.denies, action, c)
+		if denyAny == match.True {
+			return Decision{Effect: Deny, Statement: deny, reason: reasonDeny}
+		}
+		allow, allowAny := firstStep(p.allows, action, c)
+		return decision(deny, denyAny, allow, allowAny)
+	}
 	deny, denyAny := firstApplying(s.denies, action, c, trace)
 	if denyAny == match.True && trace == nil {
 		return Decision{Effect: Deny, Statement: deny, reason: reasonDeny}
 	}
 	allow, allowAny := firstApplying(s.allows, action, c, trace)
+	return decision(deny, denyAny, allow, allowAny)
+}
+
+// decision is the decision given the first deny and allow statements that
+// apply (-1 for none) and whether any does, in three-valued logic.
+func decision(deny int, denyAny match.Truth, allow int, allowAny match.Truth) Decision {
 	d := Decision{Effect: Deny, Statement: -1, Indeterminate: !denyAny.Not().And(allowAny).Known()}
 	switch {
 	case deny >= 0:
@@ -190,12 +205,7 @@ func (st *compiled) applies(action string, c *resource.Concrete, trace *[]Statem
 	if st.anyAct && trace == nil {
 		act = 0
 	} else {
-		for i, p := range st.acts {
-			if p.Match(action) {
-				act = i
-				break
-			}
-		}
+		act = st.matchAction(action)
 	}
 	if (act >= 0) == st.notAct {
 		if trace != nil {
@@ -220,6 +230,25 @@ func (st *compiled) applies(action string, c *resource.Concrete, trace *[]Statem
 		*trace = append(*trace, StatementTrace{Statement: st.index, Effect: st.effect, Applies: res, Action: act, Resource: which})
 	}
 	return res
+}
+
+// matchAction returns the index of the first of the statement's action
+// patterns that matches the action, or -1.
+func (st *compiled) matchAction(action string) int {
+	for i, p := range st.acts {
+		if p.Match(action) {
+			return i
+		}
+	}
+	return -1
+}
+
+// actionHolds reports whether the action part of the statement holds.
+func (st *compiled) actionHolds(action string) bool {
+	if st.anyAct {
+		return !st.notAct
+	}
+	return (st.matchAction(action) >= 0) != st.notAct
 }
 
 // StatementTrace records how one statement fared against an access.

@@ -15,15 +15,50 @@ type Matcher struct {
 	// never is set when the specifier names a role attribute that is not
 	// bound: it then matches nothing.
 	never bool
-	shape uint64
+	shape Shape
 	segs  []segMatcher
+	// tests are the segments with something to test beyond their type: a
+	// name that is not "*", or modifiers. A matcher without tests matches
+	// every resource of its shape.
+	tests []segMatcher
+}
+
+// A Shape is the sequence of a resource's segment types, the bare "acct"
+// apart from "acct/key": a specifier other than "*" matches only resources
+// of its own shape. Shapes are comparable, so they can key a map, and
+// [Concrete.HasShape] tells a resource's shape apart from others in a few
+// instructions, which lets a caller index matchers by shape.
+type Shape struct {
+	hash uint64
+	// types is every segment's type, each followed by '/' or, for the
+	// bare "acct", by ';': "proj/env/flag/".
+	types string
+}
+
+// String returns the shape as a resource of that shape would be written
+// with every key "*", such as "proj/*:env/*:flag/*".
+func (s Shape) String() string {
+	var b strings.Builder
+	for rest := s.types; rest != ""; {
+		i := strings.IndexAny(rest, "/;")
+		if b.Len() > 0 {
+			b.WriteByte(':')
+		}
+		b.WriteString(rest[:i])
+		if rest[i] == '/' {
+			b.WriteString("/*")
+		}
+		rest = rest[i+1:]
+	}
+	return b.String()
 }
 
 type segMatcher struct {
-	typ  string
-	bare bool
-	name nameMatcher
-	mods []modMatcher
+	index int // of the segment in the specifier
+	typ   string
+	bare  bool
+	name  nameMatcher
+	mods  []modMatcher
 }
 
 // nameMatcher matches a key: a pattern, or the values of a role attribute.
@@ -103,10 +138,17 @@ func (m *modMatcher) holds(md Metadata) match.Truth {
 // each of which must be a key (see [IsKey]). A specifier that names a role
 // attribute missing from attrs matches nothing.
 func Compile(s *Specifier, attrs map[string][]string) (*Matcher, error) {
-	m := &Matcher{text: s.text, any: s.IsAny(), shape: shapeSeed}
+	m := &Matcher{text: s.text, any: s.IsAny(), shape: Shape{hash: shapeSeed}}
+	var types strings.Builder
 	for _, seg := range s.segs {
 		sm := segMatcher{typ: seg.Type, bare: seg.IsBare()}
-		m.shape = mixShape(m.shape, seg.Type, seg.IsBare())
+		m.shape.hash = mixShape(m.shape.hash, seg.Type, seg.IsBare())
+		types.WriteString(seg.Type)
+		if seg.IsBare() {
+			types.WriteByte(';')
+		} else {
+			types.WriteByte('/')
+		}
 		if !seg.IsBare() {
 			n, bound, err := compileName(seg.Name, attrs)
 			if err != nil {
@@ -124,6 +166,13 @@ func Compile(s *Specifier, attrs map[string][]string) (*Matcher, error) {
 			sm.mods = append(sm.mods, mm)
 		}
 		m.segs = append(m.segs, sm)
+	}
+	m.shape.types = types.String()
+	for i, sm := range m.segs {
+		if !sm.bare && !sm.name.any || len(sm.mods) > 0 {
+			sm.index = i
+			m.tests = append(m.tests, sm)
+		}
 	}
 	return m, nil
 }
@@ -176,15 +225,35 @@ func (m *Matcher) Match(c *Concrete) match.Truth {
 	if m.any {
 		return match.True
 	}
-	if m.never || m.shape != c.shape || len(m.segs) != c.n {
+	if m.never || !c.HasShape(m.shape) {
+		return match.False
+	}
+	return m.MatchShaped(c)
+}
+
+// Shape returns the shape of the resources m can match, and false for the
+// bare "*", which matches resources of every shape.
+func (m *Matcher) Shape() (Shape, bool) { return m.shape, !m.any }
+
+// MatchesShape reports whether m matches every resource of its shape: its
+// keys are all "*", it has no modifiers, and it names no unbound role
+// attribute. The bare "*" matches every resource of every shape.
+func (m *Matcher) MatchesShape() bool { return m.any || !m.never && len(m.tests) == 0 }
+
+// MatchShaped is [Matcher.Match] for a resource known to have m's shape
+// (see [Concrete.HasShape]), without testing the shape again. On a resource
+// of another shape its result is meaningless.
+func (m *Matcher) MatchShaped(c *Concrete) match.Truth {
+	if m.any {
+		return match.True
+	}
+	if m.never {
 		return match.False
 	}
 	unknown := false
-	for i := range m.segs {
-		sm, cs := &m.segs[i], &c.segs[i]
-		if sm.typ != c.text[cs.start:cs.slash] || sm.bare != (cs.slash == cs.end) {
-			return match.False // a shape hash collision
-		}
+	for i := range m.tests {
+		sm := &m.tests[i]
+		cs := &c.segs[sm.index]
 		if !sm.bare && !sm.name.match(c.text[cs.slash+1:cs.end]) {
 			return match.False
 		}

@@ -26,7 +26,7 @@ type Concrete struct {
 	// shape identifies the sequence of types, bare "acct" apart from
 	// "acct/x": two resources with different shapes never match the same
 	// specifier, which lets a matcher reject most of them with one compare.
-	shape uint64
+	shape uint64 // the hash of a Shape
 	segs  [MaxSegments]concreteSeg
 }
 
@@ -54,7 +54,28 @@ func ParseConcrete(s string) (Concrete, error) {
 	return c, nil
 }
 
+// Parse is [ParseConcrete] into c, which it overwrites (and zeroes on
+// error), so that a caller that parses many resources can reuse one
+// Concrete rather than copy one out of each call. It does not allocate
+// unless it fails.
+func (c *Concrete) Parse(s string) error {
+	if err := c.parse(s); err != nil {
+		*c = Concrete{}
+		return err
+	}
+	return nil
+}
+
 func (c *Concrete) parse(s string) *SyntaxError {
+	if len(s) <= MaxLength && c.parseFast(s) {
+		return nil
+	}
+	*c = Concrete{}
+	return c.parseSlow(s)
+}
+
+// parseSlow parses s into a zero c, whatever its form.
+func (c *Concrete) parseSlow(s string) *SyntaxError {
 	if err := checkSize(s, "resource"); err != nil {
 		return err
 	}
@@ -84,6 +105,61 @@ func (c *Concrete) parse(s string) *SyntaxError {
 	}
 	c.shape = h
 	return nil
+}
+
+// parseFast parses, in one pass, the common form of a concrete resource:
+// segments "type/key" whose keys hold no ';', brace, space, control or
+// non-ASCII byte. It reports false for anything else, leaving c in a state
+// parse then starts over from; parse reads everything, the common form
+// included, the same way, only slower.
+func (c *Concrete) parseFast(s string) bool {
+	h, n := shapeSeed, 0
+	for i := 0; ; i++ {
+		start := i
+		if i == len(s) || s[i] < 'a' || s[i] > 'z' {
+			return false
+		}
+		for i++; i < len(s) && isTypeByte(s[i]); i++ {
+		}
+		if i == len(s) || s[i] != '/' {
+			return false // "acct", a malformed type or no name
+		}
+		slash := i
+		for i++; ; i++ {
+			for i < len(s) && !stopsKey[s[i]] {
+				i++
+			}
+			if i == len(s) || s[i] != ':' {
+				break
+			}
+			if startsSegment(s[i+1:]) {
+				break
+			}
+		}
+		if i == slash+1 || i < len(s) && s[i] != ':' || n == MaxSegments {
+			return false
+		}
+		c.segs[n] = concreteSeg{start: uint16(start), slash: uint16(slash), end: uint16(i)}
+		h = mixShape(h, s[start:slash], false)
+		n++
+		if i == len(s) {
+			break
+		}
+	}
+	c.text, c.n, c.shape = s, n, h
+	return true
+}
+
+// stopsKey marks the bytes parseFast stops at in a key: those scanSegment
+// looks at, and ';'.
+var stopsKey = func() (t [256]bool) {
+	t = special
+	t[';'] = true
+	return t
+}()
+
+func isTypeByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-'
 }
 
 func (seg *concreteSeg) parse(s string, a, b int) *SyntaxError {
@@ -127,25 +203,47 @@ func (seg *concreteSeg) parse(s string, a, b int) *SyntaxError {
 // type sequences within one process; it is never stored.
 var shapeSeed = maphash.String(maphash.MakeSeed(), "shape")
 
-// mixShape folds one segment's type into a shape hash (FNV-1a over the
-// type, then a byte that tells a bare "acct" apart from "acct/name").
+// mixShape folds one segment's type into a shape hash: its length, first,
+// middle and last bytes, and whether it is the bare "acct", in one
+// multiplication. Types that collide cost a comparison of their text
+// (see [Concrete.HasShape]), never a wrong answer.
 func mixShape(h uint64, typ string, bare bool) uint64 {
 	const prime = 1099511628211
-	for i := 0; i < len(typ); i++ {
-		h ^= uint64(typ[i])
-		h *= prime
+	var v uint64
+	if n := len(typ); n > 0 {
+		v = uint64(n) | uint64(typ[0])<<8 | uint64(typ[n/2])<<16 | uint64(typ[n-1])<<24
 	}
-	end := byte('/')
 	if bare {
-		end = ';'
+		v |= 1 << 32
 	}
-	h ^= uint64(end)
-	h *= prime
-	return h
+	return (h ^ v) * prime
 }
 
 // String returns the text c was parsed from.
 func (c *Concrete) String() string { return c.text }
+
+// HasShape reports whether c has the shape s: the same segment types in
+// the same order, the bare "acct" apart from "acct/key".
+func (c *Concrete) HasShape(s Shape) bool {
+	if c.shape != s.hash {
+		return false
+	}
+	// Equal hashes: compare the types, against a collision.
+	rest := s.types
+	for i := 0; i < c.n; i++ {
+		seg := &c.segs[i]
+		typ := c.text[seg.start:seg.slash]
+		sep := byte('/')
+		if seg.slash == seg.end {
+			sep = ';'
+		}
+		if len(rest) <= len(typ) || rest[len(typ)] != sep || rest[:len(typ)] != typ {
+			return false
+		}
+		rest = rest[len(typ)+1:]
+	}
+	return rest == ""
+}
 
 // Len returns the number of segments of c.
 func (c *Concrete) Len() int { return c.n }

@@ -75,11 +75,18 @@ func FuzzParseConcrete(f *testing.F) {
 		"acct", "proj/default:env/production:flag/dark-mode",
 		"proj/p:env/qa;qa_test,{critical:true}:flag/f;beta,view:checkout",
 		"proj/p:env/qa;:flag/f", "proj/*", "member/a:token/b", "proj/a:b",
+		"proj/a:b/c", "proj/a:acct", "proj/:env/e", "proj/a:/env/e", "proj/a/b:env/x:y",
 	} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		c, err := ParseConcrete(s)
+		// The one-pass parser of the common form reads what the general
+		// one reads.
+		var slow Concrete
+		if serr := slow.parseSlow(s); (serr == nil) != (err == nil) || err == nil && c != slow {
+			t.Fatalf("%q: ParseConcrete gives %+v, %v; the general parser %+v, %v", s, c, err, slow, serr)
+		}
 		if err != nil {
 			syntaxOffset(t, s, err)
 			return

@@ -510,3 +510,64 @@ func partialMetadata(t *testing.T, s string, partial Kinds) Metadata {
 	}
 	return m.Partial(partial)
 }
+
+func TestShape(t *testing.T) {
+	tests := []struct {
+		spec, shape string
+		every       bool
+		same, other []string
+	}{
+		{"proj/*:env/*:flag/*", "proj/*:env/*:flag/*", true,
+			[]string{"proj/p:env/e:flag/f", "proj/p:env/e;x:flag/f"}, []string{"proj/p:env/e", "proj/p:env/e:segment/s", "proj/p:env/e:flag/f:x/y"}},
+		{"proj/*:env/production:flag/*", "proj/*:env/*:flag/*", false,
+			[]string{"proj/p:env/dev:flag/f"}, []string{"proj/p:flag/f"}},
+		{"acct", "acct", true, []string{"acct"}, []string{"acct/a", "proj/p"}},
+		{"acct/*", "acct/*", true, []string{"acct/a"}, []string{"acct"}},
+		{"proj/*;beta", "proj/*", false, []string{"proj/p"}, []string{"projs/p"}},
+	}
+	for _, tt := range tests {
+		m := mustCompile(t, tt.spec)
+		sh, ok := m.Shape()
+		if !ok || sh.String() != tt.shape || m.MatchesShape() != tt.every {
+			t.Errorf("%s: shape %q (%v), MatchesShape %v; want %q, %v", tt.spec, sh, ok, m.MatchesShape(), tt.shape, tt.every)
+		}
+		for _, r := range tt.same {
+			var c Concrete
+			if err := c.Parse(r); err != nil {
+				t.Fatal(err)
+			}
+			if !c.HasShape(sh) || m.MatchShaped(&c) != m.Match(&c) {
+				t.Errorf("%s: %s: HasShape %v, MatchShaped %v, Match %v", tt.spec, r, c.HasShape(sh), m.MatchShaped(&c), m.Match(&c))
+			}
+		}
+		for _, r := range tt.other {
+			c, err := ParseConcrete(r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.HasShape(sh) {
+				t.Errorf("%s: %s has its shape", tt.spec, r)
+			}
+		}
+	}
+	if _, ok := mustCompile(t, "*").Shape(); ok {
+		t.Errorf(`"*" has a shape`)
+	}
+	var c Concrete
+	if err := c.Parse("proj/a b"); err == nil || c.Len() != 0 {
+		t.Errorf("Parse of a bad resource: %v, Len %d", err, c.Len())
+	}
+}
+
+func mustCompile(t *testing.T, spec string) *Matcher {
+	t.Helper()
+	s, err := Parse(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := Compile(s, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}

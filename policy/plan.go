@@ -1,0 +1,135 @@
+package policy
+
+import (
+	"github.com/ldpolicy/ldpolicy/match"
+	"github.com/ldpolicy/ldpolicy/resource"
+)
+
+// A plan is what deciding an access to a resource of one shape needs: the
+// statements that can apply to such a resource, in index order, each with
+// its resource part reduced to the specifiers of that shape. Most
+// statements name one or two shapes, so a plan holds few of them, and a
+// resource's shape, found once, spares testing the types of every
+// specifier against it.
+type plan struct {
+	shape  resource.Shape
+	denies []step
+	allows []step
+}
+
+// step is one statement of a plan.
+type step struct {
+	st *compiled
+	// always is set when the resource part holds for every resource of the
+	// plan's shape; otherwise it is decided by res.
+	always bool
+	// res are the specifiers of the plan's shape: the resource part holds
+	// when one matches, or, for notResources, when none does.
+	res []*resource.Matcher
+}
+
+// makePlans builds a plan for every shape the statements name, and the
+// plan for resources of any other shape.
+func makePlans(denies, allows []compiled) (plans []plan, other plan) {
+	var shapes []resource.Shape
+	seen := map[resource.Shape]bool{}
+	for _, list := range [][]compiled{denies, allows} {
+		for _, c := range list {
+			for _, m := range c.res {
+				if sh, ok := m.Shape(); ok && !seen[sh] {
+					seen[sh] = true
+					shapes = append(shapes, sh)
+				}
+			}
+		}
+	}
+	for _, sh := range shapes {
+		plans = append(plans, makePlan(sh, true, denies, allows))
+	}
+	return plans, makePlan(resource.Shape{}, false, denies, allows)
+}
+
+// makePlan builds the plan for resources of shape sh or, when known is
+// false, for resources of no shape the statements name.
+func makePlan(sh resource.Shape, known bool, denies, allows []compiled) plan {
+	p := plan{shape: sh}
+	for _, sides := range []struct {
+		from []compiled
+		to   *[]step
+	}{{denies, &p.denies}, {allows, &p.allows}} {
+		for i := range sides.from {
+			c := &sides.from[i]
+			var res []*resource.Matcher
+			every := false // some specifier matches every resource of the shape
+			for _, m := range c.res {
+				msh, ok := m.Shape()
+				if ok && (!known || msh != sh) {
+					continue // another shape: it never matches
+				}
+				if m.MatchesShape() {
+					every = true
+					break
+				}
+				res = append(res, m)
+			}
+			st := step{st: c, res: res}
+			switch {
+			case every && c.notRes, !every && !c.notRes && len(res) == 0:
+				continue // the statement never applies
+			case every, c.notRes && len(res) == 0:
+				st.always, st.res = true, nil
+			}
+			*sides.to = append(*sides.to, st)
+		}
+	}
+	return p
+}
+
+// planFor returns the plan for the shape of c.
+func (s *Set) planFor(c *resource.Concrete) *plan {
+	for i := range s.plans {
+		if c.HasShape(s.plans[i].shape) {
+			return &s.plans[i]
+		}
+	}
+	return &s.other
+}
+
+// applies reports whether the step's statement applies to the access, for
+// a resource of the plan's shape.
+func (p *step) applies(action string, c *resource.Concrete) match.Truth {
+	if !p.st.actionHolds(action) {
+		return match.False
+	}
+	if p.always {
+		return match.True
+	}
+	res := match.False
+	for _, m := range p.res {
+		if res = res.Or(m.MatchShaped(c)); res == match.True {
+			break
+		}
+	}
+	if p.st.notRes {
+		res = res.Not()
+	}
+	return res
+}
+
+// firstStep is firstApplying for the steps of a plan.
+func firstStep(steps []step, action string, c *resource.Concrete) (int, match.Truth) {
+	first, any := -1, match.False
+	for i := range steps {
+		t := steps[i].applies(action, c)
+		if t == match.False {
+			continue
+		}
+		if first < 0 && t.Value() {
+			first = steps[i].st.index
+		}
+		if any = any.Or(t); any == match.True {
+			break
+		}
+	}
+	return first, any
+}
