@@ -344,6 +344,74 @@ func (v *valueScanner) step(c byte) (int, error) {
 // stringStops are the bytes inside a string that the scanner must look at.
 var stringStops = [256]bool{'"': true, '\\': true, '\n': true}
 
+// bracketStops are the bytes between tokens inside an object or array that
+// the scanner must look at.
+var bracketStops = [256]bool{'"': true, '{': true, '}': true, '[': true, ']': true, '\n': true}
+
+// run skips, from chunk[i], the bytes that cannot end or change the value
+// by themselves, handling strings and brackets inline, the common case,
+// rather than byte by byte through step. It returns the offset of the next
+// byte step must take: a line break, a bracket that closes the value or
+// closes nothing, a byte outside any bracket; len(chunk) when the chunk is
+// used up.
+func (v *valueScanner) run(chunk []byte, i int) int {
+	for i < len(chunk) {
+		if v.escape {
+			v.escape = false
+			i++
+			continue
+		}
+		if v.inString {
+			for i < len(chunk) && !stringStops[chunk[i]] {
+				i++
+			}
+			if i == len(chunk) {
+				return i
+			}
+			switch chunk[i] {
+			case '\\':
+				v.escape = true
+				i++
+				continue
+			case '"':
+				if len(v.stack) == 0 {
+					return i // step ends the value
+				}
+				v.inString = false
+				i++
+				continue
+			}
+			return i // a line break
+		}
+		if len(v.stack) == 0 {
+			return i
+		}
+		for i < len(chunk) && !bracketStops[chunk[i]] {
+			i++
+		}
+		if i == len(chunk) {
+			return i
+		}
+		switch c := chunk[i]; c {
+		case '"':
+			v.inString = true
+		case '{':
+			v.stack = append(v.stack, '}')
+		case '[':
+			v.stack = append(v.stack, ']')
+		case '}', ']':
+			if len(v.stack) == 1 || v.stack[len(v.stack)-1] != c {
+				return i // step ends the value or reports the bracket
+			}
+			v.stack = v.stack[:len(v.stack)-1]
+		default:
+			return i // a line break
+		}
+		i++
+	}
+	return i
+}
+
 // open reports whether the value is not complete yet.
 func (v *valueScanner) open() bool { return v.inString || len(v.stack) > 0 }
 
@@ -371,14 +439,9 @@ func (s *Stream) copyValue() ([]byte, error) {
 		}
 		end, newline := -1, false
 		for i := 0; i < len(chunk); i++ {
-			if v.inString && !v.escape {
-				// Most of an event is string contents: run through them.
-				for i < len(chunk) && !stringStops[chunk[i]] {
-					i++
-				}
-				if i == len(chunk) {
-					break
-				}
+			i = v.run(chunk, i)
+			if i == len(chunk) {
+				break
 			}
 			c := chunk[i]
 			if c == '\n' && v.open() {
