@@ -21,6 +21,8 @@ type Engine interface {
 var builders = []func() (Engine, error){
 	newLDPolicy,
 	newFloor,
+	newRegexp,
+	newGobwas,
 }
 
 // Engines builds every engine once, translating W1Policy into each.
