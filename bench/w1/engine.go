@@ -23,6 +23,7 @@ var builders = []func() (Engine, error){
 	newFloor,
 	newRegexp,
 	newGobwas,
+	newCedar,
 }
 
 // Engines builds every engine once, translating W1Policy into each.
