@@ -24,6 +24,7 @@ var builders = []func() (Engine, error){
 	newRegexp,
 	newGobwas,
 	newCedar,
+	newOPA,
 }
 
 // Engines builds every engine once, translating W1Policy into each.
