@@ -5,6 +5,7 @@ go 1.26.0
 require github.com/ldpolicy/ldpolicy v0.0.0
 
 require (
+	github.com/casbin/casbin/v2 v2.135.0
 	github.com/cedar-policy/cedar-go v1.9.0
 	github.com/gobwas/glob v1.1.0
 	github.com/open-policy-agent/opa v1.22.2
@@ -12,6 +13,8 @@ require (
 
 require (
 	github.com/agnivade/levenshtein v1.2.1 // indirect
+	github.com/bmatcuk/doublestar/v4 v4.6.1 // indirect
+	github.com/casbin/govaluate v1.3.0 // indirect
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
 	github.com/decred/dcrd/dcrec/secp256k1/v4 v4.4.1 // indirect
 	github.com/go-json-experiment/json v0.0.0-20260820222146-c27c302e5fc3 // indirect

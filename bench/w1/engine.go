@@ -25,6 +25,7 @@ var builders = []func() (Engine, error){
 	newGobwas,
 	newCedar,
 	newOPA,
+	newCasbin,
 }
 
 // Engines builds every engine once, translating W1Policy into each.
