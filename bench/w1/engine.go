@@ -26,6 +26,7 @@ var builders = []func() (Engine, error){
 	newCedar,
 	newOPA,
 	newCasbin,
+	newLadon,
 }
 
 // Engines builds every engine once, translating W1Policy into each.
