@@ -27,6 +27,7 @@ var builders = []func() (Engine, error){
 	newOPA,
 	newCasbin,
 	newLadon,
+	newMinio,
 }
 
 // Engines builds every engine once, translating W1Policy into each.
