@@ -1,10 +1,14 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -118,7 +122,11 @@ func runDryRun(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	prog := newProgress(stderr)
 	opts.onBytes = prog.addBytes
 	r := newRunner(opts)
-	out := &dryRunOutput{w: stdout, json: *format == "json", set: opts.set, stderr: stderr}
+	// Records are written through a buffer, flushed before anything goes to
+	// stderr and at the end, rather than a system call each.
+	bw := bufio.NewWriterSize(stdout, 64<<10)
+	defer bw.Flush()
+	out := &dryRunOutput{w: bw, flush: bw.Flush, json: *format == "json", set: opts.set, stderr: stderr}
 
 	var held []eventLine // with --sort
 	onEvent := func(ev *decided) error {
@@ -203,6 +211,74 @@ type dryRunOutput struct {
 	w, stderr io.Writer
 	json      bool
 	set       *policy.Set
+	flush     func() error // flushes w
+	buf       []byte       // an event's JSON record
+}
+
+// appendEventJSON appends e as encoding/json writes it (without HTML
+// escaping) and a newline, without reflection or allocation.
+func appendEventJSON(b []byte, e *eventLine) []byte {
+	b = append(b, `{"type":`...)
+	b = appendJSONString(b, e.Type)
+	b = append(b, `,"source":`...)
+	b = appendJSONString(b, e.Source)
+	b = append(b, `,"_id":`...)
+	b = appendJSONString(b, e.ID)
+	b = append(b, `,"date":`...)
+	b = strconv.AppendInt(b, e.Date, 10)
+	b = append(b, `,"kind":`...)
+	b = appendJSONString(b, e.Kind)
+	b = append(b, `,"delivered":`...)
+	b = strconv.AppendBool(b, e.Delivered)
+	b = append(b, `,"indeterminate":`...)
+	b = strconv.AppendBool(b, e.Indeterminate)
+	b = append(b, `,"accesses":`...)
+	if e.Accesses == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i := range e.Accesses {
+			a := &e.Accesses[i]
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, `{"action":`...)
+			b = appendJSONString(b, a.Action)
+			b = append(b, `,"resource":`...)
+			b = appendJSONString(b, a.Resource)
+			b = append(b, `,"decision":`...)
+			b = appendJSONString(b, string(a.Decision))
+			b = append(b, `,"statement":`...)
+			if a.Statement == nil {
+				b = append(b, "null"...)
+			} else {
+				b = strconv.AppendInt(b, int64(*a.Statement), 10)
+			}
+			b = append(b, `,"indeterminate":`...)
+			b = strconv.AppendBool(b, a.Indeterminate)
+			b = append(b, '}')
+		}
+		b = append(b, ']')
+	}
+	return append(b, "}\n"...)
+}
+
+// appendJSONString appends s as a JSON string, as encoding/json writes it
+// without HTML escaping: printable ASCII other than '"' and '\\' as it is,
+// anything else through encoding/json itself.
+func appendJSONString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < ' ' || c > '~' || c == '"' || c == '\\' {
+			var buf bytes.Buffer
+			enc := json.NewEncoder(&buf)
+			enc.SetEscapeHTML(false)
+			enc.Encode(s) // a string always encodes
+			return append(b, bytes.TrimSuffix(buf.Bytes(), []byte("\n"))...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
 }
 
 func (o *dryRunOutput) writeJSON(v any) error {
@@ -211,7 +287,9 @@ func (o *dryRunOutput) writeJSON(v any) error {
 
 func (o *dryRunOutput) event(e eventLine) error {
 	if o.json {
-		return o.writeJSON(e)
+		o.buf = appendEventJSON(o.buf[:0], &e)
+		_, err := o.w.Write(o.buf)
+		return err
 	}
 	result := "not delivered"
 	switch {
@@ -240,6 +318,9 @@ func (o *dryRunOutput) problem(p problem) error {
 			Message string `json:"message"`
 		}{"error", p.source, p.err.Error()})
 	}
+	if err := o.flush(); err != nil {
+		return err
+	}
 	_, err := fmt.Fprintf(o.stderr, "ldpolicy: %v\n", p)
 	return err
 }
@@ -258,12 +339,15 @@ func (o *dryRunOutput) summary(c *counts) error {
 		}
 	}
 	if o.json {
-		return o.writeJSON(struct {
+		if err := o.writeJSON(struct {
 			Type string `json:"type"`
 			*counts
 			Statements   []hit `json:"statements"`
 			NeverDecided []int `json:"neverDecided"`
-		}{"summary", c, hits, never})
+		}{"summary", c, hits, never}); err != nil {
+			return err
+		}
+		return o.flush()
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "\n%-16s %d\n", "events read", c.Events)
@@ -285,8 +369,10 @@ func (o *dryRunOutput) summary(c *counts) error {
 	if len(never) > 0 {
 		fmt.Fprintf(&b, "statements that decided nothing: %s\n", joinInts(never))
 	}
-	_, err := io.WriteString(o.w, b.String())
-	return err
+	if _, err := io.WriteString(o.w, b.String()); err != nil {
+		return err
+	}
+	return o.flush()
 }
 
 func joinInts(ns []int) string {
