@@ -78,3 +78,28 @@ func globToRE(p string) string {
 	r := strings.NewReplacer("*", ".*", "?", ".", "[c]", "c", "{", "(?:", ",", "|", "}", ")")
 	return "^" + r.Replace(p) + "$"
 }
+
+// TestAdversarialAgrees holds the adversarial patterns to regexp on the
+// benchmark keys and their near misses, and to gobwas/glob where it
+// finishes.
+func TestAdversarialAgrees(t *testing.T) {
+	for _, adv := range adversarial {
+		p := MustCompile(adv.pattern)
+		re := regexp.MustCompile(globToRE(adv.pattern))
+		g := glob.MustCompile(adv.pattern)
+		for _, n := range keyLengths {
+			base := strings.Repeat("a", n-1)
+			for _, key := range []string{base + "b", base + "c", "c" + base + "b", base[:n/2] + "c" + base[n/2:] + "b"} {
+				want := re.MatchString(key)
+				if have := p.Match(key); have != want {
+					t.Errorf("%s (%q) matches a key of %d bytes: %v, regexp: %v", adv.name, adv.pattern, len(key), have, want)
+				}
+				if n == keyLengths[0] && !adv.exponential {
+					if gw := g.Match(key); gw != want {
+						t.Errorf("%s: gobwas %v, regexp %v", adv.name, gw, want)
+					}
+				}
+			}
+		}
+	}
+}
