@@ -5,10 +5,16 @@
 // A pattern is compiled once into the cheapest shape that matches it
 // exactly: a string comparison, a prefix or suffix test, a linear scan for
 // patterns made only of literals and '*', and, for the other glob
-// metacharacters alone, a github.com/gobwas/glob pattern. A glob with several
-// stars and no braces is matched piece by piece between its stars, so that
-// its time stays linear in the name where backtracking would not. The shape
-// chosen is visible through [Pattern.Shape].
+// metacharacters ('?', classes, braces, escapes), a simulation of the
+// pattern's automaton over a bit set of its states. Both of the last two
+// take time linear in the name for a fixed pattern, where backtracking
+// would not; the simulation costs a few operations per character and per
+// 64 states (a pattern of up to 63 characters fits in one word), plus at
+// most one per brace group an alternative of which ends at that character. gobwas/glob checks the
+// syntax of the patterns and defines what they mean; it matches only the
+// patterns too long for the simulation's state sets (several thousand
+// states, beyond the 4096-byte names and patterns policies hold). The
+// shape chosen is visible through [Pattern.Shape].
 //
 // A pattern is matched against one whole name, tag or action at a time, so
 // a wildcard never reaches into another segment or modifier of a resource.
@@ -20,7 +26,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/gobwas/glob"
 )
@@ -34,7 +39,7 @@ const (
 	Suffix              // '*' then a literal: "*-prod"
 	Any                 // only '*': "*"
 	Stars               // literals and '*' in any other arrangement: "a*b", "*prod*"
-	Glob                // '?', '[...]', '{...}' or '\': matched by gobwas/glob
+	Glob                // '?', '[...]', '{...}' or '\': matched by an automaton
 )
 
 var shapeNames = [...]string{
@@ -77,18 +82,10 @@ type Pattern struct {
 	parts []string
 	// min is the shortest name a Stars pattern can match.
 	min int
+	// nfa matches a Glob pattern; g, which checked its syntax, matches
+	// it only when it has too many states for the nfa.
+	nfa *nfa
 	g   *glob.Pattern
-	// pieces are the star-free parts of a Glob pattern whose parts
-	// between stars each match a fixed number of characters, when it has
-	// at least two stars (see matchPieces); nil otherwise.
-	pieces []piece
-}
-
-// piece is a part of a Glob pattern between stars, without stars or
-// braces: it matches names of exactly width characters.
-type piece struct {
-	g     *glob.Pattern
-	width int
 }
 
 // Compile compiles a glob pattern:
@@ -114,7 +111,7 @@ func Compile(pattern string) (*Pattern, error) {
 			return nil, &SyntaxError{Offset: 0, Msg: err.Error()}
 		}
 		p.shape, p.g = Glob, g
-		p.pieces = splitPieces(pattern)
+		p.nfa = compileNFA(pattern)
 		return p, nil
 	}
 	parts := strings.Split(pattern, "*")
@@ -177,8 +174,8 @@ func (p *Pattern) Match(s string) bool {
 	case Stars:
 		return p.matchStars(s)
 	}
-	if p.pieces != nil {
-		return p.matchPieces(s)
+	if p.nfa != nil {
+		return p.nfa.match(s)
 	}
 	return p.g.Match(s)
 }
@@ -204,192 +201,6 @@ func (p *Pattern) matchStars(s string) bool {
 		mid = mid[i+len(lit):]
 	}
 	return true
-}
-
-// splitPieces splits a glob pattern at its stars into pieces that each
-// match a fixed number of characters: literals, escapes, '?' and classes,
-// but no braces, whose alternatives may differ in length. It returns nil
-// when the pattern has braces or fewer than two runs of stars, or a piece
-// that gobwas/glob does not compile.
-func splitPieces(pattern string) []piece {
-	var texts []string
-	start := 0
-	for i := 0; i < len(pattern); {
-		switch pattern[i] {
-		case '{', '}':
-			return nil
-		case '\\':
-			i++
-			if i == len(pattern) {
-				return nil
-			}
-			_, n := utf8.DecodeRuneInString(pattern[i:])
-			i += n
-		case '[':
-			if i = classEnd(pattern, i); i < 0 {
-				return nil
-			}
-		case '*':
-			texts = append(texts, pattern[start:i])
-			for i < len(pattern) && pattern[i] == '*' {
-				i++
-			}
-			start = i
-		default:
-			_, n := utf8.DecodeRuneInString(pattern[i:])
-			i += n
-		}
-	}
-	texts = append(texts, pattern[start:])
-	if len(texts) < 3 {
-		return nil
-	}
-	pieces := make([]piece, len(texts))
-	for i, t := range texts {
-		g, err := glob.Compile(t)
-		if err != nil {
-			return nil
-		}
-		pieces[i] = piece{g: g, width: width(t)}
-	}
-	return pieces
-}
-
-// classEnd returns the offset after the character class that starts at
-// pattern[i], read as gobwas/glob reads it: an optional '!', then either
-// exactly lo '-' hi (hi may be ']') or characters up to the first unescaped
-// ']'. It returns -1 for an unclosed class.
-func classEnd(pattern string, i int) int {
-	j := i + 1
-	if j < len(pattern) && pattern[j] == '!' {
-		j++
-	}
-	if j == len(pattern) {
-		return -1
-	}
-	_, n := utf8.DecodeRuneInString(pattern[j:])
-	if j+n < len(pattern) && pattern[j+n] == '-' {
-		k := j + n + 1
-		if k == len(pattern) {
-			return -1
-		}
-		_, m := utf8.DecodeRuneInString(pattern[k:])
-		if k+m < len(pattern) && pattern[k+m] == ']' {
-			return k + m + 1
-		}
-		return -1
-	}
-	for k := j; k < len(pattern); {
-		switch pattern[k] {
-		case '\\':
-			k++
-			if k == len(pattern) {
-				return -1
-			}
-		case ']':
-			return k + 1
-		}
-		_, m := utf8.DecodeRuneInString(pattern[k:])
-		k += m
-	}
-	return -1
-}
-
-// width returns the number of characters a star-free, brace-free piece
-// matches.
-func width(t string) int {
-	w := 0
-	for i := 0; i < len(t); w++ {
-		switch t[i] {
-		case '\\':
-			i++
-		case '[':
-			i = classEnd(t, i)
-			continue
-		}
-		_, n := utf8.DecodeRuneInString(t[i:])
-		i += n
-	}
-	return w
-}
-
-// matchPieces matches a pattern of fixed-width pieces separated by stars.
-// The first piece must start the name and the last end it; each middle
-// piece is taken at its leftmost occurrence after the one before, which is
-// optimal for the same reason as in matchStars. Each piece is matched by
-// gobwas/glob against a substring of exactly its width, so the time is
-// linear in len(s) for a fixed pattern, where a backtracking walk over the
-// whole pattern is not.
-func (p *Pattern) matchPieces(s string) bool {
-	first, last := &p.pieces[0], &p.pieces[len(p.pieces)-1]
-	a := runesLen(s, first.width)
-	if a < 0 || first.width > 0 && !first.g.Match(s[:a]) {
-		return false
-	}
-	b := len(s)
-	if last.width > 0 {
-		n := runesLenBack(s, last.width)
-		if n < 0 {
-			return false
-		}
-		b = len(s) - n
-		if !last.g.Match(s[b:]) {
-			return false
-		}
-	}
-	if b < a {
-		return false
-	}
-	mid := s[a:b]
-	for k := 1; k < len(p.pieces)-1; k++ {
-		pc := &p.pieces[k]
-		found := false
-		for i := 0; i < len(mid); {
-			n := runesLen(mid[i:], pc.width)
-			if n < 0 {
-				break
-			}
-			if pc.g.Match(mid[i : i+n]) {
-				mid, found = mid[i+n:], true
-				break
-			}
-			_, r := utf8.DecodeRuneInString(mid[i:])
-			i += r
-		}
-		if !found {
-			return false
-		}
-	}
-	return true
-}
-
-// runesLen returns the byte length of the first n characters of s, or -1
-// when s has fewer. Invalid UTF-8 counts a character a byte, as gobwas/glob
-// counts it.
-func runesLen(s string, n int) int {
-	i := 0
-	for ; n > 0; n-- {
-		if i == len(s) {
-			return -1
-		}
-		_, w := utf8.DecodeRuneInString(s[i:])
-		i += w
-	}
-	return i
-}
-
-// runesLenBack returns the byte length of the last n characters of s, or
-// -1 when s has fewer.
-func runesLenBack(s string, n int) int {
-	i := len(s)
-	for ; n > 0; n-- {
-		if i == 0 {
-			return -1
-		}
-		_, w := utf8.DecodeLastRuneInString(s[:i])
-		i -= w
-	}
-	return len(s) - i
 }
 
 // Shape reports the form the pattern was compiled into.

@@ -145,9 +145,10 @@ func TestMatchAgreesWithGlob(t *testing.T) {
 }
 
 func TestMatchDoesNotAllocate(t *testing.T) {
-	for _, pat := range []string{"production", "prod*", "*-prod", "*", "a*b*c", "qa_{test,prod}", "q*_?r*[!x]-*n"} {
+	long := strings.Repeat("{*a,*?}", 12) + "*[é]*n" // several words of states
+	for _, pat := range []string{"production", "prod*", "*-prod", "*", "a*b*c", "qa_{test,prod}", "q*_?r*[!x]-*n", long} {
 		p := MustCompile(pat)
-		if n := testing.AllocsPerRun(100, func() { p.Match("qa_prod-a-b-c-production") }); n != 0 {
+		if n := testing.AllocsPerRun(100, func() { p.Match("qa_prod-a-b-c-production-é") }); n != 0 {
 			t.Errorf("%q (%v).Match allocates %v times, want 0", pat, p.Shape(), n)
 		}
 	}
@@ -197,5 +198,44 @@ func BenchmarkMatch(b *testing.B) {
 				p.Match("production-eu-1")
 			}
 		})
+	}
+}
+
+// TestGlobAgreesWithGobwas holds the patterns with braces, '?', classes and
+// escapes to gobwas/glob, on random patterns over the metacharacters and a
+// small alphabet, beyond ASCII and invalid UTF-8 included in the names.
+func TestGlobAgreesWithGobwas(t *testing.T) {
+	r := rand.New(rand.NewSource(2))
+	pick := func(alphabet []string, max int) string {
+		var b strings.Builder
+		for n := r.Intn(max + 1); n > 0; n-- {
+			b.WriteString(alphabet[r.Intn(len(alphabet))])
+		}
+		return b.String()
+	}
+	patAlphabet := []string{"a", "b", "*", "?", "{", "}", ",", "[", "]", "!", "-", `\`, "é", "\uFFFD", "{a,b}", "[ab]", "[a-b]"}
+	nameAlphabet := []string{"a", "b", ",", "-", "é", "\uFFFD", "\xff", "!"}
+	compiled := 0
+	for i := 0; i < 50000; i++ {
+		// One pattern in ten is long enough for several words of states.
+		pat := pick(patAlphabet, 10)
+		if i%10 == 0 {
+			pat = pick(patAlphabet, 120)
+		}
+		g, err := glob.Compile(pat)
+		if err != nil {
+			continue
+		}
+		compiled++
+		p := MustCompile(pat)
+		for j := 0; j < 10; j++ {
+			s := pick(nameAlphabet, 8+len(pat)/4)
+			if have, want := p.Match(s), g.Match(s); have != want {
+				t.Fatalf("%q (%v).Match(%q):\nhave %v\nwant %v (gobwas/glob)", pat, p.Shape(), s, have, want)
+			}
+		}
+	}
+	if compiled < 5000 {
+		t.Errorf("only %d random patterns compiled", compiled)
 	}
 }
