@@ -6,7 +6,7 @@
 # It installs jq when it is missing (with apt-get: run as root), runs the
 # parity tests, then every benchmark of the module and workload W3, saving
 # their raw output to results.txt, and writes the report from it. On two
-# cores it takes about ten minutes. The environment can change:
+# cores it took about three minutes. The environment can change:
 #
 #	COUNT      runs of each go test benchmark, for medians (5)
 #	BENCHTIME  go test -benchtime (100ms)
