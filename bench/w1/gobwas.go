@@ -1,6 +1,9 @@
 package w1
 
-import "github.com/gobwas/glob"
+import (
+	"github.com/gobwas/glob"
+	"github.com/ldpolicy/ldpolicy/policy"
+)
 
 // gobwasEngine is the same naive loop as regexpEngine over
 // github.com/gobwas/glob patterns, the glob library LaunchDarkly's own
@@ -24,9 +27,9 @@ func newGobwas() (Engine, error) {
 	}
 	e := &gobwasEngine{}
 	for _, s := range stmts {
-		acts, notActs := s.actionList()
-		ress, notRess := s.resourceList()
-		gs := gobwasStatement{deny: s.Effect == "deny", notActions: notActs, notResources: notRess}
+		acts, notActs := actionList(s)
+		ress, notRess := resourceList(s)
+		gs := gobwasStatement{deny: s.Effect == policy.Deny, notActions: notActs, notResources: notRess}
 		for _, a := range acts {
 			p, err := glob.Compile(a)
 			if err != nil {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/ldpolicy/ldpolicy/policy"
 )
 
 // regexpEngine is the naive loop a user writes with the standard library:
@@ -29,9 +31,9 @@ func newRegexp() (Engine, error) {
 	}
 	e := &regexpEngine{}
 	for _, s := range stmts {
-		acts, notActs := s.actionList()
-		ress, notRess := s.resourceList()
-		rs := regexpStatement{deny: s.Effect == "deny", notActions: notActs, notResources: notRess}
+		acts, notActs := actionList(s)
+		ress, notRess := resourceList(s)
+		rs := regexpStatement{deny: s.Effect == policy.Deny, notActions: notActs, notResources: notRess}
 		for _, a := range acts {
 			re, err := globRegexp(a, ".*")
 			if err != nil {

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand"
+
+	"github.com/ldpolicy/ldpolicy/policy"
 )
 
 // W2Count and W2Seed are the number of policies workload W2 compiles and the
@@ -36,7 +38,7 @@ func W2Policies(n int, seed int64) []W2File {
 	files := make([]W2File, n)
 	for i := range files {
 		nst := 1 + r.Intn(5)
-		stmts := make([]w2Statement, nst)
+		stmts := make([]policy.Statement, nst)
 		for j := range stmts {
 			stmts[j] = w2RandomStatement(r)
 		}
@@ -78,30 +80,21 @@ func W2Policies(n int, seed int64) []W2File {
 	return files
 }
 
-// w2Statement is a statement as LaunchDarkly's REST API writes it.
-type w2Statement struct {
-	Effect       string   `json:"effect"`
-	Actions      []string `json:"actions,omitempty"`
-	NotActions   []string `json:"notActions,omitempty"`
-	Resources    []string `json:"resources,omitempty"`
-	NotResources []string `json:"notResources,omitempty"`
-}
-
 type w2Webhook struct {
-	ID         string        `json:"_id"`
-	Name       string        `json:"name"`
-	URL        string        `json:"url"`
-	On         bool          `json:"on"`
-	Sign       bool          `json:"sign"`
-	Tags       []string      `json:"tags"`
-	Statements []w2Statement `json:"statements"`
+	ID         string             `json:"_id"`
+	Name       string             `json:"name"`
+	URL        string             `json:"url"`
+	On         bool               `json:"on"`
+	Sign       bool               `json:"sign"`
+	Tags       []string           `json:"tags"`
+	Statements []policy.Statement `json:"statements"`
 }
 
 type w2Role struct {
-	Key         string        `json:"key"`
-	Name        string        `json:"name"`
-	Description string        `json:"description"`
-	Policy      []w2Statement `json:"policy"`
+	Key         string             `json:"key"`
+	Name        string             `json:"name"`
+	Description string             `json:"description"`
+	Policy      []policy.Statement `json:"policy"`
 }
 
 var (
@@ -166,11 +159,11 @@ var w2Resources = []func(r *rand.Rand) string{
 	func(r *rand.Rand) string { return "*" },
 }
 
-func w2RandomStatement(r *rand.Rand) w2Statement {
-	var s w2Statement
-	s.Effect = "allow"
+func w2RandomStatement(r *rand.Rand) policy.Statement {
+	var s policy.Statement
+	s.Effect = policy.Allow
 	if r.Intn(4) == 0 {
-		s.Effect = "deny"
+		s.Effect = policy.Deny
 	}
 	acts := make([]string, 1+r.Intn(4))
 	for i := range acts {
