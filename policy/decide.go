@@ -133,41 +133,35 @@ func (s *Set) Decide(action, res string) (Decision, error) {
 //
 // DecideConcrete does not allocate.
 func (s *Set) DecideConcrete(action string, c *resource.Concrete) Decision {
-	return s.decide(action, c, nil)
-}
-
-// decide implements DecideConcrete, recording each statement it evaluates in
-// trace when trace is not nil.
-//
-// The deciding statement is chosen in the world where unknown metadata is
-// absent (each Truth's Value); whether the decision is indeterminate is the
-// Kleene value of "no deny applies and some allow applies".
-func (s *Set) decide(action string, c *resource.Concrete, trace *[]StatementTrace) Decision {
-	if len(s.stmts) == 0 {
-		if s.ctx == Role {
-			return Decision{Effect: Deny, Statement: -1, reason: reasonRoleEmpty}
-		}
-		return Decision{Effect: Allow, Statement: -1, reason: reasonNoFilter}
+	if d, empty := s.emptyDecision(); empty {
+		return d
 	}
-	if trace == nil {
-		p := s.planFor(c)
-		deny, denyAny := firstStep(p.denies, action, c)
-		if denyAny == match.True {
-			return Decision{Effect: Deny, Statement: deny, reason: reasonDeny}
-		}
-		allow, allowAny := firstStep(p.allows, action, c)
-		return decision(deny, denyAny, allow, allowAny)
-	}
-	deny, denyAny := firstApplying(s.denies, action, c, trace)
-	if denyAny == match.True && trace == nil {
+	p := s.planFor(c)
+	deny, denyAny := firstStep(p.denies, action, c)
+	if denyAny == match.True {
 		return Decision{Effect: Deny, Statement: deny, reason: reasonDeny}
 	}
-	allow, allowAny := firstApplying(s.allows, action, c, trace)
+	allow, allowAny := firstStep(p.allows, action, c)
 	return decision(deny, denyAny, allow, allowAny)
 }
 
+// emptyDecision is the decision of a policy without statements, and
+// whether the policy has none.
+func (s *Set) emptyDecision() (Decision, bool) {
+	switch {
+	case len(s.stmts) > 0:
+		return Decision{}, false
+	case s.ctx == Role:
+		return Decision{Effect: Deny, Statement: -1, reason: reasonRoleEmpty}, true
+	}
+	return Decision{Effect: Allow, Statement: -1, reason: reasonNoFilter}, true
+}
+
 // decision is the decision given the first deny and allow statements that
-// apply (-1 for none) and whether any does, in three-valued logic.
+// apply (-1 for none) and whether any does, in three-valued logic. The
+// deciding statement is chosen in the world where unknown metadata is
+// absent (each Truth's Value); whether the decision is indeterminate is the
+// Kleene value of "no deny applies and some allow applies".
 func decision(deny int, denyAny match.Truth, allow int, allowAny match.Truth) Decision {
 	d := Decision{Effect: Deny, Statement: -1, Indeterminate: !denyAny.Not().And(allowAny).Known()}
 	switch {
@@ -179,38 +173,29 @@ func decision(deny int, denyAny match.Truth, allow int, allowAny match.Truth) De
 	return d
 }
 
-// firstApplying evaluates statements of one effect in index order. It
-// returns the index of the first that applies with unknown metadata taken as
-// absent (-1 if none), and whether any applies, in three-valued logic. It
-// stops at the first that applies for certain, unless it is tracing.
-func firstApplying(stmts []compiled, action string, c *resource.Concrete, trace *[]StatementTrace) (int, match.Truth) {
+// traceStatements evaluates every statement of one effect in index order,
+// recording each in trace. It returns the index of the first that applies
+// with unknown metadata taken as absent (-1 if none), and whether any
+// applies, in three-valued logic: what firstStep finds from a plan.
+func traceStatements(stmts []compiled, action string, c *resource.Concrete, trace *[]StatementTrace) (int, match.Truth) {
 	first, any := -1, match.False
 	for i := range stmts {
 		st := &stmts[i]
-		t := st.applies(action, c, trace)
+		t := st.trace(action, c, trace)
 		if t.Value() && first < 0 {
 			first = st.index
 		}
 		any = any.Or(t)
-		if t == match.True && trace == nil {
-			break
-		}
 	}
 	return first, any
 }
 
-// applies reports whether the statement applies to the access.
-func (st *compiled) applies(action string, c *resource.Concrete, trace *[]StatementTrace) match.Truth {
-	act := -1
-	if st.anyAct && trace == nil {
-		act = 0
-	} else {
-		act = st.matchAction(action)
-	}
+// trace reports whether the statement applies to the access, and records
+// which of its actions and resources decided that.
+func (st *compiled) trace(action string, c *resource.Concrete, trace *[]StatementTrace) match.Truth {
+	act := st.matchAction(action)
 	if (act >= 0) == st.notAct {
-		if trace != nil {
-			*trace = append(*trace, StatementTrace{Statement: st.index, Effect: st.effect, Applies: match.False, Action: act, Resource: -1})
-		}
+		*trace = append(*trace, StatementTrace{Statement: st.index, Effect: st.effect, Applies: match.False, Action: act, Resource: -1})
 		return match.False
 	}
 	res, which := match.False, -1
@@ -226,9 +211,7 @@ func (st *compiled) applies(action string, c *resource.Concrete, trace *[]Statem
 	if st.notRes {
 		res = res.Not()
 	}
-	if trace != nil {
-		*trace = append(*trace, StatementTrace{Statement: st.index, Effect: st.effect, Applies: res, Action: act, Resource: which})
-	}
+	*trace = append(*trace, StatementTrace{Statement: st.index, Effect: st.effect, Applies: res, Action: act, Resource: which})
 	return res
 }
 
@@ -276,7 +259,12 @@ type Explanation struct {
 // every statement fared. Unlike DecideConcrete, it allocates.
 func (s *Set) Explain(action string, c *resource.Concrete) Explanation {
 	trace := make([]StatementTrace, 0, len(s.stmts))
-	d := s.decide(action, c, &trace)
+	d, empty := s.emptyDecision()
+	if !empty {
+		deny, denyAny := traceStatements(s.denies, action, c, &trace)
+		allow, allowAny := traceStatements(s.allows, action, c, &trace)
+		d = decision(deny, denyAny, allow, allowAny)
+	}
 	ordered := make([]StatementTrace, len(s.stmts))
 	for _, t := range trace {
 		ordered[t.Statement] = t

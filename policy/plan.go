@@ -116,7 +116,10 @@ func (p *step) applies(action string, c *resource.Concrete) match.Truth {
 	return res
 }
 
-// firstStep is firstApplying for the steps of a plan.
+// firstStep evaluates the steps of one effect in index order. It returns
+// the index of the first statement that applies with unknown metadata taken
+// as absent (-1 if none), and whether any applies, in three-valued logic,
+// stopping at the first that applies for certain.
 func firstStep(steps []step, action string, c *resource.Concrete) (int, match.Truth) {
 	first, any := -1, match.False
 	for i := range steps {

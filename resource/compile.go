@@ -16,7 +16,6 @@ type Matcher struct {
 	// bound: it then matches nothing.
 	never bool
 	shape Shape
-	segs  []segMatcher
 	// tests are the segments with something to test beyond their type: a
 	// name that is not "*", or modifiers. A matcher without tests matches
 	// every resource of its shape.
@@ -55,7 +54,6 @@ func (s Shape) String() string {
 
 type segMatcher struct {
 	index int // of the segment in the specifier
-	typ   string
 	bare  bool
 	name  nameMatcher
 	mods  []modMatcher
@@ -140,8 +138,8 @@ func (m *modMatcher) holds(md Metadata) match.Truth {
 func Compile(s *Specifier, attrs map[string][]string) (*Matcher, error) {
 	m := &Matcher{text: s.text, any: s.IsAny(), shape: Shape{hash: shapeSeed}}
 	var types strings.Builder
-	for _, seg := range s.segs {
-		sm := segMatcher{typ: seg.Type, bare: seg.IsBare()}
+	for i, seg := range s.segs {
+		sm := segMatcher{index: i, bare: seg.IsBare()}
 		m.shape.hash = mixShape(m.shape.hash, seg.Type, seg.IsBare())
 		types.WriteString(seg.Type)
 		if seg.IsBare() {
@@ -165,15 +163,11 @@ func Compile(s *Specifier, attrs map[string][]string) (*Matcher, error) {
 			m.never = m.never || !bound
 			sm.mods = append(sm.mods, mm)
 		}
-		m.segs = append(m.segs, sm)
-	}
-	m.shape.types = types.String()
-	for i, sm := range m.segs {
 		if !sm.bare && !sm.name.any || len(sm.mods) > 0 {
-			sm.index = i
 			m.tests = append(m.tests, sm)
 		}
 	}
+	m.shape.types = types.String()
 	return m, nil
 }
 
