@@ -10,11 +10,11 @@
 // take time linear in the name for a fixed pattern, where backtracking
 // would not; the simulation costs a few operations per character and per
 // 64 states (a pattern of up to 63 characters fits in one word), plus at
-// most one per brace group an alternative of which ends at that character. gobwas/glob checks the
-// syntax of the patterns and defines what they mean; it matches only the
-// patterns too long for the simulation's state sets (several thousand
-// states, beyond the 4096-byte names and patterns policies hold). The
-// shape chosen is visible through [Pattern.Shape].
+// most one per brace group an alternative of which ends at that character.
+// gobwas/glob checks the syntax of the patterns and defines what they mean;
+// it matches only the patterns too long for the simulation's state sets
+// (several thousand states, beyond the 4096-byte names and patterns
+// policies hold). The shape chosen is visible through [Pattern.Shape].
 //
 // A pattern is matched against one whole name, tag or action at a time, so
 // a wildcard never reaches into another segment or modifier of a resource.
