@@ -136,11 +136,10 @@ func (m *modMatcher) holds(md Metadata) match.Truth {
 // each of which must be a key (see [IsKey]). A specifier that names a role
 // attribute missing from attrs matches nothing.
 func Compile(s *Specifier, attrs map[string][]string) (*Matcher, error) {
-	m := &Matcher{text: s.text, any: s.IsAny(), shape: Shape{hash: shapeSeed}}
+	m := &Matcher{text: s.text, any: s.IsAny()}
 	var types strings.Builder
 	for i, seg := range s.segs {
 		sm := segMatcher{index: i, bare: seg.IsBare()}
-		m.shape.hash = mixShape(m.shape.hash, seg.Type, seg.IsBare())
 		types.WriteString(seg.Type)
 		if seg.IsBare() {
 			types.WriteByte(';')
@@ -168,6 +167,7 @@ func Compile(s *Specifier, attrs map[string][]string) (*Matcher, error) {
 		}
 	}
 	m.shape.types = types.String()
+	m.shape.hash = shapeKey(len(s.segs), func(i int) (string, bool) { return s.segs[i].Type, s.segs[i].IsBare() })
 	return m, nil
 }
 

@@ -2,7 +2,6 @@ package resource
 
 import (
 	"fmt"
-	"hash/maphash"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -83,7 +82,6 @@ func (c *Concrete) parseSlow(s string) *SyntaxError {
 		return errorf(0, `"*" is a specifier, not a concrete resource`)
 	}
 	c.text = s
-	h := shapeSeed
 	for start := 0; ; {
 		end, err := scanSegment(s, start)
 		if err != nil {
@@ -96,15 +94,20 @@ func (c *Concrete) parseSlow(s string) *SyntaxError {
 		if err := seg.parse(s, start, end); err != nil {
 			return err
 		}
-		h = mixShape(h, s[seg.start:seg.slash], seg.slash == seg.end)
 		c.n++
 		if end == len(s) {
 			break
 		}
 		start = end + 1
 	}
-	c.shape = h
+	c.shape = shapeKey(c.n, c.segType)
 	return nil
+}
+
+// segType returns the type of segment i and whether it is the bare "acct".
+func (c *Concrete) segType(i int) (string, bool) {
+	seg := &c.segs[i]
+	return c.text[seg.start:seg.slash], seg.slash == seg.end
 }
 
 // parseFast parses, in one pass, the common form of a concrete resource:
@@ -113,40 +116,40 @@ func (c *Concrete) parseSlow(s string) *SyntaxError {
 // parse then starts over from; parse reads everything, the common form
 // included, the same way, only slower.
 func (c *Concrete) parseFast(s string) bool {
-	h, n := shapeSeed, 0
+	key, n, exact := uint64(exactKey), 0, true
 	for i := 0; ; i++ {
 		start := i
 		if i == len(s) || s[i] < 'a' || s[i] > 'z' {
 			return false
 		}
-		for i++; i < len(s) && isTypeByte(s[i]); i++ {
+		for i++; i < len(s) && typeByte[s[i]]; i++ {
 		}
 		if i == len(s) || s[i] != '/' {
 			return false // "acct", a malformed type or no name
 		}
 		slash := i
-		for i++; ; i++ {
-			for i < len(s) && !stopsKey[s[i]] {
-				i++
-			}
-			if i == len(s) || s[i] != ':' {
-				break
-			}
-			if startsSegment(s[i+1:]) {
-				break
-			}
+		// The key ends at the first byte it cannot hold. A ':' is taken to
+		// end it: if what follows does not start a segment after all (as in
+		// "proj/a:b"), the next round finds no "type/" and gives up, and
+		// parse reads the ':' as part of the key.
+		for i++; i < len(s) && !stopsKey[s[i]]; i++ {
 		}
 		if i == slash+1 || i < len(s) && s[i] != ':' || n == MaxSegments {
 			return false
 		}
 		c.segs[n] = concreteSeg{start: uint16(start), slash: uint16(slash), end: uint16(i)}
-		h = mixShape(h, s[start:slash], false)
+		code := typeCode(s[start:slash], false)
+		exact = exact && code != 0
+		key |= code << (codeBits * n)
 		n++
 		if i == len(s) {
 			break
 		}
 	}
-	c.text, c.n, c.shape = s, n, h
+	c.text, c.n, c.shape = s, n, key
+	if !exact {
+		c.shape = hashKey(n, c.segType)
+	}
 	return true
 }
 
@@ -158,9 +161,13 @@ var stopsKey = func() (t [256]bool) {
 	return t
 }()
 
-func isTypeByte(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-'
-}
+// typeByte marks the bytes a type holds after its first letter.
+var typeByte = func() (t [256]bool) {
+	for c := range t {
+		t[c] = c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-'
+	}
+	return t
+}()
 
 func (seg *concreteSeg) parse(s string, a, b int) *SyntaxError {
 	text := s[a:b]
@@ -199,26 +206,6 @@ func (seg *concreteSeg) parse(s string, a, b int) *SyntaxError {
 	return nil
 }
 
-// shapeSeed keys the shape hash. The hash only has to be the same for equal
-// type sequences within one process; it is never stored.
-var shapeSeed = maphash.String(maphash.MakeSeed(), "shape")
-
-// mixShape folds one segment's type into a shape hash: its length, first,
-// middle and last bytes, and whether it is the bare "acct", in one
-// multiplication. Types that collide cost a comparison of their text
-// (see [Concrete.HasShape]), never a wrong answer.
-func mixShape(h uint64, typ string, bare bool) uint64 {
-	const prime = 1099511628211
-	var v uint64
-	if n := len(typ); n > 0 {
-		v = uint64(n) | uint64(typ[0])<<8 | uint64(typ[n/2])<<16 | uint64(typ[n-1])<<24
-	}
-	if bare {
-		v |= 1 << 32
-	}
-	return (h ^ v) * prime
-}
-
 // String returns the text c was parsed from.
 func (c *Concrete) String() string { return c.text }
 
@@ -227,6 +214,9 @@ func (c *Concrete) String() string { return c.text }
 func (c *Concrete) HasShape(s Shape) bool {
 	if c.shape != s.hash {
 		return false
+	}
+	if s.hash&exactKey != 0 {
+		return true
 	}
 	// Equal hashes: compare the types, against a collision.
 	rest := s.types
@@ -237,8 +227,14 @@ func (c *Concrete) HasShape(s Shape) bool {
 		if seg.slash == seg.end {
 			sep = ';'
 		}
-		if len(rest) <= len(typ) || rest[len(typ)] != sep || rest[:len(typ)] != typ {
+		if len(rest) <= len(typ) || rest[len(typ)] != sep {
 			return false
+		}
+		// Types are short: a loop beats a call to compare them.
+		for j := 0; j < len(typ); j++ {
+			if rest[j] != typ[j] {
+				return false
+			}
 		}
 		rest = rest[len(typ)+1:]
 	}

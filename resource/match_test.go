@@ -524,6 +524,10 @@ func TestShape(t *testing.T) {
 		{"acct", "acct", true, []string{"acct"}, []string{"acct/a", "proj/p"}},
 		{"acct/*", "acct/*", true, []string{"acct/a"}, []string{"acct"}},
 		{"proj/*;beta", "proj/*", false, []string{"proj/p"}, []string{"projs/p"}},
+		// Types outside the catalogue: hashed keys, confirmed by the types.
+		{"proj/*:widget/*", "proj/*:widget/*", true,
+			[]string{"proj/p:widget/w"}, []string{"proj/p:widgets/w", "proj/p:gadget/w", "proj/p:flag/f", "proj/p:widget/w:flag/f"}},
+		{"gizmo/*:env/*", "gizmo/*:env/*", true, []string{"gizmo/g:env/e"}, []string{"proj/p:env/e", "gizmo/g"}},
 	}
 	for _, tt := range tests {
 		m := mustCompile(t, tt.spec)
