@@ -100,6 +100,9 @@ type Pattern struct {
 //
 // A malformed pattern is reported with a [*SyntaxError].
 func Compile(pattern string) (*Pattern, error) {
+	if pattern == "*" {
+		return anyName, nil // the commonest pattern by far; Patterns are immutable
+	}
 	p := &Pattern{src: pattern}
 	if strings.ContainsAny(pattern, `?[]{}\`) {
 		g, err := glob.Compile(pattern)
@@ -112,6 +115,18 @@ func Compile(pattern string) (*Pattern, error) {
 		}
 		p.shape, p.g = Glob, g
 		p.nfa = compileNFA(pattern)
+		return p, nil
+	}
+	// The shapes with one literal, without splitting.
+	switch star := strings.IndexByte(pattern, '*'); {
+	case star < 0:
+		p.shape, p.lit = Exact, pattern
+		return p, nil
+	case star == len(pattern)-1:
+		p.shape, p.lit = Prefix, pattern[:star]
+		return p, nil
+	case star == 0 && strings.IndexByte(pattern[1:], '*') < 0:
+		p.shape, p.lit = Suffix, pattern[1:]
 		return p, nil
 	}
 	parts := strings.Split(pattern, "*")
@@ -149,6 +164,9 @@ func Compile(pattern string) (*Pattern, error) {
 	}
 	return p, nil
 }
+
+// anyName is the compiled "*".
+var anyName = &Pattern{src: "*", shape: Any}
 
 // MustCompile is like [Compile] but panics if the pattern is malformed. It
 // simplifies the initialisation of global variables holding patterns.

@@ -201,7 +201,9 @@ func parse(s string) (*Specifier, *SyntaxError) {
 	if s == "*" {
 		return &Specifier{text: s}, nil
 	}
-	sp := &Specifier{text: s}
+	// Every segment but the last ends at a ':'; colons inside names make
+	// this an overestimate, never too small.
+	sp := &Specifier{text: s, segs: make([]Segment, 0, min(strings.Count(s, ":")+1, MaxSegments))}
 	for start := 0; ; {
 		end, err := scanSegment(s, start)
 		if err != nil {
