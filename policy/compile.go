@@ -107,11 +107,14 @@ func Compile(stmts []Statement, opts Options) (*Set, error) {
 }
 
 func cloneStatement(st Statement) Statement {
+	// One array holds the four lists.
+	all := make([]string, 0, len(st.Actions)+len(st.NotActions)+len(st.Resources)+len(st.NotResources))
 	clone := func(l []string) []string {
 		if l == nil {
 			return nil
 		}
-		return append([]string{}, l...)
+		all = append(all, l...)
+		return all[len(all)-len(l) : len(all) : len(all)]
 	}
 	return Statement{
 		Effect:       st.Effect,
@@ -170,8 +173,9 @@ func compileStatement(i int, st Statement, opts Options) (c compiled, errs Error
 
 	var notAct, notRes bool
 	var acts, res []list
-	notAct, acts = pick(st.Actions, st.NotActions, fieldActions, fieldNotActions, fail)
-	notRes, res = pick(st.Resources, st.NotResources, fieldResources, fieldNotResources, fail)
+	var buf [4]list // the lists of both parts, without allocating
+	notAct, acts = pick(buf[:0:2], st.Actions, st.NotActions, fieldActions, fieldNotActions, fail)
+	notRes, res = pick(buf[2:2], st.Resources, st.NotResources, fieldResources, fieldNotResources, fail)
 	c.notAct, c.notRes = notAct, notRes
 	each := func(lists []list, compile func(field string, j int, s string) error) {
 		for _, l := range lists {
@@ -184,6 +188,8 @@ func compileStatement(i int, st Statement, opts Options) (c compiled, errs Error
 			}
 		}
 	}
+	c.acts = make([]*match.Pattern, 0, listsLen(acts))
+	c.res = make([]*resource.Matcher, 0, listsLen(res))
 	each(acts, func(_ string, _ int, s string) error {
 		p, err := action.Parse(s)
 		if err == nil {
@@ -205,6 +211,15 @@ func compileStatement(i int, st Statement, opts Options) (c compiled, errs Error
 		return err
 	})
 	return c, errs, warnings
+}
+
+// listsLen returns the number of elements of the lists.
+func listsLen(lists []list) int {
+	n := 0
+	for _, l := range lists {
+		n += len(l.items)
+	}
+	return n
 }
 
 // specifierError locates the error of a malformed specifier.
@@ -229,20 +244,21 @@ type list struct {
 
 // pick checks that exactly one of a list and its negation is present and
 // not empty. It returns whether the negation is the one, and the lists
-// whose elements are to be checked: both when both are present (an error,
-// but their elements may have problems of their own).
-func pick(pos, neg []string, posName, negName string, fail func(string, int, error)) (not bool, lists []list) {
+// whose elements are to be checked, appended to lists (which has room for
+// two): both when both are present (an error, but their elements may have
+// problems of their own).
+func pick(lists []list, pos, neg []string, posName, negName string, fail func(string, int, error)) (not bool, _ []list) {
 	switch {
 	case pos == nil && neg == nil:
 		fail("", -1, fmt.Errorf("missing %q or %q", posName, negName))
-		return false, nil
+		return false, lists
 	case pos != nil && neg != nil:
 		fail(negName, -1, fmt.Errorf("both %q and %q: a statement has exactly one of them", posName, negName))
-		lists = []list{{posName, pos}, {negName, neg}}
+		lists = append(lists, list{posName, pos}, list{negName, neg})
 	case neg != nil:
-		not, lists = true, []list{{negName, neg}}
+		not, lists = true, append(lists, list{negName, neg})
 	default:
-		lists = []list{{posName, pos}}
+		lists = append(lists, list{posName, pos})
 	}
 	for i, l := range lists {
 		switch {

@@ -247,6 +247,9 @@ func decodeFile(name string, data []byte) (*File, *decoder) {
 // recorded and the value skipped; a JSON syntax error ends decoding.
 type decoder struct {
 	jsonscan.Scanner
+	// text is Data as a string, converted once: strings without escapes
+	// are slices of it rather than copies each.
+	text    string
 	name    string
 	lines   []int
 	errs    ErrorList
@@ -254,7 +257,20 @@ type decoder struct {
 }
 
 func newDecoder(data []byte, name string) *decoder {
-	return &decoder{Scanner: jsonscan.Scanner{Data: data}, name: name}
+	return &decoder{Scanner: jsonscan.Scanner{Data: data}, text: string(data), name: name}
+}
+
+// str decodes a string literal, as Scanner.String does.
+func (d *decoder) str() (string, bool) {
+	start := d.Pos
+	raw, escaped := d.RawString()
+	switch {
+	case d.Err != nil:
+		return "", false
+	case escaped:
+		return string(raw), true
+	}
+	return d.text[start+1 : d.Pos-1], false
 }
 
 // fatal returns the syntax error that ended decoding, positioned, or nil.
@@ -374,8 +390,9 @@ func (d *decoder) container() ([]Statement, []stmtPos, int) {
 }
 
 func (d *decoder) statements() ([]Statement, []stmtPos) {
-	stmts := []Statement{}
-	var pos []stmtPos
+	// Most policies have a few statements: room for them at once.
+	stmts := make([]Statement, 0, 4)
+	pos := make([]stmtPos, 0, 4)
 	d.Array(func(i int) {
 		if i >= MaxStatements {
 			if i == MaxStatements {
@@ -427,7 +444,7 @@ func (d *decoder) statement(idx int) (Statement, stmtPos) {
 				d.Skip()
 				return
 			}
-			s, _ := d.String()
+			s, _ := d.str()
 			st.Effect = Effect(s)
 			return
 		}
@@ -462,8 +479,9 @@ func (d *decoder) stringList(idx int, field string) ([]string, []elemPos) {
 		// the field as missing.
 		return []string{}, nil
 	}
-	list := []string{}
-	var elems []elemPos
+	// Most lists have an element or two.
+	list := make([]string, 0, 2)
+	elems := make([]elemPos, 0, 2)
 	d.Array(func(i int) {
 		if i >= MaxListLength {
 			if i == MaxListLength {
@@ -481,7 +499,7 @@ func (d *decoder) stringList(idx int, field string) ([]string, []elemPos) {
 			elems = append(elems, el)
 			return
 		}
-		s, escaped := d.String()
+		s, escaped := d.str()
 		if escaped {
 			el.raw = string(d.Data[el.start:d.Pos])
 		}

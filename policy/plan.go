@@ -43,23 +43,46 @@ func makePlans(denies, allows []compiled) (plans []plan, other plan) {
 			}
 		}
 	}
-	for _, sh := range shapes {
-		plans = append(plans, makePlan(sh, true, denies, allows))
+	// The steps and their specifiers of every plan, each in one array:
+	// a plan has at most every statement, and each of its steps at most
+	// every specifier of its statement.
+	nsteps, nres := len(denies)+len(allows), 0
+	for _, list := range [][]compiled{denies, allows} {
+		for _, c := range list {
+			nres += len(c.res)
+		}
 	}
-	return plans, makePlan(resource.Shape{}, false, denies, allows)
+	a := &planArena{
+		steps: make([]step, 0, nsteps*(len(shapes)+1)),
+		res:   make([]*resource.Matcher, 0, nres*(len(shapes)+1)),
+	}
+	plans = make([]plan, 0, len(shapes))
+	for _, sh := range shapes {
+		plans = append(plans, a.makePlan(sh, true, denies, allows))
+	}
+	return plans, a.makePlan(resource.Shape{}, false, denies, allows)
+}
+
+// planArena holds the steps of plans and their specifiers. Appends never
+// outgrow the arrays makePlans sizes, so the slices of one plan are never
+// moved by those of the next.
+type planArena struct {
+	steps []step
+	res   []*resource.Matcher
 }
 
 // makePlan builds the plan for resources of shape sh or, when known is
 // false, for resources of no shape the statements name.
-func makePlan(sh resource.Shape, known bool, denies, allows []compiled) plan {
+func (a *planArena) makePlan(sh resource.Shape, known bool, denies, allows []compiled) plan {
 	p := plan{shape: sh}
-	for _, sides := range []struct {
+	for _, sides := range [...]struct {
 		from []compiled
 		to   *[]step
 	}{{denies, &p.denies}, {allows, &p.allows}} {
+		first := len(a.steps)
 		for i := range sides.from {
 			c := &sides.from[i]
-			var res []*resource.Matcher
+			start := len(a.res)
 			every := false // some specifier matches every resource of the shape
 			for _, m := range c.res {
 				msh, ok := m.Shape()
@@ -70,17 +93,21 @@ func makePlan(sh resource.Shape, known bool, denies, allows []compiled) plan {
 					every = true
 					break
 				}
-				res = append(res, m)
+				a.res = append(a.res, m)
 			}
+			res := a.res[start:len(a.res):len(a.res)]
 			st := step{st: c, res: res}
 			switch {
 			case every && c.notRes, !every && !c.notRes && len(res) == 0:
+				a.res = a.res[:start]
 				continue // the statement never applies
 			case every, c.notRes && len(res) == 0:
+				a.res = a.res[:start]
 				st.always, st.res = true, nil
 			}
-			*sides.to = append(*sides.to, st)
+			a.steps = append(a.steps, st)
 		}
+		*sides.to = a.steps[first:len(a.steps):len(a.steps)]
 	}
 	return p
 }
