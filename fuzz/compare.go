@@ -57,6 +57,13 @@ func CheckAgainstReference(c Case) error {
 		if g := (Outcome{Allow: got.Allowed(), Statement: got.Statement, Indeterminate: got.Indeterminate}); g != want {
 			return fmt.Errorf("access %d: engine %+v, reference %+v", i, g, want)
 		}
+		// Explain walks every statement rather than the plans: it must
+		// reach the same decision.
+		conc, _ := resource.ParseConcrete(a.Resource)
+		conc.Resolve(r)
+		if ex := set.Explain(a.Action, &conc); ex.Decision != got {
+			return fmt.Errorf("access %d: Explain decides %v, DecideConcrete %v", i, ex.Decision, got)
+		}
 	}
 	for _, mode := range []policy.Mode{policy.AnyAccess, policy.EveryAccess} {
 		got, err := set.Deliver(c.PolicyAccesses(), mode, r)
