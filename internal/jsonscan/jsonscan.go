@@ -6,6 +6,7 @@
 package jsonscan
 
 import (
+	"encoding/binary"
 	"fmt"
 	"strings"
 	"unicode/utf16"
@@ -110,6 +111,13 @@ func (s *Scanner) String() (string, bool) {
 	return string(s.buf), true
 }
 
+// Masks for testing the eight bytes of a word at once: x-ones*n & ^x &
+// highs is not zero exactly when some byte of x is less than n (n <= 128).
+const (
+	ones  = 0x0101010101010101
+	highs = 0x8080808080808080
+)
+
 // RawString is like String but returns the decoded bytes without copying
 // them: a slice of Data when the literal has no escapes, of a buffer that
 // the next call reuses otherwise.
@@ -119,11 +127,22 @@ func (s *Scanner) RawString() ([]byte, bool) {
 	}
 	start := s.Pos
 	s.Pos++ // '"'
-	// Fast path: no escapes, ASCII or valid UTF-8.
-	for i := s.Pos; i < len(s.Data); i++ {
+	// Fast path: no escapes, ASCII or valid UTF-8. Eight bytes at a time
+	// while none of them is '"', '\\' or a control character, then byte by
+	// byte; UTF-8 is validated only when a byte is not ASCII.
+	i, ascii := s.Pos, true
+	for ; i+8 <= len(s.Data); i += 8 {
+		x := binary.LittleEndian.Uint64(s.Data[i:])
+		q, b := x^(ones*'"'), x^(ones*'\\')
+		if ((q-ones)&^q|(b-ones)&^b|(x-ones*0x20)&^x)&highs != 0 {
+			break
+		}
+		ascii = ascii && x&highs == 0
+	}
+	for ; i < len(s.Data); i++ {
 		c := s.Data[i]
 		if c == '"' {
-			if !utf8.Valid(s.Data[s.Pos:i]) {
+			if !ascii && !utf8.Valid(s.Data[s.Pos:i]) {
 				break // find the offset below
 			}
 			raw := s.Data[s.Pos:i]
@@ -133,6 +152,7 @@ func (s *Scanner) RawString() ([]byte, bool) {
 		if c == '\\' || c < 0x20 {
 			break
 		}
+		ascii = ascii && c < utf8.RuneSelf
 	}
 	b := s.buf[:0]
 	for s.Pos < len(s.Data) {

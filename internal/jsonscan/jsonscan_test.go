@@ -1,8 +1,10 @@
 package jsonscan
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestString(t *testing.T) {
@@ -93,5 +95,27 @@ func TestObjectArray(t *testing.T) {
 	})
 	if s.Err != nil || strings.Join(got, " ") != "a 10 20 b x" {
 		t.Errorf("Object: %v, err %v", got, s.Err)
+	}
+}
+
+// TestStringWords puts each kind of byte that ends the word-at-a-time scan
+// of a string at every offset of the first words, and checks the result
+// against encoding/json, in lenient mode for invalid UTF-8 (which
+// encoding/json replaces) and as an error otherwise.
+func TestStringWords(t *testing.T) {
+	for _, special := range []string{`\n`, `\"`, "\x01", "\x1f", "é", "\xff", "\xe2\x82", "\u2028", " ", "~", "\x7f"} {
+		for n := 0; n < 20; n++ {
+			in := `"` + strings.Repeat("a", n) + special + strings.Repeat("b", 20-n) + `"`
+			var want string
+			wantErr := json.Unmarshal([]byte(in), &want)
+			for _, lenient := range []bool{false, true} {
+				s := Scanner{Data: []byte(in), LenientUTF8: lenient}
+				got, _ := s.String()
+				okWant := wantErr == nil && (lenient || utf8.ValidString(in))
+				if (s.Err == nil) != okWant || s.Err == nil && got != want {
+					t.Errorf("%q, lenient %v: have %q, %v; want %q, error %v", in, lenient, got, s.Err, want, !okWant)
+				}
+			}
+		}
 	}
 }
