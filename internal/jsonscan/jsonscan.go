@@ -118,6 +118,24 @@ const (
 	highs = 0x8080808080808080
 )
 
+// skipPlain skips, eight bytes at a time, the words of b from offset i
+// that hold no '"', '\\' or control character: the bytes a string literal
+// holds as they are. It returns the offset of the first word it did not
+// skip (a byte-by-byte scan goes on from there), and whether every byte it
+// skipped is ASCII.
+func skipPlain(b []byte, i int) (int, bool) {
+	ascii := true
+	for ; i+8 <= len(b); i += 8 {
+		x := binary.LittleEndian.Uint64(b[i:])
+		q, e := x^(ones*'"'), x^(ones*'\\')
+		if ((q-ones)&^q|(e-ones)&^e|(x-ones*0x20)&^x)&highs != 0 {
+			break
+		}
+		ascii = ascii && x&highs == 0
+	}
+	return i, ascii
+}
+
 // RawString is like String but returns the decoded bytes without copying
 // them: a slice of Data when the literal has no escapes, of a buffer that
 // the next call reuses otherwise.
@@ -130,15 +148,7 @@ func (s *Scanner) RawString() ([]byte, bool) {
 	// Fast path: no escapes, ASCII or valid UTF-8. Eight bytes at a time
 	// while none of them is '"', '\\' or a control character, then byte by
 	// byte; UTF-8 is validated only when a byte is not ASCII.
-	i, ascii := s.Pos, true
-	for ; i+8 <= len(s.Data); i += 8 {
-		x := binary.LittleEndian.Uint64(s.Data[i:])
-		q, b := x^(ones*'"'), x^(ones*'\\')
-		if ((q-ones)&^q|(b-ones)&^b|(x-ones*0x20)&^x)&highs != 0 {
-			break
-		}
-		ascii = ascii && x&highs == 0
-	}
+	i, ascii := skipPlain(s.Data, s.Pos)
 	for ; i < len(s.Data); i++ {
 		c := s.Data[i]
 		if c == '"' {
