@@ -10,6 +10,8 @@
 //	ldpolicy eval --policy FILE --event FILE
 //	ldpolicy check FILE...
 //	ldpolicy fmt [-w | --check] [-d] [FILE...]
+//	ldpolicy diff OLD NEW [INPUT...]
+//	ldpolicy diff --patch PATCH OLD [INPUT...]
 //
 // Run "ldpolicy help COMMAND" for the flags of a command.
 package main
@@ -87,6 +89,7 @@ var commands = []command{
 	{"eval", "decide one access, or the delivery of one event, under a policy", runEval},
 	{"check", "validate policy files and show every problem with its position", runCheck},
 	{"fmt", "write policy files in canonical form, or list those that are not", runFmt},
+	{"diff", "show the accesses and events that a new version of a policy decides differently", runDiff},
 }
 
 const usage = `ldpolicy decides LaunchDarkly policy statements offline: which accesses a
