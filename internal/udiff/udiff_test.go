@@ -3,6 +3,7 @@ package udiff
 import (
 	"fmt"
 	"math/rand"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -200,4 +201,20 @@ func apply(old, diff string) (string, error) {
 	}
 	out = append(out, x[pos:]...)
 	return strings.Join(out, ""), nil
+}
+
+func ExampleUnified() {
+	old := "[\n  {\n    \"effect\": \"allow\"\n  }\n]\n"
+	new := "[\n  {\n    \"effect\": \"deny\"\n  }\n]\n"
+	os.Stdout.Write(Unified("policy.json", "policy.json", []byte(old), []byte(new)))
+	// Output:
+	// --- policy.json
+	// +++ policy.json
+	// @@ -1,5 +1,5 @@
+	//  [
+	//    {
+	// -    "effect": "allow"
+	// +    "effect": "deny"
+	//    }
+	//  ]
 }
