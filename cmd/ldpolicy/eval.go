@@ -205,7 +205,13 @@ func loadPolicy(name string, stdin io.Reader, opts policy.Options, stderr io.Wri
 	if err != nil {
 		return nil, err
 	}
-	set, err := policy.Load(displayName(name), data, opts)
+	return compilePolicy(displayName(name), data, opts, stderr)
+}
+
+// compilePolicy compiles the data of a policy file, printing its warnings,
+// or every problem it has.
+func compilePolicy(name string, data []byte, opts policy.Options, stderr io.Writer) (*policy.Set, error) {
+	set, err := policy.Load(name, data, opts)
 	var errs policy.ErrorList
 	switch {
 	case errors.As(err, &errs):

@@ -9,6 +9,9 @@
 //	ldpolicy eval --policy FILE --action ACTION --resource RESOURCE
 //	ldpolicy eval --policy FILE --event FILE
 //	ldpolicy check FILE...
+//	ldpolicy fmt [-w | --check] [-d] [FILE...]
+//	ldpolicy diff OLD NEW [INPUT...]
+//	ldpolicy diff --patch PATCH OLD [INPUT...]
 //
 // Run "ldpolicy help COMMAND" for the flags of a command.
 package main
@@ -85,6 +88,8 @@ var commands = []command{
 	{"filter", "write the captured events a policy delivers (or not), as NDJSON", runFilter},
 	{"eval", "decide one access, or the delivery of one event, under a policy", runEval},
 	{"check", "validate policy files and show every problem with its position", runCheck},
+	{"fmt", "write policy files in canonical form, or list those that are not", runFmt},
+	{"diff", "show the accesses and events that a new version of a policy decides differently", runDiff},
 }
 
 const usage = `ldpolicy decides LaunchDarkly policy statements offline: which accesses a

@@ -1,0 +1,631 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/ldpolicy/ldpolicy/internal/jsonpatch"
+	"github.com/ldpolicy/ldpolicy/internal/probe"
+	"github.com/ldpolicy/ldpolicy/policy"
+	"github.com/ldpolicy/ldpolicy/resource"
+)
+
+const diffUsage = `usage: ldpolicy diff [flags] OLD NEW [INPUT...]
+       ldpolicy diff [flags] --patch PATCH OLD [INPUT...]
+
+Diff shows what changes between two versions of a policy: the accesses, and
+the captured webhook events, that the new version decides differently.
+
+OLD and NEW are policy files: an array of statements, a webhook
+({"statements": [...]}) or a custom role ({"policy": [...]}); "-" reads one
+from stdin. With --patch, NEW is OLD with a JSON Patch (RFC 6902) applied,
+as LaunchDarkly's REST API applies the body of an update to a webhook or a
+role: diff shows what sending that patch would change. A patch that fails
+(a "test" operation that does not hold, a path that does not exist) would
+change nothing: it is an error, with the operation that fails.
+
+With INPUTs (captured events, read as dry-run reads them: files,
+directories, NDJSON, gzip; "-" for stdin), diff decides every event under
+both versions and lists the events whose delivery changes, grouped as newly
+delivered and no longer delivered, then the events delivered as before some
+of whose accesses are decided differently. Under each event are the accesses
+whose decision changes, with the deciding statement before and after. Only
+the events that change are held in memory.
+
+Without INPUTs, diff compares the versions on representative accesses: for
+every resource specifier and action pattern of either version, accesses
+that exercise it (its literal names, instances of its wildcards, a key and
+an action that no statement names, the metadata it tests present and
+absent, a resource of a shape no specifier names). It lists the accesses
+the new version allows and the old one denies (wider), then the reverse
+(narrower). Each access stands for all those that every specifier and
+pattern of both versions treats alike: with the patterns "*" and
+"deleteFlag", "addReleasePipeline" stands for every flag action but
+deleteFlag, and "proj/other-proj" for every project that no specifier names.
+Representative accesses are not every access: two versions that decide them
+alike almost always decide every access alike, but globs can in principle
+meet where no representative access lands.
+
+A decision reads "allow (new statement 0)", "deny (old statement 1)",
+"deny (no statement)" (nothing applies), or "allow (no filter)" (a webhook
+without statements); "indeterminate" marks a decision that metadata nobody
+supplied could change, made with that metadata taken as absent. An access
+whose decision changes only in being indeterminate is listed, and counted
+neither wider nor narrower. The statements cited are printed at the end.
+
+With --format json, diff writes NDJSON: an "event" record for each event
+that changes ("change" is newlyDelivered, noLongerDelivered or
+accessesChanged; "old" and "new" are its delivery; "accesses" all of its
+accesses, each with its "old" and "new" decision and whether it
+"changed"), or an "access" record for each representative access that
+changes ("change" is wider, narrower or indeterminate); an "error" record
+for each input that is not an event; and a "summary" record last.
+
+Exit status: 0 when the comparison completed, whatever it found; 1 with
+--fail-on-wider when the new version allows an access, or delivers an event,
+that the old one did not; 2 for bad usage, or a policy, patch or metadata
+file that cannot be used.
+
+Flags:
+`
+
+// diffFlags are the flags of diff.
+type diffFlags struct {
+	patchFile, format, metadataFile, mode string
+	failOnWider, role, lenient, dedup     bool
+	attrs                                 attributeFlag
+}
+
+func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("diff", flag.ContinueOnError)
+	f := diffFlags{attrs: attributeFlag{}}
+	fs.StringVar(&f.patchFile, "patch", "", "a JSON Patch `FILE` (RFC 6902): NEW is OLD with the patch applied")
+	fs.StringVar(&f.format, "format", "text", "output `format`: text, or json for NDJSON records")
+	fs.BoolVar(&f.failOnWider, "fail-on-wider", false, "exit with status 1 when the new version allows an access or delivers an event that the old one did not")
+	fs.BoolVar(&f.role, "role", false, "compare custom roles, where an empty policy grants nothing")
+	fs.BoolVar(&f.lenient, "lenient", false, "read the typo \":/flag/\" in specifiers as \":flag/\", with a warning")
+	fs.Var(f.attrs, "attribute", "bind a role attribute: `NAME=VALUE[,VALUE...]` (repeatable)")
+	fs.StringVar(&f.metadataFile, "metadata", "", "with INPUTs, a JSON `FILE` of tags, properties and views by resource path")
+	fs.StringVar(&f.mode, "mode", "any", "with INPUTs, deliver an event when `any` access is allowed, or only when all are")
+	fs.BoolVar(&f.dedup, "dedup", false, "with INPUTs, leave out events whose _id came before")
+	rest, err := parseFlags(fs, args, stdout, diffUsage)
+	if err != nil {
+		return helpIsDone(err)
+	}
+	set := func(name string) bool {
+		found := false
+		fs.Visit(func(fl *flag.Flag) { found = found || fl.Name == name })
+		return found
+	}
+	nfiles := 2
+	if f.patchFile != "" {
+		nfiles = 1
+	}
+	switch {
+	case len(rest) < nfiles && f.patchFile != "":
+		return usagef("diff", "give the policy file that --patch applies to")
+	case len(rest) < nfiles:
+		return usagef("diff", "give the OLD and NEW policy files, or OLD and --patch")
+	case f.format != "text" && f.format != "json":
+		return usagef("diff", "--format must be text or json, not %q", f.format)
+	case f.mode != "any" && f.mode != "all":
+		return usagef("diff", "--mode must be any or all, not %q", f.mode)
+	case len(rest) == nfiles && (set("metadata") || set("mode") || set("dedup")):
+		return usagef("diff", "--metadata, --mode and --dedup apply to captured events: give INPUTs")
+	}
+	files, inputs := rest[:nfiles], rest[nfiles:]
+	stdinUsers := 0
+	for _, name := range append(append([]string{f.patchFile, f.metadataFile}, files...), inputs...) {
+		if name == "-" {
+			stdinUsers++
+		}
+	}
+	if stdinUsers > 1 {
+		return usagef("diff", "only one of the policy files, --patch, --metadata and the inputs can read stdin")
+	}
+	for name, values := range f.attrs {
+		for _, v := range append([]string{name}, values...) {
+			if !resource.IsKey(v) {
+				return usagef("diff", "--attribute %s: %q is not a key", name, v)
+			}
+		}
+	}
+	popts := policy.Options{Lenient: f.lenient, Attributes: f.attrs}
+	if f.role {
+		popts.Context = policy.Role
+	}
+
+	d := &differ{json: f.format == "json", stderr: stderr}
+	oldData, err := readInput(files[0], stdin)
+	if err != nil {
+		return err
+	}
+	d.oldName = displayName(files[0])
+	if d.old, err = compilePolicy(d.oldName, oldData, popts, stderr); err != nil {
+		return err
+	}
+	if f.patchFile == "" {
+		d.newName = displayName(files[1])
+		if d.new, err = loadPolicy(files[1], stdin, popts, stderr); err != nil {
+			return err
+		}
+	} else {
+		d.newName = d.oldName + " patched by " + displayName(f.patchFile)
+		if d.new, err = patchPolicy(d.newName, oldData, f.patchFile, stdin, popts, stderr); err != nil {
+			return err
+		}
+	}
+
+	bw := bufio.NewWriterSize(stdout, 64<<10)
+	defer bw.Flush()
+	d.w = bw
+	if len(inputs) == 0 {
+		err = d.accesses(popts)
+	} else {
+		meta, merr := loadMetadata(f.metadataFile, stdin)
+		if merr != nil {
+			return merr
+		}
+		opts := options{set: d.old, meta: meta, dedup: f.dedup, stdin: stdin}
+		if f.mode == "all" {
+			opts.mode = policy.EveryAccess
+		}
+		err = d.events(opts, inputs, bw)
+	}
+	if err != nil {
+		return err
+	}
+	if err := bw.Flush(); err != nil {
+		return err
+	}
+	if f.failOnWider && (d.wider > 0 || d.newlyDelivered > 0) {
+		what := fmt.Sprintf("it allows %d access%s that the old one denies", d.wider, pluralES(d.wider))
+		if len(inputs) > 0 {
+			what = fmt.Sprintf("%d event%s newly delivered, %d access%s newly allowed", d.newlyDelivered, plural(d.newlyDelivered), d.wider, pluralES(d.wider))
+		}
+		return &exitError{exitNo, fmt.Errorf("diff: the new version is wider: %s (--fail-on-wider)", what)}
+	}
+	return nil
+}
+
+func pluralES(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "es"
+}
+
+// patchPolicy applies a JSON Patch to the data of a policy file and
+// compiles the result, which is called name.
+func patchPolicy(name string, data []byte, patchFile string, stdin io.Reader, opts policy.Options, stderr io.Writer) (*policy.Set, error) {
+	patchData, err := readInput(patchFile, stdin)
+	if err != nil {
+		return nil, err
+	}
+	p, err := jsonpatch.Decode(displayName(patchFile), patchData)
+	if err != nil {
+		return nil, inputErr(err)
+	}
+	patched, err := p.Apply(data)
+	if err != nil {
+		return nil, inputErr(fmt.Errorf("%v: the patch would be rejected, and change nothing", err))
+	}
+	set, err := policy.Load(name, patched, opts)
+	// Positions would point into the patched document, which exists only
+	// here: the paths of the problems say where they are.
+	var errs policy.ErrorList
+	switch {
+	case errors.As(err, &errs):
+		for _, e := range errs {
+			e.Pos = policy.Position{Filename: name}
+		}
+		writeProblems(stderr, errs)
+		return nil, &exitError{code: exitUsage}
+	case err != nil:
+		return nil, inputErr(err)
+	}
+	warnings := set.Warnings()
+	for _, w := range warnings {
+		w.Pos = policy.Position{Filename: name}
+	}
+	writeProblems(stderr, warnings)
+	return set, nil
+}
+
+// differ compares two versions of a policy and writes what changes.
+type differ struct {
+	old, new         *policy.Set
+	oldName, newName string
+	json             bool
+	w, stderr        io.Writer
+	cited            [2]map[int]bool // the statements of old and new that decide a change
+
+	wider, narrower int // accesses newly allowed, newly denied
+	newlyDelivered  int
+}
+
+// access is one access decided by both versions.
+type access struct {
+	Action   string          `json:"action"`
+	Resource string          `json:"resource"`
+	Old      policy.Decision `json:"old"`
+	New      policy.Decision `json:"new"`
+}
+
+// change classifies how the decision of an access changes: "wider",
+// "narrower", "indeterminate" (only whether it is indeterminate), or "".
+func (a *access) change() string {
+	switch {
+	case a.Old.Effect != a.New.Effect && a.New.Allowed():
+		return "wider"
+	case a.Old.Effect != a.New.Effect:
+		return "narrower"
+	case a.Old.Indeterminate != a.New.Indeterminate:
+		return "indeterminate"
+	}
+	return ""
+}
+
+// count counts a changed access and cites its deciding statements.
+func (d *differ) count(a *access) {
+	switch a.change() {
+	case "":
+		return
+	case "wider":
+		d.wider++
+	case "narrower":
+		d.narrower++
+	}
+	for i, dec := range []policy.Decision{a.Old, a.New} {
+		if dec.Statement >= 0 {
+			if d.cited[i] == nil {
+				d.cited[i] = map[int]bool{}
+			}
+			d.cited[i][dec.Statement] = true
+		}
+	}
+}
+
+// accesses compares the versions on representative accesses.
+func (d *differ) accesses(opts policy.Options) error {
+	stmts := func(s *policy.Set) []policy.Statement {
+		out := make([]policy.Statement, s.Len())
+		for i := range out {
+			out[i] = s.Statement(i)
+		}
+		return out
+	}
+	accesses, complete := probe.Accesses(probe.Options{Attributes: opts.Attributes}, stmts(d.old), stmts(d.new))
+	var changed []access
+	for _, pa := range accesses {
+		a := access{Action: pa.Action, Resource: pa.Resource}
+		var err1, err2 error
+		a.Old, err1 = d.old.Decide(pa.Action, pa.Resource)
+		a.New, err2 = d.new.Decide(pa.Action, pa.Resource)
+		if err := errors.Join(err1, err2); err != nil {
+			return fmt.Errorf("diff: a representative access does not parse: %v", err)
+		}
+		if a.change() != "" {
+			d.count(&a)
+			changed = append(changed, a)
+		}
+	}
+	if d.json {
+		for i := range changed {
+			a := &changed[i]
+			if err := writeJSONTo(d.w, struct {
+				Type   string `json:"type"`
+				Change string `json:"change"`
+				*access
+			}{"access", a.change(), a}); err != nil {
+				return err
+			}
+		}
+		return writeJSONTo(d.w, struct {
+			Type          string `json:"type"`
+			Old           string `json:"old"`
+			New           string `json:"new"`
+			Accesses      int    `json:"accesses"`
+			Complete      bool   `json:"complete"`
+			Wider         int    `json:"wider"`
+			Narrower      int    `json:"narrower"`
+			Indeterminate int    `json:"indeterminate"`
+		}{"summary", d.oldName, d.newName, len(accesses), complete, d.wider, d.narrower, len(changed) - d.wider - d.narrower})
+	}
+
+	var b strings.Builder
+	d.header(&b)
+	groups := []struct{ change, title string }{
+		{"wider", "wider: the new version allows %d access%s that the old one denies"},
+		{"narrower", "narrower: the new version denies %d access%s that the old one allows"},
+		{"indeterminate", "indeterminate: %d access%s decided alike, but only one version depends on metadata"},
+	}
+	for _, g := range groups {
+		if len(changed) == 0 {
+			break
+		}
+		var list []access
+		for _, a := range changed {
+			if a.change() == g.change {
+				list = append(list, a)
+			}
+		}
+		if len(list) == 0 {
+			if g.change != "indeterminate" {
+				fmt.Fprintf(&b, "%s: none\n\n", g.change)
+			}
+			continue
+		}
+		fmt.Fprintf(&b, g.title+"\n", len(list), pluralES(len(list)))
+		aw, rw := 0, 0
+		for _, a := range list {
+			aw, rw = max(aw, len(a.Action)), max(rw, len(a.Resource))
+		}
+		for _, a := range list {
+			fmt.Fprintf(&b, "  %-*s  %-*s  %s -> %s\n", aw, printable(a.Action), rw, printable(a.Resource), label(a.Old, "old"), label(a.New, "new"))
+		}
+		b.WriteString("\n")
+	}
+	d.citations(&b)
+	if len(changed) == 0 {
+		fmt.Fprintf(&b, "no difference on %d representative access%s", len(accesses), pluralES(len(accesses)))
+	} else {
+		fmt.Fprintf(&b, "compared on %d representative access%s: %d wider, %d narrower", len(accesses), pluralES(len(accesses)), d.wider, d.narrower)
+	}
+	if !complete {
+		fmt.Fprintf(&b, " (the first %d: the versions call for more)", probe.Limit)
+	}
+	b.WriteString("\n")
+	_, err := io.WriteString(d.w, b.String())
+	return err
+}
+
+// header names the versions compared.
+func (d *differ) header(b *strings.Builder) {
+	fmt.Fprintf(b, "old: %s (%d statement%s)\n", d.oldName, d.old.Len(), plural(d.old.Len()))
+	fmt.Fprintf(b, "new: %s (%d statement%s)\n\n", d.newName, d.new.Len(), plural(d.new.Len()))
+}
+
+// citations lists the statements that decide the changes listed.
+func (d *differ) citations(b *strings.Builder) {
+	if len(d.cited[0])+len(d.cited[1]) == 0 {
+		return
+	}
+	b.WriteString("deciding statements:\n")
+	for i, side := range []string{"old", "new"} {
+		set := d.old
+		if i == 1 {
+			set = d.new
+		}
+		var idx []int
+		for n := range d.cited[i] {
+			idx = append(idx, n)
+		}
+		sort.Ints(idx)
+		for _, n := range idx {
+			fmt.Fprintf(b, "  %s statement %-3d %s\n", side, n, set.Statement(n))
+		}
+	}
+	b.WriteString("\n")
+}
+
+// label shows a decision, naming the deciding statement of one version.
+func label(d policy.Decision, version string) string {
+	var who string
+	switch {
+	case d.Statement >= 0:
+		who = fmt.Sprintf("%s statement %d", version, d.Statement)
+	case d.Allowed():
+		who = "no filter"
+	default:
+		who = "no statement"
+	}
+	if d.Indeterminate {
+		who += ", indeterminate"
+	}
+	return fmt.Sprintf("%s (%s)", d.Effect, who)
+}
+
+// eventChange is an event whose decision changes.
+type eventChange struct {
+	Type     string        `json:"type"` // "event"
+	Change   string        `json:"change"`
+	Source   string        `json:"source"`
+	ID       string        `json:"_id"`
+	Date     int64         `json:"date"`
+	Kind     string        `json:"kind"`
+	Old      deliveryJSON  `json:"old"`
+	New      deliveryJSON  `json:"new"`
+	Accesses []eventAccess `json:"accesses"`
+	title    string
+}
+
+type deliveryJSON struct {
+	Delivered     bool `json:"delivered"`
+	Indeterminate bool `json:"indeterminate"`
+}
+
+type eventAccess struct {
+	access
+	Changed bool `json:"changed"`
+}
+
+// diffCounts are what an events diff saw.
+type diffCounts struct {
+	Events            int `json:"events"`
+	NewlyDelivered    int `json:"newlyDelivered"`
+	NoLongerDelivered int `json:"noLongerDelivered"`
+	AccessesChanged   int `json:"accessesChanged"`
+	Unchanged         int `json:"unchanged"`
+	Malformed         int `json:"malformed"`
+	Duplicates        int `json:"duplicates"`
+	Dropped           int `json:"dropped"`
+	WiderAccesses     int `json:"widerAccesses"`
+	NarrowerAccesses  int `json:"narrowerAccesses"`
+}
+
+// events compares the versions on the events of the inputs.
+func (d *differ) events(opts options, inputs []string, flush interface{ Flush() error }) error {
+	r := newRunner(opts)
+	chain := resource.Chain{&r.head, opts.meta}
+	var c diffCounts
+	var held []*eventChange // for text, by group
+	var newDecisions []policy.Decision
+	onEvent := func(ev *decided) error {
+		h := ev.head
+		newDecisions = newDecisions[:0]
+		for _, a := range h.Accesses {
+			conc, err := resource.ParseConcrete(a.Resource)
+			if err != nil {
+				return err // the runner has parsed it already
+			}
+			conc.Resolve(chain)
+			newDecisions = append(newDecisions, d.new.DecideConcrete(a.Action, &conc))
+		}
+		nd := d.new.DeliverDecided(newDecisions, opts.mode)
+		od := ev.delivery
+		e := &eventChange{
+			Type: "event", Source: ev.source, ID: h.ID, Date: h.Date, Kind: h.Kind,
+			Old:      deliveryJSON{od.Delivered, od.Indeterminate},
+			New:      deliveryJSON{nd.Delivered, nd.Indeterminate},
+			Accesses: make([]eventAccess, len(h.Accesses)),
+			title:    h.Title,
+		}
+		if e.title == "" {
+			e.title = h.Name
+		}
+		changed := od.Indeterminate != nd.Indeterminate
+		for i, a := range h.Accesses {
+			ea := eventAccess{access: access{Action: a.Action, Resource: a.Resource, Old: ev.decisions[i], New: newDecisions[i]}}
+			if ea.change() != "" {
+				ea.Changed, changed = true, true
+				d.count(&ea.access)
+			}
+			e.Accesses[i] = ea
+		}
+		switch {
+		case !od.Delivered && nd.Delivered:
+			e.Change = "newlyDelivered"
+			c.NewlyDelivered++
+		case od.Delivered && !nd.Delivered:
+			e.Change = "noLongerDelivered"
+			c.NoLongerDelivered++
+		case changed:
+			e.Change = "accessesChanged"
+			c.AccessesChanged++
+		default:
+			c.Unchanged++
+			return nil
+		}
+		if d.json {
+			return writeJSONTo(d.w, e)
+		}
+		held = append(held, e)
+		return nil
+	}
+	onProblem := func(p problem) error {
+		if d.json {
+			return writeJSONTo(d.w, struct {
+				Type    string `json:"type"`
+				Source  string `json:"source"`
+				Message string `json:"message"`
+			}{"error", p.source, p.err.Error()})
+		}
+		if err := flush.Flush(); err != nil {
+			return err
+		}
+		_, err := fmt.Fprintf(d.stderr, "ldpolicy: %v\n", p)
+		return err
+	}
+	if err := r.run(listInputs(inputs), onEvent, onProblem); err != nil {
+		return err
+	}
+	c.Events, c.Malformed, c.Duplicates, c.Dropped = r.Events, r.Malformed, r.Duplicates, r.Dropped
+	c.WiderAccesses, c.NarrowerAccesses = d.wider, d.narrower
+	d.newlyDelivered = c.NewlyDelivered
+	if d.json {
+		return writeJSONTo(d.w, struct {
+			Type string `json:"type"`
+			Old  string `json:"old"`
+			New  string `json:"new"`
+			*diffCounts
+		}{"summary", d.oldName, d.newName, &c})
+	}
+
+	var b strings.Builder
+	d.header(&b)
+	for _, g := range []struct{ change, title string }{
+		{"newlyDelivered", "newly delivered"},
+		{"noLongerDelivered", "no longer delivered"},
+		{"accessesChanged", "delivered as before, with accesses decided differently"},
+	} {
+		var list []*eventChange
+		for _, e := range held {
+			if e.Change == g.change {
+				list = append(list, e)
+			}
+		}
+		if len(list) == 0 {
+			fmt.Fprintf(&b, "%s: none\n\n", g.title)
+			continue
+		}
+		fmt.Fprintf(&b, "%s: %d event%s\n", g.title, len(list), plural(len(list)))
+		for _, e := range list {
+			when := "-"
+			if e.Date != 0 {
+				when = time.UnixMilli(e.Date).UTC().Format("2006-01-02 15:04:05")
+			}
+			fmt.Fprintf(&b, "  %-19s  %-18s  %-48s  %s\n", when, printable(e.Kind), clip(plainTitle(e.title), 48), e.Source)
+			if e.Old.Indeterminate != e.New.Indeterminate {
+				fmt.Fprintf(&b, "    delivery: %s -> %s\n", deliveryLabel(e.Old), deliveryLabel(e.New))
+			}
+			for _, a := range e.Accesses {
+				if a.Changed {
+					fmt.Fprintf(&b, "    %s on %s: %s -> %s\n", printable(a.Action), printable(a.Resource), label(a.Old, "old"), label(a.New, "new"))
+				}
+			}
+		}
+		b.WriteString("\n")
+	}
+	d.citations(&b)
+	for _, line := range []struct {
+		name string
+		n    int
+	}{
+		{"events read", c.Events},
+		{"newly delivered", c.NewlyDelivered},
+		{"no longer delivered", c.NoLongerDelivered},
+		{"accesses changed", c.AccessesChanged},
+		{"unchanged", c.Unchanged},
+		{"malformed", c.Malformed},
+		{"duplicate _ids", c.Duplicates},
+	} {
+		fmt.Fprintf(&b, "%-20s %d", line.name, line.n)
+		if line.name == "duplicate _ids" && c.Dropped > 0 {
+			b.WriteString(" (left out by --dedup)")
+		}
+		b.WriteString("\n")
+	}
+	_, err := io.WriteString(d.w, b.String())
+	return err
+}
+
+func deliveryLabel(d deliveryJSON) string {
+	s := "not delivered"
+	if d.Delivered {
+		s = "delivered"
+	}
+	if d.Indeterminate {
+		s += " (indeterminate)"
+	}
+	return s
+}
+
+// writeJSONTo writes v as one line of JSON.
+func writeJSONTo(w io.Writer, v any) error { return (&output{w: w}).writeJSON(v) }

@@ -1,0 +1,219 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/ldpolicy/ldpolicy/internal/policyfmt"
+	"github.com/ldpolicy/ldpolicy/internal/udiff"
+	"github.com/ldpolicy/ldpolicy/policy"
+)
+
+const fmtUsage = `usage: ldpolicy fmt [flags] [FILE...]
+
+Fmt writes policy files in one canonical form, so that a change to a policy
+under review shows as a change of meaning, not of layout:
+
+  - the shape of the file is kept (an array of statements, a webhook, a
+    custom role), and so is every other field of a webhook or role, with its
+    value;
+  - the fields of a statement come in the order effect, actions, notActions,
+    resources, notResources; those of a webhook in the order _id, name, url,
+    secret, on, sign, tags, statements, and those of a role in the order _id,
+    key, name, description, basePermissions, resourceCategory, policy; other
+    fields follow in the order of the file;
+  - each statement is a block of its own, indented by two spaces a level; a
+    scalar, an empty list and a list of one scalar stay on one line
+    ("actions": ["*"]), any other list or object has one element a line;
+  - strings are written as JSON writes them, numbers as the file wrote them;
+    the file ends with a newline.
+
+Terraform's spellings not_actions and not_resources are kept, since a file
+may feed Terraform as well as the REST API; --camel-case writes them as
+notActions and notResources. Formatting changes no value: the formatted file
+decodes to the same statements and fields, and so decides the same.
+
+A FILE is a policy file, or a directory, read recursively for .json files;
+"-" or no FILE reads stdin. A file must be well-formed JSON of a policy
+file's shape whose statements have only known fields; its problems are
+printed as check prints them. Specifiers are not checked: a file that check
+rejects for a malformed specifier is formatted all the same.
+
+Without flags, fmt writes the formatted files to stdout. --check writes
+nothing but the names of the files that are not formatted; -w rewrites them
+in place (through a temporary file in the same directory, renamed over the
+file, with the file's permissions); -d writes a unified diff of each change,
+with --check instead of the names, with -w as well as rewriting.
+
+Exit status: 0 when every file was formatted (with --check: when every file
+is formatted already); 1 when --check found a file that is not; 2 for bad
+usage, or a file that cannot be read, written, or parsed.
+
+Flags:
+`
+
+func runFmt(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("fmt", flag.ContinueOnError)
+	check := fs.Bool("check", false, "list the files that are not formatted, and exit with status 1 if there are any")
+	var diff, write bool
+	fs.BoolVar(&diff, "d", false, "write a unified diff of the changes instead of the formatted files")
+	fs.BoolVar(&diff, "diff", false, "the same as -d")
+	fs.BoolVar(&write, "w", false, "rewrite the files that are not formatted in place")
+	fs.BoolVar(&write, "write", false, "the same as -w")
+	camel := fs.Bool("camel-case", false, "write not_actions and not_resources as notActions and notResources")
+	args, err := parseFlags(fs, args, stdout, fmtUsage)
+	if err != nil {
+		return helpIsDone(err)
+	}
+	if len(args) == 0 {
+		args = []string{"-"}
+	}
+	stdinUsers := 0
+	for _, a := range args {
+		if a == "-" {
+			stdinUsers++
+		}
+	}
+	switch {
+	case *check && write:
+		return usagef("fmt", "--check and -w cannot be used together: --check never writes")
+	case write && stdinUsers > 0:
+		return usagef("fmt", "-w rewrites files in place, and stdin is not a file")
+	case stdinUsers > 1:
+		return usagef("fmt", "stdin can be read only once")
+	}
+	files, failed := listPolicyFiles(args, stderr)
+	opts := policyfmt.Options{CamelCase: *camel}
+	unformatted := 0
+	for _, name := range files {
+		data, err := readInput(name, stdin)
+		if err != nil {
+			fmt.Fprintf(stderr, "ldpolicy: %v\n", errors.Unwrap(err))
+			failed++
+			continue
+		}
+		shown := displayName(name)
+		out, err := policyfmt.Format(shown, data, opts)
+		var errs policy.ErrorList
+		switch {
+		case errors.As(err, &errs):
+			writeProblems(stderr, errs)
+			failed++
+			continue
+		case err != nil:
+			fmt.Fprintf(stderr, "ldpolicy: %s: %v\n", shown, err)
+			failed++
+			continue
+		}
+		changed := !bytes.Equal(out, data)
+		if changed {
+			unformatted++
+		}
+		if diff && changed {
+			if _, err := stdout.Write(udiff.Unified(shown, shown, data, out)); err != nil {
+				return err
+			}
+		}
+		switch {
+		case *check:
+			if changed && !diff {
+				if _, err := fmt.Fprintln(stdout, shown); err != nil {
+					return err
+				}
+			}
+		case write:
+			if changed {
+				if err := writeAtomically(name, out); err != nil {
+					fmt.Fprintf(stderr, "ldpolicy: %v\n", err)
+					failed++
+				}
+			}
+		case !diff:
+			if _, err := stdout.Write(out); err != nil {
+				return err
+			}
+		}
+	}
+	switch {
+	case failed > 0:
+		return &exitError{code: exitUsage}
+	case *check && unformatted > 0:
+		return &exitError{code: exitNo}
+	}
+	return nil
+}
+
+// listPolicyFiles expands the arguments of fmt: directories become the .json
+// files in them, recursively. It reports the directories it cannot read,
+// and returns how many there were.
+func listPolicyFiles(args []string, stderr io.Writer) ([]string, int) {
+	var files []string
+	failed := 0
+	for _, arg := range args {
+		info, err := os.Stat(arg)
+		if arg == "-" || err != nil || !info.IsDir() {
+			files = append(files, arg) // reading reports what is wrong with it
+			continue
+		}
+		err = filepath.WalkDir(arg, func(path string, d fs.DirEntry, err error) error {
+			switch {
+			case err != nil:
+				fmt.Fprintf(stderr, "ldpolicy: %v\n", err)
+				failed++
+			case d.Type().IsRegular() && filepath.Ext(path) == ".json":
+				files = append(files, path)
+			}
+			return nil
+		})
+		if err != nil {
+			fmt.Fprintf(stderr, "ldpolicy: %v\n", err)
+			failed++
+		}
+	}
+	return files, failed
+}
+
+// writeAtomically replaces the file name (the file it links to, if it is a
+// symbolic link) with data: it writes a temporary file in the same
+// directory, with the permissions of the file, and renames it over the file,
+// so that the file is never seen half-written.
+func writeAtomically(name string, data []byte) (err error) {
+	target, err := filepath.EvalSymlinks(name)
+	if err != nil {
+		return err
+	}
+	info, err := os.Stat(target)
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(target), "."+filepath.Base(target)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+			err = fmt.Errorf("%s: %v", name, err)
+		}
+	}()
+	if _, err := tmp.Write(data); err != nil {
+		return err
+	}
+	if err := tmp.Chmod(info.Mode().Perm()); err != nil {
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), target)
+}
