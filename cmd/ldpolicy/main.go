@@ -9,6 +9,7 @@
 //	ldpolicy eval --policy FILE --action ACTION --resource RESOURCE
 //	ldpolicy eval --policy FILE --event FILE
 //	ldpolicy check FILE...
+//	ldpolicy test [PATH...]
 //
 // Run "ldpolicy help COMMAND" for the flags of a command.
 package main
@@ -85,6 +86,7 @@ var commands = []command{
 	{"filter", "write the captured events a policy delivers (or not), as NDJSON", runFilter},
 	{"eval", "decide one access, or the delivery of one event, under a policy", runEval},
 	{"check", "validate policy files and show every problem with its position", runCheck},
+	{"test", "run policy tests: accesses and events with the decision each must get", runTest},
 }
 
 const usage = `ldpolicy decides LaunchDarkly policy statements offline: which accesses a
