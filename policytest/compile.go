@@ -95,7 +95,11 @@ func (f *File) Path(p string) string {
 // compiles the policy, and checks what needs the policy: that an expected
 // statement exists. Errors are an [ErrorList] of every problem: in f, with
 // positions in it, and in the files it names, with positions in those.
+// f must come from Parse.
 func (f *File) Compile(read func(name string) ([]byte, error)) (*Suite, error) {
+	if f.src == nil || f.policy == nil {
+		return nil, errors.New("policytest: Compile needs a File that Parse returned")
+	}
 	if read == nil {
 		read = readFile
 	}

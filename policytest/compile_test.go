@@ -206,3 +206,11 @@ func TestWarnings(t *testing.T) {
 		}
 	}
 }
+
+// A File that Parse did not make cannot be compiled, rather than panic.
+func TestCompileNeedsParse(t *testing.T) {
+	f := &File{Name: "t.ldtest.yaml", Cases: []Case{{Action: "a", Resource: "proj/p", Expect: Allow}}}
+	if _, err := f.Compile(nil); err == nil || err.Error() != "policytest: Compile needs a File that Parse returned" {
+		t.Errorf("Compile of a File literal: %v", err)
+	}
+}
