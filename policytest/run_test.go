@@ -277,3 +277,32 @@ cases:
 		t.Errorf("Percent() of nothing = %v, want 100", have)
 	}
 }
+
+// A suite is safe for concurrent use: runs at once decide the same (the
+// race detector checks that they share nothing they write).
+func TestRunConcurrent(t *testing.T) {
+	files := map[string]string{"t.ldtest.yaml": "policy:" + runPolicy + `
+metadata: {"proj/p:env/staging": "{critical:true}"}
+cases:
+  - {action: updateOn, resource: "proj/p:env/staging:flag/f;", expect: allow}
+  - {event: create.json, expect: delivered}
+`}
+	for k, v := range runFiles {
+		files[k] = v
+	}
+	s, err := compileMem("t.ldtest.yaml", files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan []Result)
+	for range 4 {
+		go func() { done <- s.Run(nil) }()
+	}
+	for range 4 {
+		for _, r := range <-done {
+			if !r.Passed() {
+				t.Errorf("%s: %v", r.Case.Title(), r.Failures)
+			}
+		}
+	}
+}
