@@ -8,3 +8,5 @@ require (
 )
 
 require github.com/leanovate/gopter v0.2.11
+
+require go.yaml.in/yaml/v3 v3.0.6

@@ -12,6 +12,7 @@
 //	ldpolicy fmt [-w | --check] [-d] [FILE...]
 //	ldpolicy diff OLD NEW [INPUT...]
 //	ldpolicy diff --patch PATCH OLD [INPUT...]
+//	ldpolicy test [PATH...]
 //
 // Run "ldpolicy help COMMAND" for the flags of a command.
 package main
@@ -90,6 +91,7 @@ var commands = []command{
 	{"check", "validate policy files and show every problem with its position", runCheck},
 	{"fmt", "write policy files in canonical form, or list those that are not", runFmt},
 	{"diff", "show the accesses and events that a new version of a policy decides differently", runDiff},
+	{"test", "run policy tests: accesses and events with the decision each must get", runTest},
 }
 
 const usage = `ldpolicy decides LaunchDarkly policy statements offline: which accesses a

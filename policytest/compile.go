@@ -1,0 +1,368 @@
+package policytest
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/ldpolicy/ldpolicy/policy"
+	"github.com/ldpolicy/ldpolicy/resource"
+	"github.com/ldpolicy/ldpolicy/webhook"
+)
+
+// maxNamedFile bounds what Load reads of a file that a test file names.
+const maxNamedFile = 64 << 20
+
+// Suite is a test file ready to run: its policy compiled, and the metadata
+// and events it names read. A Suite is immutable and safe for concurrent
+// use.
+type Suite struct {
+	File   *File
+	Policy *policy.Set
+	// PolicyName names the policy: the path of its file, joined to the
+	// test file's directory, or the test file's name for an inline policy.
+	PolicyName string
+
+	warnings ErrorList
+	cases    []compiledCase
+}
+
+// compiledCase is what running a case needs: its accesses, with their
+// resources parsed and their metadata resolved.
+type compiledCase struct {
+	accesses  []policy.Access
+	resources []resource.Concrete
+}
+
+// Warnings returns the problems that compiling the policy accepted, such as
+// the typos that lenient reads.
+func (s *Suite) Warnings() ErrorList { return s.warnings }
+
+// Load reads the test file name and the files it names, and compiles its
+// policy: [Parse] then [File.Compile].
+func Load(name string) (*Suite, error) {
+	data, err := readFile(name)
+	if err != nil {
+		return nil, err
+	}
+	f, errs := parse(name, data)
+	if f == nil {
+		return nil, errs
+	}
+	// A file with problems of its own still has its policy and metadata
+	// checked, so that every problem is reported at once.
+	s, cerrs := f.compile(readFile, errs == nil)
+	if errs = append(errs, cerrs...); len(errs) > 0 {
+		errs.sort()
+		return nil, errs
+	}
+	return s, nil
+}
+
+// readFile reads a file of up to maxNamedFile bytes.
+func readFile(name string) ([]byte, error) {
+	fh, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	data, err := io.ReadAll(io.LimitReader(fh, maxNamedFile+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", name, err)
+	}
+	if len(data) > maxNamedFile {
+		return nil, fmt.Errorf("%s: more than %d bytes", name, maxNamedFile)
+	}
+	return data, nil
+}
+
+// Path returns the path of a file that the test file names: p itself when
+// absolute, otherwise p joined to the directory of the test file.
+func (f *File) Path(p string) string {
+	p = filepath.FromSlash(p)
+	if filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(filepath.Dir(f.Name), p)
+}
+
+// Compile reads the policy, metadata and event files that f names, with
+// read (a function like [os.ReadFile]; nil reads files of up to 64 MiB),
+// compiles the policy, and checks what needs the policy: that an expected
+// statement exists. Errors are an [ErrorList] of every problem: in f, with
+// positions in it, and in the files it names, with positions in those.
+// f must come from Parse.
+func (f *File) Compile(read func(name string) ([]byte, error)) (*Suite, error) {
+	if f.src == nil || f.policy == nil {
+		return nil, errors.New("policytest: Compile needs a File that Parse returned")
+	}
+	if read == nil {
+		read = readFile
+	}
+	s, errs := f.compile(read, true)
+	if len(errs) > 0 {
+		errs.sort()
+		return nil, errs
+	}
+	return s, nil
+}
+
+// compile compiles f, and its cases too when cases is set.
+func (f *File) compile(read func(string) ([]byte, error), cases bool) (*Suite, ErrorList) {
+	c := &compiler{File: f, read: read, d: &decoder{src: f.src}}
+	s := &Suite{File: f}
+	s.Policy, s.PolicyName = c.compilePolicy()
+	fileMeta := c.readMetadata(f.metadata, "metadata")
+	if cases {
+		s.cases = make([]compiledCase, len(f.Cases))
+		for i := range f.Cases {
+			s.cases[i] = c.testCase(&f.Cases[i], fileMeta, s.Policy)
+		}
+	}
+	if errs := append(c.errs, c.d.errs...); len(errs) > 0 {
+		return nil, errs
+	}
+	s.warnings = c.warnings
+	return s, nil
+}
+
+// compiler compiles a File.
+type compiler struct {
+	*File
+	read     func(string) ([]byte, error)
+	d        *decoder  // for problems in the test file
+	errs     ErrorList // problems in the files it names
+	warnings ErrorList
+}
+
+// compilePolicy reads and compiles the policy.
+func (c *compiler) compilePolicy() (*policy.Set, string) {
+	opts := policy.Options{Context: c.Context, Attributes: c.Attributes, Lenient: c.Lenient}
+	if c.File.policy == nil {
+		return nil, ""
+	}
+	if c.Policy == "" {
+		set, err := policy.Load(c.Name, c.File.policy.appendJSON(nil), opts)
+		var errs policy.ErrorList
+		switch {
+		case errors.As(err, &errs):
+			for _, e := range errs {
+				c.d.errs = append(c.d.errs, c.locate(e))
+			}
+			return nil, c.Name
+		case err != nil:
+			c.d.errorf(c.File.policy, "policy", "%v", err)
+			return nil, c.Name
+		}
+		for _, w := range set.Warnings() {
+			c.warnings = append(c.warnings, c.locate(w))
+		}
+		return set, c.Name
+	}
+	name := c.Path(c.Policy)
+	data, err := c.read(name)
+	if err != nil {
+		c.d.errorf(c.File.policy, "policy", "%v", err)
+		return nil, name
+	}
+	set, err := policy.Load(name, data, opts)
+	var errs policy.ErrorList
+	switch {
+	case errors.As(err, &errs):
+		for _, e := range errs {
+			c.errs = append(c.errs, fromPolicy(e))
+		}
+		return nil, name
+	case err != nil:
+		c.d.errorf(c.File.policy, "policy", "%s: %v", name, err)
+		return nil, name
+	}
+	for _, w := range set.Warnings() {
+		c.warnings = append(c.warnings, fromPolicy(w))
+	}
+	return set, name
+}
+
+// aliases are the spellings of statement fields that LaunchDarkly's
+// Terraform provider writes.
+var aliases = map[string]string{"notResources": "not_resources", "notActions": "not_actions"}
+
+// locate places a problem of the inline policy in the test file, by the
+// statement, field and list index it names.
+func (c *compiler) locate(pe *policy.Error) *Error {
+	n, path := c.File.policy, "policy"
+	if n.kind == objectNode {
+		for _, key := range []string{"statements", "policy"} {
+			if _, v := n.get(key); v != nil {
+				n, path = v, path+"."+key
+				break
+			}
+		}
+	}
+	off := -1
+	if pe.Statement >= 0 && n.kind == listNode && pe.Statement < len(n.elems) {
+		n = n.elems[pe.Statement]
+		path += "[" + strconv.Itoa(pe.Statement) + "]"
+		if pe.Field != "" && n.kind == objectNode {
+			k, v := n.get(pe.Field)
+			if k == nil {
+				k, v = n.get(aliases[pe.Field])
+			}
+			switch {
+			case k == nil:
+				path += "." + pe.Field
+			case !isStatementField(k.value):
+				n, path = k, path+"."+k.value // an unknown field
+			default:
+				n, path = v, path+"."+k.value
+				if pe.Index >= 0 && v.kind == listNode && pe.Index < len(v.elems) {
+					n = v.elems[pe.Index]
+					off = pe.Offset
+				}
+				if pe.Index >= 0 {
+					path += "[" + strconv.Itoa(pe.Index) + "]"
+				}
+			}
+		}
+	}
+	pos := c.src.posIn(n, off)
+	pe.Pos = pos
+	return &Error{Pos: pos, Path: path, Value: pe.Value, Offset: pe.Offset, Warning: pe.Warning, Err: pe}
+}
+
+func isStatementField(key string) bool {
+	switch key {
+	case "effect", "actions", "notActions", "resources", "notResources", "not_actions", "not_resources":
+		return true
+	}
+	return false
+}
+
+// readMetadata reads the metadata of a "metadata" value: a metadata file, or
+// metadata inline. It returns nil for nil, or when the metadata has a
+// problem.
+func (c *compiler) readMetadata(n *node, path string) resource.Resolver {
+	if n == nil {
+		return nil
+	}
+	if n.kind == stringNode {
+		name := c.Path(n.value)
+		data, err := c.read(name)
+		if err == nil {
+			var m resource.MetadataMap
+			if m, err = resource.ParseMetadataMap(data); err == nil {
+				return m
+			}
+			err = fmt.Errorf("%s: %v", name, err)
+		}
+		c.d.errorf(n, path, "%v", err)
+		return nil
+	}
+	// Inline, each entry on its own, so that a problem points at its entry.
+	m := resource.MetadataMap{}
+	seen := map[string]bool{}
+	for i, k := range n.keys {
+		p := path + "[" + strconv.Quote(k.value) + "]"
+		if seen[k.value] {
+			c.d.errorf(k, p, "duplicate resource path %q", k.value)
+			continue
+		}
+		seen[k.value] = true
+		entry := &node{kind: objectNode, keys: []*node{k}, elems: []*node{n.elems[i]}}
+		one, err := resource.ParseMetadataMap(entry.appendJSON(nil))
+		if err != nil {
+			msg := strings.TrimPrefix(err.Error(), "resource: metadata file: "+strconv.Quote(k.value)+": ")
+			c.d.errorf(n.elems[i], p, "%s", msg)
+			continue
+		}
+		m[k.value] = one[k.value]
+	}
+	return m
+}
+
+// testCase reads what a case names and parses its resources. set is nil
+// when the policy could not be compiled.
+func (c *compiler) testCase(tc *Case, fileMeta resource.Resolver, set *policy.Set) compiledCase {
+	path := fmt.Sprintf("cases[%d]", tc.Index)
+	if tc.stmt != nil && set != nil && *tc.Statement >= set.Len() {
+		c.d.errorf(tc.stmt, path+".statement", "statement %d: the policy has %d statement%s", *tc.Statement, set.Len(), plural(set.Len()))
+	}
+	var chain resource.Chain
+	var cc compiledCase
+	switch {
+	case !tc.IsEvent():
+		cc.accesses = []policy.Access{{Action: tc.Action, Resource: tc.Resource}}
+	case tc.HasAccesses:
+		cc.accesses = tc.Accesses
+	default:
+		h := c.event(tc, path+".event")
+		if h == nil {
+			return cc
+		}
+		cc.accesses = h.Accesses
+		chain = append(chain, h) // the event's own word on the changed resource comes first
+	}
+	if m := c.readMetadata(tc.metadata, path+".metadata"); m != nil {
+		chain = append(chain, m)
+	}
+	if fileMeta != nil {
+		chain = append(chain, fileMeta)
+	}
+	cc.resources = make([]resource.Concrete, len(cc.accesses))
+	for i, a := range cc.accesses {
+		r, err := resource.ParseConcrete(a.Resource)
+		if err != nil {
+			// Only the accesses of a payload file can be malformed here:
+			// Parse checked the others.
+			c.d.errorf(tc.event, path+".event", "%s: accesses[%d]: %v", c.Path(tc.Event), i, err)
+			return compiledCase{}
+		}
+		if len(chain) > 0 {
+			r.Resolve(chain)
+		}
+		cc.resources[i] = r
+	}
+	return cc
+}
+
+// event reads the payload of an event case, from its file or inline.
+func (c *compiler) event(tc *Case, path string) *webhook.Head {
+	n := tc.event
+	data, where := n.appendJSON(nil), "inline event"
+	if tc.Event != "" {
+		where = c.Path(tc.Event)
+		var err error
+		if data, err = c.read(where); err != nil {
+			c.d.errorf(n, path, "%v", err)
+			return nil
+		}
+	}
+	h := &webhook.Head{}
+	if err := webhook.ReadHead(data, h); err != nil {
+		var de *webhook.DecodeError
+		switch {
+		case errors.As(err, &de) && tc.Event != "":
+			err = fmt.Errorf("%s: byte %d: %s", where, de.Offset, de.Msg)
+		case errors.As(err, &de):
+			err = fmt.Errorf("%s: %s", where, de.Msg)
+		}
+		c.d.errorf(n, path, "%v", err)
+		return nil
+	}
+	if !h.HasAccesses {
+		c.d.errorf(n, path, `%s has no "accesses"`, where)
+		return nil
+	}
+	return h
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}

@@ -1,0 +1,154 @@
+package policytest
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/ldpolicy/ldpolicy/policy"
+	"github.com/ldpolicy/ldpolicy/resource"
+)
+
+// Error is a problem with a test file, or with a policy, metadata or event
+// file that it names.
+type Error struct {
+	// Pos is where the problem is: in the test file or, for a problem inside
+	// a file it names, in that file. Its Column is 0 when only the line is
+	// known, and its Line is 0 when neither is.
+	Pos policy.Position
+	// Path is where the problem is inside the file, such as
+	// "cases[2].expect" in a test file or "statements[0].resources[1]" in a
+	// policy file; empty for a problem with the file as a whole.
+	Path string
+	// Value is the resource or specifier the problem is in, and Offset the
+	// byte offset of the problem inside it; Offset is -1 when there is no
+	// such value.
+	Value  string
+	Offset int
+	// Warning marks a problem that does not stop the tests from running,
+	// such as a typo in the policy that lenient reads.
+	Warning bool
+	Err     error
+}
+
+// Error returns "file:line:col: path: message".
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString(formatPos(e.Pos))
+	if e.Path != "" {
+		if b.Len() > 0 {
+			b.WriteString(": ")
+		}
+		b.WriteString(e.Path)
+	}
+	if b.Len() == 0 {
+		b.WriteString("policytest")
+	}
+	b.WriteString(": ")
+	if e.Warning {
+		b.WriteString("warning: ")
+	}
+	b.WriteString(e.Message())
+	return b.String()
+}
+
+// Message returns what is wrong, without the location.
+func (e *Error) Message() string {
+	var pe *policy.Error
+	if errors.As(e.Err, &pe) {
+		return pe.Message()
+	}
+	var rs *resource.SyntaxError
+	if errors.As(e.Err, &rs) {
+		return rs.Msg
+	}
+	return e.Err.Error()
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// formatPos returns "file:line:col", "file:line" when the column is not
+// known, or "file" when the line is not.
+func formatPos(p policy.Position) string {
+	s := p.Filename
+	if p.Line > 0 {
+		if s != "" {
+			s += ":"
+		}
+		s += strconv.Itoa(p.Line)
+		if p.Column > 0 {
+			s += ":" + strconv.Itoa(p.Column)
+		}
+	}
+	return s
+}
+
+// ErrorList is a list of problems, in the order of their positions.
+type ErrorList []*Error
+
+// Error returns the first problem that is not a warning and how many more
+// there are.
+func (l ErrorList) Error() string {
+	if len(l) == 0 {
+		return "no errors"
+	}
+	first := l[0]
+	for _, e := range l {
+		if !e.Warning {
+			first = e
+			break
+		}
+	}
+	switch len(l) {
+	case 1:
+		return first.Error()
+	case 2:
+		return first.Error() + " (and 1 more problem)"
+	}
+	return fmt.Sprintf("%s (and %d more problems)", first, len(l)-1)
+}
+
+// Err returns l as an error, or nil when l is empty.
+func (l ErrorList) Err() error {
+	if len(l) == 0 {
+		return nil
+	}
+	return l
+}
+
+// Unwrap returns the errors of l, for [errors.Is] and [errors.As].
+func (l ErrorList) Unwrap() []error {
+	out := make([]error, len(l))
+	for i, e := range l {
+		out[i] = e
+	}
+	return out
+}
+
+// sort orders the problems of each file by position, keeping the files in
+// the order they first appear.
+func (l ErrorList) sort() {
+	files := map[string]int{}
+	for _, e := range l {
+		if _, ok := files[e.Pos.Filename]; !ok {
+			files[e.Pos.Filename] = len(files)
+		}
+	}
+	sort.SliceStable(l, func(i, j int) bool {
+		a, b := l[i].Pos, l[j].Pos
+		if a.Filename != b.Filename {
+			return files[a.Filename] < files[b.Filename]
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		return a.Column < b.Column
+	})
+}
+
+// fromPolicy turns a problem of a policy file into an Error.
+func fromPolicy(pe *policy.Error) *Error {
+	return &Error{Pos: pe.Pos, Path: pe.Path(), Value: pe.Value, Offset: pe.Offset, Warning: pe.Warning, Err: pe}
+}
