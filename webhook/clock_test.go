@@ -47,7 +47,7 @@ func (c *fakeClock) AfterFunc(d time.Duration, f func()) func() bool {
 }
 
 // Advance moves the time on by d, running the timers that come due on the
-// way, each at its time.
+// way, each at its time. A negative d sets the clock back.
 func (c *fakeClock) Advance(d time.Duration) {
 	c.mu.Lock()
 	end := c.now.Add(d)
@@ -69,7 +69,9 @@ func (c *fakeClock) Advance(d time.Duration) {
 		next.f()
 		c.mu.Lock()
 	}
-	c.now = end
+	if d < 0 || end.After(c.now) { // another Advance may have gone further
+		c.now = end
+	}
 	c.mu.Unlock()
 }
 
