@@ -17,8 +17,8 @@ import (
 // DefaultMaxBodySize is the largest body a Handler reads unless
 // Options.MaxBodySize says otherwise. LaunchDarkly's events are a few
 // kilobytes, but one that carries a large flag's previous and current
-// versions can reach hundreds: the default leaves room rather than lose
-// such an event.
+// versions (every target and rule) can be far larger: the default leaves
+// room rather than lose such an event.
 const DefaultMaxBodySize = 4 << 20
 
 // Options configure a Handler. Secrets, or Unsigned, must be set.
@@ -51,9 +51,9 @@ type Options struct {
 	// one) makes them older than MaxAge, with 422 Unprocessable Entity.
 	// LaunchDarkly signs no timestamp of its own, so an event's date is all
 	// that tells a replay of an old delivery from a new one. The refusal is
-	// a 4xx so that it shows in LaunchDarkly's delivery history and in the
-	// receiver's access log as a refusal, not as success; LaunchDarkly's
-	// one retry is refused alike. Dates in the future are accepted.
+	// a 4xx so that the sender and the receiver's access log see a refusal,
+	// not a success; LaunchDarkly's one retry is refused alike, and a 5xx
+	// would ask for it in vain. Dates in the future are accepted.
 	MaxAge time.Duration
 	// Deduper remembers the _ids of processed events, so that a second
 	// delivery of one is answered 200 and not processed again. nil means a
@@ -218,14 +218,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(res.Status)
 		io.WriteString(w, res.Outcome.String()+"\n")
 	} else {
-		msg := "webhook: " + http.StatusText(res.Status)
+		msg := res.Err.Error()
 		switch res.Outcome {
 		case BadMethod:
 			w.Header().Set("Allow", http.MethodPost)
-			msg = "webhook: expected POST, found " + r.Method
-		case BadContentType, TooLarge, Unverified, Malformed, Stale:
-			msg = res.Err.Error()
-		case Failed:
+		case Failed: // the function's error is the receiver's business
 			msg = "webhook: processing the event failed"
 		case DedupFailed:
 			msg = "webhook: cannot tell whether the event was processed before"

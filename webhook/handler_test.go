@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
@@ -155,6 +156,12 @@ func TestHandlerAnswers(t *testing.T) {
 		{name: "malformed type", body: good, edit: withType("application/json; charset"), status: 415, outcome: BadContentType},
 		{name: "too large", body: big, status: 413, outcome: TooLarge, answer: "webhook: the body is larger than 1024 bytes\n"},
 		{name: "too large, chunked", body: big, edit: func(r *http.Request) { r.ContentLength = -1 }, status: 413, outcome: TooLarge},
+		{name: "declared too large, not read", body: good, edit: func(r *http.Request) {
+			r.Body, r.ContentLength = io.NopCloser(iotest.ErrReader(errors.New("read"))), 1025
+		}, status: 413, outcome: TooLarge},
+		{name: "body cut off", body: good, edit: func(r *http.Request) {
+			r.Body, r.ContentLength = io.NopCloser(iotest.ErrReader(errors.New("connection reset"))), -1
+		}, status: 400, outcome: Malformed, answer: "webhook: reading the body: connection reset\n"},
 		{name: "no signature", body: good, edit: func(r *http.Request) { r.Header.Del(SignatureHeader) }, status: 401, outcome: Unverified, answer: "webhook: no X-LD-Signature header\n"},
 		{name: "malformed signature", body: good, edit: withSig("sha256=abc"), status: 401, outcome: Unverified},
 		{name: "other secret", body: good, edit: withSig(Sign("other", good)), status: 401, outcome: Unverified, answer: "webhook: X-LD-Signature does not match the body\n"},
