@@ -74,21 +74,21 @@ type Options struct {
 // deliveries and passes the events its policy delivers to a function, once
 // each. It checks, in this order, and answers:
 //
-//	405 Method Not Allowed    a method other than POST
-//	415 Unsupported Media     a Content-Type other than application/json
-//	                          (parameters such as charset are accepted)
-//	413 Request Too Large     a body over Options.MaxBodySize
-//	401 Unauthorized          a missing, malformed or wrong X-LD-Signature,
-//	                          checked over the raw body before it is decoded
-//	400 Bad Request           a body that is not an event: malformed JSON,
-//	                          no "accesses", a malformed resource
-//	200 OK "filtered"         an event the policy does not deliver
-//	422 Unprocessable Entity  an event older than Options.MaxAge
-//	503 Service Unavailable   the Deduper failed: the event is not processed
-//	200 OK "duplicate"        an event whose _id was processed before, or
-//	                          is being processed now
-//	500 Internal Server Error the function failed
-//	200 OK "processed"        the function processed the event
+//	405 Method Not Allowed     a method other than POST
+//	415 Unsupported Media      a Content-Type other than application/json
+//	                           (parameters such as charset are accepted)
+//	413 Request Too Large      a body over Options.MaxBodySize
+//	401 Unauthorized           a missing, malformed or wrong X-LD-Signature,
+//	                           checked over the raw body before it is decoded
+//	400 Bad Request            a body that is not an event: malformed JSON,
+//	                           no "accesses", a malformed resource
+//	200 OK "filtered"          an event the policy does not deliver
+//	422 Unprocessable Entity   an event older than Options.MaxAge
+//	503 Service Unavailable    the Deduper failed: the event is not processed
+//	200 OK "duplicate"         an event whose _id was processed before, or
+//	                           is being processed now
+//	500 Internal Server Error  the function failed
+//	200 OK "processed"         the function processed the event
 //
 // LaunchDarkly retries a delivery once after an answer other than 2xx: a
 // filtered event is answered 2xx, since the retry would be filtered alike,

@@ -10,8 +10,9 @@
 // reservation (a Lua script compares the token), so that an instance whose
 // lease ran out does not undo the reservation another instance made since.
 // The lease is what frees an _id whose instance stopped before it committed
-// or released it: LaunchDarkly's retry, or a replay, is processed once the
-// lease has passed.
+// or released it: a delivery of the event that comes after the lease is
+// processed, one that comes within it is taken for a duplicate. Keep the
+// lease short, but longer than processing an event can take.
 package redisdedup
 
 import (
@@ -42,9 +43,10 @@ type Options struct {
 	// processed; webhook.DefaultDedupWindow when 0.
 	Window time.Duration
 	// Lease is how long a reservation lasts that is neither committed nor
-	// released; DefaultLease when 0. Make it longer than processing an
-	// event can take: a delivery that comes after the lease is processed
-	// even if the first is still being processed.
+	// released, as when its instance stops; DefaultLease when 0. Make it
+	// longer than processing an event can take: a delivery that comes
+	// after the lease is processed even if the first is still being
+	// processed.
 	Lease time.Duration
 }
 
