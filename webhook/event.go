@@ -1,13 +1,3 @@
-// Package webhook reads LaunchDarkly webhook deliveries: audit-log entries
-// (events) and the files that capture them.
-//
-// [Decode] reads a whole [Event], keeping its raw bytes and every field, the
-// ones outside the schema included. [ReadHead] reads only what deciding the
-// event's delivery needs, much faster, into a reusable [Head]; its
-// [Head.Resolver] supplies the metadata the event's own body gives, such as
-// the tags of a changed flag. [Stream] splits a captured file (one event, a
-// JSON array, NDJSON or an audit-log list response) into events, one at a
-// time, however large the file.
 package webhook
 
 import (

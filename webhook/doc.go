@@ -1,0 +1,53 @@
+// Package webhook reads and receives LaunchDarkly webhook deliveries:
+// audit-log entries (events), the files that capture them, and the HTTP
+// requests that carry them.
+//
+// # Events
+//
+// [Decode] reads a whole [Event], keeping its raw bytes and every field, the
+// ones outside the schema included. [ReadHead] reads only what deciding the
+// event's delivery needs, much faster, into a reusable [Head], which is also
+// a resource.Resolver of the metadata the event's own body gives, such as
+// the tags of a changed flag. [Stream] splits a captured file (one event, a
+// JSON array, NDJSON or an audit-log list response) into events, one at a
+// time, however large the file.
+//
+// # Receivers
+//
+// LaunchDarkly POSTs each event to the webhook's URL as JSON. With a
+// secret, it signs the body: the X-LD-Signature header holds the
+// hexadecimal HMAC-SHA256 of the body's bytes, keyed with the secret. It
+// retries once after an answer other than 2xx, does not deliver events in
+// order, and signs no timestamp: replays are refused by remembering _ids
+// and, optionally, by the age of the event's date.
+//
+// [Sign] and [Verify] compute and check the signature over the raw body,
+// before anything decodes it (JSON decoded and encoded again is other
+// bytes), in constant time, against several secrets while one is rotated.
+//
+// [Handler] is an http.Handler that does all a receiver must: it limits
+// the size of the body, verifies the signature, decodes the event,
+// filters it with a compiled policy.Set as the webhook's policy would (so
+// that one receiver can serve a broad webhook and keep only what it needs),
+// refuses events older than a maximum age, drops second deliveries of an
+// _id, and calls the receiver's function with each remaining event once. Its
+// answers are those that make LaunchDarkly's one retry useful: 2xx for
+// anything a retry would not change, 5xx only when the function (or the
+// Deduper) failed, in which case the event is processed when it comes
+// again. Options.OnResult tells the outcome of every request.
+//
+// A [Deduper] remembers _ids: [MemoryDeduper] in the process, bounded in
+// size and time, and package webhook/redisdedup in Redis, for a receiver
+// that runs as several instances. A [Reorderer] puts events back in order
+// of date, for consumers that need it.
+//
+// A receiver in full:
+//
+//	set, err := policy.Compile(policy.ProductionFlags(), policy.Options{})
+//	...
+//	h, err := webhook.NewHandler(func(ctx context.Context, ev *webhook.Event) error {
+//		return process(ctx, ev) // an error is answered 500, and LaunchDarkly retries
+//	}, webhook.Options{Secrets: []string{os.Getenv("LD_WEBHOOK_SECRET")}, Policy: set})
+//	...
+//	log.Fatal(http.ListenAndServe(":8080", h))
+package webhook
