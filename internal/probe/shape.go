@@ -1,0 +1,513 @@
+package probe
+
+import (
+	"strings"
+
+	"github.com/ldpolicy/ldpolicy/match"
+	"github.com/ldpolicy/ldpolicy/resource"
+)
+
+// test is one name or modifier of a specifier, or an action pattern.
+type test struct {
+	kind   testKind
+	pat    *match.Pattern // nil for a role attribute, or a pattern that does not compile
+	attr   bool           // a role attribute: holds for the keys in values
+	values []string
+	name   string // a property's name
+	value  string // a property's value
+}
+
+type testKind uint8
+
+const (
+	nameKind testKind = iota
+	tagKind
+	propKind
+	viewKind
+)
+
+// holds reports whether a name or action test holds for s.
+func (t test) holds(s string) bool {
+	if t.attr {
+		for _, v := range t.values {
+			if v == s {
+				return true
+			}
+		}
+		return false
+	}
+	return t.pat != nil && t.pat.Match(s)
+}
+
+// holdsFor reports whether a modifier test holds for metadata m.
+func (t test) holdsFor(m *meta) bool {
+	if m == nil {
+		return false
+	}
+	switch t.kind {
+	case tagKind:
+		for _, tag := range m.tags {
+			if t.holds(tag) {
+				return true
+			}
+		}
+	case propKind:
+		for _, p := range m.props {
+			if p[0] == t.name {
+				return p[1] == t.value
+			}
+		}
+	case viewKind:
+		for _, v := range m.views {
+			if t.holds(v) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (g *generator) nameTest(n resource.Name) test {
+	if n.Attribute != "" {
+		return test{kind: nameKind, attr: true, values: g.attrs[n.Attribute]}
+	}
+	p, _ := match.Compile(n.Pattern)
+	return test{kind: nameKind, pat: p}
+}
+
+func (g *generator) modTest(m resource.Modifier) test {
+	switch m := m.(type) {
+	case resource.Tag:
+		p, _ := match.Compile(m.Pattern)
+		return test{kind: tagKind, pat: p}
+	case resource.Property:
+		return test{kind: propKind, name: m.Name, value: m.Value}
+	case resource.View:
+		t := g.nameTest(m.Name)
+		t.kind = viewKind
+		return t
+	}
+	return test{kind: tagKind}
+}
+
+// meta is the inline metadata of one concrete segment. A nil *meta is
+// unknown metadata: the segment is written without ';'.
+type meta struct {
+	tags  []string
+	props [][2]string // at most one value a name
+	views []string
+}
+
+func (m *meta) String() string {
+	var parts []string
+	parts = append(parts, m.tags...)
+	for _, p := range m.props {
+		parts = append(parts, "{"+p[0]+":"+p[1]+"}")
+	}
+	for _, v := range m.views {
+		parts = append(parts, "view:"+v)
+	}
+	return strings.Join(parts, ",")
+}
+
+// add returns m with the witness w of a modifier added; a property that m
+// sets already keeps its value.
+func (m meta) add(w *meta) meta {
+	m.tags = append(append([]string{}, m.tags...), w.tags...)
+	m.views = append(append([]string{}, m.views...), w.views...)
+	props := append([][2]string{}, m.props...)
+next:
+	for _, p := range w.props {
+		for _, q := range props {
+			if q[0] == p[0] {
+				continue next
+			}
+		}
+		props = append(props, p)
+	}
+	m.props = props
+	return m
+}
+
+// witness returns metadata for which the modifier test t holds, or nil
+// when there is none (a view bound to no key).
+func witness(t test) *meta {
+	switch t.kind {
+	case propKind:
+		return &meta{props: [][2]string{{t.name, t.value}}}
+	case tagKind, viewKind:
+		var s string
+		var ok bool
+		if t.attr {
+			if len(t.values) == 0 {
+				return nil
+			}
+			s, ok = t.values[0], true
+		} else if t.pat != nil {
+			s, ok = firstInstance(t.pat, t.kind == tagKind)
+		}
+		if !ok {
+			return nil
+		}
+		if t.kind == tagKind {
+			return &meta{tags: []string{s}}
+		}
+		return &meta{views: []string{s}}
+	}
+	return nil
+}
+
+// firstInstance returns an instance of p, a valid tag (or key) if there is
+// one.
+func firstInstance(p *match.Pattern, tag bool) (string, bool) {
+	valid := resource.IsKey
+	if tag {
+		valid = resource.IsTag
+	}
+	nodes := parseGlob(p.String())
+	all := instances(p, nodes, []string{"", "x"}, nil)
+	for _, s := range all {
+		if valid(s) {
+			return s, true
+		}
+	}
+	if len(all) > 0 {
+		return all[0], true
+	}
+	return "", false
+}
+
+// keys returns the keys tried at slot i of the shape: one of each class of
+// keys that the names there treat alike, valid keys preferred.
+func (sl *slot) keys() []string {
+	if sl.bare {
+		return []string{""}
+	}
+	names := distinctTests(sl.names)
+	var first, inst []string
+	var frags []string
+	for _, t := range names {
+		if t.attr {
+			first = append(first, t.values...)
+			continue
+		}
+		if t.pat == nil {
+			continue
+		}
+		nodes := parseGlob(t.pat.String())
+		if s, ok := literal(nodes); ok {
+			first = append(first, s)
+		}
+		frags = append(frags, expand(nodes, "", maxInstances)...)
+	}
+	first = append(first, fresh("other-"+sl.typ, names))
+	for _, t := range names {
+		if t.attr || t.pat == nil {
+			continue
+		}
+		nodes := parseGlob(t.pat.String())
+		if _, ok := literal(nodes); ok {
+			continue
+		}
+		fills := []string{"", "x"}
+		if t.pat.Shape() == match.Any {
+			fills = nil // the fresh key stands for these
+		}
+		inst = append(inst, instances(t.pat, nodes, fills, frags)...)
+		inst = append(inst, misses(nodes, "x")...)
+	}
+	return classes(append(first, inst...), func(s string) string { return signature(names, s) }, resource.IsKey)
+}
+
+// classes returns one of each class of cands, in order, preferring the
+// candidates for which preferred holds.
+func classes(cands []string, sig func(string) string, preferred func(string) bool) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, pass := range []bool{true, false} {
+		for _, s := range cands {
+			if preferred(s) != pass {
+				continue
+			}
+			if k := sig(s); !seen[k] {
+				seen[k] = true
+				out = append(out, s)
+			}
+		}
+	}
+	// Keep the order of the candidates, whichever pass found them.
+	pos := map[string]int{}
+	for i, s := range cands {
+		if _, ok := pos[s]; !ok {
+			pos[s] = i
+		}
+	}
+	sortByPos(out, pos)
+	return out
+}
+
+func sortByPos(out []string, pos map[string]int) {
+	for i := 1; i < len(out); i++ {
+		for j := i; j > 0 && pos[out[j]] < pos[out[j-1]]; j-- {
+			out[j], out[j-1] = out[j-1], out[j]
+		}
+	}
+}
+
+// metas returns the metadata tried at a slot: nil (no ';') when no
+// specifier tests metadata there, otherwise none at all, what each
+// specifier tests, each tested modifier alone and all together, one of each
+// class that the modifiers there treat alike. mods lists, for each
+// specifier, the indices in sl.mods of its modifiers.
+func (sl *slot) metas(mods [][]int) []*meta {
+	if len(sl.mods) == 0 {
+		return []*meta{nil}
+	}
+	wit := make([]*meta, len(sl.mods))
+	for i, t := range sl.mods {
+		wit[i] = witness(t)
+	}
+	cands := []*meta{{}}
+	for _, idx := range mods {
+		var m meta
+		for _, i := range idx {
+			if wit[i] != nil {
+				m = m.add(wit[i])
+			}
+		}
+		cands = append(cands, &m)
+	}
+	var all meta
+	for _, w := range wit {
+		if w != nil {
+			cands = append(cands, w)
+			all = all.add(w)
+		}
+	}
+	cands = append(cands, &all)
+	seen := map[string]bool{}
+	var out []*meta
+	for _, m := range cands {
+		b := make([]byte, len(sl.mods))
+		for i, t := range sl.mods {
+			b[i] = '0'
+			if t.holdsFor(m) {
+				b[i] = '1'
+			}
+		}
+		if !seen[string(b)] {
+			seen[string(b)] = true
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// choice is what one segment of a generated resource holds.
+type choice struct {
+	key  string
+	meta *meta
+}
+
+// resources returns the concrete resources generated for the shape, at
+// most max of them.
+func (sh *shape) resources(max int) []string {
+	n := len(sh.segs)
+	// For each specifier and slot, the indices of its name test and of its
+	// modifier tests there.
+	nameIdx := make([][]int, len(sh.specs))
+	modIdx := make([][][]int, n)
+	counts := make([][2]int, n)
+	for s, segs := range sh.specs {
+		nameIdx[s] = make([]int, n)
+		for i, seg := range segs {
+			nameIdx[s][i] = -1
+			if !seg.IsBare() {
+				nameIdx[s][i] = counts[i][0]
+				counts[i][0]++
+			}
+			var idx []int
+			for range seg.Modifiers {
+				idx = append(idx, counts[i][1])
+				counts[i][1]++
+			}
+			modIdx[i] = append(modIdx[i], idx)
+		}
+	}
+	opts := make([][]choice, n)
+	keys := make([][]string, n)
+	metas := make([][]*meta, n)
+	total := 1
+	for i := range sh.segs {
+		keys[i] = sh.segs[i].keys()
+		metas[i] = sh.segs[i].metas(modIdx[i])
+		for _, k := range keys[i] {
+			for _, m := range metas[i] {
+				opts[i] = append(opts[i], choice{k, m})
+			}
+		}
+		if total <= shapeBudget {
+			total *= len(opts[i])
+		}
+	}
+
+	var out []string
+	seen := map[string]bool{}
+	emit := func(cs []choice) {
+		s := sh.format(cs)
+		if seen[s] || len(out) >= max {
+			return
+		}
+		seen[s] = true
+		if _, err := resource.ParseConcrete(s); err == nil {
+			out = append(out, s)
+		}
+	}
+	cs := make([]choice, n)
+	if total <= shapeBudget {
+		// Every combination, the last segment varying fastest.
+		idx := make([]int, n)
+		for {
+			for i := range cs {
+				cs[i] = opts[i][idx[i]]
+			}
+			emit(cs)
+			i := n - 1
+			for ; i >= 0; i-- {
+				idx[i]++
+				if idx[i] < len(opts[i]) {
+					break
+				}
+				idx[i] = 0
+			}
+			if i < 0 || len(out) >= max {
+				return out
+			}
+		}
+	}
+	// Too many: for each specifier, two instances of its own, one with the
+	// keys listed first and one with the keys that the fewest names match
+	// (so that "proj/*:env/*" meets "proj/other-proj:env/other-env" even
+	// when "proj/a:env/*" and "proj/*:env/x" hold every other pair), and
+	// each of them with one segment varied through the keys the specifier
+	// matches there, one key it does not match, and every metadata.
+	for s := range sh.specs {
+		var match, miss [][]string
+		base1 := make([]choice, n)
+		base2 := make([]choice, n)
+		for i := range sh.segs {
+			sl := &sh.segs[i]
+			var mk, ms []string
+			for _, k := range keys[i] {
+				if j := nameIdx[s][i]; j < 0 || sl.names[j].holds(k) {
+					mk = append(mk, k)
+				} else if len(ms) == 0 {
+					ms = append(ms, k)
+				}
+			}
+			if len(mk) == 0 {
+				mk = keys[i][:1] // a role attribute bound to no key
+			}
+			match, miss = append(match, mk), append(miss, ms)
+			m := metas[i][0]
+			for _, c := range metas[i] {
+				if allHold(sl.mods, modIdx[i][s], c) {
+					m = c
+					break
+				}
+			}
+			base1[i] = choice{mk[0], m}
+			base2[i] = choice{fewest(distinctTests(sl.names), mk), m}
+		}
+		for _, base := range [][]choice{base1, base2} {
+			emit(base)
+			for i := range sh.segs {
+				for _, k := range append(match[i], miss[i]...) {
+					copy(cs, base)
+					cs[i].key = k
+					emit(cs)
+				}
+				for _, m := range metas[i] {
+					copy(cs, base)
+					cs[i].meta = m
+					emit(cs)
+				}
+			}
+		}
+		if len(out) >= max {
+			break
+		}
+	}
+	return out
+}
+
+// fewest returns the first of keys that the fewest of tests match.
+func fewest(tests []test, keys []string) string {
+	best, bestN := keys[0], -1
+	for _, k := range keys {
+		n := 0
+		for _, t := range tests {
+			if t.holds(k) {
+				n++
+			}
+		}
+		if bestN < 0 || n < bestN {
+			best, bestN = k, n
+		}
+	}
+	return best
+}
+
+func allHold(tests []test, idx []int, m *meta) bool {
+	for _, i := range idx {
+		if !tests[i].holdsFor(m) {
+			return false
+		}
+	}
+	return true
+}
+
+// format writes a concrete resource of the shape.
+func (sh *shape) format(cs []choice) string {
+	var b strings.Builder
+	for i, c := range cs {
+		if i > 0 {
+			b.WriteByte(':')
+		}
+		b.WriteString(sh.segs[i].typ)
+		if !sh.segs[i].bare {
+			b.WriteByte('/')
+			b.WriteString(c.key)
+		}
+		if c.meta != nil {
+			b.WriteByte(';')
+			b.WriteString(c.meta.String())
+		}
+	}
+	return b.String()
+}
+
+// distinctTests returns tests without repeats: the same pattern, or the
+// same role attribute, named by several specifiers is tested once.
+func distinctTests(tests []test) []test {
+	seen := map[string]bool{}
+	var out []test
+	for _, t := range tests {
+		k := "p" + t.pattern()
+		if t.attr {
+			k = "a" + strings.Join(t.values, ",")
+		}
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func (t test) pattern() string {
+	if t.pat == nil {
+		return ""
+	}
+	return t.pat.String()
+}
