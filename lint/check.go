@@ -213,6 +213,7 @@ func (c *checker) add(code string, stmt int, field string, index int, value stri
 	if c.f != nil {
 		if stmt >= 0 {
 			fd.Pos = c.f.Position(stmt, field, index, off)
+			fd.Field = c.f.FieldName(stmt, field)
 		} else {
 			fd.Pos = c.f.Position(-1, "", -1, -1)
 		}

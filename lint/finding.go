@@ -48,8 +48,9 @@ type Finding struct {
 	Pos policy.Position // where in the file; invalid for a policy built by hand
 	// Statement is the index of the statement; -1 for the policy as a whole.
 	Statement int
-	// Field is the statement field, such as "resources"; empty for the
-	// statement as a whole.
+	// Field is the statement field as the file spells it, such as
+	// "resources" or Terraform's "not_resources"; empty for the statement
+	// as a whole.
 	Field string
 	// Index is the element of the field's list; -1 for the field as a whole.
 	Index int

@@ -125,6 +125,7 @@ var ruleTests = []ruleTest{
 	{code: "LDP204", name: "empty webhook", in: `{"url": "https://example.com", "statements": []}`},
 	{code: "LDP205", name: "allow notResources", in: `[{"effect": "allow", "actions": ["*"], "notResources": ["proj/*:env/production:flag/*"]}]`, want: []string{"statements[0].notResources"}, msg: `such as "member/*", "role/*" and "acct"`},
 	{code: "LDP205", name: "allow notActions", in: `[{"effect": "allow", "notActions": ["deleteFlag"], "resources": ["proj/*:env/*:flag/*"]}]`, want: []string{"statements[0].notActions"}, msg: `such as "deleteApprovalRequest" and "deleteExperiment"`},
+	{code: "LDP205", name: "terraform spelling", in: `[{"effect": "allow", "actions": ["*"], "not_resources": ["proj/*:env/production:flag/*"]}]`, want: []string{"statements[0].not_resources"}},
 	{code: "LDP205", name: "deny notResources", in: `[{"effect": "deny", "actions": ["*"], "notResources": ["proj/*:env/production:flag/*"]}, ` + allow(`"*"`, `"proj/*:env/*:flag/*"`) + `]`},
 	{code: "LDP205", name: "notActions *", in: `[{"effect": "allow", "notActions": ["*"], "resources": ["proj/*"]}]`},
 	{code: "LDP206", name: "beside *", in: pol(allow(`"*", "updateOn"`, `"proj/*:env/*:flag/*"`)), want: []string{"statements[0].actions[1]"}, msg: `"updateOn" is covered by "*"`},

@@ -191,6 +191,20 @@ func (f *File) Position(stmt int, field string, index, offset int) Position {
 	return f.locate(&Error{Statement: stmt, Field: field, Index: index, Offset: offset}).Pos
 }
 
+// FieldName returns the name of a field of statement stmt as the file
+// spells it: "not_resources" for "notResources" in a file that uses the
+// spelling of LaunchDarkly's Terraform provider, and field itself
+// otherwise.
+func (f *File) FieldName(stmt int, field string) string {
+	if stmt < 0 || stmt >= len(f.pos) {
+		return field
+	}
+	if id := fieldID(field); id >= 0 && f.pos[stmt].fields[id].present {
+		return f.pos[stmt].fields[id].key
+	}
+	return field
+}
+
 // locate sets the position of e, and names its field as the file spells it.
 func (f *File) locate(e *Error) *Error {
 	if e.Statement < 0 {

@@ -35,6 +35,21 @@ func TestFilePosition(t *testing.T) {
 			t.Errorf("Position(%d, %q, %d, %d) = %s, want %s", tt.stmt, tt.field, tt.index, tt.offset, have, tt.want)
 		}
 	}
+	for _, tt := range []struct {
+		stmt        int
+		field, want string
+	}{
+		{1, "notResources", "not_resources"},
+		{1, "not_actions", "not_actions"},
+		{0, "resources", "resources"},
+		{0, "notResources", "notResources"}, // absent
+		{7, "effect", "effect"},
+	} {
+		if have := f.FieldName(tt.stmt, tt.field); have != tt.want {
+			t.Errorf("FieldName(%d, %q) = %q, want %q", tt.stmt, tt.field, have, tt.want)
+		}
+	}
+
 	// A File built by hand has no source positions.
 	built := &File{Name: "built", Statements: ProductionFlags()}
 	if p := built.Position(0, "resources", 0, 3); p.IsValid() || p.Filename != "built" {
