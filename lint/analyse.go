@@ -15,6 +15,14 @@ import (
 // probed is the suffix of the messages of findings decided by probing.
 const probed = " (found by trying representative accesses)"
 
+// maxAnalysed bounds the statements the LDP2xx checks compare, pair by
+// pair, and maxElements the elements of one list compared with each other
+// (LDP206; repeats are found in any list).
+const (
+	maxAnalysed = 512
+	maxElements = 256
+)
+
 // analyse runs the rules about statements together (LDP2xx) on a policy
 // that compiles.
 //
@@ -43,6 +51,10 @@ func (c *checker) analyse(set *policy.Set) {
 		}
 	}
 
+	if len(stmts) > maxAnalysed {
+		c.add(codeTooLarge, -1, "", -1, "", -1, "", "the policy has %d statements, more than the %d whose pairs can be compared: the checks for redundant, overridden and never-applying statements were not run", len(stmts), maxAnalysed)
+		return
+	}
 	attrs := c.attrs
 	accesses, complete := probe.Accesses(probe.Options{Attributes: attrs}, stmts)
 	if !complete {
@@ -58,19 +70,29 @@ func (c *checker) analyse(set *policy.Set) {
 	for i := range applies {
 		applies[i] = make([]uint64, words)
 	}
+	// Each statement alone, as an allow: it allows exactly the accesses
+	// the statement applies to.
+	alone := make([]*policy.Set, n)
+	for i, st := range stmts {
+		st.Effect = policy.Allow
+		s, err := policy.Compile([]policy.Statement{st}, policy.Options{Attributes: attrs, Lenient: c.opts.Policy.Lenient})
+		if err != nil {
+			return // cannot happen: the policy compiled with these options
+		}
+		alone[i] = s
+	}
 	allowed := false
 	var res resource.Concrete
 	for k, a := range accesses {
 		if err := res.Parse(a.Resource); err != nil || !plausible(a.Action, &res) {
 			continue
 		}
-		ex := set.Explain(a.Action, &res)
-		for _, tr := range ex.Statements {
-			if tr.Applies == match.True {
-				applies[tr.Statement][k/64] |= 1 << (k % 64)
+		for i, s := range alone {
+			if s.DecideConcrete(a.Action, &res).Allowed() {
+				applies[i][k/64] |= 1 << (k % 64)
 			}
 		}
-		allowed = allowed || ex.Decision.Allowed()
+		allowed = allowed || set.DecideConcrete(a.Action, &res).Allowed()
 	}
 
 	never := make([]bool, n)
@@ -162,6 +184,26 @@ func isEmpty(set []uint64) bool {
 // those of the statements others, and returns the fewest of them that
 // cover it, found greedily: the one that covers most first.
 func coveredBy(applies [][]uint64, i int, others []int) ([]int, bool) {
+	// Only the statements that share an access with i can help; their
+	// union must hold all of i's.
+	union := make([]uint64, len(applies[i]))
+	var near []int
+	for _, k := range others {
+		shared := false
+		for w := range union {
+			shared = shared || applies[i][w]&applies[k][w] != 0
+			union[w] |= applies[k][w]
+		}
+		if shared {
+			near = append(near, k)
+		}
+	}
+	for w := range union {
+		if applies[i][w]&^union[w] != 0 {
+			return nil, false
+		}
+	}
+	others = near
 	left := append([]uint64{}, applies[i]...)
 	var used []int
 	for !isEmpty(left) {
@@ -343,7 +385,8 @@ func contains(ss []string, s string) bool {
 
 // elements reports LDP206: an element of a list that another element of
 // the same list covers. A repeated element is proven; coverage otherwise
-// is decided on the generated accesses.
+// is decided on the generated accesses: their resources for resources and
+// notResources, their actions for actions and notActions.
 func (c *checker) elements(stmts []policy.Statement, accesses []policy.Access, attrs map[string][]string) {
 	var resources, actions []string
 	seenR, seenA := map[string]bool{}, map[string]bool{}
@@ -368,72 +411,82 @@ func (c *checker) elements(stmts []policy.Statement, accesses []policy.Access, a
 			field string
 			items []string
 		}{{"resources", st.Resources}, {"notResources", st.NotResources}} {
-			var ms []func(int) bool
-			for _, s := range l.items {
+			c.coveredElements(i, l.field, l.items, len(concretes), func(s string) func(int) bool {
 				sp, err := parseSpecifier(s, c.opts.Policy.Lenient)
 				if err != nil {
-					ms = nil
-					break
+					return nil
 				}
 				m, err := resource.Compile(sp.Specifier, attrs)
 				if err != nil {
-					ms = nil
-					break
+					return nil
 				}
-				ms = append(ms, func(k int) bool { return m.Match(&concretes[k]) == match.True })
-			}
-			if ms != nil {
-				c.coveredElements(i, l.field, l.items, ms, len(concretes))
-			}
+				return func(k int) bool { return m.Match(&concretes[k]) == match.True }
+			})
 		}
 		for _, l := range []struct {
 			field string
 			items []string
 		}{{"actions", st.Actions}, {"notActions", st.NotActions}} {
-			var ms []func(int) bool
-			for _, s := range l.items {
+			c.coveredElements(i, l.field, l.items, len(actions), func(s string) func(int) bool {
 				p, err := action.Parse(s)
 				if err != nil {
-					ms = nil
-					break
+					return nil
 				}
-				ms = append(ms, func(k int) bool { return p.Match(actions[k]) })
-			}
-			if ms != nil {
-				c.coveredElements(i, l.field, l.items, ms, len(actions))
-			}
+				return func(k int) bool { return p.Match(actions[k]) }
+			})
 		}
 	}
 }
 
-// coveredElements reports the elements of a list that other elements
-// cover, over a domain of n probes that match[j](k) tests. Of two equal
-// elements the later is reported.
-func (c *checker) coveredElements(i int, field string, items []string, matches []func(int) bool, n int) {
+// coveredElements reports the elements of a list that repeat another or
+// that another covers, over a domain of n probes; matcher(s) returns the
+// test of element s on probe k. Of two equal elements the later is
+// reported.
+func (c *checker) coveredElements(i int, field string, items []string, n int, matcher func(string) func(int) bool) {
+	field = c.f.FieldName(i, field)
 	dropped := make([]bool, len(items))
-	for j := len(items) - 1; j >= 0; j-- {
-		for k := range items {
-			if k != j && !dropped[k] && items[k] == items[j] && k < j {
-				dropped[j] = true
-				c.add(codeElement, i, field, j, items[j], 0, "", "%q repeats element %d of %s: remove it", items[j], k, field)
-				break
+	first := map[string]int{}
+	for j, s := range items {
+		if k, ok := first[s]; ok {
+			dropped[j] = true
+			c.add(codeElement, i, field, j, s, 0, "", "%q repeats element %d of %s: remove it", s, k, field)
+			continue
+		}
+		first[s] = j
+	}
+	if len(items) < 2 || len(items) > maxElements {
+		return
+	}
+	words := (n + 63) / 64
+	sets := make([][]uint64, len(items))
+	for j, s := range items {
+		m := matcher(s)
+		if m == nil {
+			return // an element that does not compile: no comparison
+		}
+		sets[j] = make([]uint64, words)
+		for k := 0; k < n; k++ {
+			if m(k) {
+				sets[j][k/64] |= 1 << (k % 64)
 			}
 		}
-		if dropped[j] {
+	}
+	for j := len(items) - 1; j >= 0; j-- {
+		if dropped[j] || isEmpty(sets[j]) {
 			continue
 		}
 		for k := range items {
 			if k == j || dropped[k] {
 				continue
 			}
-			covered, any := true, false
-			for p := 0; p < n && covered; p++ {
-				if matches[j](p) {
-					any = true
-					covered = matches[k](p)
+			covered := true
+			for w := range sets[j] {
+				if sets[j][w]&^sets[k][w] != 0 {
+					covered = false
+					break
 				}
 			}
-			if covered && any {
+			if covered {
 				dropped[j] = true
 				verb, how := "seems covered", probed
 				if items[k] == "*" {
