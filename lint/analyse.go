@@ -279,7 +279,14 @@ func (c *checker) never(i int, st policy.Statement) {
 			return
 		}
 	}
-	c.add(codeNever, i, "", -1, "", -1, "", "this statement seems never to apply: no access falls under both its actions and its resources%s; check the other findings of this statement", probed)
+	hint := ""
+	for _, f := range c.findings {
+		if f.Statement == i {
+			hint = "; see the other findings of this statement"
+			break
+		}
+	}
+	c.add(codeNever, i, "", -1, "", -1, "", "this statement seems never to apply: no access falls under both its actions and its resources%s%s", probed, hint)
 }
 
 // nothing reports LDP204: no access is allowed.

@@ -106,6 +106,7 @@ var ruleTests = []ruleTest{
 	{code: "LDP201", name: "notActions *", in: `[{"effect": "allow", "notActions": ["*"], "resources": ["proj/*"]}]`, want: []string{"statements[0].notActions[0]"}},
 	{code: "LDP201", name: "notResources *", in: `[{"effect": "deny", "actions": ["*"], "notResources": ["*"]}, ` + allow(`"*"`, `"proj/*"`) + `]`, want: []string{"statements[0].notResources[0]"}},
 	{code: "LDP201", name: "contradicting selectors", in: pol(allow(`"*"`, `"proj/*:env/*;{critical:true},{critical:false}"`)), want: []string{"statements[0]"}, msg: "seems never to apply"},
+	{code: "LDP201", name: "a view bound to no key", in: pol(allow(`"*"`, `"proj/*"`), allow(`"updateOn"`, `"proj/*:env/*:flag/*;view:${roleAttribute/views}"`)), opts: Options{Policy: policy.Options{Attributes: map[string][]string{"views": {}}}}, want: []string{"statements[1]"}},
 	{code: "LDP201", name: "explained by LDP101", in: pol(allow(`"updateOn"`, `"proj/*:env/*"`))},
 	{code: "LDP201", name: "applies", in: pol(allow(`"updateOn"`, `"proj/*:env/*:flag/*"`))},
 	{code: "LDP202", name: "repeated", in: pol(allow(`"*"`, `"proj/*:env/*:flag/*"`), allow(`"*"`, `"proj/*:env/*:flag/*"`)), want: []string{"statements[1]"}, msg: "statement 0 already allows"},

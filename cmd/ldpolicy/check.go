@@ -80,7 +80,6 @@ func (s *suppressFlag) Set(v string) error {
 
 // checked is what check found in one file.
 type checked struct {
-	name       string // as given
 	file       string // as displayed
 	data       []byte
 	findings   []lint.Finding
@@ -172,7 +171,7 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 // checkFile reads and checks one file, with the suppressions of the flags
 // and of its suppression file.
 func checkFile(name string, stdin io.Reader, opts lint.Options, suppress []lint.Suppression) checked {
-	r := checked{name: name, file: displayName(name)}
+	r := checked{file: displayName(name)}
 	data, err := readInput(name, stdin)
 	if err != nil {
 		r.err = errors.Unwrap(err)
