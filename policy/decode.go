@@ -177,6 +177,34 @@ func (f *File) Compile(opts Options) (*Set, error) {
 	return set, nil
 }
 
+// Position returns where a value of statement stmt is in the file: the
+// statement itself when field is "", the value of field (such as
+// "resources"; "not_resources" and "notResources" alike) when index is -1,
+// the opening quote of element index of the field's list when offset is
+// -1, and the byte at offset inside that element's string otherwise, past
+// any escapes before it. It falls back to the nearest enclosing value that
+// the file has, and to the statements array when stmt is out of range.
+func (f *File) Position(stmt int, field string, index, offset int) Position {
+	if stmt < 0 || stmt >= len(f.pos) {
+		return position(f.Name, f.lines, f.start)
+	}
+	return f.locate(&Error{Statement: stmt, Field: field, Index: index, Offset: offset}).Pos
+}
+
+// FieldName returns the name of a field of statement stmt as the file
+// spells it: "not_resources" for "notResources" in a file that uses the
+// spelling of LaunchDarkly's Terraform provider, and field itself
+// otherwise.
+func (f *File) FieldName(stmt int, field string) string {
+	if stmt < 0 || stmt >= len(f.pos) {
+		return field
+	}
+	if id := fieldID(field); id >= 0 && f.pos[stmt].fields[id].present {
+		return f.pos[stmt].fields[id].key
+	}
+	return field
+}
+
 // locate sets the position of e, and names its field as the file spells it.
 func (f *File) locate(e *Error) *Error {
 	if e.Statement < 0 {
@@ -230,6 +258,9 @@ func rawOffset(raw string, off int) int {
 }
 
 func position(name string, lines []int, off int) Position {
+	if len(lines) == 0 {
+		return Position{Filename: name} // a File that was not decoded from a source
+	}
 	line := sort.Search(len(lines), func(i int) bool { return lines[i] > off })
 	return Position{Filename: name, Offset: off, Line: line, Column: off - lines[line-1] + 1}
 }

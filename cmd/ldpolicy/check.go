@@ -5,104 +5,215 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/ldpolicy/ldpolicy/lint"
 	"github.com/ldpolicy/ldpolicy/policy"
 	"github.com/ldpolicy/ldpolicy/resource"
 )
 
 const checkUsage = `usage: ldpolicy check [flags] FILE...
+       ldpolicy check --list
 
-Check validates policy files and reports every problem of each at once:
-malformed JSON, unknown or duplicate fields, a missing or misspelled effect,
-resources or actions that are missing, given twice or empty, and malformed
-specifiers. Each problem is printed as
+Check validates policy files and lints them. It reports every problem of
+each file at once: those LaunchDarkly rejects (malformed JSON, unknown or
+duplicate fields, a misspelt effect, missing or empty lists, malformed
+specifiers) and the mistakes it accepts silently (a statement that names
+environments where its actions act on the flags in them, unknown actions and
+types, scoping no resource has, glob syntax beyond "*", names no key can
+have, unbound role attributes, unknown property selectors, statements that
+never apply, are redundant or are overridden by a deny, a policy that allows
+nothing, allow with notResources or notActions). Each finding has a code
+with a severity, error, warning or info; --list lists them with an example.
+Findings about statements together are found by trying accesses that
+exercise every name and action of the policy, and say "seems".
 
-	FILE:LINE:COL: statements[N].resources[I]: message
+The text output prints each finding as
 
-followed, for a problem inside a specifier, by the specifier with a caret
-under the byte at fault. Columns count bytes. "-" reads a policy from stdin.
+	FILE:LINE:COL: statements[N].resources[I]: warning: message [LDP101]
 
-Exit status: 0 when every file is valid, 1 when a file has a problem, 2 for
-bad usage or a file that cannot be read.
+(no severity word for errors), followed, for a finding inside a specifier,
+by the specifier with a caret under the byte at fault, and for a file
+without errors by "FILE: valid, N statements" and its counts of warnings
+and infos. Columns count bytes. "-" reads a policy from stdin.
+
+--format json writes one JSON array of a record per file, each with its
+findings; sarif writes SARIF 2.1.0 for code-scanning tools; github writes
+GitHub Actions workflow commands (::error file=...,line=...::message) that
+annotate the files in a pull request.
+
+A finding can be suppressed by code with --suppress, or in a file
+FILE.lint beside FILE (the policy file itself stays as LaunchDarkly's API
+takes it), one suppression a line: a code, optionally the path of a
+statement or element it is limited to, then an optional reason; '#'
+starts a comment:
+
+	LDP205 statements[0]   everything but production flags, on purpose
+
+A line of FILE.lint that matches no finding is reported (LDP008). The
+problems LaunchDarkly rejects (LDP001 to LDP007) cannot be suppressed.
+
+Exit status: 0 when no file has an error finding (with --strict, nor a
+warning), 1 otherwise, 2 for bad usage, a file that cannot be read or a
+malformed FILE.lint.
 
 Flags:
 `
 
+// suppressFlag collects --suppress CODE[,CODE...] codes.
+type suppressFlag []lint.Suppression
+
+func (s *suppressFlag) String() string { return "" }
+
+func (s *suppressFlag) Set(v string) error {
+	for _, code := range strings.Split(v, ",") {
+		if err := lint.Suppressible(code); err != nil {
+			return err
+		}
+		*s = append(*s, lint.Suppression{Code: code})
+	}
+	return nil
+}
+
+// checked is what check found in one file.
+type checked struct {
+	file       string // as displayed
+	data       []byte
+	findings   []lint.Finding
+	statements int  // when the file decodes
+	valid      bool // it compiles: no finding of LaunchDarkly's own checks
+	err        error
+}
+
 func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
-	format := fs.String("format", "text", "output `format`: text or json")
+	format := fs.String("format", "text", "output `format`: text, json, sarif or github")
 	lenient := fs.Bool("lenient", false, "accept the typo \":/flag/\" in specifiers, with a warning")
+	strict := fs.Bool("strict", false, "exit with status 1 on warnings too")
+	role := fs.Bool("role", false, "check as custom roles, where an empty policy grants nothing (default: webhooks)")
+	attrs := attributeFlag{}
+	fs.Var(attrs, "attribute", "bind a role attribute: `NAME=VALUE[,VALUE...]` (repeatable)")
+	var suppress suppressFlag
+	fs.Var(&suppress, "suppress", "leave out the findings of these codes: `CODE[,CODE...]` (repeatable)")
+	list := fs.Bool("list", false, "list the codes of the findings, with their severity and an example")
 	files, err := parseFlags(fs, args, stdout, checkUsage)
 	if err != nil {
 		return helpIsDone(err)
 	}
-	switch {
-	case *format != "text" && *format != "json":
-		return usagef("check", "--format must be text or json, not %q", *format)
-	case len(files) == 0:
+	switch *format {
+	case "text", "json", "sarif", "github":
+	default:
+		return usagef("check", "--format must be text, json, sarif or github, not %q", *format)
+	}
+	if *list {
+		if len(files) > 0 {
+			return usagef("check", "--list takes no files")
+		}
+		return writeRules(stdout, *format)
+	}
+	if len(files) == 0 {
 		return usagef("check", "no policy files given")
 	}
-
-	var reports []fileReport
-	unreadable, invalid := 0, 0
-	for _, name := range files {
-		r := fileReport{File: displayName(name), Problems: []problemJSON{}}
-		data, err := readInput(name, stdin)
-		if err != nil {
-			unreadable++
-			fmt.Fprintf(stderr, "ldpolicy: %v\n", errors.Unwrap(err))
-			r.Error = errors.Unwrap(err).Error()
-			reports = append(reports, r)
-			continue
-		}
-		set, err := policy.Load(r.File, data, policy.Options{Lenient: *lenient})
-		var errs policy.ErrorList
-		switch {
-		case errors.As(err, &errs):
-			invalid++
-			for _, e := range errs {
-				r.Problems = append(r.Problems, newProblem(e))
-			}
-		case err != nil:
-			return inputErr(err)
-		default:
-			r.Valid, r.Statements = true, set.Len()
-			for _, w := range set.Warnings() {
-				r.Problems = append(r.Problems, newProblem(w))
+	for name, values := range attrs {
+		for _, v := range append([]string{name}, values...) {
+			if !resource.IsKey(v) {
+				return usagef("check", "--attribute %s: %q is not a key", name, v)
 			}
 		}
-		reports = append(reports, r)
+	}
+	opts := lint.Options{Policy: policy.Options{Lenient: *lenient, Attributes: attrs}}
+	if *role {
+		opts.Policy.Context = policy.Role
 	}
 
-	if *format == "json" {
-		out := &output{w: stdout}
-		if err := out.writeJSON(reports); err != nil {
-			return err
+	var results []checked
+	unreadable, failed := 0, 0
+	for _, name := range files {
+		r := checkFile(name, stdin, opts, suppress)
+		if r.err != nil {
+			unreadable++
+			fmt.Fprintf(stderr, "ldpolicy: %v\n", r.err)
 		}
-	} else {
-		var b strings.Builder
-		for _, r := range reports {
-			for _, p := range r.Problems {
-				writeProblem(&b, p)
+		for _, f := range r.findings {
+			if f.Severity == lint.Error || *strict && f.Severity == lint.Warning {
+				failed++
+				break
 			}
-			if r.Valid {
-				fmt.Fprintf(&b, "%s: valid, %d statement%s\n", r.File, r.Statements, plural(r.Statements))
-			}
 		}
-		if _, err := io.WriteString(stdout, b.String()); err != nil {
-			return err
-		}
+		results = append(results, r)
+	}
+
+	var werr error
+	switch *format {
+	case "json":
+		werr = writeCheckJSON(stdout, results)
+	case "sarif":
+		werr = writeSARIF(stdout, results)
+	case "github":
+		werr = writeGitHub(stdout, results)
+	default:
+		werr = writeCheckText(stdout, results)
 	}
 	switch {
+	case werr != nil:
+		return werr
 	case unreadable > 0:
 		return &exitError{code: exitUsage}
-	case invalid > 0:
+	case failed > 0:
 		return &exitError{code: exitNo}
 	}
 	return nil
+}
+
+// checkFile reads and checks one file, with the suppressions of the flags
+// and of its suppression file.
+func checkFile(name string, stdin io.Reader, opts lint.Options, suppress []lint.Suppression) checked {
+	r := checked{file: displayName(name)}
+	data, err := readInput(name, stdin)
+	if err != nil {
+		r.err = errors.Unwrap(err)
+		return r
+	}
+	r.data = data
+	opts.Suppress = append([]lint.Suppression{}, suppress...)
+	if name != "-" {
+		side, err := os.ReadFile(name + ".lint")
+		switch {
+		case err == nil:
+			s, err := lint.ParseSuppressions(name+".lint", side)
+			if err != nil {
+				r.err = err
+				return r
+			}
+			opts.Suppress = append(opts.Suppress, s...)
+		case !errors.Is(err, os.ErrNotExist):
+			r.err = err
+			return r
+		}
+	}
+	f, perr := policy.ParseFile(r.file, data)
+	if perr == nil {
+		r.findings, err = lint.Check(f, opts)
+		r.statements = len(f.Statements)
+	} else {
+		r.findings, err = lint.CheckSource(r.file, data, opts)
+	}
+	if err != nil {
+		r.err = err
+		return r
+	}
+	// Valid for LaunchDarkly: it decodes, and no finding is of the
+	// problems LaunchDarkly rejects (LDP001 to LDP007).
+	r.valid = perr == nil
+	for _, fd := range r.findings {
+		if fd.Code < "LDP008" && fd.Severity == lint.Error {
+			r.valid = false
+		}
+	}
+	return r
 }
 
 func plural(n int) string {
@@ -112,16 +223,7 @@ func plural(n int) string {
 	return "s"
 }
 
-// fileReport is what check found in one file.
-type fileReport struct {
-	File       string        `json:"file"`
-	Valid      bool          `json:"valid"`
-	Statements int           `json:"statements"`
-	Problems   []problemJSON `json:"problems"`
-	Error      string        `json:"error,omitempty"` // why the file could not be read
-}
-
-// problemJSON is one problem, as check --format json writes it. Statement,
+// problemJSON is one problem of a policy that does not compile. Statement,
 // index and offset are -1 when they do not apply.
 type problemJSON struct {
 	Severity  string `json:"severity"` // "error" or "warning"

@@ -1,6 +1,6 @@
 // Command ldpolicy decides LaunchDarkly policy statements offline: which
 // accesses a policy allows, which webhook events it delivers, and whether a
-// policy file is valid.
+// policy file is valid and does what it seems to.
 //
 // Usage:
 //
@@ -8,7 +8,7 @@
 //	ldpolicy filter --policy FILE [INPUT...]
 //	ldpolicy eval --policy FILE --action ACTION --resource RESOURCE
 //	ldpolicy eval --policy FILE --event FILE
-//	ldpolicy check FILE...
+//	ldpolicy check [--format text|json|sarif|github] [--strict] FILE...
 //	ldpolicy fmt [-w | --check] [-d] [FILE...]
 //	ldpolicy diff OLD NEW [INPUT...]
 //	ldpolicy diff --patch PATCH OLD [INPUT...]
@@ -88,7 +88,7 @@ var commands = []command{
 	{"dry-run", "decide which captured webhook events a policy delivers, and why", runDryRun},
 	{"filter", "write the captured events a policy delivers (or not), as NDJSON", runFilter},
 	{"eval", "decide one access, or the delivery of one event, under a policy", runEval},
-	{"check", "validate policy files and show every problem with its position", runCheck},
+	{"check", "validate and lint policy files: every problem, with its code and position", runCheck},
 	{"fmt", "write policy files in canonical form, or list those that are not", runFmt},
 	{"diff", "show the accesses and events that a new version of a policy decides differently", runDiff},
 	{"test", "run policy tests: accesses and events with the decision each must get", runTest},

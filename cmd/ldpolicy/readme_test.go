@@ -62,3 +62,23 @@ func fencedBlocksAfter(doc, marker string, n int) []string {
 	}
 	return blocks
 }
+
+// TestReadmeCheckExample checks that the finding README.md shows under
+// "Linting" is what check prints for the webhook of check_lint.txt.
+func TestReadmeCheckExample(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks := fencedBlocksAfter(string(readme), "## Linting", 1)
+	if len(blocks) != 1 {
+		t.Fatal("README.md: no example block under ## Linting")
+	}
+	script, err := os.ReadFile("testdata/script/check_lint.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(script), blocks[0]) {
+		t.Errorf("README.md's example under ## Linting is not in the output of check_lint.txt:\n%s", blocks[0])
+	}
+}

@@ -65,10 +65,15 @@ const Limit = 1 << 16
 const shapeBudget = 2048
 
 // maxInstances bounds the instances of one pattern, and maxFills the fills
-// tried for its '*'.
+// tried for its '*'. Beyond manyNames distinct names at one place, a
+// pattern is filled with nothing and "x" only, not with the text of the
+// others, and at most maxCandidates instances are tried there: what costs
+// is testing each candidate against every name.
 const (
-	maxInstances = 16
-	maxFills     = 32
+	maxInstances  = 16
+	maxFills      = 32
+	manyNames     = 64
+	maxCandidates = 4096
 )
 
 // Options control the generation.
@@ -260,6 +265,9 @@ func (g *generator) actionsFor(typ string) []string {
 	if t, ok := action.Lookup(typ); ok {
 		cands = append(cands, t.Actions...)
 	}
+	if len(g.actions) > manyNames {
+		frags = nil
+	}
 	var inst []string
 	for _, p := range g.actions {
 		nodes := parseGlob(p.String())
@@ -268,6 +276,10 @@ func (g *generator) actionsFor(typ string) []string {
 		}
 		inst = append(inst, instances(p, nodes, []string{"", "Action"}, frags)...)
 		inst = append(inst, misses(nodes, "Action")...)
+		if len(inst) >= maxCandidates {
+			inst = inst[:maxCandidates]
+			break
+		}
 	}
 	seen := map[string]bool{}
 	var out []string

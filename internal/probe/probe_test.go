@@ -167,7 +167,7 @@ func TestAccessesDistinguish(t *testing.T) {
 		{"an unlisted action in a pattern", []policy.Statement{allow(acts("updateOn", "updateRules"), "proj/*")}, []policy.Statement{allow(acts("update*"), "proj/*")}, true},
 		{"overlapping globs", []policy.Statement{allow(acts("*"), "proj/prod*"), deny(acts("*"), "proj/*-eu")}, []policy.Statement{allow(acts("*"), "proj/prod*")}, true},
 		{"a negated class", []policy.Statement{allow(acts("*"), "proj/*")}, []policy.Statement{allow(acts("*"), "proj/[!a]*")}, true},
-		{"many names: one segment varies at a time", manyNames(), append(manyNames(), allow(acts("*"), "proj/*:env/*")), true},
+		{"many names: one segment varies at a time", manyNamesPolicy(), append(manyNamesPolicy(), allow(acts("*"), "proj/*:env/*")), true},
 		{"braces are two specifiers", []policy.Statement{allow(acts("*"), "proj/a", "proj/b")}, []policy.Statement{allow(acts("*"), "proj/{a,b}")}, false},
 		{"order and duplicates", []policy.Statement{allow(acts("*"), "proj/*:env/*"), deny(acts("delete*"), "proj/*:env/*")}, []policy.Statement{deny(acts("delete*"), "proj/*:env/*"), allow(acts("*"), "proj/*:env/*"), allow(acts("updateName"), "proj/*:env/*")}, false},
 		{"a covered action", []policy.Statement{allow(acts("update*"), "proj/*")}, []policy.Statement{allow(acts("update*", "updateTags"), "proj/*")}, false},
@@ -257,10 +257,10 @@ func TestAccessesLimit(t *testing.T) {
 	}
 }
 
-// manyNames is a policy with too many names for every combination of keys
+// manyNamesPolicy is a policy with too many names for every combination of keys
 // (33 projects times 33 environments), where only keys that no specifier
 // names tell it apart from one that adds "proj/*:env/*".
-func manyNames() []policy.Statement {
+func manyNamesPolicy() []policy.Statement {
 	st := []policy.Statement{allow(acts("*"), "proj/a:env/*", "proj/*:env/x")}
 	for i := 0; i < 31; i++ {
 		st = append(st, allow(acts("*"), fmt.Sprintf("proj/p%d:env/e%d", i, i)))

@@ -201,6 +201,9 @@ func (sl *slot) keys() []string {
 		frags = append(frags, expand(nodes, "", maxInstances)...)
 	}
 	first = append(first, fresh("other-"+sl.typ, names))
+	if len(names) > manyNames {
+		frags = nil // each name gets its own instances only
+	}
 	for _, t := range names {
 		if t.attr || t.pat == nil {
 			continue
@@ -215,6 +218,10 @@ func (sl *slot) keys() []string {
 		}
 		inst = append(inst, instances(t.pat, nodes, fills, frags)...)
 		inst = append(inst, misses(nodes, "x")...)
+		if len(inst) >= maxCandidates {
+			inst = inst[:maxCandidates]
+			break
+		}
 	}
 	return classes(append(first, inst...), func(s string) string { return signature(names, s) }, resource.IsKey)
 }
@@ -391,24 +398,47 @@ func (sh *shape) resources(max int) []string {
 	// when "proj/a:env/*" and "proj/*:env/x" hold every other pair), and
 	// each of them with one segment varied through the keys the specifier
 	// matches there, one key it does not match, and every metadata.
+	// For each slot, the tests without repeats, and the keys a name
+	// matches and the one of them the fewest names match, by name: many
+	// specifiers share a name, and finding these costs keys times names.
+	distinct := make([][]test, n)
+	type matched struct {
+		keys   []string
+		miss   []string
+		fewest string
+	}
+	memo := make([]map[string]matched, n)
+	for i := range sh.segs {
+		distinct[i] = distinctTests(sh.segs[i].names)
+		memo[i] = map[string]matched{}
+	}
 	for s := range sh.specs {
 		var match, miss [][]string
 		base1 := make([]choice, n)
 		base2 := make([]choice, n)
 		for i := range sh.segs {
 			sl := &sh.segs[i]
-			var mk, ms []string
-			for _, k := range keys[i] {
-				if j := nameIdx[s][i]; j < 0 || sl.names[j].holds(k) {
-					mk = append(mk, k)
-				} else if len(ms) == 0 {
-					ms = append(ms, k)
+			id := "bare"
+			if j := nameIdx[s][i]; j >= 0 {
+				id = sl.names[j].id()
+			}
+			mm, ok := memo[i][id]
+			if !ok {
+				for _, k := range keys[i] {
+					if j := nameIdx[s][i]; j < 0 || sl.names[j].holds(k) {
+						mm.keys = append(mm.keys, k)
+					} else if len(mm.miss) == 0 {
+						mm.miss = append(mm.miss, k)
+					}
 				}
+				if len(mm.keys) == 0 {
+					mm.keys = keys[i][:1] // a role attribute bound to no key
+				}
+				mm.fewest = fewest(distinct[i], mm.keys)
+				memo[i][id] = mm
 			}
-			if len(mk) == 0 {
-				mk = keys[i][:1] // a role attribute bound to no key
-			}
-			match, miss = append(match, mk), append(miss, ms)
+			mk := mm.keys
+			match, miss = append(match, mk), append(miss, mm.miss)
 			m := metas[i][0]
 			for _, c := range metas[i] {
 				if allHold(sl.mods, modIdx[i][s], c) {
@@ -417,7 +447,7 @@ func (sh *shape) resources(max int) []string {
 				}
 			}
 			base1[i] = choice{mk[0], m}
-			base2[i] = choice{fewest(distinctTests(sl.names), mk), m}
+			base2[i] = choice{mm.fewest, m}
 		}
 		for _, base := range [][]choice{base1, base2} {
 			emit(base)
@@ -487,16 +517,22 @@ func (sh *shape) format(cs []choice) string {
 	return b.String()
 }
 
+// id identifies a name test by what it matches: its pattern, or the keys
+// bound to its role attribute.
+func (t test) id() string {
+	if t.attr {
+		return "a" + strings.Join(t.values, ",")
+	}
+	return "p" + t.pattern()
+}
+
 // distinctTests returns tests without repeats: the same pattern, or the
 // same role attribute, named by several specifiers is tested once.
 func distinctTests(tests []test) []test {
 	seen := map[string]bool{}
 	var out []test
 	for _, t := range tests {
-		k := "p" + t.pattern()
-		if t.attr {
-			k = "a" + strings.Join(t.values, ",")
-		}
+		k := t.id()
 		if !seen[k] {
 			seen[k] = true
 			out = append(out, t)

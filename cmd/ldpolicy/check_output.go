@@ -1,0 +1,357 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"github.com/ldpolicy/ldpolicy/lint"
+)
+
+// writeCheckText writes the findings for people: one a line, with a caret
+// under the byte at fault inside a specifier, and a summary line for each
+// file without errors.
+func writeCheckText(w io.Writer, results []checked) error {
+	var b strings.Builder
+	for _, r := range results {
+		if r.err != nil {
+			continue // reported on stderr
+		}
+		counts := map[lint.Severity]int{}
+		for _, f := range r.findings {
+			counts[f.Severity]++
+			b.WriteString(f.String())
+			b.WriteString("\n")
+			if f.Value != "" && f.Offset >= 0 {
+				b.WriteString(caret(f.Value, f.Offset, "\t"))
+				b.WriteString("\n")
+			}
+		}
+		if counts[lint.Error] == 0 {
+			fmt.Fprintf(&b, "%s: valid, %d statement%s", r.file, r.statements, plural(r.statements))
+			if n := counts[lint.Warning]; n > 0 {
+				fmt.Fprintf(&b, ", %d warning%s", n, plural(n))
+			}
+			if n := counts[lint.Info]; n > 0 {
+				fmt.Fprintf(&b, ", %d info", n)
+			}
+			b.WriteString("\n")
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// fileJSON is what check --format json writes for one file.
+type fileJSON struct {
+	File       string        `json:"file"`
+	Valid      bool          `json:"valid"` // LaunchDarkly would take it: no LDP001 to LDP007
+	Statements int           `json:"statements"`
+	Findings   []findingJSON `json:"findings"`
+	Error      string        `json:"error,omitempty"` // why the file could not be checked
+}
+
+// findingJSON is one finding. Statement, index and offset are -1 when they
+// do not apply.
+type findingJSON struct {
+	Code      string        `json:"code"`
+	Severity  lint.Severity `json:"severity"`
+	Line      int           `json:"line"`
+	Column    int           `json:"column"`
+	Path      string        `json:"path"` // "statements[N].field[I]"
+	Statement int           `json:"statement"`
+	Field     string        `json:"field"`
+	Index     int           `json:"index"`
+	Value     string        `json:"value,omitempty"` // the element at fault
+	Offset    int           `json:"offset"`          // the byte offset in value
+	Message   string        `json:"message"`
+	Fix       string        `json:"fix,omitempty"` // value as it was probably meant
+}
+
+func writeCheckJSON(w io.Writer, results []checked) error {
+	out := make([]fileJSON, 0, len(results))
+	for _, r := range results {
+		fj := fileJSON{File: r.file, Valid: r.valid, Statements: r.statements, Findings: []findingJSON{}}
+		if r.err != nil {
+			fj.Error = r.err.Error()
+		}
+		for _, f := range r.findings {
+			fj.Findings = append(fj.Findings, findingJSON{
+				Code: f.Code, Severity: f.Severity, Line: f.Pos.Line, Column: f.Pos.Column,
+				Path: f.Path(), Statement: f.Statement, Field: f.Field, Index: f.Index,
+				Value: f.Value, Offset: f.Offset, Message: f.Message, Fix: f.Fix,
+			})
+		}
+		out = append(out, fj)
+	}
+	return (&output{w: w}).writeJSON(out)
+}
+
+// writeGitHub writes the findings as GitHub Actions workflow commands,
+// which annotate the lines of the files in a pull request:
+//
+//	::warning file=webhook.json,line=3,col=14,title=LDP102::unknown action ...
+func writeGitHub(w io.Writer, results []checked) error {
+	var b strings.Builder
+	for _, r := range results {
+		for _, f := range r.findings {
+			cmd := "notice"
+			switch f.Severity {
+			case lint.Error:
+				cmd = "error"
+			case lint.Warning:
+				cmd = "warning"
+			}
+			file := f.Pos.Filename
+			if file == "" {
+				file = r.file
+			}
+			fmt.Fprintf(&b, "::%s file=%s", cmd, ghProperty(filepath.ToSlash(file)))
+			if f.Pos.IsValid() {
+				fmt.Fprintf(&b, ",line=%d,col=%d", f.Pos.Line, f.Pos.Column)
+			}
+			msg := f.Message
+			if p := f.Path(); p != "" {
+				msg = p + ": " + msg
+			}
+			fmt.Fprintf(&b, ",title=%s::%s\n", ghProperty(f.Code), ghData(msg))
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// ghData escapes the message of a workflow command.
+func ghData(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
+}
+
+// ghProperty escapes a property value of a workflow command.
+func ghProperty(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
+}
+
+// SARIF 2.1.0 (OASIS), the subset check writes.
+type sarifLog struct {
+	Version string     `json:"version"`
+	Schema  string     `json:"$schema"`
+	Runs    []sarifRun `json:"runs"`
+}
+
+type sarifRun struct {
+	Tool        sarifTool         `json:"tool"`
+	Invocations []sarifInvocation `json:"invocations"`
+	Results     []sarifResult     `json:"results"`
+	ColumnKind  string            `json:"columnKind"`
+}
+
+type sarifTool struct {
+	Driver sarifDriver `json:"driver"`
+}
+
+type sarifDriver struct {
+	Name           string      `json:"name"`
+	InformationURI string      `json:"informationUri"`
+	Rules          []sarifRule `json:"rules"`
+}
+
+type sarifRule struct {
+	ID                   string       `json:"id"`
+	ShortDescription     sarifText    `json:"shortDescription"`
+	FullDescription      sarifText    `json:"fullDescription"`
+	Help                 sarifText    `json:"help"`
+	DefaultConfiguration sarifConfig  `json:"defaultConfiguration"`
+	Properties           sarifRuleTag `json:"properties"`
+}
+
+type sarifRuleTag struct {
+	Tags      []string `json:"tags"`
+	Precision string   `json:"precision"`
+}
+
+type sarifConfig struct {
+	Level string `json:"level"`
+}
+
+type sarifText struct {
+	Text string `json:"text"`
+}
+
+type sarifInvocation struct {
+	ExecutionSuccessful bool                `json:"executionSuccessful"`
+	Notifications       []sarifNotification `json:"toolExecutionNotifications,omitempty"`
+}
+
+type sarifNotification struct {
+	Level   string    `json:"level"`
+	Message sarifText `json:"message"`
+}
+
+type sarifResult struct {
+	RuleID     string          `json:"ruleId"`
+	RuleIndex  int             `json:"ruleIndex"`
+	Level      string          `json:"level"`
+	Message    sarifText       `json:"message"`
+	Locations  []sarifLocation `json:"locations"`
+	Properties *sarifFix       `json:"properties,omitempty"`
+}
+
+type sarifFix struct {
+	Fix string `json:"fix"`
+}
+
+type sarifLocation struct {
+	PhysicalLocation sarifPhysical  `json:"physicalLocation"`
+	LogicalLocations []sarifLogical `json:"logicalLocations,omitempty"`
+}
+
+type sarifPhysical struct {
+	ArtifactLocation sarifArtifact `json:"artifactLocation"`
+	Region           *sarifRegion  `json:"region,omitempty"`
+}
+
+type sarifArtifact struct {
+	URI string `json:"uri"`
+}
+
+type sarifRegion struct {
+	StartLine   int `json:"startLine"`
+	StartColumn int `json:"startColumn"`
+	ByteOffset  int `json:"byteOffset"`
+}
+
+type sarifLogical struct {
+	FullyQualifiedName string `json:"fullyQualifiedName"`
+	Kind               string `json:"kind"`
+}
+
+func sarifLevel(s lint.Severity) string {
+	switch s {
+	case lint.Error:
+		return "error"
+	case lint.Warning:
+		return "warning"
+	}
+	return "note"
+}
+
+// writeSARIF writes the findings as a SARIF 2.1.0 log, for code-scanning
+// tools: one run, every rule with its help, and a result per finding with
+// its file, line and column. Columns are UTF-16 code units, as SARIF has
+// them by default.
+func writeSARIF(w io.Writer, results []checked) error {
+	rules := lint.Rules()
+	index := map[string]int{}
+	run := sarifRun{
+		Tool: sarifTool{Driver: sarifDriver{
+			Name:           "ldpolicy",
+			InformationURI: "https://github.com/ldpolicy/ldpolicy",
+		}},
+		Results:    []sarifResult{},
+		ColumnKind: "utf16CodeUnits",
+	}
+	for i, r := range rules {
+		index[r.Code] = i
+		precision := "very-high"
+		if r.Probed {
+			precision = "high"
+		}
+		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRule{
+			ID:                   r.Code,
+			ShortDescription:     sarifText{r.Summary},
+			FullDescription:      sarifText{r.Summary + ". Example: " + r.Example},
+			Help:                 sarifText{r.Help},
+			DefaultConfiguration: sarifConfig{sarifLevel(r.Severity)},
+			Properties:           sarifRuleTag{Tags: []string{"launchdarkly", "policy"}, Precision: precision},
+		})
+	}
+	inv := sarifInvocation{ExecutionSuccessful: true}
+	for _, r := range results {
+		if r.err != nil {
+			inv.ExecutionSuccessful = false
+			inv.Notifications = append(inv.Notifications, sarifNotification{"error", sarifText{r.err.Error()}})
+		}
+		for _, f := range r.findings {
+			file := f.Pos.Filename
+			if file == "" {
+				file = r.file
+			}
+			loc := sarifLocation{PhysicalLocation: sarifPhysical{ArtifactLocation: sarifArtifact{URI: filepath.ToSlash(file)}}}
+			if f.Pos.IsValid() {
+				col := f.Pos.Column
+				if file == r.file {
+					col = utf16Column(r.data, f.Pos.Offset, f.Pos.Column)
+				}
+				loc.PhysicalLocation.Region = &sarifRegion{StartLine: f.Pos.Line, StartColumn: col, ByteOffset: f.Pos.Offset}
+			}
+			if p := f.Path(); p != "" {
+				loc.LogicalLocations = []sarifLogical{{FullyQualifiedName: p, Kind: "member"}}
+			}
+			res := sarifResult{
+				RuleID: f.Code, RuleIndex: index[f.Code], Level: sarifLevel(f.Severity),
+				Message: sarifText{f.Message}, Locations: []sarifLocation{loc},
+			}
+			if f.Fix != "" {
+				res.Properties = &sarifFix{f.Fix}
+			}
+			run.Results = append(run.Results, res)
+		}
+	}
+	run.Invocations = []sarifInvocation{inv}
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(sarifLog{
+		Version: "2.1.0",
+		Schema:  "https://json.schemastore.org/sarif-2.1.0.json",
+		Runs:    []sarifRun{run},
+	})
+}
+
+// utf16Column converts the byte column col of the byte at offset off in
+// data to a column counted in UTF-16 code units.
+func utf16Column(data []byte, off, col int) int {
+	start := off - (col - 1)
+	if start < 0 || off > len(data) {
+		return col
+	}
+	n := 1
+	for _, r := range string(data[start:off]) {
+		if r == utf8.RuneError {
+			n++
+			continue
+		}
+		n += len(utf16.Encode([]rune{r}))
+	}
+	return n
+}
+
+// writeRules writes the codes of check --list.
+func writeRules(w io.Writer, format string) error {
+	rules := lint.Rules()
+	if format == "json" {
+		type ruleJSON struct {
+			Code     string        `json:"code"`
+			Severity lint.Severity `json:"severity"`
+			Summary  string        `json:"summary"`
+			Example  string        `json:"example"`
+			Help     string        `json:"help"`
+		}
+		out := make([]ruleJSON, len(rules))
+		for i, r := range rules {
+			out[i] = ruleJSON{r.Code, r.Severity, r.Summary, r.Example, r.Help}
+		}
+		return (&output{w: w}).writeJSON(out)
+	}
+	var b strings.Builder
+	for _, r := range rules {
+		fmt.Fprintf(&b, "%s  %-7s  %s\n", r.Code, r.Severity, r.Summary)
+		fmt.Fprintf(&b, "                 e.g. %s\n", r.Example)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}

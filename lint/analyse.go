@@ -1,0 +1,515 @@
+package lint
+
+import (
+	"fmt"
+	"math/bits"
+	"strings"
+
+	"github.com/ldpolicy/ldpolicy/action"
+	"github.com/ldpolicy/ldpolicy/internal/probe"
+	"github.com/ldpolicy/ldpolicy/match"
+	"github.com/ldpolicy/ldpolicy/policy"
+	"github.com/ldpolicy/ldpolicy/resource"
+)
+
+// probed is the suffix of the messages of findings decided by probing.
+const probed = " (found by trying representative accesses)"
+
+// maxAnalysed bounds the statements the LDP2xx checks compare, pair by
+// pair, and maxElements the elements of one list compared with each other
+// (LDP206; repeats are found in any list).
+const (
+	maxAnalysed = 512
+	maxElements = 256
+)
+
+// analyse runs the rules about statements together (LDP2xx) on a policy
+// that compiles.
+//
+// Except for the ones they prove from the text (notActions ["*"], a
+// policy without allow statements), they decide by probing: the accesses
+// of internal/probe exercise every name, tag, property, view and action
+// of the policy, and the analyses look only at the plausible ones, where
+// the action is documented for the resource's type, or either is not in
+// the catalogue (a flag action on a project is no access LaunchDarkly
+// makes). A statement "seems" redundant when every such access it
+// applies to is covered by others; the generated accesses tell apart
+// almost every pair of statements that differ, but not provably all.
+func (c *checker) analyse(set *policy.Set) {
+	stmts := c.f.Statements
+	if len(stmts) == 0 {
+		if c.opts.Policy.Context == policy.Role {
+			c.add(codeNothing, -1, "", -1, "", -1, "", "the role has no statements, so it grants nothing")
+		} else {
+			c.add(codeEmpty, -1, "", -1, "", -1, "", "no statements: the webhook has no filter and receives every event")
+		}
+		return
+	}
+	for i, st := range stmts {
+		if st.Effect == policy.Allow {
+			c.broad(i, st)
+		}
+	}
+
+	if len(stmts) > maxAnalysed {
+		c.add(codeTooLarge, -1, "", -1, "", -1, "", "the policy has %d statements, more than the %d whose pairs can be compared: the checks for redundant, overridden and never-applying statements were not run", len(stmts), maxAnalysed)
+		return
+	}
+	attrs := c.attrs
+	accesses, complete := probe.Accesses(probe.Options{Attributes: attrs}, stmts)
+	if !complete {
+		c.add(codeTooLarge, -1, "", -1, "", -1, "", "the policy names too many distinct resources and actions to compare its statements (more than %d representative accesses): the checks for redundant, overridden and never-applying statements were not run", probe.Limit)
+		return
+	}
+	c.elements(stmts, accesses, attrs)
+
+	// applies[i] is the set of plausible accesses statement i applies to.
+	n := len(stmts)
+	words := (len(accesses) + 63) / 64
+	applies := make([][]uint64, n)
+	for i := range applies {
+		applies[i] = make([]uint64, words)
+	}
+	// Each statement alone, as an allow: it allows exactly the accesses
+	// the statement applies to.
+	alone := make([]*policy.Set, n)
+	for i, st := range stmts {
+		st.Effect = policy.Allow
+		s, err := policy.Compile([]policy.Statement{st}, policy.Options{Attributes: attrs, Lenient: c.opts.Policy.Lenient})
+		if err != nil {
+			return // cannot happen: the policy compiled with these options
+		}
+		alone[i] = s
+	}
+	allowed := false
+	var res resource.Concrete
+	for k, a := range accesses {
+		if err := res.Parse(a.Resource); err != nil || !plausible(a.Action, &res) {
+			continue
+		}
+		for i, s := range alone {
+			if s.DecideConcrete(a.Action, &res).Allowed() {
+				applies[i][k/64] |= 1 << (k % 64)
+			}
+		}
+		allowed = allowed || set.DecideConcrete(a.Action, &res).Allowed()
+	}
+
+	never := make([]bool, n)
+	for i := range stmts {
+		if !isEmpty(applies[i]) {
+			continue
+		}
+		never[i] = true
+		if c.explained[i] {
+			continue
+		}
+		c.never(i, stmts[i])
+	}
+
+	// Overridden allows: every access is denied by some deny statement.
+	overridden := make([]bool, n)
+	var denies []int
+	for i, st := range stmts {
+		if st.Effect == policy.Deny && !never[i] {
+			denies = append(denies, i)
+		}
+	}
+	for i, st := range stmts {
+		if st.Effect != policy.Allow || never[i] {
+			continue
+		}
+		if by, ok := coveredBy(applies, i, denies); ok {
+			overridden[i] = true
+			c.add(codeOverridden, i, "", -1, "", -1, "", "this allow statement seems overridden: %s every access it applies to, and deny overrides allow whatever the order, so it allows nothing%s; narrow the deny or remove this statement", denyPhrase(by), probed)
+		}
+	}
+
+	// Redundant statements: covered by others of the same effect. Later
+	// statements go first, so that of two equal statements the later one
+	// is reported, covered by the earlier.
+	redundant := make([]bool, n)
+	for i := n - 1; i >= 0; i-- {
+		if never[i] || overridden[i] {
+			continue
+		}
+		var others []int
+		for k := range stmts {
+			if k != i && !never[k] && !redundant[k] && !overridden[k] && stmts[k].Effect == stmts[i].Effect {
+				others = append(others, k)
+			}
+		}
+		if by, ok := coveredBy(applies, i, others); ok {
+			redundant[i] = true
+			verb := "allow"
+			if stmts[i].Effect == policy.Deny {
+				verb = "deny"
+			}
+			c.add(codeRedundant, i, "", -1, "", -1, "", "this statement seems redundant: %s already %s every access it applies to%s; remove it", statementsPhrase(by), verbFor(verb, len(by)), probed)
+		}
+	}
+
+	if !allowed {
+		c.nothing(stmts)
+	}
+}
+
+// plausible reports whether LaunchDarkly could make an access: its action
+// is documented for the resource's type, or the catalogue does not know
+// the action or the type.
+func plausible(act string, r *resource.Concrete) bool {
+	typ := r.Type(r.Len() - 1)
+	t, ok := action.Lookup(typ)
+	if !ok || !action.Known(act) {
+		return true
+	}
+	for _, a := range t.Actions {
+		if a == act {
+			return true
+		}
+	}
+	return false
+}
+
+func isEmpty(set []uint64) bool {
+	for _, w := range set {
+		if w != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// coveredBy reports whether the accesses of statement i are all among
+// those of the statements others, and returns the fewest of them that
+// cover it, found greedily: the one that covers most first.
+func coveredBy(applies [][]uint64, i int, others []int) ([]int, bool) {
+	// Only the statements that share an access with i can help; their
+	// union must hold all of i's.
+	union := make([]uint64, len(applies[i]))
+	var near []int
+	for _, k := range others {
+		shared := false
+		for w := range union {
+			shared = shared || applies[i][w]&applies[k][w] != 0
+			union[w] |= applies[k][w]
+		}
+		if shared {
+			near = append(near, k)
+		}
+	}
+	for w := range union {
+		if applies[i][w]&^union[w] != 0 {
+			return nil, false
+		}
+	}
+	others = near
+	left := append([]uint64{}, applies[i]...)
+	var used []int
+	for !isEmpty(left) {
+		best, bestN := -1, 0
+		for _, k := range others {
+			n := 0
+			for w := range left {
+				n += bits.OnesCount64(left[w] & applies[k][w])
+			}
+			if n > bestN {
+				best, bestN = k, n
+			}
+		}
+		if best < 0 {
+			return nil, false
+		}
+		used = append(used, best)
+		for w := range left {
+			left[w] &^= applies[best][w]
+		}
+	}
+	sortInts(used)
+	return used, true
+}
+
+func sortInts(s []int) {
+	for i := 1; i < len(s); i++ {
+		for j := i; j > 0 && s[j] < s[j-1]; j-- {
+			s[j], s[j-1] = s[j-1], s[j]
+		}
+	}
+}
+
+// statementsPhrase names statements: "statement 2", "statements 0 and 2
+// together".
+func statementsPhrase(idx []int) string {
+	if len(idx) == 1 {
+		return fmt.Sprintf("statement %d", idx[0])
+	}
+	s := make([]string, len(idx))
+	for k, i := range idx {
+		s[k] = fmt.Sprint(i)
+	}
+	return "statements " + strings.Join(s[:len(s)-1], ", ") + " and " + s[len(s)-1] + " together"
+}
+
+func verbFor(verb string, n int) string {
+	switch {
+	case n != 1:
+		return verb
+	case verb == "deny":
+		return "denies"
+	}
+	return verb + "s"
+}
+
+func denyPhrase(idx []int) string {
+	return statementsPhrase(idx) + " " + verbFor("deny", len(idx))
+}
+
+// never reports LDP201 for statement i, with a proof when the text gives
+// one.
+func (c *checker) never(i int, st policy.Statement) {
+	for j, a := range st.NotActions {
+		if a == "*" {
+			c.add(codeNever, i, "notActions", j, a, 0, "", "this statement never applies: notActions lists \"*\", which leaves no action")
+			return
+		}
+	}
+	for j, r := range st.NotResources {
+		if r == "*" {
+			c.add(codeNever, i, "notResources", j, r, 0, "", "this statement never applies: notResources lists \"*\", which leaves no resource")
+			return
+		}
+	}
+	hint := ""
+	for _, f := range c.findings {
+		if f.Statement == i {
+			hint = "; see the other findings of this statement"
+			break
+		}
+	}
+	c.add(codeNever, i, "", -1, "", -1, "", "this statement seems never to apply: no access falls under both its actions and its resources%s%s", probed, hint)
+}
+
+// nothing reports LDP204: no access is allowed.
+func (c *checker) nothing(stmts []policy.Statement) {
+	what := "the webhook receives no event"
+	if c.opts.Policy.Context == policy.Role {
+		what = "the role grants nothing"
+	}
+	for _, st := range stmts {
+		if st.Effect == policy.Allow {
+			c.add(codeNothing, -1, "", -1, "", -1, "", "the policy seems to allow nothing, so %s: every allow statement is overridden or never applies%s", what, probed)
+			return
+		}
+	}
+	c.add(codeNothing, -1, "", -1, "", -1, "", "the policy has no allow statement, so every access is denied by default and %s; deny statements only take away what allow statements give: add an allow statement, such as allow \"*\" on \"proj/*:env/*:flag/*\"", what)
+}
+
+// broad reports LDP205 for an allow statement with notResources or
+// notActions, with examples of what it also allows.
+func (c *checker) broad(i int, st policy.Statement) {
+	if st.NotResources != nil {
+		var excluded []*resource.Matcher
+		for _, s := range st.NotResources {
+			sp, err := parseSpecifier(s, c.opts.Policy.Lenient)
+			if err != nil {
+				continue
+			}
+			if m, err := resource.Compile(sp.Specifier, nil); err == nil {
+				excluded = append(excluded, m)
+			}
+		}
+		var examples []string
+		for _, typ := range []string{"member", "role", "acct", "team", "webhook", "proj", "flag"} {
+			t, _ := action.Lookup(typ)
+			ex := strings.ReplaceAll(t.Specifier, "*", "x")
+			cr, err := resource.ParseConcrete(ex)
+			if err != nil {
+				continue
+			}
+			hit := false
+			for _, m := range excluded {
+				hit = hit || m.Match(&cr) != match.False
+			}
+			if !hit && len(examples) < 3 {
+				examples = append(examples, fmt.Sprintf("%q", t.Specifier))
+			}
+		}
+		also := ""
+		if len(examples) > 0 {
+			also = ", such as " + joinAnd(examples)
+		}
+		c.add(codeBroad, i, "notResources", -1, "", -1, "", "allow with notResources applies to every resource of every type and depth that is not listed%s, not only to resources like the ones listed: list what to allow in \"resources\" instead", also)
+	}
+	if st.NotActions != nil && !contains(st.NotActions, "*") {
+		var pats []*match.Pattern
+		for _, s := range st.NotActions {
+			if p, err := action.Parse(s); err == nil {
+				pats = append(pats, p)
+			}
+		}
+		types := map[string]bool{}
+		for _, s := range st.Resources {
+			if sp, err := parseSpecifier(s, c.opts.Policy.Lenient); err == nil && !sp.IsAny() {
+				types[segType(sp)] = true
+			}
+		}
+		var examples []string
+		for _, prefix := range []string{"delete", "update", ""} {
+			for _, t := range action.Types() {
+				if len(types) > 0 && !types[t.Name] {
+					continue
+				}
+				for _, a := range t.Actions {
+					if len(examples) == 2 || !strings.HasPrefix(a, prefix) || contains(examples, fmt.Sprintf("%q", a)) {
+						continue
+					}
+					hit := false
+					for _, p := range pats {
+						hit = hit || p.Match(a)
+					}
+					if !hit {
+						examples = append(examples, fmt.Sprintf("%q", a))
+					}
+				}
+			}
+		}
+		also := ""
+		if len(examples) > 0 {
+			also = ", such as " + joinAnd(examples) + ","
+		}
+		c.add(codeBroad, i, "notActions", -1, "", -1, "", "allow with notActions allows every action that is not listed%s and any action LaunchDarkly adds later: list what to allow in \"actions\" instead", also)
+	}
+}
+
+func contains(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// elements reports LDP206: an element of a list that another element of
+// the same list covers. A repeated element is proven; coverage otherwise
+// is decided on the generated accesses: their resources for resources and
+// notResources, their actions for actions and notActions.
+func (c *checker) elements(stmts []policy.Statement, accesses []policy.Access, attrs map[string][]string) {
+	var resources, actions []string
+	seenR, seenA := map[string]bool{}, map[string]bool{}
+	for _, a := range accesses {
+		if !seenR[a.Resource] {
+			seenR[a.Resource] = true
+			resources = append(resources, a.Resource)
+		}
+		if !seenA[a.Action] {
+			seenA[a.Action] = true
+			actions = append(actions, a.Action)
+		}
+	}
+	concretes := make([]resource.Concrete, 0, len(resources))
+	for _, r := range resources {
+		if cr, err := resource.ParseConcrete(r); err == nil {
+			concretes = append(concretes, cr)
+		}
+	}
+	for i, st := range stmts {
+		for _, l := range []struct {
+			field string
+			items []string
+		}{{"resources", st.Resources}, {"notResources", st.NotResources}} {
+			c.coveredElements(i, l.field, l.items, len(concretes), func(s string) func(int) bool {
+				sp, err := parseSpecifier(s, c.opts.Policy.Lenient)
+				if err != nil {
+					return nil
+				}
+				m, err := resource.Compile(sp.Specifier, attrs)
+				if err != nil {
+					return nil
+				}
+				return func(k int) bool { return m.Match(&concretes[k]) == match.True }
+			})
+		}
+		for _, l := range []struct {
+			field string
+			items []string
+		}{{"actions", st.Actions}, {"notActions", st.NotActions}} {
+			c.coveredElements(i, l.field, l.items, len(actions), func(s string) func(int) bool {
+				p, err := action.Parse(s)
+				if err != nil {
+					return nil
+				}
+				return func(k int) bool { return p.Match(actions[k]) }
+			})
+		}
+	}
+}
+
+// coveredElements reports the elements of a list that repeat another or
+// that another covers, over a domain of n probes; matcher(s) returns the
+// test of element s on probe k. Of two equal elements the later is
+// reported.
+func (c *checker) coveredElements(i int, field string, items []string, n int, matcher func(string) func(int) bool) {
+	field = c.f.FieldName(i, field)
+	dropped := make([]bool, len(items))
+	first := map[string]int{}
+	for j, s := range items {
+		if k, ok := first[s]; ok {
+			dropped[j] = true
+			c.add(codeElement, i, field, j, s, 0, "", "%q repeats element %d of %s: remove it", s, k, field)
+			continue
+		}
+		first[s] = j
+	}
+	if len(items) < 2 || len(items) > maxElements {
+		return
+	}
+	words := (n + 63) / 64
+	sets := make([][]uint64, len(items))
+	for j, s := range items {
+		m := matcher(s)
+		if m == nil {
+			return // an element that does not compile: no comparison
+		}
+		sets[j] = make([]uint64, words)
+		for k := 0; k < n; k++ {
+			if m(k) {
+				sets[j][k/64] |= 1 << (k % 64)
+			}
+		}
+	}
+	for j := len(items) - 1; j >= 0; j-- {
+		if dropped[j] || isEmpty(sets[j]) {
+			continue
+		}
+		for k := range items {
+			if k == j || dropped[k] {
+				continue
+			}
+			covered := true
+			for w := range sets[j] {
+				if sets[j][w]&^sets[k][w] != 0 {
+					covered = false
+					break
+				}
+			}
+			if covered {
+				dropped[j] = true
+				verb, how := "seems covered", probed
+				if items[k] == "*" {
+					verb, how = "is covered", "" // "*" covers everything: no probing needed
+				}
+				c.add(codeElement, i, field, j, items[j], 0, "", "%q %s by %q, element %d of %s%s: remove it", items[j], verb, items[k], k, field, how)
+				break
+			}
+		}
+	}
+}
+
+// joinAnd joins words as "a, b and c".
+func joinAnd(words []string) string {
+	if len(words) < 2 {
+		return strings.Join(words, "")
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
+}

@@ -1,0 +1,266 @@
+package lint
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+
+	"github.com/ldpolicy/ldpolicy/match"
+	"github.com/ldpolicy/ldpolicy/policy"
+	"github.com/ldpolicy/ldpolicy/resource"
+)
+
+// Options control a check.
+type Options struct {
+	// Policy are the options the policy is compiled with: its context
+	// (an empty webhook policy is no filter, an empty role grants nothing),
+	// the role attributes bound, and whether the ":/flag/" typo is accepted.
+	Policy policy.Options
+	// Suppress leaves out the findings that these suppressions match.
+	Suppress []Suppression
+}
+
+// CheckSource decodes a policy file and checks it. A file that does not
+// decode gets the findings of its decoding and validation problems only
+// (codes LDP001 to LDP007); one that does is checked by [Check]. The
+// error is for options that are not valid, such as a role attribute bound
+// to a value that is not a key.
+func CheckSource(name string, data []byte, opts Options) ([]Finding, error) {
+	if err := checkOptions(opts); err != nil {
+		return nil, err
+	}
+	f, err := policy.ParseFile(name, data)
+	if err == nil {
+		return Check(f, opts)
+	}
+	var decodeErrs policy.ErrorList
+	if !errors.As(err, &decodeErrs) {
+		return nil, err
+	}
+	// Load reports the decoding problems together with the validation
+	// problems of what did decode; tell them apart to give them codes.
+	decoded := map[string]bool{}
+	for _, e := range decodeErrs {
+		decoded[e.Error()] = true
+	}
+	_, err = policy.Load(name, data, opts.Policy)
+	var all policy.ErrorList
+	if !errors.As(err, &all) {
+		all = decodeErrs
+	}
+	c := &checker{opts: opts}
+	for _, e := range all {
+		c.fromError(e, decoded[e.Error()])
+	}
+	return c.finish(), nil
+}
+
+// Check checks a decoded policy file: it validates it as
+// [policy.File.Compile] does, reporting each problem as a finding, and
+// then runs every rule of [Rules] that applies. Findings are in file
+// order, with the suppressed ones left out. The error is for options that
+// are not valid.
+func Check(f *policy.File, opts Options) ([]Finding, error) {
+	if err := checkOptions(opts); err != nil {
+		return nil, err
+	}
+	c := &checker{f: f, opts: opts}
+	c.run()
+	return c.finish(), nil
+}
+
+// checkOptions checks the role attribute bindings, which policy.Compile
+// would report as problems of the policy.
+func checkOptions(opts Options) error {
+	for name, values := range opts.Policy.Attributes {
+		if !resource.IsKey(name) {
+			return fmt.Errorf("lint: role attribute name %q is not a key", name)
+		}
+		for _, v := range values {
+			if !resource.IsKey(v) {
+				return fmt.Errorf("lint: role attribute %q: value %q is not a key", name, v)
+			}
+		}
+	}
+	return nil
+}
+
+// checker collects the findings of one file.
+type checker struct {
+	f        *policy.File
+	opts     Options
+	findings []Finding
+	// unbound lists the role attributes that specifiers name and opts do
+	// not bind; the analyses bind each to a key of its own.
+	unbound map[string]bool
+	attrs   map[string][]string // the bindings the analyses use
+	// explained marks the statements that a finding already says never
+	// apply (LDP101 on every resource, LDP107), so LDP201 does not repeat
+	// it.
+	explained map[int]bool
+}
+
+func (c *checker) run() {
+	popts := c.analysisOptions()
+	c.attrs = popts.Attributes
+	set, err := c.f.Compile(popts)
+	var errs policy.ErrorList
+	switch {
+	case errors.As(err, &errs):
+		for _, e := range errs {
+			c.fromError(e, false)
+		}
+	case err == nil:
+		for _, e := range set.Warnings() {
+			c.fromError(e, false)
+		}
+	}
+	c.explained = map[int]bool{}
+	for i, st := range c.f.Statements {
+		c.checkStatement(i, st)
+	}
+	if err == nil {
+		c.analyse(set)
+	}
+}
+
+// analysisOptions are the options the policy is compiled with: the
+// caller's, with every unbound role attribute bound to a key of its own,
+// so that the analyses judge a policy with role attributes as a member
+// with some value would have it (LDP107 reports them unbound).
+func (c *checker) analysisOptions() policy.Options {
+	opts := c.opts.Policy
+	c.unbound = map[string]bool{}
+	for _, st := range c.f.Statements {
+		for _, l := range [][]string{st.Resources, st.NotResources} {
+			for _, s := range l {
+				spec, err := parseSpecifier(s, opts.Lenient)
+				if err != nil {
+					continue
+				}
+				for _, n := range names(spec) {
+					if _, ok := opts.Attributes[n.Attribute]; n.Attribute != "" && !ok {
+						c.unbound[n.Attribute] = true
+					}
+				}
+			}
+		}
+	}
+	if len(c.unbound) == 0 {
+		return opts
+	}
+	attrs := make(map[string][]string, len(opts.Attributes)+len(c.unbound))
+	for k, v := range opts.Attributes {
+		attrs[k] = v
+	}
+	for name := range c.unbound {
+		attrs[name] = []string{"value-of-" + name}
+	}
+	opts.Attributes = attrs
+	return opts
+}
+
+// fromError turns a decoding or validation problem into a finding.
+func (c *checker) fromError(e *policy.Error, decoding bool) {
+	code := codeList
+	var rs *resource.SyntaxError
+	var ms *match.SyntaxError
+	switch {
+	case decoding && e.Statement < 0:
+		code = codeFile
+	case decoding:
+		code = codeStatement
+	case e.Statement < 0:
+		code = codeFile
+	case e.Field == "effect":
+		code = codeEffect
+	case errors.As(e.Err, &rs) && rs.Fix != "":
+		code = codeTypo
+	case errors.As(e.Err, &rs):
+		code = codeResource
+	case errors.As(e.Err, &ms):
+		code = codeAction
+	}
+	sev := Error
+	if e.Warning {
+		sev = Warning
+	}
+	fd := Finding{
+		Code: code, Severity: sev, Message: e.Message(),
+		Pos: e.Pos, Statement: e.Statement, Field: e.Field, Index: e.Index, Value: e.Value, Offset: e.Offset,
+	}
+	if rs != nil {
+		fd.Fix = rs.Fix
+	}
+	if e.Value == "" {
+		fd.Offset = -1
+	}
+	c.findings = append(c.findings, fd)
+}
+
+// add records a finding at element index of a field of statement stmt
+// (index -1: the field; field "": the statement), at byte offset off in
+// value (-1: the element itself).
+func (c *checker) add(code string, stmt int, field string, index int, value string, off int, fix, format string, args ...any) {
+	r, _ := LookupRule(code)
+	if value == "" {
+		off = -1
+	}
+	fd := Finding{
+		Code: code, Severity: r.Severity, Message: fmt.Sprintf(format, args...), Fix: fix,
+		Statement: stmt, Field: field, Index: index, Value: value, Offset: off,
+	}
+	if c.f != nil {
+		if stmt >= 0 {
+			fd.Pos = c.f.Position(stmt, field, index, off)
+			fd.Field = c.f.FieldName(stmt, field)
+		} else {
+			fd.Pos = c.f.Position(-1, "", -1, -1)
+		}
+	}
+	c.findings = append(c.findings, fd)
+}
+
+// finish leaves out the suppressed findings, reports the suppressions
+// that matched nothing, and sorts the findings in file order.
+func (c *checker) finish() []Finding {
+	used := make([]bool, len(c.opts.Suppress))
+	var out []Finding
+	for _, fd := range c.findings {
+		suppressed := false
+		for i, s := range c.opts.Suppress {
+			if s.matches(fd) {
+				used[i], suppressed = true, true
+			}
+		}
+		if !suppressed {
+			out = append(out, fd)
+		}
+	}
+	for i, s := range c.opts.Suppress {
+		if !used[i] && s.Pos.IsValid() {
+			what := s.Code
+			if s.Path != "" {
+				what += " at " + s.Path
+			}
+			out = append(out, Finding{
+				Code: codeSuppression, Severity: Info, Pos: s.Pos, Statement: -1, Index: -1, Offset: -1,
+				Message: fmt.Sprintf("suppression of %s matches no finding: remove it", what),
+			})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Pos.Filename != b.Pos.Filename {
+			return a.Pos.Filename < b.Pos.Filename
+		}
+		if a.Pos.Offset != b.Pos.Offset {
+			return a.Pos.Offset < b.Pos.Offset
+		}
+		if a.Statement != b.Statement {
+			return a.Statement < b.Statement
+		}
+		return a.Code < b.Code
+	})
+	return out
+}

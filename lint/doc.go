@@ -1,0 +1,116 @@
+// Package lint finds the mistakes in LaunchDarkly policies that
+// LaunchDarkly accepts silently, as well as the ones it rejects: statements
+// that name an environment where they mean its flags, misspelt actions and
+// types, glob syntax LaunchDarkly does not document, names no key can have,
+// statements that never apply, that others make redundant or that a deny
+// overrides, and allow statements with notResources or notActions that
+// grant far more than they name.
+//
+// [Check] checks a decoded [policy.File] and [CheckSource] the bytes of one;
+// each returns [Finding]s in file order. A finding has a stable code (the
+// rules below, also listed by [Rules]), a [Severity], a message that says
+// what is wrong and what to write instead, often the fix itself, and a
+// location: the file, line and column, the JSON path such as
+// "statements[2].resources[0]", and the byte offset inside the specifier.
+//
+// # Rules
+//
+// LDP0xx are the problems LaunchDarkly rejects: the validation errors of
+// package policy, each with a code. They cannot be suppressed.
+//
+//	LDP001 error    not a policy file: malformed JSON, or not an array of statements, a webhook or a custom role
+//	                {"statements": {"effect": "allow"}}
+//	LDP002 error    malformed statement: not an object, an unknown or duplicate field, or a value of the wrong JSON type
+//	                {"effect": "allow", "actions": ["*"], "resource": ["proj/*"]}
+//	LDP003 error    effect missing, or not exactly "allow" or "deny"
+//	                {"effect": "Allow", ...}
+//	LDP004 error    resources or actions missing, both given with their not- form, or empty, or an empty element
+//	                {"effect": "allow", "actions": [], "resources": ["proj/*"]}
+//	LDP005 error    malformed resource specifier
+//	                "proj/*:env/*;{critical:true:flag/*"
+//	LDP006 error    malformed action specifier
+//	                "update On"
+//	LDP007 error    the typo ":/type/" of LaunchDarkly's own API examples (a warning in the lenient mode)
+//	                "proj/*:env/*;qa_*:/flag/*"
+//	LDP008 info     a suppression that matched no finding
+//	                LDP202 statements[9]
+//
+// LDP1xx are about one specifier, checked against the catalogue of package
+// action (LaunchDarkly's documented types, their scoping and actions).
+// Since LaunchDarkly adds types and actions over time, what the catalogue
+// does not know is a warning.
+//
+//	LDP101 error    no action of the statement applies to the type of this resource (specifiers have no hierarchy)
+//	                {"actions": ["updateOn"], "resources": ["proj/*:env/production"]}
+//	LDP102 warning  an action the catalogue does not document, or a pattern that matches none
+//	                {"actions": ["updateOnn"], ...}
+//	LDP103 warning  a resource type the catalogue does not document
+//	                "proj/*:environment/*"
+//	LDP104 warning  a chain of types that no resource has
+//	                "proj/*:segment/*"
+//	LDP105 warning  glob syntax beyond "*" ("?", "[...]", "{a,b}", "\")
+//	                "proj/{web,mobile}"
+//	LDP106 warning  a literal name, tag or view that no LaunchDarkly key or tag can be
+//	                "proj/web,mobile"
+//	LDP107 warning  a role attribute with no value bound
+//	                "proj/${roleAttribute/projects}:env/*"
+//	LDP108 warning  a property selector or view on a resource that has no such property or views
+//	                "proj/*:env/*;{critical:yes}"
+//
+// LDP101 fires only when every action of the statement is in the catalogue
+// (a pattern counts when it matches documented actions): an unknown action
+// might apply to anything. Its fix extends the specifier to the level the
+// actions act on ("proj/*:env/production" with flag actions becomes
+// "proj/*:env/production:flag/*"), or cuts it to that level.
+//
+// LDP2xx are about the statements together, on a policy that compiles.
+//
+//	LDP200 info     the policy is too large to compare its statements; the LDP2xx checks were not run
+//	                thousands of statements with distinct names
+//	LDP201 warning  a statement that never applies
+//	                {"effect": "allow", "notActions": ["*"], ...}
+//	LDP202 warning  a statement made redundant by others of the same effect
+//	                allow * on "proj/*:env/*:flag/*", then allow updateOn on "proj/*:env/production:flag/*"
+//	LDP203 warning  an allow statement that deny statements fully override
+//	                deny * on "proj/*:env/*:flag/*", allow updateOn on "proj/*:env/production:flag/*"
+//	LDP204 error    a policy that allows nothing: a webhook that receives no event, a role that grants nothing
+//	                [{"effect": "deny", "actions": ["deleteFlag"], "resources": ["proj/*:env/*:flag/*"]}]
+//	LDP205 warning  allow with notResources or notActions, which grants far more than it names
+//	                {"effect": "allow", "actions": ["*"], "notResources": ["proj/*:env/production:flag/*"]}
+//	LDP206 info     an element covered by another element of the same list
+//	                "actions": ["*", "updateOn"]
+//	LDP207 info     a policy without statements
+//	                {"url": "https://example.com/hook", "statements": []}
+//
+// # Probing
+//
+// Whether one statement covers another is a question about every access
+// LaunchDarkly could make, which no list holds. LDP201, LDP202, LDP203,
+// LDP204 and LDP206 decide it on the accesses of internal/probe, which
+// exercise every name, tag, property, view and action of the policy (each
+// wildcard replaced by a fresh key, each modifier present and absent, an
+// action and a key that no statement names), keeping those LaunchDarkly
+// could make: an action documented for the resource's type, or an action
+// or type the catalogue does not know. Such findings are not proofs, and
+// their messages say "seems" and "found by trying representative
+// accesses"; those the text proves (notActions ["*"], a policy without
+// allow statements, an element repeated or beside "*") say so plainly.
+// Role attributes that are not bound are given a value of their own for
+// these checks, so that a role is judged as a member with some value
+// would have it.
+//
+// # Suppressing findings
+//
+// A finding can be left out by code, in a whole file or at a path and
+// everything inside it ([Suppression], [Options.Suppress]). Policy files
+// themselves stay as LaunchDarkly's API takes them: its schemas have no
+// place for comments, and a webhook or role object with an extra field is
+// not what the API returns. Suppressions live beside the file instead, in
+// a suppression file read by [ParseSuppressions] ("ldpolicy check" reads
+// FILE.lint for FILE), one a line with an optional reason:
+//
+//	LDP205 statements[0]   everything but production flags, on purpose
+//
+// A suppression from such a file that matches no finding is reported
+// (LDP008), so that stale ones do not pile up.
+package lint

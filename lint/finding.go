@@ -1,0 +1,106 @@
+package lint
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/ldpolicy/ldpolicy/policy"
+)
+
+// Severity says how bad a finding is.
+type Severity uint8
+
+const (
+	// Info is a remark: nothing is wrong, but something could be simpler.
+	Info Severity = iota
+	// Warning is a likely mistake that LaunchDarkly accepts, or a check that
+	// the catalogue, a snapshot, cannot settle.
+	Warning
+	// Error is a policy LaunchDarkly rejects, or one that does not do what
+	// it says.
+	Error
+)
+
+// String returns "info", "warning" or "error".
+func (s Severity) String() string {
+	switch s {
+	case Error:
+		return "error"
+	case Warning:
+		return "warning"
+	}
+	return "info"
+}
+
+// MarshalText writes the severity as its String.
+func (s Severity) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// Finding is one problem found in a policy.
+type Finding struct {
+	Code     string // the rule, such as "LDP101"; see Rules
+	Severity Severity
+	// Message says what is wrong and what to write instead.
+	Message string
+	// Fix is the value at fault as it was probably meant, such as
+	// "proj/*:env/production:flag/*"; empty when there is no single fix.
+	Fix string
+
+	Pos policy.Position // where in the file; invalid for a policy built by hand
+	// Statement is the index of the statement; -1 for the policy as a whole.
+	Statement int
+	// Field is the statement field as the file spells it, such as
+	// "resources" or Terraform's "not_resources"; empty for the statement
+	// as a whole.
+	Field string
+	// Index is the element of the field's list; -1 for the field as a whole.
+	Index int
+	// Value is the element at fault, and Offset the byte offset inside it
+	// of the part at fault; Offset is -1 when there is no such element.
+	Value  string
+	Offset int
+}
+
+// Path returns where the finding is, as "statements[2].resources[0]".
+func (f Finding) Path() string {
+	var b strings.Builder
+	if f.Statement >= 0 {
+		fmt.Fprintf(&b, "statements[%d]", f.Statement)
+	}
+	if f.Field != "" {
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(f.Field)
+		if f.Index >= 0 {
+			fmt.Fprintf(&b, "[%d]", f.Index)
+		}
+	}
+	return b.String()
+}
+
+// String returns the finding on one line, as
+// "file:line:col: path: warning: message [CODE]"; errors have no
+// severity before the message.
+func (f Finding) String() string {
+	var b strings.Builder
+	loc := f.Pos.String()
+	if p := f.Path(); p != "" {
+		if loc != "" {
+			loc += ": "
+		}
+		loc += p
+	}
+	if loc != "" {
+		b.WriteString(loc)
+		b.WriteString(": ")
+	}
+	if f.Severity != Error {
+		b.WriteString(f.Severity.String())
+		b.WriteString(": ")
+	}
+	b.WriteString(f.Message)
+	b.WriteString(" [")
+	b.WriteString(f.Code)
+	b.WriteString("]")
+	return b.String()
+}

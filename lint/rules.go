@@ -1,0 +1,137 @@
+package lint
+
+// Rule is a kind of finding.
+type Rule struct {
+	Code     string   // "LDP101"
+	Severity Severity // the severity of its findings
+	// Summary says in one line what the rule finds.
+	Summary string
+	// Example is a statement, or the part of one, that the rule reports.
+	Example string
+	// Help says why it matters and what to write instead.
+	Help string
+	// Probed marks a rule decided by trying representative accesses
+	// (internal/probe) rather than proven: its messages say "seems".
+	Probed bool
+}
+
+// Codes of the rules. LDP0xx are the problems LaunchDarkly rejects,
+// LDP1xx are about one specifier, LDP2xx about statements together.
+const (
+	codeFile        = "LDP001"
+	codeStatement   = "LDP002"
+	codeEffect      = "LDP003"
+	codeList        = "LDP004"
+	codeResource    = "LDP005"
+	codeAction      = "LDP006"
+	codeTypo        = "LDP007"
+	codeSuppression = "LDP008"
+
+	codeHierarchy     = "LDP101"
+	codeUnknownAction = "LDP102"
+	codeUnknownType   = "LDP103"
+	codeScoping       = "LDP104"
+	codeGlob          = "LDP105"
+	codeNotKey        = "LDP106"
+	codeUnbound       = "LDP107"
+	codeModifier      = "LDP108"
+
+	codeTooLarge   = "LDP200"
+	codeNever      = "LDP201"
+	codeRedundant  = "LDP202"
+	codeOverridden = "LDP203"
+	codeNothing    = "LDP204"
+	codeBroad      = "LDP205"
+	codeElement    = "LDP206"
+	codeEmpty      = "LDP207"
+)
+
+var rules = []Rule{
+	{codeFile, Error, "not a policy file: malformed JSON, or not an array of statements, a webhook or a custom role",
+		`{"statements": {"effect": "allow"}}`,
+		"A policy file is a JSON array of statements, an object with a \"statements\" array (a webhook as the REST API returns it) or an object with a \"policy\" array (a custom role).", false},
+	{codeStatement, Error, "malformed statement: not an object, an unknown or duplicate field, or a value of the wrong JSON type",
+		`{"effect": "allow", "actions": ["*"], "resource": ["proj/*"]}`,
+		"LaunchDarkly rejects unknown fields; the message names the field that was probably meant. \"not_resources\" and \"not_actions\", as Terraform writes them, are accepted.", false},
+	{codeEffect, Error, `effect missing, or not exactly "allow" or "deny"`,
+		`{"effect": "Allow", ...}`,
+		"Effects are case-sensitive: write \"allow\" or \"deny\".", false},
+	{codeList, Error, "resources or actions missing, both given with their not- form, or empty, or an empty element",
+		`{"effect": "allow", "actions": [], "resources": ["proj/*"]}`,
+		"A statement has exactly one of resources and notResources and exactly one of actions and notActions, each a list of at least one non-empty string.", false},
+	{codeResource, Error, "malformed resource specifier",
+		`"proj/*:env/*;{critical:true:flag/*"`,
+		"The caret points at the byte at fault. A specifier is segments type/name separated by \":\", each with optional \";\" modifiers.", false},
+	{codeAction, Error, "malformed action specifier",
+		`"update On"`,
+		"An action specifier is an action name or a pattern with \"*\", without whitespace.", false},
+	{codeTypo, Error, `the typo ":/type/" of LaunchDarkly's own API examples (a warning in the lenient mode)`,
+		`"proj/*:env/*;qa_*:/flag/*"`,
+		"Write \":flag/\": the \"/\" after \":\" is stray. LaunchDarkly's API documentation shows the typo; the lenient mode reads it as meant.", false},
+	{codeSuppression, Info, "a suppression that matched no finding",
+		"LDP202 statements[9]",
+		"The suppression file lists a code, or a code and a path, that no finding of the file has any more: remove the line.", false},
+
+	{codeHierarchy, Error, "no action of the statement applies to the type of this resource (specifiers have no hierarchy)",
+		`{"actions": ["updateOn"], "resources": ["proj/*:env/production"]}`,
+		"A specifier covers resources of exactly its own depth: \"proj/*:env/production\" covers environments, not the flags in them. Every action listed is documented only for other types, so the statement never applies to this resource. Name the level the actions act on: \"proj/*:env/production:flag/*\".", false},
+	{codeUnknownAction, Warning, "an action the catalogue does not document, or a pattern that matches none",
+		`{"actions": ["updateOnn"], ...}`,
+		"Actions are case-sensitive and matched exactly. The message suggests the nearest documented action. A warning, not an error: LaunchDarkly adds actions over time and the catalogue is a snapshot.", false},
+	{codeUnknownType, Warning, "a resource type the catalogue does not document",
+		`"proj/*:environment/*"`,
+		"A specifier with an unknown type matches only resources of exactly that type, which may not exist. The message suggests the nearest documented type. A warning: LaunchDarkly adds types over time.", false},
+	{codeScoping, Warning, "a chain of types that no resource has",
+		`"proj/*:segment/*"`,
+		"Each type is scoped in a fixed way (segments are in an environment of a project: \"proj/*:env/*:segment/*\"); a specifier of another shape matches nothing. A warning: the catalogue is a snapshot.", false},
+	{codeGlob, Warning, `glob syntax beyond "*" ("?", "[...]", "{a,b}", "\")`,
+		`"proj/{web,mobile}"`,
+		"LaunchDarkly documents only \"*\" in patterns; ldpolicy gives the others their github.com/gobwas/glob meaning, which LaunchDarkly may not share. List the alternatives as separate elements.", false},
+	{codeNotKey, Warning, "a literal name, tag or view that no LaunchDarkly key or tag can be",
+		`"proj/web,mobile"`,
+		"Keys are letters, digits, \"_\", \".\" and \"-\", starting with a letter or digit; tags are 1 to 64 of those characters. A comma inside a name is literal: it does not list two names.", false},
+	{codeUnbound, Warning, "a role attribute with no value bound",
+		`"proj/${roleAttribute/projects}:env/*"`,
+		"Unbound, the specifier matches nothing. LaunchDarkly binds role attributes per member when the role is assigned; webhook policies have none. Bind it to check the policy as a member would have it.", false},
+	{codeModifier, Warning, "a property selector or view on a resource that has no such property or views",
+		`"proj/*:env/*;{critical:yes}"`,
+		"LaunchDarkly documents the property selectors {critical:true} and {critical:false} on environments, and \"view:\" on flags, segments and AI configs; any other never holds.", false},
+
+	{codeTooLarge, Info, "the policy is too large to compare its statements; the LDP2xx checks were not run",
+		"thousands of statements with distinct names",
+		"The comparison tries representative accesses for every name and action of the policy, up to a limit; beyond it the redundancy and override checks would not be reliable.", false},
+	{codeNever, Warning, "a statement that never applies",
+		`{"effect": "allow", "notActions": ["*"], ...}`,
+		"No access falls under the statement: it does nothing. Decided by trying accesses that exercise every name, tag and action of the policy, unless the message gives a proof.", true},
+	{codeRedundant, Warning, "a statement made redundant by others of the same effect",
+		`allow * on "proj/*:env/*:flag/*", then allow updateOn on "proj/*:env/production:flag/*"`,
+		"Every access the statement applies to is covered by other statements with the same effect, so removing it changes no decision. Decided by trying representative accesses.", true},
+	{codeOverridden, Warning, "an allow statement that deny statements fully override",
+		`deny * on "proj/*:env/*:flag/*", allow updateOn on "proj/*:env/production:flag/*"`,
+		"Deny overrides allow whatever the order: every access the allow applies to is denied, so it grants nothing. Decided by trying representative accesses.", true},
+	{codeNothing, Error, "a policy that allows nothing: a webhook that receives no event, a role that grants nothing",
+		`[{"effect": "deny", "actions": ["deleteFlag"], "resources": ["proj/*:env/*:flag/*"]}]`,
+		"Access is denied by default; deny statements only take away what allow statements give. Add an allow statement, such as allow \"*\" on \"proj/*:env/*:flag/*\", for the deny to take away from.", true},
+	{codeBroad, Warning, "allow with notResources or notActions, which grants far more than it names",
+		`{"effect": "allow", "actions": ["*"], "notResources": ["proj/*:env/production:flag/*"]}`,
+		"notResources is the complement over every resource of every type and depth: the example also allows members, roles and the account. notActions allows every action not listed, including those LaunchDarkly adds later. List what to allow instead, or add the deny this stands for.", false},
+	{codeElement, Info, "an element covered by another element of the same list",
+		`"actions": ["*", "updateOn"]`,
+		"The element adds nothing to its list: remove it. Decided by trying representative accesses, unless it repeats another element.", true},
+	{codeEmpty, Info, "a policy without statements",
+		`{"url": "https://example.com/hook", "statements": []}`,
+		"A webhook without statements has no filter and receives every event; a custom role without statements grants nothing.", false},
+}
+
+// Rules returns every rule, in order of code.
+func Rules() []Rule { return append([]Rule{}, rules...) }
+
+// LookupRule returns the rule with the given code.
+func LookupRule(code string) (Rule, bool) {
+	for _, r := range rules {
+		if r.Code == code {
+			return r, true
+		}
+	}
+	return Rule{}, false
+}
