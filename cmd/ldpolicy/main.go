@@ -13,6 +13,8 @@
 //	ldpolicy diff OLD NEW [INPUT...]
 //	ldpolicy diff --patch PATCH OLD [INPUT...]
 //	ldpolicy test [PATH...]
+//	ldpolicy sign --secret SECRET [FILE]
+//	ldpolicy verify --secret SECRET --signature HEX [FILE]
 //
 // Run "ldpolicy help COMMAND" for the flags of a command.
 package main
@@ -92,6 +94,8 @@ var commands = []command{
 	{"fmt", "write policy files in canonical form, or list those that are not", runFmt},
 	{"diff", "show the accesses and events that a new version of a policy decides differently", runDiff},
 	{"test", "run policy tests: accesses and events with the decision each must get", runTest},
+	{"sign", "print the X-LD-Signature of a body, as LaunchDarkly signs it", runSign},
+	{"verify", "check an X-LD-Signature against a body", runVerify},
 }
 
 const usage = `ldpolicy decides LaunchDarkly policy statements offline: which accesses a
