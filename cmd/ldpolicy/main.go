@@ -15,6 +15,7 @@
 //	ldpolicy test [PATH...]
 //	ldpolicy sign --secret SECRET [FILE]
 //	ldpolicy verify --secret SECRET --signature HEX [FILE]
+//	ldpolicy replay --webhooks FILE [INPUT...]
 //
 // Run "ldpolicy help COMMAND" for the flags of a command.
 package main
@@ -96,6 +97,7 @@ var commands = []command{
 	{"test", "run policy tests: accesses and events with the decision each must get", runTest},
 	{"sign", "print the X-LD-Signature of a body, as LaunchDarkly signs it", runSign},
 	{"verify", "check an X-LD-Signature against a body", runVerify},
+	{"replay", "deliver captured events to webhooks' URLs as LaunchDarkly would", runReplay},
 }
 
 const usage = `ldpolicy decides LaunchDarkly policy statements offline: which accesses a
