@@ -15,6 +15,7 @@
 //	ldpolicy test [PATH...]
 //	ldpolicy sign --secret SECRET [FILE]
 //	ldpolicy verify --secret SECRET --signature HEX [FILE]
+//	ldpolicy serve --policy FILE (--secret SECRET | --unsigned) [--addr HOST:PORT]
 //	ldpolicy replay --webhooks FILE [INPUT...]
 //
 // Run "ldpolicy help COMMAND" for the flags of a command.
@@ -97,6 +98,7 @@ var commands = []command{
 	{"test", "run policy tests: accesses and events with the decision each must get", runTest},
 	{"sign", "print the X-LD-Signature of a body, as LaunchDarkly signs it", runSign},
 	{"verify", "check an X-LD-Signature against a body", runVerify},
+	{"serve", "run a local webhook receiver that verifies, filters and prints each event", runServe},
 	{"replay", "deliver captured events to webhooks' URLs as LaunchDarkly would", runReplay},
 }
 
