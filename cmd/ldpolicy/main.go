@@ -1,6 +1,7 @@
 // Command ldpolicy decides LaunchDarkly policy statements offline: which
 // accesses a policy allows, which webhook events it delivers, and whether a
-// policy file is valid.
+// policy file is valid; and it signs, receives and replays webhook
+// deliveries, to try receivers locally.
 //
 // Usage:
 //
@@ -103,7 +104,8 @@ var commands = []command{
 }
 
 const usage = `ldpolicy decides LaunchDarkly policy statements offline: which accesses a
-policy allows, which webhook events it delivers, and why.
+policy allows, which webhook events it delivers, and why. It also signs,
+receives and replays webhook deliveries, to try receivers locally.
 
 Usage:
 
