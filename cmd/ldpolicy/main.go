@@ -1,6 +1,7 @@
 // Command ldpolicy decides LaunchDarkly policy statements offline: which
 // accesses a policy allows, which webhook events it delivers, and whether a
-// policy file is valid and does what it seems to.
+// policy file is valid and does what it seems to; and it signs, receives
+// and replays webhook deliveries, to try receivers locally.
 //
 // Usage:
 //
@@ -13,6 +14,10 @@
 //	ldpolicy diff OLD NEW [INPUT...]
 //	ldpolicy diff --patch PATCH OLD [INPUT...]
 //	ldpolicy test [PATH...]
+//	ldpolicy sign --secret SECRET [FILE]
+//	ldpolicy verify --secret SECRET --signature HEX [FILE]
+//	ldpolicy serve --policy FILE (--secret SECRET | --unsigned) [--addr HOST:PORT]
+//	ldpolicy replay --webhooks FILE [INPUT...]
 //
 // Run "ldpolicy help COMMAND" for the flags of a command.
 package main
@@ -92,10 +97,15 @@ var commands = []command{
 	{"fmt", "write policy files in canonical form, or list those that are not", runFmt},
 	{"diff", "show the accesses and events that a new version of a policy decides differently", runDiff},
 	{"test", "run policy tests: accesses and events with the decision each must get", runTest},
+	{"sign", "print the X-LD-Signature of a body, as LaunchDarkly signs it", runSign},
+	{"verify", "check an X-LD-Signature against a body", runVerify},
+	{"serve", "run a local webhook receiver that verifies, filters and prints each event", runServe},
+	{"replay", "deliver captured events to webhooks' URLs as LaunchDarkly would", runReplay},
 }
 
 const usage = `ldpolicy decides LaunchDarkly policy statements offline: which accesses a
-policy allows, which webhook events it delivers, and why.
+policy allows, which webhook events it delivers, and why. It also signs,
+receives and replays webhook deliveries, to try receivers locally.
 
 Usage:
 

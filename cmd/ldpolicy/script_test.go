@@ -26,6 +26,7 @@ var update = flag.Bool("update", false, "rewrite the files that cmp compares in 
 //	empty stdout|stderr         its output is empty
 //	gzip SRC DST                write SRC compressed to DST
 //	truncate FILE N             cut FILE to its first N bytes
+//	env NAME=VALUE              set an environment variable for the rest of the script
 //
 // Arguments are split at spaces, with '...' quoting; $TESTDATA is the
 // repository's top-level testdata directory, and outputs name it so too. Lines starting with '#' are
@@ -185,6 +186,12 @@ func runScript(t *testing.T, file, shared string) {
 			if err != nil {
 				t.Fatalf("%s: %v", where, err)
 			}
+		case "env":
+			name, value, ok := strings.Cut(args[1], "=")
+			if !ok || len(args) != 2 {
+				t.Fatalf("%s: expected env NAME=VALUE", where)
+			}
+			t.Setenv(name, value)
 		case "empty":
 			if have := pick(t, where, args[1], stdout, stderr); have != "" {
 				t.Errorf("%s: %s is not empty:\n%s", where, args[1], have)

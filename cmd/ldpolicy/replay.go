@@ -1,0 +1,608 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ldpolicy/ldpolicy/policy"
+	"github.com/ldpolicy/ldpolicy/resource"
+	"github.com/ldpolicy/ldpolicy/webhook"
+)
+
+const replayUsage = `usage: ldpolicy replay --webhooks FILE [flags] [INPUT...]
+
+Replay delivers captured events to webhooks as LaunchDarkly would, to test
+receivers locally: for each event and each webhook that is on and whose
+policy delivers the event, it POSTs the event's bytes, exactly as they were
+read, to the webhook's URL with Content-Type: application/json and, when
+the webhook signs, the X-LD-Signature header. A delivery answered other than
+2xx (a redirect included), or that fails to connect or times out, is tried
+once more, as LaunchDarkly retries once.
+
+FILE holds webhooks in the shape of LaunchDarkly's REST API: one webhook
+object, a JSON array of them, or a list response ({"items": [...]}). Replay
+reads these fields of each:
+
+	url         where to deliver (http or https); required when on
+	on          whether the webhook delivers; a webhook without "on" is on
+	sign        whether to sign deliveries, with
+	secret      the key of the signature (required when sign is true)
+	statements  the policy that filters the events; none delivers them all
+	name, tags  to name the webhook in the summary
+
+Events are decided as dry-run decides them (with --metadata and --mode
+alike); an event whose delivery is indeterminate is sent only when the
+decision without the missing metadata delivers it, as a receiver's
+webhook.Handler decides. INPUT is read as dry-run reads it: a file of one
+event, a JSON array, NDJSON or a list response, gzipped or not, a directory,
+or "-" for stdin, the default. Input that is not an event is reported on
+stderr (with --format json, as an "error" record) and counted.
+
+To test a receiver's tolerance of LaunchDarkly's ways, --shuffle delivers
+the events in a random order (it holds them in memory), --duplicate-rate
+sends a share of the deliveries a second time, and --concurrency sends
+several at once. The random choices follow --seed; without it a seed is
+drawn and printed in the summary, so that a run can be repeated.
+
+Replay prints each delivery that failed after its retry (stderr, or a
+"failure" record), then a summary: events read, malformed, duplicate _ids,
+and for each webhook the events its policy delivers and not, the deliveries
+sent (repeats included), retries, and deliveries that failed. With --format
+json it writes NDJSON records, the "summary" record last.
+
+Exit status: 0 when every delivery succeeded, at once or on its retry; 1
+when a delivery failed after its retry; 2 for bad usage or an unusable
+webhooks or metadata file.
+
+Flags:
+`
+
+// hookDef is a webhook as LaunchDarkly's REST API represents it; the
+// statements are read by policy.Load from the same object.
+type hookDef struct {
+	ID     string   `json:"_id"`
+	Name   string   `json:"name"`
+	URL    string   `json:"url"`
+	Secret string   `json:"secret"`
+	Sign   bool     `json:"sign"`
+	On     *bool    `json:"on"`
+	Tags   []string `json:"tags"`
+}
+
+// hook is a webhook that replay delivers to, and what happened to it.
+type hook struct {
+	index int
+	def   hookDef
+	on    bool
+	set   *policy.Set
+
+	// Decided by the reader.
+	delivered, notDelivered, indeterminate int
+	// Counted by the senders, under mu.
+	mu                           sync.Mutex
+	deliveries, repeats, retries int
+	failed                       int
+}
+
+// label names the webhook in messages: its index in the file and its name.
+func (h *hook) label() string {
+	if h.def.Name == "" {
+		return fmt.Sprintf("webhook %d", h.index)
+	}
+	return fmt.Sprintf("webhook %d (%s)", h.index, printable(h.def.Name))
+}
+
+// delivery is one event to POST to one webhook.
+type delivery struct {
+	hook   *hook
+	body   []byte
+	source string
+	repeat bool // a repeat sent by --duplicate-rate
+}
+
+func runReplay(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("replay", flag.ContinueOnError)
+	hooksFile := fs.String("webhooks", "", "the `FILE` of webhooks to deliver to, in the REST API's shape (required)")
+	metadataFile := fs.String("metadata", "", "a JSON `FILE` of tags, properties and views by resource path")
+	mode := fs.String("mode", "any", "deliver an event when `any` access is allowed, or only when all are")
+	lenient := fs.Bool("lenient", false, "read the typo \":/flag/\" in specifiers as \":flag/\", with a warning")
+	format := fs.String("format", "text", "output `format`: text, or json for NDJSON records")
+	shuffle := fs.Bool("shuffle", false, "deliver in a random order (holds the deliveries in memory)")
+	seed := fs.Uint64("seed", 0, "the `SEED` of --shuffle and --duplicate-rate (default: drawn at random, and printed)")
+	dupRate := fs.Float64("duplicate-rate", 0, "send this share `R` (0 to 1) of the deliveries a second time")
+	concurrency := fs.Int("concurrency", 1, "send up to `N` deliveries at once (1 keeps the order)")
+	timeout := fs.Duration("timeout", 10*time.Second, "give up on an attempt after this `duration` (it is then retried)")
+	inputs, err := parseFlags(fs, args, stdout, replayUsage)
+	if err != nil {
+		return helpIsDone(err)
+	}
+	seedSet := false
+	fs.Visit(func(f *flag.Flag) { seedSet = seedSet || f.Name == "seed" })
+	switch {
+	case *hooksFile == "":
+		return usagef("replay", "--webhooks is required")
+	case *mode != "any" && *mode != "all":
+		return usagef("replay", "--mode must be any or all, not %q", *mode)
+	case *format != "text" && *format != "json":
+		return usagef("replay", "--format must be text or json, not %q", *format)
+	case !(*dupRate >= 0 && *dupRate <= 1):
+		return usagef("replay", "--duplicate-rate must be between 0 and 1, not %v", *dupRate)
+	case *concurrency < 1:
+		return usagef("replay", "--concurrency must be at least 1, not %d", *concurrency)
+	case *timeout <= 0:
+		return usagef("replay", "--timeout must be positive, not %v", *timeout)
+	}
+	stdinUsers := 0
+	for _, name := range append([]string{*hooksFile, *metadataFile}, inputs...) {
+		if name == "-" {
+			stdinUsers++
+		}
+	}
+	if len(inputs) == 0 {
+		stdinUsers++
+	}
+	if stdinUsers > 1 {
+		return usagef("replay", "only one of --webhooks, --metadata and the inputs can read stdin")
+	}
+	hooks, err := loadHooks(*hooksFile, stdin, policy.Options{Lenient: *lenient}, stderr)
+	if err != nil {
+		return err
+	}
+	meta, err := loadMetadata(*metadataFile, stdin)
+	if err != nil {
+		return err
+	}
+	random := *shuffle || *dupRate > 0
+	if random && !seedSet {
+		*seed = rand.Uint64()
+	}
+
+	rp := &replayer{
+		hooks: hooks,
+		out:   &dryRunOutput{w: stdout, stderr: stderr, json: *format == "json", flush: func() error { return nil }},
+		client: &http.Client{
+			Transport: &http.Transport{
+				Proxy:               http.ProxyFromEnvironment,
+				MaxIdleConnsPerHost: *concurrency,
+				ForceAttemptHTTP2:   true,
+			},
+			// A redirect is an answer other than 2xx, as LaunchDarkly
+			// takes it.
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		},
+		timeout: *timeout,
+	}
+	defer rp.client.CloseIdleConnections()
+	empty, err := policy.Compile(nil, policy.Options{})
+	if err != nil {
+		return err
+	}
+	pm := policy.AnyAccess
+	if *mode == "all" {
+		pm = policy.EveryAccess
+	}
+	// The runner reads and checks the events, and counts them, malformed
+	// input and duplicate _ids; each webhook's policy decides them here.
+	r := newRunner(options{set: empty, meta: meta, stdin: stdin})
+	rng := rand.New(rand.NewPCG(*seed, *seed))
+
+	jobs := make(chan delivery, *concurrency)
+	var wg sync.WaitGroup
+	for range *concurrency {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for d := range jobs {
+				rp.deliver(d)
+			}
+		}()
+	}
+	var held []delivery // with --shuffle
+	send := func(d delivery) {
+		if *shuffle {
+			held = append(held, d)
+		} else {
+			jobs <- d
+		}
+	}
+	onEvent := func(ev *decided) error {
+		chain := resource.Chain{ev.head, meta}
+		var body []byte
+		for _, h := range hooks {
+			if !h.on {
+				continue
+			}
+			d, err := h.set.Deliver(ev.head.Accesses, pm, chain)
+			if err != nil {
+				return err // the runner has parsed every resource already
+			}
+			if d.Indeterminate {
+				h.indeterminate++
+			}
+			if !d.Delivered {
+				h.notDelivered++
+				continue
+			}
+			h.delivered++
+			if body == nil {
+				body = bytes.Clone(ev.data) // the stream reuses its buffer
+			}
+			send(delivery{hook: h, body: body, source: ev.source})
+			if *dupRate > 0 && rng.Float64() < *dupRate {
+				send(delivery{hook: h, body: body, source: ev.source, repeat: true})
+			}
+		}
+		return nil
+	}
+	onProblem := func(p problem) error {
+		rp.mu.Lock()
+		defer rp.mu.Unlock()
+		return rp.out.problem(p)
+	}
+	err = r.run(listInputs(inputs), onEvent, onProblem)
+	if *shuffle {
+		rng.Shuffle(len(held), func(i, j int) { held[i], held[j] = held[j], held[i] })
+		for _, d := range held {
+			jobs <- d
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	if err != nil {
+		return err
+	}
+	var seedOut *uint64
+	if random {
+		seedOut = seed
+	}
+	if err := rp.summary(&r.counts, seedOut); err != nil {
+		return err
+	}
+	if failed := rp.failed(); failed > 0 {
+		return &exitError{exitNo, fmt.Errorf("replay: %d deliver%s failed after %s retry", failed, pluralY(failed), pluralIts(failed))}
+	}
+	return nil
+}
+
+func pluralY(n int) string {
+	if n == 1 {
+		return "y"
+	}
+	return "ies"
+}
+
+func pluralIts(n int) string {
+	if n == 1 {
+		return "its"
+	}
+	return "their"
+}
+
+// loadHooks reads and checks a --webhooks file.
+func loadHooks(name string, stdin io.Reader, opts policy.Options, stderr io.Writer) ([]*hook, error) {
+	data, err := readInput(name, stdin)
+	if err != nil {
+		return nil, err
+	}
+	name = displayName(name)
+	bad := func(format string, args ...any) error {
+		return inputErr(fmt.Errorf("%s: %s", name, fmt.Sprintf(format, args...)))
+	}
+	spans, err := hookSpans(data)
+	if err != nil {
+		return nil, bad("%v", err)
+	}
+	if len(spans) == 0 {
+		return nil, bad("no webhooks")
+	}
+	hooks := make([]*hook, len(spans))
+	for i, span := range spans {
+		raw := data[span[0]:span[1]]
+		h := &hook{index: i}
+		if err := json.Unmarshal(raw, &h.def); err != nil {
+			return nil, bad("webhook %d: %v", i, err)
+		}
+		h.on = h.def.On == nil || *h.def.On
+		if h.on {
+			u, err := url.Parse(h.def.URL)
+			switch {
+			case h.def.URL == "":
+				return nil, bad("%s: no \"url\"", h.label())
+			case err != nil:
+				return nil, bad("%s: %v", h.label(), err)
+			case u.Scheme != "http" && u.Scheme != "https" || u.Host == "":
+				return nil, bad("%s: \"url\" must be an http or https URL, not %q", h.label(), h.def.URL)
+			}
+		}
+		if h.def.Sign && h.def.Secret == "" {
+			return nil, bad("%s: \"sign\" is true but there is no \"secret\" to sign with", h.label())
+		}
+		// The policy is read from the file with everything but this
+		// webhook blanked out, so that its problems have their positions
+		// in the file.
+		set, err := compilePolicy(name, blankOutside(data, span), opts, stderr)
+		if err != nil {
+			return nil, err
+		}
+		h.set = set
+		hooks[i] = h
+	}
+	return hooks, nil
+}
+
+// hookSpans finds the webhook objects of a --webhooks file: one object, a
+// JSON array of them, or a list response {"items": [...]}. It returns the
+// start and end offset of each.
+func hookSpans(data []byte) ([][2]int, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	// value decodes the next value, returning its span.
+	value := func() ([2]int, json.RawMessage, error) {
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return [2]int{}, nil, err
+		}
+		end := int(dec.InputOffset())
+		return [2]int{end - len(raw), end}, raw, nil
+	}
+	// array reads the rest of an array of objects.
+	array := func(what string) ([][2]int, error) {
+		var spans [][2]int
+		for dec.More() {
+			span, raw, err := value()
+			if err != nil {
+				return nil, err
+			}
+			if raw[0] != '{' {
+				return nil, fmt.Errorf("%s %d: expected a webhook object, found %s", what, len(spans), describeStart(raw))
+			}
+			spans = append(spans, span)
+		}
+		_, err := dec.Token() // ']'
+		return spans, err
+	}
+	trimmed := bytes.TrimSpace(data)
+	switch {
+	case bytes.HasPrefix(trimmed, []byte("[")):
+		dec.Token()
+		spans, err := array("element")
+		if err != nil {
+			return nil, err
+		}
+		if dec.More() {
+			return nil, errors.New("expected one JSON value, found more after the array")
+		}
+		return spans, nil
+	case bytes.HasPrefix(trimmed, []byte("{")):
+		// A list response, or one webhook: which one is known only when
+		// an "items" array is found, so check the object whole first.
+		if !json.Valid(trimmed) {
+			var v any
+			return nil, json.Unmarshal(trimmed, &v)
+		}
+		var list struct {
+			Items json.RawMessage `json:"items"`
+		}
+		if err := json.Unmarshal(trimmed, &list); err != nil {
+			return nil, err
+		}
+		if len(list.Items) == 0 || list.Items[0] != '[' {
+			span, _, err := value()
+			return [][2]int{span}, err
+		}
+		dec.Token() // '{'
+		for dec.More() {
+			key, err := dec.Token()
+			if err != nil {
+				return nil, err
+			}
+			if key != "items" {
+				if _, _, err := value(); err != nil {
+					return nil, err
+				}
+				continue
+			}
+			dec.Token() // '['
+			return array("items")
+		}
+	}
+	return nil, fmt.Errorf("expected a webhook object, an array of webhooks or {\"items\": [...]}, found %s", describeStart(trimmed))
+}
+
+// blankOutside returns a copy of data with every byte outside span made a
+// space, but for line breaks, so that offsets, lines and columns inside the
+// span are those of data.
+func blankOutside(data []byte, span [2]int) []byte {
+	out := bytes.Clone(data)
+	for i := range out {
+		if (i < span[0] || i >= span[1]) && out[i] != '\n' {
+			out[i] = ' '
+		}
+	}
+	return out
+}
+
+// describeStart describes what a value starts with, for an error.
+func describeStart(data []byte) string {
+	if len(data) == 0 {
+		return "an empty file"
+	}
+	return clip(printable(string(data[:min(len(data), 32)])), 24)
+}
+
+// replayer sends deliveries and counts what came of them.
+type replayer struct {
+	hooks   []*hook
+	client  *http.Client
+	timeout time.Duration
+	mu      sync.Mutex // guards out
+	out     *dryRunOutput
+}
+
+// deliver sends a delivery, and once more if the first attempt fails.
+func (rp *replayer) deliver(d delivery) {
+	h := d.hook
+	err := rp.post(h, d.body)
+	retried := err != nil
+	if retried {
+		err = rp.post(h, d.body)
+	}
+	h.mu.Lock()
+	h.deliveries++
+	if d.repeat {
+		h.repeats++
+	}
+	if retried {
+		h.retries++
+	}
+	if err != nil {
+		h.failed++
+	}
+	h.mu.Unlock()
+	if err != nil {
+		rp.failure(d, err)
+	}
+}
+
+// post makes one attempt at a delivery.
+func (rp *replayer) post(h *hook, body []byte) error {
+	ctx, cancel := context.WithTimeout(context.Background(), rp.timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, h.def.URL, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", "ldpolicy-replay")
+	if h.def.Sign {
+		req.Header.Set(webhook.SignatureHeader, webhook.Sign(h.def.Secret, body))
+	}
+	resp, err := rp.client.Do(req)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // the URL is in the message already
+		}
+		return err
+	}
+	defer resp.Body.Close()
+	// Read some of the answer, to say why, and so that the connection can
+	// be used again.
+	answer, _ := io.ReadAll(io.LimitReader(resp.Body, 4<<10))
+	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	if resp.StatusCode/100 == 2 {
+		return nil
+	}
+	msg := resp.Status
+	if line, _, _ := strings.Cut(string(answer), "\n"); strings.TrimSpace(line) != "" {
+		msg += ": " + clip(printable(strings.TrimSpace(line)), 200)
+	}
+	return errors.New(msg)
+}
+
+// failure reports a delivery that failed after its retry.
+func (rp *replayer) failure(d delivery, err error) {
+	rp.mu.Lock()
+	defer rp.mu.Unlock()
+	h := d.hook
+	if rp.out.json {
+		rp.out.writeJSON(struct {
+			Type    string `json:"type"`
+			Source  string `json:"source"`
+			Webhook int    `json:"webhook"`
+			URL     string `json:"url"`
+			Message string `json:"message"`
+		}{"failure", d.source, h.index, h.def.URL, err.Error()})
+		return
+	}
+	fmt.Fprintf(rp.out.stderr, "ldpolicy: %s: %s: POST %s failed twice: %v\n", d.source, h.label(), h.def.URL, err)
+}
+
+func (rp *replayer) failed() int {
+	n := 0
+	for _, h := range rp.hooks {
+		h.mu.Lock()
+		n += h.failed
+		h.mu.Unlock()
+	}
+	return n
+}
+
+// hookSummary is what the summary says of a webhook.
+type hookSummary struct {
+	Webhook       int      `json:"webhook"`
+	Name          string   `json:"name"`
+	URL           string   `json:"url"`
+	Tags          []string `json:"tags"`
+	On            bool     `json:"on"`
+	Delivered     int      `json:"delivered"`
+	NotDelivered  int      `json:"notDelivered"`
+	Indeterminate int      `json:"indeterminate"`
+	Deliveries    int      `json:"deliveries"`
+	Repeats       int      `json:"repeats"`
+	Retries       int      `json:"retries"`
+	Failed        int      `json:"failed"`
+}
+
+func (rp *replayer) summary(c *counts, seed *uint64) error {
+	sums := make([]hookSummary, len(rp.hooks))
+	for i, h := range rp.hooks {
+		h.mu.Lock()
+		sums[i] = hookSummary{
+			Webhook: h.index, Name: h.def.Name, URL: h.def.URL, Tags: h.def.Tags, On: h.on,
+			Delivered: h.delivered, NotDelivered: h.notDelivered, Indeterminate: h.indeterminate,
+			Deliveries: h.deliveries, Repeats: h.repeats, Retries: h.retries, Failed: h.failed,
+		}
+		h.mu.Unlock()
+		if sums[i].Tags == nil {
+			sums[i].Tags = []string{}
+		}
+	}
+	if rp.out.json {
+		return rp.out.writeJSON(struct {
+			Type       string        `json:"type"`
+			Events     int           `json:"events"`
+			Malformed  int           `json:"malformed"`
+			Duplicates int           `json:"duplicates"`
+			Seed       *uint64       `json:"seed,omitempty"`
+			Webhooks   []hookSummary `json:"webhooks"`
+		}{"summary", c.Events, c.Malformed, c.Duplicates, seed, sums})
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%-16s %d\n", "events read", c.Events)
+	fmt.Fprintf(&b, "%-16s %d\n", "malformed", c.Malformed)
+	fmt.Fprintf(&b, "%-16s %d\n", "duplicate _ids", c.Duplicates)
+	if seed != nil {
+		fmt.Fprintf(&b, "%-16s %d\n", "seed", *seed)
+	}
+	for i, s := range sums {
+		h := rp.hooks[i]
+		fmt.Fprintf(&b, "\n%s: %s\n", h.label(), printable(s.URL))
+		if !s.On {
+			b.WriteString("  off: nothing sent\n")
+			continue
+		}
+		fmt.Fprintf(&b, "  %-14s %d\n", "delivered", s.Delivered)
+		fmt.Fprintf(&b, "  %-14s %d\n", "not delivered", s.NotDelivered)
+		fmt.Fprintf(&b, "  %-14s %d\n", "indeterminate", s.Indeterminate)
+		fmt.Fprintf(&b, "  %-14s %d", "deliveries", s.Deliveries)
+		if s.Repeats > 0 {
+			fmt.Fprintf(&b, " (%d repeated by --duplicate-rate)", s.Repeats)
+		}
+		b.WriteString("\n")
+		fmt.Fprintf(&b, "  %-14s %d\n", "retries", s.Retries)
+		fmt.Fprintf(&b, "  %-14s %d\n", "failed", s.Failed)
+	}
+	_, err := io.WriteString(rp.out.w, b.String())
+	return err
+}

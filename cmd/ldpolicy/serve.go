@@ -1,0 +1,258 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/ldpolicy/ldpolicy/policy"
+	"github.com/ldpolicy/ldpolicy/webhook"
+)
+
+const serveUsage = `usage: ldpolicy serve --policy FILE (--secret SECRET | --secret-env NAME | --unsigned) [flags]
+
+Serve runs a webhook receiver on this machine, to watch what a webhook
+delivers, or what "ldpolicy replay" sends: it is a webhook.Handler that
+verifies each delivery's X-LD-Signature with the secret, decides the event
+with the policy as the webhook would (the metadata of the event's body,
+then of --metadata), drops second deliveries of an _id, and prints each
+event with its decision. It answers as a receiver should (see the webhook
+package): 200 for an event it printed, a filtered event or a duplicate, 401
+for a bad signature, 400 for a body that is not an event, and so on.
+
+It prints the address it listens on to stderr first, as
+
+	ldpolicy: serve: listening on http://127.0.0.1:8080/
+
+so that with --addr 127.0.0.1:0 (any free port) a script can read it. It
+accepts POSTs on every path.
+
+For people, serve prints a line per event as dry-run does (time, kind,
+title, result, deciding statement, and "request N", the order in which
+requests were answered); requests it refused (a bad signature, a body that
+is not an event, an event older than --max-age) go to stderr. With --format
+json it writes NDJSON: an "event" record per event, as dry-run writes
+them, an "error" record per refused request, and a "summary" record last.
+A duplicate delivery of an event is answered 200 and counted, not printed.
+
+Serve stops on SIGINT (Ctrl-C) or SIGTERM, or after --max-events events,
+finishing the requests in progress, and prints a summary: requests,
+events delivered, not delivered, indeterminate, duplicates, and requests
+refused by reason.
+
+Secrets may be given more than once (--secret or --secret-env, which
+names an environment variable that holds one, to keep it out of the
+shell's history), as while a secret is rotated. A webhook without a secret
+sends unsigned deliveries: --unsigned accepts them, and must be asked for.
+
+Exit status: 0 when serve stopped; 2 for bad usage, an unusable policy or
+metadata file, or an address it cannot listen on.
+
+Flags:
+`
+
+func runServe(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return serve(ctx, args, stdin, stdout, stderr)
+}
+
+// serveCounts are what serve saw.
+type serveCounts struct {
+	Requests      int            `json:"requests"`
+	Delivered     int            `json:"delivered"`
+	NotDelivered  int            `json:"notDelivered"`
+	Indeterminate int            `json:"indeterminate"`
+	Duplicates    int            `json:"duplicates"`
+	Refused       map[string]int `json:"refused"` // by outcome
+}
+
+// serve runs the receiver until ctx is done or --max-events events came.
+func serve(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	var sf secretFlags
+	sf.register(fs, true)
+	unsigned := fs.Bool("unsigned", false, "accept deliveries without a signature, from a webhook that has no secret")
+	policyFile := fs.String("policy", "", "the policy `FILE` of the webhook (required)")
+	metadataFile := fs.String("metadata", "", "a JSON `FILE` of tags, properties and views by resource path")
+	mode := fs.String("mode", "any", "deliver an event when `any` access is allowed, or only when all are")
+	lenient := fs.Bool("lenient", false, "read the typo \":/flag/\" in specifiers as \":flag/\", with a warning")
+	addr := fs.String("addr", "127.0.0.1:8080", "listen on `HOST:PORT`; port 0 picks a free one")
+	format := fs.String("format", "text", "output `format`: text, or json for NDJSON records")
+	maxEvents := fs.Int("max-events", 0, "stop after `N` events (delivered or not; duplicates and refused requests do not count); 0 for no limit")
+	maxAge := fs.Duration("max-age", 0, "refuse events whose date is older than this `duration`; 0 accepts any date")
+	rest, err := parseFlags(fs, args, stdout, serveUsage)
+	if err != nil {
+		return helpIsDone(err)
+	}
+	switch {
+	case len(rest) > 0:
+		return usagef("serve", "expected no arguments, found %q", rest[0])
+	case *policyFile == "":
+		return usagef("serve", "--policy is required")
+	case !sf.given() && !*unsigned:
+		return usagef("serve", "--secret or --secret-env is required; --unsigned accepts deliveries without a signature")
+	case sf.given() && *unsigned:
+		return usagef("serve", "--unsigned and a secret exclude each other")
+	case *mode != "any" && *mode != "all":
+		return usagef("serve", "--mode must be any or all, not %q", *mode)
+	case *format != "text" && *format != "json":
+		return usagef("serve", "--format must be text or json, not %q", *format)
+	case *maxEvents < 0:
+		return usagef("serve", "--max-events must not be negative, not %d", *maxEvents)
+	case *maxAge < 0:
+		return usagef("serve", "--max-age must not be negative, not %v", *maxAge)
+	case *policyFile == "-" && *metadataFile == "-":
+		return usagef("serve", "only one of --policy and --metadata can read stdin")
+	}
+	secrets, err := sf.secrets("serve")
+	if err != nil {
+		return err
+	}
+	set, err := loadPolicy(*policyFile, stdin, policy.Options{Lenient: *lenient}, stderr)
+	if err != nil {
+		return err
+	}
+	meta, err := loadMetadata(*metadataFile, stdin)
+	if err != nil {
+		return err
+	}
+
+	s := &server{
+		out:       &dryRunOutput{w: stdout, stderr: stderr, json: *format == "json", set: set, flush: func() error { return nil }},
+		maxEvents: *maxEvents,
+		full:      make(chan struct{}),
+		counts:    serveCounts{Refused: map[string]int{}},
+	}
+	opts := webhook.Options{
+		Secrets: secrets, Unsigned: *unsigned, Policy: set, Resolver: meta, MaxAge: *maxAge,
+		OnResult: s.result,
+	}
+	if *mode == "all" {
+		opts.Mode = policy.EveryAccess
+	}
+	h, err := webhook.NewHandler(func(context.Context, *webhook.Event) error {
+		return nil // the event is printed by s.result, with its decisions
+	}, opts)
+	if err != nil {
+		return usagef("serve", "%v", err)
+	}
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return inputErr(fmt.Errorf("serve: %v", err))
+	}
+	fmt.Fprintf(stderr, "ldpolicy: serve: listening on http://%s/\n", ln.Addr())
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ErrorLog: nil}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case <-ctx.Done():
+	case <-s.full:
+	case err := <-served:
+		return inputErr(fmt.Errorf("serve: %v", err))
+	}
+	// Finish the requests in progress, so that every answered request is
+	// printed and counted before the summary.
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		fmt.Fprintf(stderr, "ldpolicy: serve: stopping: %v\n", err)
+	}
+	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		fmt.Fprintf(stderr, "ldpolicy: serve: %v\n", err)
+	}
+	return s.summary()
+}
+
+// server prints and counts what the Handler did.
+type server struct {
+	mu        sync.Mutex // guards what follows, and the output
+	out       *dryRunOutput
+	counts    serveCounts
+	events    int
+	maxEvents int
+	full      chan struct{} // closed when maxEvents events came
+}
+
+// result is the Handler's OnResult.
+func (s *server) result(res *webhook.Result) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := &s.counts
+	c.Requests++
+	source := fmt.Sprintf("request %d", c.Requests)
+	switch res.Outcome {
+	case webhook.Processed, webhook.Filtered:
+		ev := res.Event
+		head := &webhook.Head{ID: ev.ID, Date: ev.Date, Kind: ev.Kind, Name: ev.Name, Title: ev.Title, Accesses: ev.Accesses, HasAccesses: true}
+		d := &decided{source: source, head: head, decisions: res.Decisions, delivery: res.Delivery}
+		switch {
+		case res.Delivery.Indeterminate:
+			c.Indeterminate++
+		case res.Delivery.Delivered:
+			c.Delivered++
+		default:
+			c.NotDelivered++
+		}
+		if err := s.out.event(newEventLine(d)); err != nil {
+			fmt.Fprintf(s.out.stderr, "ldpolicy: serve: %v\n", err)
+		}
+		s.events++
+		if s.events == s.maxEvents {
+			close(s.full)
+		}
+	case webhook.Duplicate:
+		c.Duplicates++
+	default:
+		c.Refused[res.Outcome.String()]++
+		msg := fmt.Sprintf("answered %d %s", res.Status, http.StatusText(res.Status))
+		if res.Err != nil {
+			msg += ": " + strings.TrimPrefix(res.Err.Error(), "webhook: ")
+		}
+		s.out.problem(problem{source, errors.New(msg)})
+	}
+}
+
+func (s *server) summary() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := &s.counts
+	if s.out.json {
+		return s.out.writeJSON(struct {
+			Type string `json:"type"`
+			*serveCounts
+		}{"summary", c})
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "\n%-16s %d\n", "requests", c.Requests)
+	fmt.Fprintf(&b, "%-16s %d\n", "delivered", c.Delivered)
+	fmt.Fprintf(&b, "%-16s %d\n", "not delivered", c.NotDelivered)
+	fmt.Fprintf(&b, "%-16s %d\n", "indeterminate", c.Indeterminate)
+	fmt.Fprintf(&b, "%-16s %d\n", "duplicates", c.Duplicates)
+	refused := 0
+	var why []string
+	for o := webhook.BadMethod; o <= webhook.Processed; o++ {
+		if n := c.Refused[o.String()]; n > 0 {
+			refused += n
+			why = append(why, fmt.Sprintf("%s %d", o, n))
+		}
+	}
+	fmt.Fprintf(&b, "%-16s %d", "refused", refused)
+	if len(why) > 0 {
+		fmt.Fprintf(&b, " (%s)", strings.Join(why, ", "))
+	}
+	b.WriteString("\n")
+	_, err := io.WriteString(s.out.w, b.String())
+	return err
+}
