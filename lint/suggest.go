@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/ldpolicy/ldpolicy/action"
+	"github.com/ldpolicy/ldpolicy/internal/editdist"
 )
 
 // suggestAction returns the documented action nearest to an unknown one,
@@ -56,31 +57,9 @@ func nearest(s string, candidates []string) string {
 	best, bestD := "", limit+1
 	ls := strings.ToLower(s)
 	for _, c := range candidates {
-		if d := distance(ls, strings.ToLower(c)); d < bestD {
+		if d := editdist.Distance(ls, strings.ToLower(c)); d < bestD {
 			best, bestD = c, d
 		}
 	}
 	return best
-}
-
-// distance returns the Levenshtein distance between a and b, counting
-// bytes.
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/ldpolicy/ldpolicy/internal/jsonscan"
 )
@@ -222,39 +221,13 @@ func (f *File) locate(e *Error) *Error {
 				el := fp.elems[e.Index]
 				off = el.start
 				if e.Offset >= 0 {
-					off = el.start + 1 + rawOffset(el.raw, e.Offset)
+					off = el.start + 1 + jsonscan.RawOffset(el.raw, e.Offset)
 				}
 			}
 		}
 	}
 	e.Pos = position(f.Name, f.lines, off)
 	return e
-}
-
-// rawOffset maps an offset in a decoded JSON string to the offset in its
-// literal after the opening quote. raw is the literal, or "" when it has no
-// escapes and the two offsets are the same.
-func rawOffset(raw string, off int) int {
-	if raw == "" {
-		return off
-	}
-	i, n := 1, 0
-	for n < off && i < len(raw)-1 {
-		if raw[i] != '\\' {
-			i++
-			n++
-			continue
-		}
-		if raw[i+1] != 'u' {
-			i += 2
-			n++
-			continue
-		}
-		r, w := jsonscan.DecodeUnicodeEscape([]byte(raw[i:]))
-		i += w
-		n += utf8.RuneLen(r)
-	}
-	return i - 1
 }
 
 func position(name string, lines []int, off int) Position {

@@ -145,33 +145,11 @@ func (s *source) posIn(n *node, off int) policy.Position {
 	case off < 0:
 		return s.pos(n.off)
 	case n.raw != "":
-		return s.pos(n.off + 1 + rawOffset(n.raw, off))
+		return s.pos(n.off + 1 + jsonscan.RawOffset(n.raw, off))
 	case n.quoted:
 		return s.pos(n.off + 1 + off)
 	}
 	return s.pos(n.off + off)
-}
-
-// rawOffset maps an offset in a decoded JSON string to the offset in its
-// literal raw after the opening quote.
-func rawOffset(raw string, off int) int {
-	i, n := 1, 0
-	for n < off && i < len(raw)-1 {
-		if raw[i] != '\\' {
-			i++
-			n++
-			continue
-		}
-		if raw[i+1] != 'u' {
-			i += 2
-			n++
-			continue
-		}
-		r, w := jsonscan.DecodeUnicodeEscape([]byte(raw[i:]))
-		i += max(w, 2)
-		n += utf8.RuneLen(r)
-	}
-	return i - 1
 }
 
 // offset returns the byte offset of a YAML position, whose column counts

@@ -411,3 +411,29 @@ func (s *Scanner) Number() []byte {
 	}
 	return s.Data[start:s.Pos]
 }
+
+// RawOffset maps an offset in a decoded string to the offset in its
+// literal raw (quotes included) after the opening quote. An empty raw
+// stands for a literal without escapes, where the two offsets are the same.
+func RawOffset(raw string, off int) int {
+	if raw == "" {
+		return off
+	}
+	i, n := 1, 0
+	for n < off && i < len(raw)-1 {
+		if raw[i] != '\\' {
+			i++
+			n++
+			continue
+		}
+		if raw[i+1] != 'u' {
+			i += 2
+			n++
+			continue
+		}
+		r, w := DecodeUnicodeEscape([]byte(raw[i:]))
+		i += max(w, 2)
+		n += utf8.RuneLen(r)
+	}
+	return i - 1
+}
