@@ -3,6 +3,7 @@ package webhook
 import (
 	"container/list"
 	"context"
+	"fmt"
 	"sync"
 	"time"
 )
@@ -18,17 +19,47 @@ import (
 // event that arrive together are not both processed, and a failed one is
 // processed again when it is retried:
 //
-//  1. Reserve claims the _id before processing. It reports false when the
-//     _id is claimed already: processed within the window, or being
-//     processed now.
+//  1. Reserve claims the _id before processing. It reports [ClaimNew] when
+//     the caller now holds the _id, [ClaimDone] when the _id was processed
+//     within the window, and [ClaimBusy] when another delivery holds it
+//     and is being processed now: neither a duplicate nor new, since that
+//     processing may still fail. Reserve's context bounds the claim: a
+//     Deduper whose claims lapse (webhook/redisdedup) keeps renewing the
+//     claim until Commit or Release, or until the context is done.
 //  2. Commit, after processing succeeded, records the _id as processed for
 //     the deduper's window, counted from then.
 //  3. Release, after processing failed, gives up the claim, so that the
 //     retry is processed.
+//
+// An error from Reserve means that the deduper cannot tell: the Handler
+// answers 503 and processes nothing, so that no event is acknowledged
+// unprocessed. A Deduper must never report ClaimDone for an _id whose
+// processing it did not see committed, even when a request to its store is
+// retried after a timeout.
 type Deduper interface {
-	Reserve(ctx context.Context, id string) (bool, error)
+	Reserve(ctx context.Context, id string) (Claim, error)
 	Commit(ctx context.Context, id string) error
 	Release(ctx context.Context, id string) error
+}
+
+// A Claim is what Deduper.Reserve found for an _id.
+type Claim uint8
+
+// The claims.
+const (
+	ClaimNew  Claim = iota + 1 // the caller holds the _id: process the event, then Commit or Release
+	ClaimDone                  // the event was processed within the window: a duplicate
+	ClaimBusy                  // another delivery of the event holds the _id and is being processed
+)
+
+var claimNames = [...]string{ClaimNew: "new", ClaimDone: "done", ClaimBusy: "busy"}
+
+// String returns the claim's name, such as "busy".
+func (c Claim) String() string {
+	if int(c) < len(claimNames) && claimNames[c] != "" {
+		return claimNames[c]
+	}
+	return fmt.Sprintf("Claim(%d)", uint8(c))
 }
 
 // Defaults of DedupOptions.
@@ -74,6 +105,7 @@ type MemoryDeduper struct {
 type dedupEntry struct {
 	id      string
 	expires time.Time
+	done    bool // committed; otherwise reserved
 }
 
 // NewMemoryDeduper returns an empty MemoryDeduper.
@@ -90,18 +122,22 @@ func NewMemoryDeduper(opts DedupOptions) *MemoryDeduper {
 	}
 }
 
-// Reserve claims id, reporting false when it is claimed already. It never
+// Reserve claims id: ClaimNew when it was free, ClaimDone when it was
+// committed within the window, ClaimBusy when it is reserved. It never
 // fails.
-func (d *MemoryDeduper) Reserve(_ context.Context, id string) (bool, error) {
+func (d *MemoryDeduper) Reserve(_ context.Context, id string) (Claim, error) {
 	now := d.clock.Now()
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.expire(now)
-	if _, ok := d.ids[id]; ok {
-		return false, nil
+	if e, ok := d.ids[id]; ok {
+		if e.Value.(*dedupEntry).done {
+			return ClaimDone, nil
+		}
+		return ClaimBusy, nil
 	}
 	d.add(id, now)
-	return true, nil
+	return ClaimNew, nil
 }
 
 // Commit records id as processed for the window, from now. It never fails.
@@ -110,11 +146,13 @@ func (d *MemoryDeduper) Commit(_ context.Context, id string) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if e, ok := d.ids[id]; ok {
-		e.Value.(*dedupEntry).expires = now.Add(d.window)
+		entry := e.Value.(*dedupEntry)
+		entry.expires, entry.done = now.Add(d.window), true
 		d.order.MoveToBack(e)
 		return nil
 	}
 	d.add(id, now) // forgotten while it was processed: remember it again
+	d.ids[id].Value.(*dedupEntry).done = true
 	return nil
 }
 
@@ -153,7 +191,7 @@ func (d *MemoryDeduper) add(id string, now time.Time) {
 	for d.order.Len() >= d.max {
 		d.remove(d.order.Front())
 	}
-	d.ids[id] = d.order.PushBack(&dedupEntry{id, now.Add(d.window)})
+	d.ids[id] = d.order.PushBack(&dedupEntry{id: id, expires: now.Add(d.window)})
 }
 
 func (d *MemoryDeduper) remove(e *list.Element) {

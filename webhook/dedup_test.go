@@ -12,31 +12,31 @@ func TestMemoryDeduper(t *testing.T) {
 	ctx := context.Background()
 	clock := newFakeClock()
 	d := NewMemoryDeduper(DedupOptions{Window: time.Hour, Clock: clock})
-	reserve := func(id string, want bool) {
+	reserve := func(id string, want Claim) {
 		t.Helper()
 		if have, err := d.Reserve(ctx, id); have != want || err != nil {
 			t.Errorf("Reserve(%q) = %v, %v; want %v", id, have, err, want)
 		}
 	}
-	reserve("a", true)
-	reserve("a", false) // being processed
+	reserve("a", ClaimNew)
+	reserve("a", ClaimBusy) // being processed
 	d.Commit(ctx, "a")
-	reserve("a", false) // processed
-	reserve("b", true)
+	reserve("a", ClaimDone) // processed
+	reserve("b", ClaimNew)
 	d.Release(ctx, "b")
-	reserve("b", true) // released: processed again
+	reserve("b", ClaimNew) // released: processed again
 	d.Commit(ctx, "b")
 
 	clock.Advance(30 * time.Minute)
 	d.Commit(ctx, "b") // the window of b starts again
 	clock.Advance(30*time.Minute - time.Nanosecond)
-	reserve("a", false)
+	reserve("a", ClaimDone)
 	clock.Advance(time.Nanosecond)
-	reserve("a", true) // the window has passed
+	reserve("a", ClaimNew) // the window has passed
 	clock.Advance(30*time.Minute - time.Nanosecond)
-	reserve("b", false)
+	reserve("b", ClaimDone)
 	clock.Advance(time.Nanosecond)
-	reserve("b", true)
+	reserve("b", ClaimNew)
 }
 
 // TestMemoryDeduperBound: however many _ids come, the deduper holds at most
@@ -47,8 +47,8 @@ func TestMemoryDeduperBound(t *testing.T) {
 	const max = 100
 	d := NewMemoryDeduper(DedupOptions{Window: time.Hour, MaxEntries: max, Clock: clock})
 	for i := range 10 * max {
-		if ok, _ := d.Reserve(ctx, fmt.Sprint(i)); !ok {
-			t.Fatalf("Reserve(%d) = false", i)
+		if c, _ := d.Reserve(ctx, fmt.Sprint(i)); c != ClaimNew {
+			t.Fatalf("Reserve(%d) = %v", i, c)
 		}
 		if i%2 == 0 {
 			d.Commit(ctx, fmt.Sprint(i))
@@ -64,8 +64,8 @@ func TestMemoryDeduperBound(t *testing.T) {
 	// reserving them again forgets the earliest of the rest).
 	for _, c := range []struct {
 		id   int
-		want bool
-	}{{10*max - 1, false}, {9 * max, false}, {9*max - 1, true}, {0, true}} {
+		want Claim
+	}{{10*max - 1, ClaimBusy}, {10*max - 2, ClaimDone}, {9 * max, ClaimDone}, {9*max - 1, ClaimNew}, {0, ClaimNew}} {
 		if have, _ := d.Reserve(ctx, fmt.Sprint(c.id)); have != c.want {
 			t.Errorf("Reserve(%d) = %v, want %v", c.id, have, c.want)
 		}
@@ -86,8 +86,8 @@ func TestMemoryDeduperCommitForgotten(t *testing.T) {
 	d.Reserve(ctx, "a")
 	d.Reserve(ctx, "b") // forgets a
 	d.Commit(ctx, "a")  // forgets b
-	if ok, _ := d.Reserve(ctx, "a"); ok || d.Len() != 1 {
-		t.Errorf("Reserve(a) = %v, Len() = %d after committing a; want false, 1", ok, d.Len())
+	if c, _ := d.Reserve(ctx, "a"); c != ClaimDone || d.Len() != 1 {
+		t.Errorf("Reserve(a) = %v, Len() = %d after committing a; want done, 1", c, d.Len())
 	}
 }
 
@@ -106,7 +106,7 @@ func TestMemoryDeduperConcurrent(t *testing.T) {
 			defer wg.Done()
 			for i := range ids {
 				id := fmt.Sprint(i)
-				if ok, _ := d.Reserve(ctx, id); ok {
+				if c, _ := d.Reserve(ctx, id); c == ClaimNew {
 					mu.Lock()
 					won[id]++
 					mu.Unlock()

@@ -6,17 +6,18 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"net"
 	"net/http"
-	"net/http/httptest"
 
 	"github.com/ldpolicy/ldpolicy/policy"
 	"github.com/ldpolicy/ldpolicy/webhook"
 )
 
 // A complete receiver: production flag changes, signed, each processed
-// once. Deliveries are simulated on a test server here; a real receiver
-// serves h with http.ListenAndServe, and reads its secret from the
-// environment.
+// once, served with the timeouts of NewServer. Here it listens on a free
+// loopback port and the deliveries are simulated; a real receiver listens
+// on its own address (webhook.NewServer(":8080", h).ListenAndServe()) and
+// reads its secret from the environment.
 func Example() {
 	set, err := policy.Compile(policy.ProductionFlags(), policy.Options{})
 	if err != nil {
@@ -29,18 +30,24 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	srv := httptest.NewServer(h)
-	defer srv.Close()
+	srv := webhook.NewServer("127.0.0.1:0", h)
+	ln, err := net.Listen("tcp", srv.Addr)
+	if err != nil {
+		log.Fatal(err)
+	}
+	go srv.Serve(ln)
+	defer srv.Shutdown(context.Background())
+	url := "http://" + ln.Addr().String() + "/"
 
 	flagOn := `{"_id":"6553f2f1a2b3c4d5e6f70001","date":1700000001000,"kind":"flag",
 		"title":"Jane turned on Dark mode in Production",
 		"accesses":[{"action":"updateOn","resource":"proj/default:env/production:flag/dark-mode"}]}`
 	flagOnStaging := `{"_id":"6553f2f1a2b3c4d5e6f70002","date":1700000002000,"kind":"flag",
 		"accesses":[{"action":"updateOn","resource":"proj/default:env/staging:flag/dark-mode"}]}`
-	deliver(srv.URL, "whsec-example", flagOn)
-	deliver(srv.URL, "whsec-example", flagOn) // delivered twice
-	deliver(srv.URL, "whsec-example", flagOnStaging)
-	deliver(srv.URL, "a-guess", flagOn)
+	deliver(url, "whsec-example", flagOn)
+	deliver(url, "whsec-example", flagOn) // delivered twice
+	deliver(url, "whsec-example", flagOnStaging)
+	deliver(url, "a-guess", flagOn)
 	// Output:
 	// received: Jane turned on Dark mode in Production
 	// 200 processed

@@ -21,6 +21,24 @@ import (
 // room rather than lose such an event.
 const DefaultMaxBodySize = 4 << 20
 
+// MaxInFlightBytes is what the default of Options.MaxInFlight bounds: the
+// bodies of the requests a Handler works on at once, each at most
+// Options.MaxBodySize, take at most this many bytes together.
+const MaxInFlightBytes = 256 << 20
+
+// bodyPresize is the most a Handler allocates for a body before its bytes
+// come: a Content-Length is a claim, not bytes, and a client that claims
+// megabytes and sends one byte must not cost megabytes.
+const bodyPresize = 16 << 10
+
+// Retry-After values, in seconds: how soon a request refused because the
+// Handler is at its limit, or because another delivery of the event is
+// being processed, is worth sending again.
+const (
+	overloadedRetryAfter = "1"
+	inProgressRetryAfter = "5"
+)
+
 // Options configure a Handler. Secrets, or Unsigned, must be set.
 type Options struct {
 	// Secrets are the webhook's secrets: a delivery is processed only when
@@ -45,8 +63,17 @@ type Options struct {
 	Resolver resource.Resolver
 
 	// MaxBodySize is the largest body read, in bytes; a larger one is
-	// answered 413. DefaultMaxBodySize when 0.
+	// answered 413. DefaultMaxBodySize when 0. The body is read as its
+	// bytes come, whatever Content-Length claims.
 	MaxBodySize int64
+	// MaxInFlight bounds the requests the Handler works on at once, from
+	// reading the body to the end of the function: beyond it a request is
+	// answered 503 with Retry-After, before its body is read. So at most
+	// MaxInFlight bodies are held at once, whatever clients send or claim.
+	// When 0, it is MaxInFlightBytes / MaxBodySize (64 with the default
+	// body size), at least 1. The function runs at most MaxInFlight times
+	// at once: raise it for a function that waits long.
+	MaxInFlight int
 	// MaxAge, when not 0, refuses delivered events whose date (or lack of
 	// one) makes them older than MaxAge, with 422 Unprocessable Entity.
 	// LaunchDarkly signs no timestamp of its own, so an event's date is all
@@ -77,6 +104,8 @@ type Options struct {
 //	405 Method Not Allowed     a method other than POST
 //	415 Unsupported Media      a Content-Type other than application/json
 //	                           (parameters such as charset are accepted)
+//	503 Service Unavailable    Options.MaxInFlight requests are in progress
+//	                           (with Retry-After): the body is not read
 //	413 Request Too Large      a body over Options.MaxBodySize
 //	401 Unauthorized           a missing, malformed or wrong X-LD-Signature,
 //	                           checked over the raw body before it is decoded
@@ -84,9 +113,13 @@ type Options struct {
 //	                           no "accesses", a malformed resource
 //	200 OK "filtered"          an event the policy does not deliver
 //	422 Unprocessable Entity   an event older than Options.MaxAge
-//	503 Service Unavailable    the Deduper failed: the event is not processed
-//	200 OK "duplicate"         an event whose _id was processed before, or
-//	                           is being processed now
+//	503 Service Unavailable    the Deduper failed (Redis is down or slow):
+//	                           the event is not processed
+//	200 OK "duplicate"         an event whose _id was processed before
+//	409 Conflict               another delivery of the event is being
+//	                           processed now (with Retry-After): this one
+//	                           is not, and it is not a success either,
+//	                           since that processing may yet fail
 //	500 Internal Server Error  the function failed
 //	200 OK "processed"         the function processed the event
 //
@@ -99,7 +132,17 @@ type Options struct {
 // function's error: Options.OnResult is told those).
 //
 // Only delivered events go through the Deduper; an event with no _id is
-// processed every time it comes. A Handler is safe for concurrent use.
+// processed every time it comes. A 2xx answer for a delivered event means
+// that the function returned nil for it, in this delivery or an earlier
+// one that the Deduper saw committed: never that it was merely seen. So
+// processing is at least once (a function that succeeded but whose commit
+// was lost, or an instance that stopped after the function and before its
+// answer, leads to the event being processed again when it is retried),
+// and exactly once when the function is idempotent on the event's _id.
+//
+// A Handler bounds the memory it spends, not the time: serve it with the
+// timeouts of [NewServer], so that a client that sends its body slowly, or
+// not at all, is cut off. A Handler is safe for concurrent use.
 type Handler struct {
 	fn       func(context.Context, *Event) error
 	secrets  []string
@@ -107,6 +150,7 @@ type Handler struct {
 	mode     policy.Mode
 	resolver resource.Resolver
 	maxBody  int64
+	slots    chan struct{} // a token per request in progress, up to MaxInFlight
 	maxAge   time.Duration
 	dedup    Deduper
 	clock    Clock
@@ -128,6 +172,8 @@ func NewHandler(fn func(ctx context.Context, ev *Event) error, opts Options) (*H
 		return nil, errors.New("webhook: Options.Unsigned is set with Options.Secrets: unsigned deliveries would be processed although there is a secret")
 	case opts.MaxBodySize < 0:
 		return nil, fmt.Errorf("webhook: Options.MaxBodySize is %d: expected 0 (the default) or more", opts.MaxBodySize)
+	case opts.MaxInFlight < 0:
+		return nil, fmt.Errorf("webhook: Options.MaxInFlight is %d: expected 0 (the default) or more", opts.MaxInFlight)
 	case opts.MaxAge < 0:
 		return nil, fmt.Errorf("webhook: Options.MaxAge is %v: expected 0 (no limit) or more", opts.MaxAge)
 	}
@@ -152,6 +198,11 @@ func NewHandler(fn func(ctx context.Context, ev *Event) error, opts Options) (*H
 	if h.maxBody == 0 {
 		h.maxBody = DefaultMaxBodySize
 	}
+	inFlight := opts.MaxInFlight
+	if inFlight == 0 {
+		inFlight = int(max(1, MaxInFlightBytes/h.maxBody))
+	}
+	h.slots = make(chan struct{}, inFlight)
 	if h.dedup == nil {
 		h.dedup = NewMemoryDeduper(DedupOptions{Window: max(DefaultDedupWindow, opts.MaxAge), Clock: h.clock})
 	}
@@ -165,21 +216,24 @@ type Outcome uint8
 const (
 	BadMethod      Outcome = iota + 1 // 405: not a POST
 	BadContentType                    // 415: not application/json
+	Overloaded                        // 503: MaxInFlight requests are in progress
 	TooLarge                          // 413: the body is over the limit
 	Unverified                        // 401: a missing, malformed or wrong signature
 	Malformed                         // 400: the body is not an event
 	Filtered                          // 200: the policy does not deliver the event
 	Stale                             // 422: the event is older than the maximum age
 	DedupFailed                       // 503: the Deduper failed
-	Duplicate                         // 200: the event was processed before, or is being processed
+	Duplicate                         // 200: the event was processed before
+	InProgress                        // 409: another delivery of the event is being processed
 	Failed                            // 500: the function failed
 	Processed                         // 200: the function processed the event
 )
 
 var outcomeNames = [...]string{
-	BadMethod: "bad-method", BadContentType: "bad-content-type", TooLarge: "too-large",
-	Unverified: "unverified", Malformed: "malformed", Filtered: "filtered", Stale: "stale",
-	DedupFailed: "dedup-failed", Duplicate: "duplicate", Failed: "failed", Processed: "processed",
+	BadMethod: "bad-method", BadContentType: "bad-content-type", Overloaded: "overloaded",
+	TooLarge: "too-large", Unverified: "unverified", Malformed: "malformed", Filtered: "filtered",
+	Stale: "stale", DedupFailed: "dedup-failed", Duplicate: "duplicate", InProgress: "in-progress",
+	Failed: "failed", Processed: "processed",
 }
 
 // String returns the outcome's name, such as "filtered".
@@ -222,6 +276,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		switch res.Outcome {
 		case BadMethod:
 			w.Header().Set("Allow", http.MethodPost)
+		case Overloaded:
+			w.Header().Set("Retry-After", overloadedRetryAfter)
+		case InProgress:
+			w.Header().Set("Retry-After", inProgressRetryAfter)
 		case Failed: // the function's error is the receiver's business
 			msg = "webhook: processing the event failed"
 		case DedupFailed:
@@ -246,6 +304,12 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) *Result {
 	}
 	if err := checkContentType(r.Header.Get("Content-Type")); err != nil {
 		return fail(BadContentType, http.StatusUnsupportedMediaType, err)
+	}
+	select {
+	case h.slots <- struct{}{}:
+		defer func() { <-h.slots }()
+	default:
+		return fail(Overloaded, http.StatusServiceUnavailable, fmt.Errorf("webhook: %d requests are in progress, the most this receiver takes at once: try again later", cap(h.slots)))
 	}
 	body, err := h.readBody(w, r)
 	if err != nil {
@@ -277,12 +341,16 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) *Result {
 
 	ctx := r.Context()
 	if ev.ID != "" {
-		fresh, err := h.dedup.Reserve(ctx, ev.ID)
+		claim, err := h.dedup.Reserve(ctx, ev.ID)
 		switch {
 		case err != nil:
 			return fail(DedupFailed, http.StatusServiceUnavailable, fmt.Errorf("webhook: reserving _id %q: %w", ev.ID, err))
-		case !fresh:
+		case claim == ClaimDone:
 			return fail(Duplicate, http.StatusOK, nil)
+		case claim == ClaimBusy:
+			return fail(InProgress, http.StatusConflict, fmt.Errorf("webhook: another delivery of _id %q is being processed: this one is not", ev.ID))
+		case claim != ClaimNew:
+			return fail(DedupFailed, http.StatusServiceUnavailable, fmt.Errorf("webhook: reserving _id %q: the Deduper answered %v", ev.ID, claim))
 		}
 	}
 	// The answer no longer depends on the client: record the outcome even
@@ -345,14 +413,15 @@ func checkContentType(ct string) error {
 	return nil
 }
 
-// readBody reads the whole body, up to the limit.
+// readBody reads the whole body, up to the limit, growing its buffer as
+// the bytes come: Content-Length sizes it only up to bodyPresize.
 func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	if r.ContentLength > h.maxBody {
 		return nil, &http.MaxBytesError{Limit: h.maxBody}
 	}
 	var buf bytes.Buffer
 	if r.ContentLength > 0 {
-		buf.Grow(int(r.ContentLength) + bytes.MinRead)
+		buf.Grow(int(min(r.ContentLength, bodyPresize)) + bytes.MinRead)
 	}
 	_, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, h.maxBody))
 	return buf.Bytes(), err

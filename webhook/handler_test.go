@@ -265,8 +265,8 @@ func TestHandlerRetryAfterFailure(t *testing.T) {
 }
 
 // TestHandlerConcurrentDuplicate: a second delivery that comes while the
-// first is being processed is a duplicate; if the first then fails, its
-// retry is processed.
+// first is being processed is answered 409, neither processed nor
+// acknowledged; if the first then fails, its retry is processed.
 func TestHandlerConcurrentDuplicate(t *testing.T) {
 	for _, firstFails := range []bool{false, true} {
 		t.Run(fmt.Sprintf("first fails %v", firstFails), func(t *testing.T) {
@@ -294,8 +294,8 @@ func TestHandlerConcurrentDuplicate(t *testing.T) {
 			<-started
 			w := httptest.NewRecorder()
 			h.ServeHTTP(w, signed(ev))
-			if w.Code != 200 || w.Body.String() != "duplicate\n" {
-				t.Errorf("second delivery during the first: %d %q", w.Code, w.Body)
+			if w.Code != http.StatusConflict || w.Header().Get("Retry-After") == "" {
+				t.Errorf("second delivery during the first: %d %q, Retry-After %q; want 409 with Retry-After", w.Code, w.Body, w.Header().Get("Retry-After"))
 			}
 			close(finish)
 			code := <-firstDone
@@ -410,9 +410,9 @@ type brokenDeduper struct {
 	reserve, commit, release error
 }
 
-func (d brokenDeduper) Reserve(ctx context.Context, id string) (bool, error) {
+func (d brokenDeduper) Reserve(ctx context.Context, id string) (Claim, error) {
 	if d.reserve != nil {
-		return false, d.reserve
+		return 0, d.reserve
 	}
 	return d.Deduper.Reserve(ctx, id)
 }

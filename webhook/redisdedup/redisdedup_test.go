@@ -8,142 +8,43 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"os/exec"
-	"strconv"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/ldpolicy/ldpolicy/internal/redistest"
 	"github.com/ldpolicy/ldpolicy/webhook"
 )
 
-// The tests run against a redis-server that TestMain starts on a free
-// loopback port. Without one they are skipped, except in continuous
-// integration (the environment variable CI set), where they fail.
-var (
-	redisAddr string
-	noRedis   string // why there is no server
-)
-
-func TestMain(m *testing.M) {
-	stop, err := startRedis()
-	if err != nil {
-		noRedis = err.Error()
-		if os.Getenv("CI") != "" {
-			fmt.Fprintf(os.Stderr, "redisdedup: %s; CI is set, so the tests fail rather than skip\n", noRedis)
-			os.Exit(1)
-		}
-	}
-	code := m.Run()
-	if stop != nil {
-		stop()
-	}
-	os.Exit(code)
-}
-
-// startRedis starts a redis-server that keeps nothing on disk, on a free
-// loopback port, and waits until it answers.
-func startRedis() (stop func(), err error) {
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
-		return nil, errors.New("no redis-server on PATH (apt-get install redis-server)")
-	}
-	dir, err := os.MkdirTemp("", "redisdedup")
-	if err != nil {
-		return nil, err
-	}
-	// A port found free can be taken before the server binds it: try a few.
-	for attempt := 0; attempt < 3; attempt++ {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			return nil, err
-		}
-		port := l.Addr().(*net.TCPAddr).Port
-		l.Close()
-		cmd := exec.Command(bin, "--bind", "127.0.0.1", "--port", strconv.Itoa(port),
-			"--save", "", "--appendonly", "no", "--dir", dir)
-		var out bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &out
-		if err := cmd.Start(); err != nil {
-			return nil, fmt.Errorf("starting redis-server: %v", err)
-		}
-		exited := make(chan struct{})
-		go func() { cmd.Wait(); close(exited) }()
-		addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
-		client := redis.NewClient(&redis.Options{Addr: addr})
-		ready := false
-		for i := 0; i < 200 && !ready; i++ { // up to 10 seconds
-			select {
-			case <-exited:
-				i = 200
-			case <-time.After(50 * time.Millisecond):
-				ready = client.Ping(context.Background()).Err() == nil
-			}
-		}
-		client.Close()
-		if ready {
-			redisAddr = addr
-			return func() {
-				cmd.Process.Kill()
-				<-exited
-				os.RemoveAll(dir)
-			}, nil
-		}
-		cmd.Process.Kill()
-		<-exited
-		err = fmt.Errorf("redis-server did not answer on %s: %s", addr, bytes.TrimSpace(out.Bytes()))
-		if attempt == 2 {
-			os.RemoveAll(dir)
-			return nil, err
-		}
-	}
-	panic("unreachable")
-}
-
-// newClient returns a client of the test server, its database emptied.
-func newClient(t *testing.T) *redis.Client {
-	t.Helper()
-	if redisAddr == "" {
-		t.Skip("redisdedup: " + noRedis)
-	}
-	c := redis.NewClient(&redis.Options{Addr: redisAddr})
-	t.Cleanup(func() { c.Close() })
-	if err := c.FlushDB(context.Background()).Err(); err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
-
 func TestDeduper(t *testing.T) {
 	ctx := context.Background()
-	d := New(newClient(t), Options{})
-	reserve := func(id string, want bool) {
+	d := New(redistest.Start(t).Client(nil), Options{})
+	reserve := func(id string, want webhook.Claim) {
 		t.Helper()
 		if have, err := d.Reserve(ctx, id); have != want || err != nil {
 			t.Errorf("Reserve(%q) = %v, %v; want %v", id, have, err, want)
 		}
 	}
-	reserve("a", true)
-	reserve("a", false) // being processed
+	reserve("a", webhook.ClaimNew)
+	reserve("a", webhook.ClaimBusy) // being processed
 	if err := d.Commit(ctx, "a"); err != nil {
 		t.Fatal(err)
 	}
-	reserve("a", false) // processed
-	reserve("b", true)
+	reserve("a", webhook.ClaimDone) // processed
+	reserve("b", webhook.ClaimNew)
 	if err := d.Release(ctx, "b"); err != nil {
 		t.Fatal(err)
 	}
-	reserve("b", true) // released: processed again
+	reserve("b", webhook.ClaimNew) // released: processed again
 }
 
 // TestDeduperExpiry checks the expiry of the keys: the lease while an _id
 // is reserved, the window once it is committed.
 func TestDeduperExpiry(t *testing.T) {
 	ctx := context.Background()
-	c := newClient(t)
+	c := redistest.Start(t).Client(nil)
 	d := New(c, Options{Prefix: "hooks:prod:", Window: 2 * time.Hour, Lease: time.Minute})
 	d.Reserve(ctx, "a")
 	if ttl := c.PTTL(ctx, "hooks:prod:a").Val(); ttl <= 0 || ttl > time.Minute {
@@ -158,12 +59,15 @@ func TestDeduperExpiry(t *testing.T) {
 	}
 	defaults := New(c, Options{})
 	defaults.Reserve(ctx, "b")
-	if ttl := c.PTTL(ctx, DefaultPrefix+"b").Val(); ttl <= DefaultLease-time.Minute || ttl > DefaultLease {
+	if ttl := c.PTTL(ctx, DefaultPrefix+"b").Val(); ttl <= DefaultLease-time.Second || ttl > DefaultLease {
 		t.Errorf("default lease: %v", ttl)
 	}
 	defaults.Commit(ctx, "b")
 	if ttl := c.PTTL(ctx, DefaultPrefix+"b").Val(); ttl <= webhook.DefaultDedupWindow-time.Minute || ttl > webhook.DefaultDedupWindow {
 		t.Errorf("default window: %v", ttl)
+	}
+	if short := New(c, Options{Lease: time.Millisecond}); short.lease != MinLease {
+		t.Errorf("a 1ms lease is %v, want MinLease", short.lease)
 	}
 }
 
@@ -171,52 +75,104 @@ func TestDeduperExpiry(t *testing.T) {
 // whose lease ran out does not undo the reservation of the other.
 func TestDeduperInstances(t *testing.T) {
 	ctx := context.Background()
-	c := newClient(t)
+	c := redistest.Start(t).Client(nil)
 	a, b := New(c, Options{}), New(c, Options{})
-	if ok, _ := a.Reserve(ctx, "x"); !ok {
-		t.Fatal("a cannot reserve x")
+	claim := func(d *Deduper, id string, want webhook.Claim) {
+		t.Helper()
+		if have, err := d.Reserve(ctx, id); have != want || err != nil {
+			t.Errorf("Reserve(%q) = %v, %v; want %v", id, have, err, want)
+		}
 	}
-	if ok, _ := b.Reserve(ctx, "x"); ok {
-		t.Error("b reserved x while a holds it")
-	}
+	claim(a, "x", webhook.ClaimNew)
+	claim(b, "x", webhook.ClaimBusy) // a holds it
 	a.Commit(ctx, "x")
-	if ok, _ := b.Reserve(ctx, "x"); ok {
-		t.Error("b reserved x after a processed it")
-	}
+	claim(b, "x", webhook.ClaimDone)
 
 	a.Reserve(ctx, "y")
 	c.Del(ctx, a.Key("y")) // as when the lease runs out
-	if ok, _ := b.Reserve(ctx, "y"); !ok {
-		t.Fatal("b cannot reserve y after a's lease")
-	}
+	claim(b, "y", webhook.ClaimNew)
 	a.Release(ctx, "y")
-	if ok, _ := a.Reserve(ctx, "y"); ok {
-		t.Error("a's late release undid b's reservation")
-	}
+	claim(a, "y", webhook.ClaimBusy) // a's late release left b's reservation
 	b.Release(ctx, "y")
 
 	a.Reserve(ctx, "z")
 	c.Del(ctx, a.Key("z"))
 	b.Reserve(ctx, "z")
-	a.Commit(ctx, "z") // late: b's reservation stands
-	b.Release(ctx, "z")
-	if ok, _ := a.Reserve(ctx, "z"); !ok {
-		t.Error("a's late commit marked z done over b's reservation")
+	if err := a.Commit(ctx, "z"); !errors.Is(err, ErrLeaseLost) {
+		t.Errorf("a's late commit over b's reservation: %v, want ErrLeaseLost", err)
 	}
+	b.Release(ctx, "z")
+	claim(a, "z", webhook.ClaimNew) // a's late commit did not mark z done
 
 	// A commit whose lease ran out, with no reservation since, still
 	// records the _id.
 	a.Reserve(ctx, "w")
 	c.Del(ctx, a.Key("w"))
-	a.Commit(ctx, "w")
-	if ok, _ := b.Reserve(ctx, "w"); ok {
-		t.Error("w was processed, but b reserved it")
+	if err := a.Commit(ctx, "w"); err != nil {
+		t.Fatal(err)
+	}
+	claim(b, "w", webhook.ClaimDone)
+}
+
+// TestDeduperRetriedReserve: a reservation sent again, as go-redis sends a
+// command again when its answer timed out though Redis ran it, is still the
+// caller's, never "done" nor "busy"; a commit sent again stays done.
+func TestDeduperRetriedReserve(t *testing.T) {
+	ctx := context.Background()
+	c := redistest.Start(t).Client(nil)
+	key := []string{DefaultPrefix + "a"}
+	for i := range 2 {
+		if have, err := reserveScript.Run(ctx, c, key, "token-1", 60_000).Text(); have != "new" || err != nil {
+			t.Errorf("reserve %d with the same token: %q, %v; want new", i, have, err)
+		}
+	}
+	if have, _ := reserveScript.Run(ctx, c, key, "token-2", 60_000).Text(); have != "busy" {
+		t.Errorf("reserve with another token: %q, want busy", have)
+	}
+	for i := range 2 {
+		if n, err := commitScript.Run(ctx, c, key, "token-1", 60_000).Int(); n != 1 || err != nil {
+			t.Errorf("commit %d: %d, %v; want 1", i, n, err)
+		}
+	}
+	if have, _ := reserveScript.Run(ctx, c, key, "token-3", 60_000).Text(); have != "done" {
+		t.Errorf("reserve after the commit: %q, want done", have)
+	}
+}
+
+// TestDeduperRenews: a reservation outlives its lease while it is held, and
+// lapses a lease after its context is done, as when its instance stops.
+func TestDeduperRenews(t *testing.T) {
+	c := redistest.Start(t).Client(nil)
+	const lease = 600 * time.Millisecond
+	a, b := New(c, Options{Lease: lease}), New(c, Options{Lease: lease})
+	ctx, cancel := context.WithCancel(context.Background())
+	if claim, err := a.Reserve(ctx, "x"); claim != webhook.ClaimNew || err != nil {
+		t.Fatalf("Reserve = %v, %v", claim, err)
+	}
+	time.Sleep(3 * lease)
+	if claim, _ := b.Reserve(context.Background(), "x"); claim != webhook.ClaimBusy {
+		t.Fatalf("after three leases while a holds x: %v, want busy", claim)
+	}
+	cancel() // a's request is over, without a commit: as if a stopped
+	deadline := time.Now().Add(10 * lease)
+	for {
+		claim, err := b.Reserve(context.Background(), "x")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if claim == webhook.ClaimNew {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("x still %v ten leases after a stopped renewing it", claim)
+		}
+		time.Sleep(lease / 10)
 	}
 }
 
 func TestDeduperConcurrent(t *testing.T) {
 	ctx := context.Background()
-	c := newClient(t)
+	c := redistest.Start(t).Client(nil)
 	const ids, instances = 100, 4
 	var mu sync.Mutex
 	won := map[string]int{}
@@ -228,12 +184,12 @@ func TestDeduperConcurrent(t *testing.T) {
 			defer wg.Done()
 			for i := range ids {
 				id := fmt.Sprint(i)
-				ok, err := d.Reserve(ctx, id)
+				claim, err := d.Reserve(ctx, id)
 				if err != nil {
 					t.Error(err)
 					return
 				}
-				if ok {
+				if claim == webhook.ClaimNew {
 					mu.Lock()
 					won[id]++
 					mu.Unlock()
@@ -261,43 +217,214 @@ func TestDeduperDown(t *testing.T) {
 	defer c.Close()
 	d := New(c, Options{})
 	ctx := context.Background()
-	if ok, err := d.Reserve(ctx, "a"); ok || err == nil {
-		t.Errorf("Reserve = %v, %v; want an error", ok, err)
+	if claim, err := d.Reserve(ctx, "a"); claim != 0 || err == nil {
+		t.Errorf("Reserve = %v, %v; want an error", claim, err)
 	}
 	if err := d.Commit(ctx, "a"); err == nil {
 		t.Error("Commit: no error")
 	}
 }
 
+// receiver is one instance of a receiver: a Handler with a Deduper of its
+// own on a shared Redis, and a record of the events its function
+// processed.
+type receiver struct {
+	h         *webhook.Handler
+	mu        sync.Mutex
+	processed map[string]int
+	block     func(id string) // if set, called before the event is recorded
+}
+
+func newReceiver(t *testing.T, d *Deduper) *receiver {
+	t.Helper()
+	r := &receiver{processed: map[string]int{}}
+	h, err := webhook.NewHandler(func(_ context.Context, ev *webhook.Event) error {
+		if r.block != nil {
+			r.block(ev.ID)
+		}
+		r.mu.Lock()
+		r.processed[ev.ID]++
+		r.mu.Unlock()
+		return nil
+	}, webhook.Options{Secrets: []string{"s"}, Deduper: d})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.h = h
+	return r
+}
+
+func (r *receiver) count(id string) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.processed[id]
+}
+
+func event(id string) []byte {
+	return fmt.Appendf(nil, `{"_id":%q,"date":1,"accesses":[{"action":"updateOn","resource":"proj/p:env/production:flag/f"}]}`, id)
+}
+
+// deliver posts one delivery of the event id to r and returns the answer.
+func (r *receiver) deliver(id string) (int, string) {
+	body := event(id)
+	req := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set(webhook.SignatureHeader, webhook.Sign("s", body))
+	w := httptest.NewRecorder()
+	r.h.ServeHTTP(w, req)
+	return w.Code, w.Body.String()
+}
+
 // TestHandlers runs one delivery through two handlers, as two instances of
 // a receiver behind one URL: the event is processed once.
 func TestHandlers(t *testing.T) {
-	c := newClient(t)
-	var mu sync.Mutex
-	processed := 0
-	fn := func(context.Context, *webhook.Event) error {
-		mu.Lock()
-		processed++
-		mu.Unlock()
-		return nil
-	}
-	body := []byte(`{"_id":"e1","date":1,"accesses":[{"action":"updateOn","resource":"proj/p:env/production:flag/f"}]}`)
-	for i := range 2 {
-		h, err := webhook.NewHandler(fn, webhook.Options{Secrets: []string{"s"}, Deduper: New(c, Options{})})
-		if err != nil {
-			t.Fatal(err)
-		}
-		r := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(body))
-		r.Header.Set("Content-Type", "application/json")
-		r.Header.Set(webhook.SignatureHeader, webhook.Sign("s", body))
-		w := httptest.NewRecorder()
-		h.ServeHTTP(w, r)
+	c := redistest.Start(t).Client(nil)
+	a, b := newReceiver(t, New(c, Options{})), newReceiver(t, New(c, Options{}))
+	for i, r := range []*receiver{a, b} {
 		want := []string{"processed\n", "duplicate\n"}[i]
-		if w.Code != 200 || w.Body.String() != want {
-			t.Errorf("instance %d: have %d %q, want 200 %q", i, w.Code, w.Body, want)
+		if code, answer := r.deliver("e1"); code != 200 || answer != want {
+			t.Errorf("instance %d: have %d %q, want 200 %q", i, code, answer, want)
 		}
 	}
-	if processed != 1 {
-		t.Errorf("processed %d times", processed)
+	if n := a.count("e1") + b.count("e1"); n != 1 {
+		t.Errorf("processed %d times", n)
+	}
+}
+
+// TestRedisStall: Redis stalls for longer than the client waits for an
+// answer, so go-redis sends the reservations again after Redis ran them.
+// No delivery may be answered 200 unless its event was processed; those
+// answered otherwise are processed when they come again.
+func TestRedisStall(t *testing.T) {
+	srv := redistest.Start(t)
+	// The client waits 200 ms for an answer and retries 3 times: a stall of
+	// 700 ms outlasts the retries of some reservations, and ends during
+	// the retries of others, which find what their first try did.
+	c := srv.Client(&redis.Options{ReadTimeout: 200 * time.Millisecond, MaxRetries: 3})
+	r := newReceiver(t, New(c, Options{Lease: time.Second}))
+	const events = 20
+	srv.Stall(700 * time.Millisecond)
+	time.Sleep(50 * time.Millisecond) // let the stall begin
+	type answer struct {
+		code int
+		body string
+	}
+	answers := make([]answer, events)
+	var wg sync.WaitGroup
+	for i := range events {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			// Spread over the stall, so that the retries end at different
+			// points of it.
+			time.Sleep(time.Duration(i) * 30 * time.Millisecond)
+			code, body := r.deliver(fmt.Sprint("e", i))
+			answers[i] = answer{code, body}
+		}()
+	}
+	wg.Wait()
+	refused := 0
+	for i, a := range answers {
+		id := fmt.Sprint("e", i)
+		switch {
+		case a.code == 200 && a.body == "processed\n" && r.count(id) == 1:
+		case a.code == 503 || a.code == 409:
+			refused++
+		default:
+			t.Errorf("%s: answered %d %q, processed %d times", id, a.code, a.body, r.count(id))
+		}
+	}
+	t.Logf("during the stall: %d of %d deliveries processed, %d refused", events-refused, events, refused)
+	// LaunchDarkly's retry: every event is processed once in the end.
+	deadline := time.Now().Add(20 * time.Second)
+	for i := range events {
+		id := fmt.Sprint("e", i)
+		for {
+			code, _ := r.deliver(id)
+			if code == 200 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: still answered %d 20 s after the stall", id, code)
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		if n := r.count(id); n != 1 {
+			t.Errorf("%s processed %d times", id, n)
+		}
+	}
+}
+
+// TestInstanceStopsMidProcessing: an instance cut off from Redis while its
+// function runs (as when it is killed) holds the _id for a lease: another
+// instance answers the event's deliveries 409 meanwhile, never 200, and
+// processes it once the lease lapsed.
+func TestInstanceStopsMidProcessing(t *testing.T) {
+	srv := redistest.Start(t)
+	const lease = 600 * time.Millisecond
+	ca := srv.Client(nil)
+	a := newReceiver(t, New(ca, Options{Lease: lease}))
+	b := newReceiver(t, New(srv.Client(nil), Options{Lease: lease}))
+	started, release := make(chan struct{}), make(chan struct{})
+	a.block = func(string) { close(started); <-release }
+	go a.deliver("e1")
+	<-started
+	ca.Close() // a can no longer renew its lease, nor commit
+
+	if code, body := b.deliver("e1"); code != http.StatusConflict {
+		t.Errorf("within the lease: %d %q, want 409", code, body)
+	}
+	time.Sleep(2 * lease)
+	if code, body := b.deliver("e1"); code != 200 || body != "processed\n" {
+		t.Errorf("after the lease: %d %q, want 200 processed", code, body)
+	}
+	if code, body := b.deliver("e1"); code != 200 || body != "duplicate\n" {
+		t.Errorf("again: %d %q, want 200 duplicate", code, body)
+	}
+	close(release)
+	if n := b.count("e1"); n != 1 {
+		t.Errorf("b processed e1 %d times", n)
+	}
+}
+
+// TestRedisRestart: with the append-only file, a Redis killed and started
+// again remembers every _id; without persistence it forgets them, and the
+// events are processed again (which is why the package doc asks for it).
+func TestRedisRestart(t *testing.T) {
+	for _, tt := range []struct {
+		name       string
+		args       []string
+		rememberes bool
+	}{
+		{"appendonly", []string{"--appendonly", "yes", "--appendfsync", "always"}, true},
+		{"no persistence", nil, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := redistest.Start(t, tt.args...)
+			// Reconnects after the restart: retries with backoff.
+			c := srv.Client(&redis.Options{MaxRetries: 5})
+			r := newReceiver(t, New(c, Options{}))
+			const events = 200
+			for i := range events {
+				if code, body := r.deliver(fmt.Sprint("e", i)); code != 200 || body != "processed\n" {
+					t.Fatalf("e%d: %d %q", i, code, body)
+				}
+			}
+			srv.Restart() // SIGKILL, then start again
+			again := 0
+			for i := range events {
+				code, body := r.deliver(fmt.Sprint("e", i))
+				switch {
+				case code == 200 && body == "duplicate\n":
+				case code == 200 && body == "processed\n":
+					again++
+				default:
+					t.Fatalf("e%d after the restart: %d %q", i, code, body)
+				}
+			}
+			if want := map[bool]int{true: 0, false: events}[tt.rememberes]; again != want {
+				t.Errorf("after the restart, %d of %d events were processed again; want %d", again, events, want)
+			}
+		})
 	}
 }
