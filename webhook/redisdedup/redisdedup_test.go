@@ -303,6 +303,16 @@ func TestRedisStall(t *testing.T) {
 	c := srv.Client(&redis.Options{ReadTimeout: 200 * time.Millisecond, MaxRetries: 3})
 	r := newReceiver(t, New(c, Options{Lease: time.Second}))
 	const events = 20
+	// Open a connection per delivery first, so that the reservations are
+	// sent at once, not after a handshake that the stall would hold up:
+	// Redis runs them when the stall ends, after the client gave up on
+	// their answers.
+	var warm sync.WaitGroup
+	for range events {
+		warm.Add(1)
+		go func() { defer warm.Done(); c.Ping(context.Background()) }()
+	}
+	warm.Wait()
 	srv.Stall(700 * time.Millisecond)
 	time.Sleep(50 * time.Millisecond) // let the stall begin
 	type answer struct {
@@ -334,7 +344,16 @@ func TestRedisStall(t *testing.T) {
 			t.Errorf("%s: answered %d %q, processed %d times", id, a.code, a.body, r.count(id))
 		}
 	}
-	t.Logf("during the stall: %d of %d deliveries processed, %d refused", events-refused, events, refused)
+	// Reservations that Redis ran after the client gave up on them hold
+	// the _id until their lease lapses.
+	lost := 0
+	for i := range events {
+		if v := c.Get(context.Background(), DefaultPrefix+fmt.Sprint("e", i)).Val(); v != "done" && v != "" {
+			lost++
+		}
+	}
+	t.Logf("during the stall: %d of %d deliveries processed, %d refused; %d reservations ran whose answers were lost",
+		events-refused, events, refused, lost)
 	// LaunchDarkly's retry: every event is processed once in the end.
 	deadline := time.Now().Add(20 * time.Second)
 	for i := range events {
@@ -352,6 +371,27 @@ func TestRedisStall(t *testing.T) {
 		if n := r.count(id); n != 1 {
 			t.Errorf("%s processed %d times", id, n)
 		}
+	}
+}
+
+// TestLostReservation: a reservation that Redis ran but whose answer never
+// reached its instance (the client timed out, and the Handler answered
+// 503) holds the _id for its lease: a delivery meanwhile is answered 409,
+// not "duplicate", since the event was never processed; after the lease
+// it is processed.
+func TestLostReservation(t *testing.T) {
+	c := redistest.Start(t).Client(nil)
+	const lease = 600 * time.Millisecond
+	r := newReceiver(t, New(c, Options{Lease: lease}))
+	if err := reserveScript.Run(context.Background(), c, []string{DefaultPrefix + "e1"}, "lost-token", lease.Milliseconds()).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if code, body := r.deliver("e1"); code != http.StatusConflict {
+		t.Errorf("within the lost reservation's lease: %d %q, want 409", code, body)
+	}
+	time.Sleep(lease + 100*time.Millisecond)
+	if code, body := r.deliver("e1"); code != 200 || body != "processed\n" || r.count("e1") != 1 {
+		t.Errorf("after the lease: %d %q, processed %d times; want 200 processed, once", code, body, r.count("e1"))
 	}
 }
 
