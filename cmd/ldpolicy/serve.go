@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"strings"
@@ -15,11 +16,16 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/ldpolicy/ldpolicy/policy"
 	"github.com/ldpolicy/ldpolicy/webhook"
+	"github.com/ldpolicy/ldpolicy/webhook/redisdedup"
+	"github.com/ldpolicy/ldpolicy/webhook/redisstream"
 )
 
-const serveUsage = `usage: ldpolicy serve --policy FILE (--secret SECRET | --secret-env NAME | --unsigned) [flags]
+const serveUsage = `usage: ldpolicy serve --policy FILE (--secret SECRET | --secret-env NAME | --unsigned)
+           [--redis URL | --redis-env NAME] [--stream NAME] [flags]
 
 Serve runs a webhook receiver on this machine, to watch what a webhook
 delivers, or what "ldpolicy replay" sends: it is a webhook.Handler that
@@ -50,13 +56,33 @@ finishing the requests in progress, and prints a summary: requests,
 events delivered, not delivered, indeterminate, duplicates, and requests
 refused by reason.
 
+Serve uses webhook.NewServer's timeouts: a client that takes more than
+30 s to send a request, or leaves a connection idle for 60 s, is cut off.
+At most 64 requests are worked on at once (each body up to 4 MiB); more
+are answered 503 with Retry-After.
+
+With --redis (or --redis-env, which names an environment variable that
+holds the URL, to keep its password out of the process list), several
+serve instances behind one URL act as one receiver: they remember _ids in
+that Redis (webhook/redisdedup, under --redis-prefix), so that an event is
+processed once whichever instance each delivery reaches, and each
+delivered event is appended to the Redis Stream --stream
+(webhook/redisstream; once per _id) before the delivery is answered 200.
+Consumers read the stream with XREADGROUP and XACK. A delivery that comes
+while another instance processes the same event is answered 409; one whose
+instance was killed mid-way is processed by another instance once its
+--lease lapses. Redis must keep what it is told: run it with appendonly
+yes and appendfsync always (see the README's Receivers section). When
+Redis cannot be reached, deliveries are answered 503 and not processed.
+
 Secrets may be given more than once (--secret or --secret-env, which
 names an environment variable that holds one, to keep it out of the
 shell's history), as while a secret is rotated. A webhook without a secret
 sends unsigned deliveries: --unsigned accepts them, and must be asked for.
 
 Exit status: 0 when serve stopped; 2 for bad usage, an unusable policy or
-metadata file, or an address it cannot listen on.
+metadata file, an address it cannot listen on, or a Redis it cannot
+reach when it starts.
 
 Flags:
 `
@@ -91,6 +117,11 @@ func serve(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 	format := fs.String("format", "text", "output `format`: text, or json for NDJSON records")
 	maxEvents := fs.Int("max-events", 0, "stop after `N` events (delivered or not; duplicates and refused requests do not count); 0 for no limit")
 	maxAge := fs.Duration("max-age", 0, "refuse events whose date is older than this `duration`; 0 accepts any date")
+	redisURL := fs.String("redis", "", "remember _ids, and append delivered events to --stream, in the Redis at `URL` (redis://[:PASSWORD@]HOST:PORT/DB, or rediss://)")
+	redisEnv := fs.String("redis-env", "", "the `NAME` of an environment variable that holds the Redis URL, to keep its password out of the process list")
+	stream := fs.String("stream", redisstream.DefaultStream, "with --redis, append each delivered event to the Redis Stream `NAME`")
+	prefix := fs.String("redis-prefix", redisdedup.DefaultPrefix, "with --redis, the `PREFIX` of the keys of _ids; give each webhook its own")
+	lease := fs.Duration("lease", redisdedup.DefaultLease, "with --redis, how long an _id stays claimed by an instance that stopped mid-way (`duration`)")
 	rest, err := parseFlags(fs, args, stdout, serveUsage)
 	if err != nil {
 		return helpIsDone(err)
@@ -114,6 +145,14 @@ func serve(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 		return usagef("serve", "--max-age must not be negative, not %v", *maxAge)
 	case *policyFile == "-" && *metadataFile == "-":
 		return usagef("serve", "only one of --policy and --metadata can read stdin")
+	case *redisURL != "" && *redisEnv != "":
+		return usagef("serve", "--redis and --redis-env exclude each other")
+	case *redisURL == "" && *redisEnv == "" && (flagGiven(fs, "stream") || flagGiven(fs, "redis-prefix") || flagGiven(fs, "lease")):
+		return usagef("serve", "--stream, --redis-prefix and --lease need --redis or --redis-env")
+	case *stream == "":
+		return usagef("serve", "--stream is empty: name the stream the events go to")
+	case *lease < redisdedup.MinLease:
+		return usagef("serve", "--lease must be at least %v, not %v", redisdedup.MinLease, *lease)
 	}
 	secrets, err := sf.secrets("serve")
 	if err != nil {
@@ -141,9 +180,19 @@ func serve(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 	if *mode == "all" {
 		opts.Mode = policy.EveryAccess
 	}
-	h, err := webhook.NewHandler(func(context.Context, *webhook.Event) error {
+	process := func(context.Context, *webhook.Event) error {
 		return nil // the event is printed by s.result, with its decisions
-	}, opts)
+	}
+	if *redisURL != "" || *redisEnv != "" {
+		client, err := dialRedis(ctx, *redisURL, *redisEnv)
+		if err != nil {
+			return err
+		}
+		defer client.Close()
+		opts.Deduper = redisdedup.New(client, redisdedup.Options{Prefix: *prefix, Lease: *lease})
+		process = redisstream.New(client, redisstream.Options{Stream: *stream}).Process
+	}
+	h, err := webhook.NewHandler(process, opts)
 	if err != nil {
 		return usagef("serve", "%v", err)
 	}
@@ -153,7 +202,7 @@ func serve(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 		return inputErr(fmt.Errorf("serve: %v", err))
 	}
 	fmt.Fprintf(stderr, "ldpolicy: serve: listening on http://%s/\n", ln.Addr())
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ErrorLog: nil}
+	srv := webhook.NewServer(ln.Addr().String(), h)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	select {
@@ -256,3 +305,55 @@ func (s *server) summary() error {
 	_, err := io.WriteString(s.out.w, b.String())
 	return err
 }
+
+// dialRedis connects to the Redis of a URL, given or read from an
+// environment variable, and checks that it answers. Errors name the
+// server, never the password.
+func dialRedis(ctx context.Context, rawURL, env string) (*redis.Client, error) {
+	from := "--redis"
+	if env != "" {
+		from = "--redis-env " + env
+		v, ok := os.LookupEnv(env)
+		if !ok || v == "" {
+			return nil, usagef("serve", "--redis-env: the environment variable %s is not set or empty", env)
+		}
+		rawURL = v
+	}
+	opts, err := redis.ParseURL(rawURL)
+	if err != nil {
+		// The error of ParseURL may quote the URL: say only what is wrong.
+		return nil, usagef("serve", "%s: expected a URL such as redis://HOST:6379/0, found %s", from, hideCredentials(rawURL))
+	}
+	redis.SetLogger(quietLogger{}) // its messages repeat the errors that serve reports
+	client := redis.NewClient(opts)
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := client.Ping(pingCtx).Err(); err != nil {
+		client.Close()
+		return nil, inputErr(fmt.Errorf("serve: Redis at %s does not answer: %v", opts.Addr, err))
+	}
+	return client, nil
+}
+
+// hideCredentials returns a URL with its userinfo and query left out, for
+// messages; what does not parse as a URL is not shown at all.
+func hideCredentials(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return "a value that is not one"
+	}
+	u.User, u.RawQuery, u.Fragment = nil, "", ""
+	return u.String()
+}
+
+// flagGiven reports whether the flag name was given on the command line.
+func flagGiven(fs *flag.FlagSet, name string) bool {
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == name })
+	return given
+}
+
+// quietLogger is go-redis's logger in serve: it says nothing.
+type quietLogger struct{}
+
+func (quietLogger) Printf(context.Context, string, ...any) {}
