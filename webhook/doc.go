@@ -25,21 +25,25 @@
 // before anything decodes it (JSON decoded and encoded again is other
 // bytes), in constant time, against several secrets while one is rotated.
 //
-// [Handler] is an http.Handler that does all a receiver must: it limits
-// the size of the body, verifies the signature, decodes the event,
-// filters it with a compiled policy.Set as the webhook's policy would (so
-// that one receiver can serve a broad webhook and keep only what it needs),
-// refuses events older than a maximum age, drops second deliveries of an
-// _id, and calls the receiver's function with each remaining event once. Its
-// answers are those that make LaunchDarkly's one retry useful: 2xx for
-// anything a retry would not change, 5xx only when the function (or the
-// Deduper) failed, in which case the event is processed when it comes
-// again. Options.OnResult tells the outcome of every request.
+// [Handler] is an http.Handler that does all a receiver must: it bounds
+// the size of bodies and the requests in progress, verifies the
+// signature, decodes the event, filters it with a compiled policy.Set as
+// the webhook's policy would (so that one receiver can serve a broad
+// webhook and keep only what it needs), refuses events older than a
+// maximum age, drops second deliveries of an _id, and calls the receiver's
+// function with each remaining event once. Its answers are those that make
+// LaunchDarkly's one retry useful: 2xx for anything a retry would not
+// change, and never for an event that was not processed; 5xx when the
+// function or the Deduper failed, or the receiver is at its limit, so that
+// the event is processed when it comes again. Options.OnResult tells the
+// outcome of every request. [NewServer] serves it with timeouts that cut
+// off slow and idle clients.
 //
 // A [Deduper] remembers _ids: [MemoryDeduper] in the process, bounded in
 // size and time, and package webhook/redisdedup in Redis, for a receiver
-// that runs as several instances. A [Reorderer] puts events back in order
-// of date, for consumers that need it.
+// that runs as several instances; package webhook/redisstream hands the
+// delivered events over to a Redis Stream, once per _id. A [Reorderer]
+// puts events back in order of date, for consumers that need it.
 //
 // A receiver in full:
 //
@@ -49,5 +53,5 @@
 //		return process(ctx, ev) // an error is answered 500, and LaunchDarkly retries
 //	}, webhook.Options{Secrets: []string{os.Getenv("LD_WEBHOOK_SECRET")}, Policy: set})
 //	...
-//	log.Fatal(http.ListenAndServe(":8080", h))
+//	log.Fatal(webhook.NewServer(":8080", h).ListenAndServe())
 package webhook
