@@ -1,15 +1,10 @@
 package main
 
 import (
-	"bufio"
-	"compress/gzip"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/ldpolicy/ldpolicy/policy"
@@ -17,85 +12,9 @@ import (
 	"github.com/ldpolicy/ldpolicy/webhook"
 )
 
-// input is one source of captured events: a file, or stdin.
-type input struct {
-	name string // as sources name it
-	path string // "-" for stdin
-	err  error  // why the input cannot be read, found while listing it
-}
-
-// eventExts are the file extensions read in directories, with or without
-// ".gz" after them.
-var eventExts = map[string]bool{".json": true, ".ndjson": true, ".jsonl": true}
-
-// listInputs lists the inputs that the arguments name: files, directories
-// (recursively, the files with an extension of eventExts), and "-" for
-// stdin; no argument means stdin. A path that cannot be read becomes an
-// input with err set, reported where its events would be.
-func listInputs(args []string) []input {
-	if len(args) == 0 {
-		args = []string{"-"}
-	}
-	var inputs []input
-	for _, arg := range args {
-		if arg == "-" {
-			inputs = append(inputs, input{name: "<stdin>", path: "-"})
-			continue
-		}
-		info, err := os.Stat(arg)
-		switch {
-		case err != nil:
-			inputs = append(inputs, input{name: arg, path: arg, err: err})
-		case !info.IsDir():
-			inputs = append(inputs, input{name: arg, path: arg})
-		default:
-			err := filepath.WalkDir(arg, func(path string, d fs.DirEntry, err error) error {
-				if err != nil {
-					inputs = append(inputs, input{name: path, path: path, err: err})
-					return nil
-				}
-				if eventExts[filepath.Ext(strings.TrimSuffix(path, ".gz"))] && d.Type().IsRegular() {
-					inputs = append(inputs, input{name: path, path: path})
-				}
-				return nil
-			})
-			if err != nil {
-				inputs = append(inputs, input{name: arg, path: arg, err: err})
-			}
-		}
-	}
-	return inputs
-}
-
-// open opens an input, decompressing gzip (recognised by its first bytes,
-// whatever the name).
-func (in input) open(stdin io.Reader) (io.Reader, func() error, error) {
-	if in.err != nil {
-		return nil, nil, in.err
-	}
-	var r io.Reader = stdin
-	closeFn := func() error { return nil }
-	if in.path != "-" {
-		f, err := os.Open(in.path)
-		if err != nil {
-			return nil, nil, err
-		}
-		r, closeFn = f, f.Close
-	}
-	br := bufio.NewReaderSize(r, 64<<10)
-	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
-		zr, err := gzip.NewReader(br)
-		if err != nil {
-			closeFn()
-			return nil, nil, fmt.Errorf("gzip: %v", err)
-		}
-		return zr, closeFn, nil
-	}
-	return br, closeFn, nil
-}
-
 // options are the flags that dry-run and filter share.
 type options struct {
+	cmd     string // the command, to name it in errors
 	set     *policy.Set
 	mode    policy.Mode
 	meta    resource.Resolver // from --metadata; may be nil
@@ -154,7 +73,9 @@ func newRunner(opts options) *runner {
 
 // run calls onEvent for every event of the inputs, and onProblem for every
 // part of them that is not an event. With strict, the first problem ends
-// the run with that problem as the error.
+// the run with that problem as the error. An input that cannot be read to
+// its end ends the run with an error of exit status 2: what it held after
+// the error is unknown, and the run is incomplete.
 func (r *runner) run(inputs []input, onEvent func(*decided) error, onProblem func(problem) error) error {
 	for _, in := range inputs {
 		if err := r.runInput(in, onEvent, onProblem); err != nil {
@@ -177,17 +98,27 @@ func (r *runner) runInput(in input, onEvent func(*decided) error, onProblem func
 	}
 	rd, closeFn, err := in.open(r.stdin)
 	if err != nil {
-		r.Events++
-		return report(problem{in.name, err})
+		// Listing the inputs opened it; it has gone since.
+		return inputErr(fmt.Errorf("%s: %s: %v", r.cmd, in.name, underlying(err)))
 	}
 	defer closeFn()
+	re := &readErrors{r: rd}
+	rd = re
 	if r.onBytes != nil {
 		rd = &countingReader{rd, r.onBytes}
+	}
+	// failed reports a read error, which the stream has turned into the
+	// record at where: it is not malformed input.
+	failed := func(where string) error {
+		return inputErr(fmt.Errorf("%s: %s: read error: %s; the run is incomplete", r.cmd, where, describeReadError(re.err)))
 	}
 	s := webhook.NewStream(rd, in.name)
 	var ev decided
 	for s.Next() {
 		rec := s.Record()
+		if rec.Err != nil && re.err != nil {
+			return failed(rec.Source())
+		}
 		r.Events++
 		if rec.Err != nil {
 			if err := report(problem{rec.Source(), rec.Err}); err != nil {
@@ -207,6 +138,11 @@ func (r *runner) runInput(in input, onEvent func(*decided) error, onProblem func
 		if err := onEvent(&ev); err != nil {
 			return err
 		}
+	}
+	if re.err != nil {
+		// The stream ends at a read error with a record that says so;
+		// should it ever not, the error still ends the run.
+		return failed(in.name)
 	}
 	return nil
 }

@@ -62,8 +62,10 @@ sent (repeats included), retries, and deliveries that failed. With --format
 json it writes NDJSON records, the "summary" record last.
 
 Exit status: 0 when every delivery succeeded, at once or on its retry; 1
-when a delivery failed after its retry; 2 for bad usage or an unusable
-webhooks or metadata file.
+when a delivery failed after its retry; 2 for bad usage, an unusable
+webhooks or metadata file, or an input that cannot be read (checked before
+anything is sent; a read error further on stops the replay, and no held
+delivery is sent).
 
 Flags:
 `
@@ -163,6 +165,10 @@ func runReplay(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	ins, err := checkInputs("replay", inputs, stderr)
+	if err != nil {
+		return err
+	}
 	random := *shuffle || *dupRate > 0
 	if random && !seedSet {
 		*seed = rand.Uint64()
@@ -194,7 +200,7 @@ func runReplay(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	}
 	// The runner reads and checks the events, and counts them, malformed
 	// input and duplicate _ids; each webhook's policy decides them here.
-	r := newRunner(options{set: empty, meta: meta, stdin: stdin})
+	r := newRunner(options{cmd: "replay", set: empty, meta: meta, stdin: stdin})
 	rng := rand.New(rand.NewPCG(*seed, *seed))
 
 	jobs := make(chan delivery, *concurrency)
@@ -250,8 +256,8 @@ func runReplay(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		defer rp.mu.Unlock()
 		return rp.out.problem(p)
 	}
-	err = r.run(listInputs(inputs), onEvent, onProblem)
-	if *shuffle {
+	err = r.run(ins, onEvent, onProblem)
+	if *shuffle && err == nil {
 		rng.Shuffle(len(held), func(i, j int) { held[i], held[j] = held[j], held[i] })
 		for _, d := range held {
 			jobs <- d
