@@ -29,9 +29,9 @@ directory, read recursively for .json, .ndjson and .jsonl files and their
 default. In a directory, symbolic links are followed, to files and to
 directories; links to directories are read after the rest, and a directory
 reached a second time (through a loop of links, or a second link to it) is
-not read again, with a warning. Inputs are streamed: memory grows only by
-the few bytes a distinct _id takes (kept to count duplicates), not with the
-events, unless --sort holds them.
+not read again, with a warning. Inputs are streamed: memory does not grow
+with the events, unless --sort holds them, only by 16 bytes per distinct
+_id however long it is (a digest of it, kept to count duplicates).
 
 Inputs fail closed. An input that cannot be read (a path that does not
 exist or cannot be opened, a directory with no event file in it, a gzip

@@ -1,11 +1,15 @@
 package main
 
 import (
-	"encoding/hex"
+	"crypto/sha256"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"strings"
+	"unicode/utf8"
+
+	"github.com/ldpolicy/ldpolicy/internal/jsonscan"
 
 	"github.com/ldpolicy/ldpolicy/policy"
 	"github.com/ldpolicy/ldpolicy/resource"
@@ -65,7 +69,7 @@ type runner struct {
 }
 
 func newRunner(opts options) *runner {
-	r := &runner{options: opts, seen: idSet{}}
+	r := &runner{options: opts}
 	r.chain = resource.Chain{&r.head, opts.meta}
 	r.hits = make([]int, opts.set.Len())
 	return r
@@ -175,7 +179,7 @@ func (r *runner) decide(rec webhook.Record, ev *decided) error {
 	}
 	// Only a well-formed event makes its _id seen: the retry of a
 	// malformed one is decided.
-	if h.ID != "" && r.seen.add(h.ID) {
+	if h.ID != "" && r.seen.add(h.ID, rec.Data) {
 		r.Duplicates++
 		if r.dedup {
 			r.Dropped++
@@ -215,32 +219,97 @@ func (ev *decided) statement() int {
 	return -1
 }
 
-// idSet holds the _ids seen. An _id of 24 hexadecimal digits, as
-// LaunchDarkly's are, takes 12 bytes; others are kept whole.
+// idSet holds the _ids seen by a digest of fixed size: the first 16 bytes
+// of the SHA-256 of an _id's bytes. Memory grows by those 16 bytes (and the
+// map's overhead) per distinct _id, however long the _ids are. Distinct
+// _ids share a digest with negligible probability: by the birthday bound
+// about n²/2^129 for n _ids, under 2^-64 for billions of them, so that the
+// set is exact in practice.
+//
+// The bytes digested are the _id's as JSON decodes them, escapes undone,
+// but with invalid UTF-8 kept as it is: decoded to a Go string as
+// encoding/json decodes it, and as webhook.Head holds it, every invalid
+// byte reads U+FFFD, and _ids that differ only there would be taken for
+// one. (An escaped lone UTF-16 surrogate, "\ud800", still decodes to
+// U+FFFD, as in encoding/json: there are no bytes to keep.)
 type idSet struct {
-	compact map[[12]byte]struct{}
-	other   map[string]struct{}
+	seen  map[[16]byte]struct{}
+	sum   hash.Hash
+	chunk [512]byte
+	raw   []byte // the undecoded _id, reused
 }
 
-// add adds id and reports whether it was there already.
-func (s *idSet) add(id string) bool {
-	var k [12]byte
-	if len(id) == 24 && strings.ToLower(id) == id {
-		if _, err := hex.Decode(k[:], []byte(id)); err == nil {
-			if s.compact == nil {
-				s.compact = map[[12]byte]struct{}{}
-			}
-			_, dup := s.compact[k]
-			s.compact[k] = struct{}{}
-			return dup
+// add adds the _id of an event, id as webhook.ReadHead decoded it from
+// data, and reports whether it was there already.
+func (s *idSet) add(id string, data []byte) bool {
+	if s.seen == nil {
+		s.seen, s.sum = map[[16]byte]struct{}{}, sha256.New()
+	}
+	s.sum.Reset()
+	if strings.Contains(id, "\uFFFD") {
+		// Invalid UTF-8 may have been replaced: digest the bytes of data.
+		s.raw = rawID(data, s.raw[:0])
+		s.sum.Write(s.raw)
+	} else {
+		// Through a small buffer: converting id to []byte would copy it
+		// whole.
+		for len(id) > 0 {
+			n := copy(s.chunk[:], id)
+			s.sum.Write(s.chunk[:n])
+			id = id[n:]
 		}
 	}
-	if s.other == nil {
-		s.other = map[string]struct{}{}
+	var k [16]byte
+	s.sum.Sum(s.chunk[:0])
+	copy(k[:], s.chunk[:16])
+	if _, dup := s.seen[k]; dup {
+		return true
 	}
-	_, dup := s.other[id]
-	s.other[id] = struct{}{}
-	return dup
+	s.seen[k] = struct{}{}
+	return false
+}
+
+// rawID appends to b the bytes of the last "_id" of the event in data,
+// which webhook.ReadHead has checked, decoded as JSON decodes a string but
+// with invalid UTF-8 kept as it is.
+func rawID(data, b []byte) []byte {
+	s := &jsonscan.Scanner{Data: data, LenientUTF8: true}
+	s.WS()
+	var lit []byte // the last _id's literal, without its quotes
+	s.Object(func(key []byte, _ int) {
+		start := s.Pos
+		s.Skip()
+		if string(key) == "_id" && data[start] == '"' {
+			lit = data[start+1 : s.Pos-1]
+		}
+	})
+	for i := 0; i < len(lit); i++ {
+		c := lit[i]
+		if c != '\\' {
+			b = append(b, c)
+			continue
+		}
+		i++
+		switch e := lit[i]; e {
+		case 'b':
+			b = append(b, '\b')
+		case 'f':
+			b = append(b, '\f')
+		case 'n':
+			b = append(b, '\n')
+		case 'r':
+			b = append(b, '\r')
+		case 't':
+			b = append(b, '\t')
+		case 'u':
+			r, w := jsonscan.DecodeUnicodeEscape(lit[i-1:])
+			b = utf8.AppendRune(b, r)
+			i += w - 2
+		default: // '"', '\\', '/'
+			b = append(b, e)
+		}
+	}
+	return b
 }
 
 // countingReader reports the bytes read through it.
