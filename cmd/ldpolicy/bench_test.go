@@ -109,7 +109,7 @@ func BenchmarkDryRun(b *testing.B) {
 
 // BenchmarkDryRunMemory streams corpora of two sizes, ten times apart,
 // through dry-run and reports the peak heap of each: it stays flat, but for
-// 12 bytes and map overhead a distinct _id (kept to count duplicates).
+// 16 bytes and map overhead a distinct _id (kept to count duplicates).
 func BenchmarkDryRunMemory(b *testing.B) {
 	policy := benchPolicy(b)
 	for _, n := range []int{10000, 100000} {

@@ -69,8 +69,9 @@ for each input that is not an event; and a "summary" record last.
 
 Exit status: 0 when the comparison completed, whatever it found; 1 with
 --fail-on-wider when the new version allows an access, or delivers an event,
-that the old one did not; 2 for bad usage, or a policy, patch or metadata
-file that cannot be used.
+that the old one did not; 2 for bad usage, a policy, patch or metadata
+file that cannot be used, or an INPUT that cannot be read (a missing file
+or directory never passes for one without changes).
 
 Flags:
 `
@@ -172,11 +173,15 @@ func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		if merr != nil {
 			return merr
 		}
-		opts := options{set: d.old, meta: meta, dedup: f.dedup, stdin: stdin}
+		ins, ierr := checkInputs("diff", inputs, stderr)
+		if ierr != nil {
+			return ierr
+		}
+		opts := options{cmd: "diff", set: d.old, meta: meta, dedup: f.dedup, stdin: stdin}
 		if f.mode == "all" {
 			opts.mode = policy.EveryAccess
 		}
-		err = d.events(opts, inputs, bw)
+		err = d.events(opts, ins, bw)
 	}
 	if err != nil {
 		return err
@@ -471,7 +476,7 @@ type diffCounts struct {
 }
 
 // events compares the versions on the events of the inputs.
-func (d *differ) events(opts options, inputs []string, flush interface{ Flush() error }) error {
+func (d *differ) events(opts options, inputs []input, flush interface{ Flush() error }) error {
 	r := newRunner(opts)
 	chain := resource.Chain{&r.head, opts.meta}
 	var c diffCounts
@@ -543,7 +548,7 @@ func (d *differ) events(opts options, inputs []string, flush interface{ Flush() 
 		_, err := fmt.Fprintf(d.stderr, "ldpolicy: %v\n", p)
 		return err
 	}
-	if err := r.run(listInputs(inputs), onEvent, onProblem); err != nil {
+	if err := r.run(inputs, onEvent, onProblem); err != nil {
 		return err
 	}
 	c.Events, c.Malformed, c.Duplicates, c.Dropped = r.Events, r.Malformed, r.Duplicates, r.Dropped

@@ -25,9 +25,22 @@ the policy would receive it, and why.
 An INPUT is a file holding one event, a JSON array of events, NDJSON, or an
 audit-log list response ({"items": [...]}); a gzip file of any of these; a
 directory, read recursively for .json, .ndjson and .jsonl files and their
-.gz; or "-" for stdin, which is also the default. Inputs are streamed:
-memory grows only by the few bytes a distinct _id takes (kept to count
-duplicates), not with the events, unless --sort holds them.
+.gz, in any case (.JSON, .json.GZ); or "-" for stdin, which is also the
+default. In a directory, symbolic links are followed, to files and to
+directories; links to directories are read after the rest, and a directory
+reached a second time (through a loop of links, or a second link to it) is
+not read again, with a warning. Inputs are streamed: memory does not grow
+with the events, unless --sort holds them, only by 16 bytes per distinct
+_id however long it is (a digest of it, kept to count duplicates).
+
+Inputs fail closed. An input that cannot be read (a path that does not
+exist or cannot be opened, a directory with no event file in it, a gzip
+file whose header is corrupt; in a directory, a broken link, or a named
+pipe or device, with an event file's name) stops the command with exit
+status 2 before it reads any event; every such input is listed. A read
+error further on (a gzip file cut short) stops it where it happens, with
+exit status 2 and no summary: the results written before it are
+incomplete.
 
 For people, dry-run prints a line per event (time, kind, title, result,
 deciding statement, source) and a summary: events read, delivered, not
@@ -41,8 +54,8 @@ Malformed input is reported with its place and counted, and the run goes
 on; --strict stops at the first problem instead.
 
 Exit status: 0 when the run completed; 1 when --strict stopped it or
---fail-on-indeterminate found an indeterminate event; 2 for bad usage or an
-unusable policy or metadata file.
+--fail-on-indeterminate found an indeterminate event; 2 for bad usage, an
+unusable policy or metadata file, or an input that cannot be read.
 
 Flags:
 `
@@ -64,13 +77,14 @@ func (f *runFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.dedup, "dedup", false, "leave out events whose _id came before (LaunchDarkly retries a delivery once)")
 }
 
-// prepare checks the flags and loads the policy and metadata.
-func (f *runFlags) prepare(cmd string, inputs []string, stdin io.Reader, stderr io.Writer) (options, error) {
+// prepare checks the flags, loads the policy and metadata, and lists the
+// inputs, checking that each can be read.
+func (f *runFlags) prepare(cmd string, inputs []string, stdin io.Reader, stderr io.Writer) (options, []input, error) {
 	switch {
 	case f.policyFile == "":
-		return options{}, usagef(cmd, "--policy is required")
+		return options{}, nil, usagef(cmd, "--policy is required")
 	case f.mode != "any" && f.mode != "all":
-		return options{}, usagef(cmd, "--mode must be any or all, not %q", f.mode)
+		return options{}, nil, usagef(cmd, "--mode must be any or all, not %q", f.mode)
 	}
 	stdinUsers := 0
 	for _, name := range append([]string{f.policyFile, f.metadataFile}, inputs...) {
@@ -82,21 +96,25 @@ func (f *runFlags) prepare(cmd string, inputs []string, stdin io.Reader, stderr 
 		stdinUsers++ // events come from stdin
 	}
 	if stdinUsers > 1 {
-		return options{}, usagef(cmd, "only one of --policy, --metadata and the inputs can read stdin")
+		return options{}, nil, usagef(cmd, "only one of --policy, --metadata and the inputs can read stdin")
 	}
 	set, err := loadPolicy(f.policyFile, stdin, policy.Options{Lenient: f.lenient}, stderr)
 	if err != nil {
-		return options{}, err
+		return options{}, nil, err
 	}
 	meta, err := loadMetadata(f.metadataFile, stdin)
 	if err != nil {
-		return options{}, err
+		return options{}, nil, err
 	}
-	opts := options{set: set, meta: meta, dedup: f.dedup, strict: f.strict, stdin: stdin}
+	ins, err := checkInputs(cmd, inputs, stderr)
+	if err != nil {
+		return options{}, nil, err
+	}
+	opts := options{cmd: cmd, set: set, meta: meta, dedup: f.dedup, strict: f.strict, stdin: stdin}
 	if f.mode == "all" {
 		opts.mode = policy.EveryAccess
 	}
-	return opts, nil
+	return opts, ins, nil
 }
 
 func runDryRun(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -115,7 +133,7 @@ func runDryRun(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	case *sortBy != "" && *sortBy != "date":
 		return usagef("dry-run", "--sort must be date, not %q", *sortBy)
 	}
-	opts, err := rf.prepare("dry-run", inputs, stdin, stderr)
+	opts, ins, err := rf.prepare("dry-run", inputs, stdin, stderr)
 	if err != nil {
 		return err
 	}
@@ -142,7 +160,7 @@ func runDryRun(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		prog.addEvent()
 		return out.problem(p)
 	}
-	err = r.run(listInputs(inputs), onEvent, onProblem)
+	err = r.run(ins, onEvent, onProblem)
 	prog.done()
 	if err != nil {
 		return err

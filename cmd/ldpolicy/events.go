@@ -1,101 +1,24 @@
 package main
 
 import (
-	"bufio"
-	"compress/gzip"
-	"encoding/hex"
+	"crypto/sha256"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"strings"
+	"unicode/utf8"
+
+	"github.com/ldpolicy/ldpolicy/internal/jsonscan"
 
 	"github.com/ldpolicy/ldpolicy/policy"
 	"github.com/ldpolicy/ldpolicy/resource"
 	"github.com/ldpolicy/ldpolicy/webhook"
 )
 
-// input is one source of captured events: a file, or stdin.
-type input struct {
-	name string // as sources name it
-	path string // "-" for stdin
-	err  error  // why the input cannot be read, found while listing it
-}
-
-// eventExts are the file extensions read in directories, with or without
-// ".gz" after them.
-var eventExts = map[string]bool{".json": true, ".ndjson": true, ".jsonl": true}
-
-// listInputs lists the inputs that the arguments name: files, directories
-// (recursively, the files with an extension of eventExts), and "-" for
-// stdin; no argument means stdin. A path that cannot be read becomes an
-// input with err set, reported where its events would be.
-func listInputs(args []string) []input {
-	if len(args) == 0 {
-		args = []string{"-"}
-	}
-	var inputs []input
-	for _, arg := range args {
-		if arg == "-" {
-			inputs = append(inputs, input{name: "<stdin>", path: "-"})
-			continue
-		}
-		info, err := os.Stat(arg)
-		switch {
-		case err != nil:
-			inputs = append(inputs, input{name: arg, path: arg, err: err})
-		case !info.IsDir():
-			inputs = append(inputs, input{name: arg, path: arg})
-		default:
-			err := filepath.WalkDir(arg, func(path string, d fs.DirEntry, err error) error {
-				if err != nil {
-					inputs = append(inputs, input{name: path, path: path, err: err})
-					return nil
-				}
-				if eventExts[filepath.Ext(strings.TrimSuffix(path, ".gz"))] && d.Type().IsRegular() {
-					inputs = append(inputs, input{name: path, path: path})
-				}
-				return nil
-			})
-			if err != nil {
-				inputs = append(inputs, input{name: arg, path: arg, err: err})
-			}
-		}
-	}
-	return inputs
-}
-
-// open opens an input, decompressing gzip (recognised by its first bytes,
-// whatever the name).
-func (in input) open(stdin io.Reader) (io.Reader, func() error, error) {
-	if in.err != nil {
-		return nil, nil, in.err
-	}
-	var r io.Reader = stdin
-	closeFn := func() error { return nil }
-	if in.path != "-" {
-		f, err := os.Open(in.path)
-		if err != nil {
-			return nil, nil, err
-		}
-		r, closeFn = f, f.Close
-	}
-	br := bufio.NewReaderSize(r, 64<<10)
-	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
-		zr, err := gzip.NewReader(br)
-		if err != nil {
-			closeFn()
-			return nil, nil, fmt.Errorf("gzip: %v", err)
-		}
-		return zr, closeFn, nil
-	}
-	return br, closeFn, nil
-}
-
 // options are the flags that dry-run and filter share.
 type options struct {
+	cmd     string // the command, to name it in errors
 	set     *policy.Set
 	mode    policy.Mode
 	meta    resource.Resolver // from --metadata; may be nil
@@ -146,7 +69,7 @@ type runner struct {
 }
 
 func newRunner(opts options) *runner {
-	r := &runner{options: opts, seen: idSet{}}
+	r := &runner{options: opts}
 	r.chain = resource.Chain{&r.head, opts.meta}
 	r.hits = make([]int, opts.set.Len())
 	return r
@@ -154,7 +77,9 @@ func newRunner(opts options) *runner {
 
 // run calls onEvent for every event of the inputs, and onProblem for every
 // part of them that is not an event. With strict, the first problem ends
-// the run with that problem as the error.
+// the run with that problem as the error. An input that cannot be read to
+// its end ends the run with an error of exit status 2: what it held after
+// the error is unknown, and the run is incomplete.
 func (r *runner) run(inputs []input, onEvent func(*decided) error, onProblem func(problem) error) error {
 	for _, in := range inputs {
 		if err := r.runInput(in, onEvent, onProblem); err != nil {
@@ -177,17 +102,27 @@ func (r *runner) runInput(in input, onEvent func(*decided) error, onProblem func
 	}
 	rd, closeFn, err := in.open(r.stdin)
 	if err != nil {
-		r.Events++
-		return report(problem{in.name, err})
+		// Listing the inputs opened it; it has gone since.
+		return inputErr(fmt.Errorf("%s: %s: %v", r.cmd, in.name, underlying(err)))
 	}
 	defer closeFn()
+	re := &readErrors{r: rd}
+	rd = re
 	if r.onBytes != nil {
 		rd = &countingReader{rd, r.onBytes}
+	}
+	// failed reports a read error, which the stream has turned into the
+	// record at where: it is not malformed input.
+	failed := func(where string) error {
+		return inputErr(fmt.Errorf("%s: %s: read error: %s; the run is incomplete", r.cmd, where, describeReadError(re.err)))
 	}
 	s := webhook.NewStream(rd, in.name)
 	var ev decided
 	for s.Next() {
 		rec := s.Record()
+		if rec.Err != nil && re.err != nil {
+			return failed(rec.Source())
+		}
 		r.Events++
 		if rec.Err != nil {
 			if err := report(problem{rec.Source(), rec.Err}); err != nil {
@@ -207,6 +142,11 @@ func (r *runner) runInput(in input, onEvent func(*decided) error, onProblem func
 		if err := onEvent(&ev); err != nil {
 			return err
 		}
+	}
+	if re.err != nil {
+		// The stream ends at a read error with a record that says so;
+		// should it ever not, the error still ends the run.
+		return failed(in.name)
 	}
 	return nil
 }
@@ -239,7 +179,7 @@ func (r *runner) decide(rec webhook.Record, ev *decided) error {
 	}
 	// Only a well-formed event makes its _id seen: the retry of a
 	// malformed one is decided.
-	if h.ID != "" && r.seen.add(h.ID) {
+	if h.ID != "" && r.seen.add(h.ID, rec.Data) {
 		r.Duplicates++
 		if r.dedup {
 			r.Dropped++
@@ -279,32 +219,97 @@ func (ev *decided) statement() int {
 	return -1
 }
 
-// idSet holds the _ids seen. An _id of 24 hexadecimal digits, as
-// LaunchDarkly's are, takes 12 bytes; others are kept whole.
+// idSet holds the _ids seen by a digest of fixed size: the first 16 bytes
+// of the SHA-256 of an _id's bytes. Memory grows by those 16 bytes (and the
+// map's overhead) per distinct _id, however long the _ids are. Distinct
+// _ids share a digest with negligible probability: by the birthday bound
+// about n²/2^129 for n _ids, under 2^-64 for billions of them, so that the
+// set is exact in practice.
+//
+// The bytes digested are the _id's as JSON decodes them, escapes undone,
+// but with invalid UTF-8 kept as it is: decoded to a Go string as
+// encoding/json decodes it, and as webhook.Head holds it, every invalid
+// byte reads U+FFFD, and _ids that differ only there would be taken for
+// one. (An escaped lone UTF-16 surrogate, "\ud800", still decodes to
+// U+FFFD, as in encoding/json: there are no bytes to keep.)
 type idSet struct {
-	compact map[[12]byte]struct{}
-	other   map[string]struct{}
+	seen  map[[16]byte]struct{}
+	sum   hash.Hash
+	chunk [512]byte
+	raw   []byte // the undecoded _id, reused
 }
 
-// add adds id and reports whether it was there already.
-func (s *idSet) add(id string) bool {
-	var k [12]byte
-	if len(id) == 24 && strings.ToLower(id) == id {
-		if _, err := hex.Decode(k[:], []byte(id)); err == nil {
-			if s.compact == nil {
-				s.compact = map[[12]byte]struct{}{}
-			}
-			_, dup := s.compact[k]
-			s.compact[k] = struct{}{}
-			return dup
+// add adds the _id of an event, id as webhook.ReadHead decoded it from
+// data, and reports whether it was there already.
+func (s *idSet) add(id string, data []byte) bool {
+	if s.seen == nil {
+		s.seen, s.sum = map[[16]byte]struct{}{}, sha256.New()
+	}
+	s.sum.Reset()
+	if strings.Contains(id, "\uFFFD") {
+		// Invalid UTF-8 may have been replaced: digest the bytes of data.
+		s.raw = rawID(data, s.raw[:0])
+		s.sum.Write(s.raw)
+	} else {
+		// Through a small buffer: converting id to []byte would copy it
+		// whole.
+		for len(id) > 0 {
+			n := copy(s.chunk[:], id)
+			s.sum.Write(s.chunk[:n])
+			id = id[n:]
 		}
 	}
-	if s.other == nil {
-		s.other = map[string]struct{}{}
+	var k [16]byte
+	s.sum.Sum(s.chunk[:0])
+	copy(k[:], s.chunk[:16])
+	if _, dup := s.seen[k]; dup {
+		return true
 	}
-	_, dup := s.other[id]
-	s.other[id] = struct{}{}
-	return dup
+	s.seen[k] = struct{}{}
+	return false
+}
+
+// rawID appends to b the bytes of the last "_id" of the event in data,
+// which webhook.ReadHead has checked, decoded as JSON decodes a string but
+// with invalid UTF-8 kept as it is.
+func rawID(data, b []byte) []byte {
+	s := &jsonscan.Scanner{Data: data, LenientUTF8: true}
+	s.WS()
+	var lit []byte // the last _id's literal, without its quotes
+	s.Object(func(key []byte, _ int) {
+		start := s.Pos
+		s.Skip()
+		if string(key) == "_id" && data[start] == '"' {
+			lit = data[start+1 : s.Pos-1]
+		}
+	})
+	for i := 0; i < len(lit); i++ {
+		c := lit[i]
+		if c != '\\' {
+			b = append(b, c)
+			continue
+		}
+		i++
+		switch e := lit[i]; e {
+		case 'b':
+			b = append(b, '\b')
+		case 'f':
+			b = append(b, '\f')
+		case 'n':
+			b = append(b, '\n')
+		case 'r':
+			b = append(b, '\r')
+		case 't':
+			b = append(b, '\t')
+		case 'u':
+			r, w := jsonscan.DecodeUnicodeEscape(lit[i-1:])
+			b = utf8.AppendRune(b, r)
+			i += w - 2
+		default: // '"', '\\', '/'
+			b = append(b, e)
+		}
+	}
+	return b
 }
 
 // countingReader reports the bytes read through it.

@@ -24,8 +24,9 @@ goes where its decision with that metadata taken as absent puts it, and is
 counted as indeterminate.
 
 Exit status: 0 when the run completed; 1 when --strict stopped it or
---fail-on-indeterminate found an indeterminate event; 2 for bad usage or an
-unusable policy or metadata file.
+--fail-on-indeterminate found an indeterminate event; 2 for bad usage, an
+unusable policy or metadata file, or an input that cannot be read (the
+events written before a read error are then incomplete).
 
 Flags:
 `
@@ -39,7 +40,7 @@ func runFilter(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return helpIsDone(err)
 	}
-	opts, err := rf.prepare("filter", inputs, stdin, stderr)
+	opts, ins, err := rf.prepare("filter", inputs, stdin, stderr)
 	if err != nil {
 		return err
 	}
@@ -68,7 +69,7 @@ func runFilter(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		_, err := fmt.Fprintf(stderr, "ldpolicy: %v\n", p)
 		return err
 	}
-	err = r.run(listInputs(inputs), onEvent, onProblem)
+	err = r.run(ins, onEvent, onProblem)
 	prog.done()
 	if ferr := w.Flush(); err == nil {
 		err = ferr

@@ -11,10 +11,12 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/ldpolicy/ldpolicy/internal/jsonscan"
 	"github.com/ldpolicy/ldpolicy/policy"
 	"github.com/ldpolicy/ldpolicy/resource"
 	"github.com/ldpolicy/ldpolicy/webhook"
@@ -61,9 +63,17 @@ and for each webhook the events its policy delivers and not, the deliveries
 sent (repeats included), retries, and deliveries that failed. With --format
 json it writes NDJSON records, the "summary" record last.
 
+Webhooks' URLs carry credentials and tokens: replay prints them without
+their userinfo, query and fragment, in the summary, the failures and every
+error alike (https://user:pass@hooks.example.com/x?token=abc prints as
+https://xxxxx@hooks.example.com/x?REDACTED), and takes those parts out of
+the answers of receivers that quote them.
+
 Exit status: 0 when every delivery succeeded, at once or on its retry; 1
-when a delivery failed after its retry; 2 for bad usage or an unusable
-webhooks or metadata file.
+when a delivery failed after its retry; 2 for bad usage, an unusable
+webhooks or metadata file, or an input that cannot be read (checked before
+anything is sent; a read error further on stops the replay, and no held
+delivery is sent).
 
 Flags:
 `
@@ -86,6 +96,10 @@ type hook struct {
 	def   hookDef
 	on    bool
 	set   *policy.Set
+	// shownURL is def.URL as replay prints it, and redact takes def.URL
+	// and its secret parts out of a message: see redactURL.
+	shownURL string
+	redact   *strings.Replacer
 
 	// Decided by the reader.
 	delivered, notDelivered, indeterminate int
@@ -163,6 +177,10 @@ func runReplay(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	ins, err := checkInputs("replay", inputs, stderr)
+	if err != nil {
+		return err
+	}
 	random := *shuffle || *dupRate > 0
 	if random && !seedSet {
 		*seed = rand.Uint64()
@@ -194,7 +212,7 @@ func runReplay(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	}
 	// The runner reads and checks the events, and counts them, malformed
 	// input and duplicate _ids; each webhook's policy decides them here.
-	r := newRunner(options{set: empty, meta: meta, stdin: stdin})
+	r := newRunner(options{cmd: "replay", set: empty, meta: meta, stdin: stdin})
 	rng := rand.New(rand.NewPCG(*seed, *seed))
 
 	jobs := make(chan delivery, *concurrency)
@@ -250,8 +268,8 @@ func runReplay(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		defer rp.mu.Unlock()
 		return rp.out.problem(p)
 	}
-	err = r.run(listInputs(inputs), onEvent, onProblem)
-	if *shuffle {
+	err = r.run(ins, onEvent, onProblem)
+	if *shuffle && err == nil {
 		rng.Shuffle(len(held), func(i, j int) { held[i], held[j] = held[j], held[i] })
 		for _, d := range held {
 			jobs <- d
@@ -296,8 +314,9 @@ func loadHooks(name string, stdin io.Reader, opts policy.Options, stderr io.Writ
 		return nil, err
 	}
 	name = displayName(name)
+	// Messages can quote the file: the URLs in them are redacted.
 	bad := func(format string, args ...any) error {
-		return inputErr(fmt.Errorf("%s: %s", name, fmt.Sprintf(format, args...)))
+		return inputErr(fmt.Errorf("%s: %s", name, redactURLs(fmt.Sprintf(format, args...))))
 	}
 	spans, err := hookSpans(data)
 	if err != nil {
@@ -313,6 +332,7 @@ func loadHooks(name string, stdin io.Reader, opts policy.Options, stderr io.Writ
 		if err := json.Unmarshal(raw, &h.def); err != nil {
 			return nil, bad("webhook %d: %v", i, err)
 		}
+		h.shownURL, h.redact = redactURL(h.def.URL), urlRedactor(h.def.URL)
 		h.on = h.def.On == nil || *h.def.On
 		if h.on {
 			u, err := url.Parse(h.def.URL)
@@ -320,9 +340,14 @@ func loadHooks(name string, stdin io.Reader, opts policy.Options, stderr io.Writ
 			case h.def.URL == "":
 				return nil, bad("%s: no \"url\"", h.label())
 			case err != nil:
-				return nil, bad("%s: %v", h.label(), err)
+				// A *url.Error quotes the URL whole.
+				var ue *url.Error
+				if errors.As(err, &ue) {
+					err = ue.Err
+				}
+				return nil, bad("%s: \"url\" is not a URL: %s", h.label(), h.redact.Replace(err.Error()))
 			case u.Scheme != "http" && u.Scheme != "https" || u.Host == "":
-				return nil, bad("%s: \"url\" must be an http or https URL, not %q", h.label(), h.def.URL)
+				return nil, bad("%s: \"url\" must be an http or https URL, not %q", h.label(), h.shownURL)
 			}
 		}
 		if h.def.Sign && h.def.Secret == "" {
@@ -432,12 +457,14 @@ func blankOutside(data []byte, span [2]int) []byte {
 	return out
 }
 
-// describeStart describes what a value starts with, for an error.
+// describeStart describes what a value is, for an error: its kind, not
+// its text, which may be a URL with credentials cut short where redactURL
+// cannot tell them.
 func describeStart(data []byte) string {
 	if len(data) == 0 {
 		return "an empty file"
 	}
-	return clip(printable(string(data[:min(len(data), 32)])), 24)
+	return (&jsonscan.Scanner{Data: data}).Found(0)
 }
 
 // replayer sends deliveries and counts what came of them.
@@ -480,6 +507,10 @@ func (rp *replayer) post(h *hook, body []byte) error {
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, h.def.URL, bytes.NewReader(body))
 	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
 		return err
 	}
 	req.Header.Set("Content-Type", "application/json")
@@ -491,7 +522,7 @@ func (rp *replayer) post(h *hook, body []byte) error {
 	if err != nil {
 		var ue *url.Error
 		if errors.As(err, &ue) {
-			err = ue.Err // the URL is in the message already
+			err = ue.Err // it quotes the URL whole; failure names it
 		}
 		return err
 	}
@@ -515,6 +546,9 @@ func (rp *replayer) failure(d delivery, err error) {
 	rp.mu.Lock()
 	defer rp.mu.Unlock()
 	h := d.hook
+	// The error, or the receiver's answer, may quote the URL, or parts of
+	// it.
+	msg := redactURLs(h.redact.Replace(err.Error()))
 	if rp.out.json {
 		rp.out.writeJSON(struct {
 			Type    string `json:"type"`
@@ -522,10 +556,10 @@ func (rp *replayer) failure(d delivery, err error) {
 			Webhook int    `json:"webhook"`
 			URL     string `json:"url"`
 			Message string `json:"message"`
-		}{"failure", d.source, h.index, h.def.URL, err.Error()})
+		}{"failure", d.source, h.index, h.shownURL, msg})
 		return
 	}
-	fmt.Fprintf(rp.out.stderr, "ldpolicy: %s: %s: POST %s failed twice: %v\n", d.source, h.label(), h.def.URL, err)
+	fmt.Fprintf(rp.out.stderr, "ldpolicy: %s: %s: POST %s failed twice: %s\n", d.source, h.label(), h.shownURL, msg)
 }
 
 func (rp *replayer) failed() int {
@@ -559,7 +593,7 @@ func (rp *replayer) summary(c *counts, seed *uint64) error {
 	for i, h := range rp.hooks {
 		h.mu.Lock()
 		sums[i] = hookSummary{
-			Webhook: h.index, Name: h.def.Name, URL: h.def.URL, Tags: h.def.Tags, On: h.on,
+			Webhook: h.index, Name: h.def.Name, URL: h.shownURL, Tags: h.def.Tags, On: h.on,
 			Delivered: h.delivered, NotDelivered: h.notDelivered, Indeterminate: h.indeterminate,
 			Deliveries: h.deliveries, Repeats: h.repeats, Retries: h.retries, Failed: h.failed,
 		}
@@ -605,4 +639,93 @@ func (rp *replayer) summary(c *counts, seed *uint64) error {
 	}
 	_, err := io.WriteString(rp.out.w, b.String())
 	return err
+}
+
+// redactURL returns a webhook's URL as replay prints it: without what
+// webhooks' URLs carry credentials and tokens in, the userinfo
+// (user:password@, shown as xxxxx@), the query (?REDACTED) and the
+// fragment (#REDACTED). url.URL.Redacted hides the password only.
+func redactURL(raw string) string {
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil:
+		return redactLoosely(raw)
+	case u.Opaque != "":
+		return u.Scheme + ":REDACTED"
+	}
+	if u.User != nil {
+		u.User = url.User("xxxxx")
+	}
+	if u.RawQuery != "" || u.ForceQuery {
+		u.RawQuery, u.ForceQuery = "REDACTED", false
+	}
+	if u.Fragment != "" || u.RawFragment != "" {
+		u.Fragment, u.RawFragment = "REDACTED", ""
+	}
+	return u.String()
+}
+
+// redactLoosely redacts as redactURL does a URL that does not parse (or
+// is cut short in a message), by its delimiters: the userinfo ends with
+// the last "@" before the first "/", "?" or "#" after "://"; the query or
+// fragment starts at the first "?" or "#".
+func redactLoosely(raw string) string {
+	scheme, rest, ok := strings.Cut(raw, "://")
+	if !ok {
+		scheme, rest = "", raw
+	} else {
+		scheme += "://"
+	}
+	end := len(rest)
+	if i := strings.IndexAny(rest, "?#"); i >= 0 {
+		rest, end = rest[:i+1]+"REDACTED", i
+	}
+	if i := strings.IndexAny(rest[:end], "/"); i >= 0 {
+		end = i
+	}
+	if at := strings.LastIndexByte(rest[:end], '@'); at >= 0 {
+		rest = "xxxxx" + rest[at:]
+	}
+	return scheme + rest
+}
+
+// urlPattern finds what looks like a URL with a scheme in a message.
+var urlPattern = regexp.MustCompile(`[A-Za-z][A-Za-z0-9+.-]*://[^\s"'<>]+`)
+
+// redactURLs redacts, as redactURL does, the URLs in a message.
+func redactURLs(msg string) string {
+	return urlPattern.ReplaceAllStringFunc(msg, redactURL)
+}
+
+// urlRedactor returns a replacer that takes the URL raw out of a message,
+// and the parts of it that redactURL hides, which an error or a
+// receiver's answer may quote on their own: the userinfo, the query, and
+// its values and the password when they are long enough to be told from
+// other text.
+func urlRedactor(raw string) *strings.Replacer {
+	pairs := []string{raw, redactURL(raw)}
+	u, err := url.Parse(raw)
+	if err != nil || raw == "" {
+		return strings.NewReplacer(pairs...)
+	}
+	if u.User != nil {
+		pairs = append(pairs, u.User.String(), "xxxxx")
+		if p, ok := u.User.Password(); ok && len(p) >= 4 {
+			pairs = append(pairs, p, "xxxxx")
+		}
+	}
+	if u.RawQuery != "" {
+		pairs = append(pairs, u.RawQuery, "REDACTED")
+		for _, values := range u.Query() {
+			for _, v := range values {
+				if len(v) >= 4 {
+					pairs = append(pairs, v, "REDACTED")
+				}
+			}
+		}
+	}
+	if f := u.EscapedFragment(); f != "" {
+		pairs = append(pairs, "#"+f, "#REDACTED")
+	}
+	return strings.NewReplacer(pairs...)
 }

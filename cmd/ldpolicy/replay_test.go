@@ -383,3 +383,88 @@ func mustRead(t *testing.T, name string) []byte {
 	}
 	return data
 }
+
+// TestReplayRedactsURLs checks that replay never prints the userinfo,
+// query or fragment of a webhook's URL, where credentials and tokens are:
+// not in the summary, nor in errors (those of net/http quote the URL
+// whole), nor in a receiver's answer that quotes them.
+func TestReplayRedactsURLs(t *testing.T) {
+	const event = "../../testdata/events/flag-toggled.json"
+	secrets := []string{"hook-user", "pa55word", "s3cr3t-t0ken", "frag-secret"}
+	const userinfo, query = "hook-user:pa55word@", "?token=s3cr3t-t0ken&x=1#frag-secret"
+
+	echo := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// A receiver that quotes what it was sent back in its refusal.
+		http.Error(w, fmt.Sprintf("bad token %s in %s (%s)", r.URL.Query().Get("token"), r.URL, r.URL.RawQuery), http.StatusForbidden)
+	}))
+	defer echo.Close()
+	closed := httptest.NewServer(http.NotFoundHandler())
+	closed.Close() // every attempt fails to connect
+	echoHost, closedHost := strings.TrimPrefix(echo.URL, "http://"), strings.TrimPrefix(closed.URL, "http://")
+
+	for _, tt := range []struct {
+		name string
+		url  string
+		code int
+		want string // in the output, with --format text
+	}{
+		{"a receiver that quotes the URL", "http://" + userinfo + echoHost + "/hook" + query, 1,
+			"POST http://xxxxx@" + echoHost + "/hook?REDACTED#REDACTED failed twice: 403 Forbidden: bad token REDACTED in /hook?REDACTED (REDACTED)"},
+		{"nobody listens", "http://" + userinfo + closedHost + "/hook" + query, 1,
+			"POST http://xxxxx@" + closedHost + "/hook?REDACTED#REDACTED failed twice: dial tcp " + closedHost + ": connect: connection refused"},
+		{"not http", "ftp://" + userinfo + "files.example.com/hook" + query, 2,
+			`"url" must be an http or https URL, not "ftp://xxxxx@files.example.com/hook?REDACTED#REDACTED"`},
+		{"does not parse", "https://" + userinfo + "hooks.example.com:port/hook" + query, 2,
+			`webhook 0 (local): "url" is not a URL: invalid port ":port" after host`},
+		{"a URL as a bare string", "", 2, `items 0: expected a webhook object, found a string`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			hooks := filepath.Join(t.TempDir(), "hooks.json")
+			data := fmt.Sprintf(`[{"name":"local","url":%q,"statements":[]}]`, tt.url)
+			if tt.url == "" {
+				data = `{"items":["https://` + userinfo + `hooks.example.com/hook` + query + `"]}`
+			}
+			if err := os.WriteFile(hooks, []byte(data), 0o666); err != nil {
+				t.Fatal(err)
+			}
+			for _, format := range []string{"text", "json"} {
+				code, stdout, stderr := ldpolicy(t, "replay", "--webhooks", hooks, "--format", format, event)
+				if code != tt.code {
+					t.Errorf("--format %s: exit status %d, want %d\nstdout:\n%s\nstderr:\n%s", format, code, tt.code, stdout, stderr)
+				}
+				for _, secret := range secrets {
+					if strings.Contains(stdout+stderr, secret) {
+						t.Errorf("--format %s: the output shows %q\nstdout:\n%s\nstderr:\n%s", format, secret, stdout, stderr)
+					}
+				}
+				if format == "text" && !strings.Contains(stdout+stderr, tt.want) {
+					t.Errorf("the output has no %q\nstdout:\n%s\nstderr:\n%s", tt.want, stdout, stderr)
+				}
+			}
+		})
+	}
+}
+
+func TestRedactURL(t *testing.T) {
+	for _, tt := range []struct {
+		in, want string
+	}{
+		{"https://hooks.example.com/x", "https://hooks.example.com/x"},
+		{"https://user:pass@hooks.example.com/x?token=abc", "https://xxxxx@hooks.example.com/x?REDACTED"},
+		{"https://user@hooks.example.com/x", "https://xxxxx@hooks.example.com/x"},
+		{"https://hooks.example.com/x?", "https://hooks.example.com/x?REDACTED"},
+		{"https://hooks.example.com/x#a%20b", "https://hooks.example.com/x#REDACTED"},
+		{"https://hooks.example.com:8443/x/y", "https://hooks.example.com:8443/x/y"},
+		{"https:user:pass@hooks.example.com", "https:REDACTED"},
+		{"https://u:p@hooks.example.com:port/x?token=abc", "https://xxxxx@hooks.example.com:port/x?REDACTED"},
+		{"https://u:p@hooks.example.com:port#a?b", "https://xxxxx@hooks.example.com:port#REDACTED"},
+		{"https://u:p@hooks.ex…", "https://xxxxx@hooks.ex%E2%80%A6"},
+		{"https://u:p@hooks.ex ample", "https://xxxxx@hooks.ex ample"},
+		{"https://hooks.example.com/a@b?c@d", "https://hooks.example.com/a@b?REDACTED"},
+		{"https://u:p@h:1:2", "https://xxxxx@h:1:2"},
+	} {
+		if have := redactURL(tt.in); have != tt.want {
+			t.Errorf("redactURL(%q):\nhave %q\nwant %q", tt.in, have, tt.want)
+		}
+	}
+}

@@ -25,7 +25,9 @@ var update = flag.Bool("update", false, "rewrite the files that cmp compares in 
 //	[!] stdout|stderr REGEXP    its output has (or has no) a match for REGEXP
 //	empty stdout|stderr         its output is empty
 //	gzip SRC DST                write SRC compressed to DST
-//	truncate FILE N             cut FILE to its first N bytes
+//	truncate FILE N             cut FILE to its first N bytes (-N: its last N bytes off)
+//	symlink TARGET LINK         make LINK a symbolic link to TARGET
+//	mkdir DIR                   make the directory DIR (and its parents)
 //	env NAME=VALUE              set an environment variable for the rest of the script
 //
 // Arguments are split at spaces, with '...' quoting; $TESTDATA is the
@@ -180,10 +182,27 @@ func runScript(t *testing.T, file, shared string) {
 			}
 		case "truncate":
 			n, err := strconv.Atoi(args[2])
+			if err == nil && n < 0 {
+				var info os.FileInfo
+				if info, err = os.Stat(args[1]); err == nil {
+					n += int(info.Size())
+				}
+			}
 			if err == nil {
 				err = os.Truncate(args[1], int64(n))
 			}
 			if err != nil {
+				t.Fatalf("%s: %v", where, err)
+			}
+		case "symlink":
+			if len(args) != 3 {
+				t.Fatalf("%s: expected symlink TARGET LINK", where)
+			}
+			if err := os.Symlink(args[1], args[2]); err != nil {
+				t.Fatalf("%s: %v", where, err)
+			}
+		case "mkdir":
+			if err := os.MkdirAll(args[1], 0o777); err != nil {
 				t.Fatalf("%s: %v", where, err)
 			}
 		case "env":

@@ -1,0 +1,18 @@
+package main
+
+import (
+	"os"
+	"testing"
+)
+
+// runAsLdpolicy set in the environment makes the test binary run as
+// ldpolicy itself, so that tests can measure a process of its own (see
+// TestHugeIDsMemory).
+const runAsLdpolicy = "LDPOLICY_TEST_RUN_AS_LDPOLICY"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(runAsLdpolicy) == "1" {
+		main()
+	}
+	os.Exit(m.Run())
+}
