@@ -6,8 +6,8 @@ import (
 )
 
 // runAsLdpolicy set in the environment makes the test binary run as
-// ldpolicy itself, so that tests can measure a process of its own (see
-// TestHugeIDsMemory).
+// ldpolicy itself, so that tests can measure or kill a process of its own
+// (see TestHugeIDsMemory and TestServeRedisInstances).
 const runAsLdpolicy = "LDPOLICY_TEST_RUN_AS_LDPOLICY"
 
 func TestMain(m *testing.M) {

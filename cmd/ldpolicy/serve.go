@@ -8,7 +8,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"os/signal"
 	"strings"
@@ -322,7 +321,7 @@ func dialRedis(ctx context.Context, rawURL, env string) (*redis.Client, error) {
 	opts, err := redis.ParseURL(rawURL)
 	if err != nil {
 		// The error of ParseURL may quote the URL: say only what is wrong.
-		return nil, usagef("serve", "%s: expected a URL such as redis://HOST:6379/0, found %s", from, hideCredentials(rawURL))
+		return nil, usagef("serve", "%s: expected a URL such as redis://HOST:6379/0, found %s", from, redactURL(rawURL))
 	}
 	redis.SetLogger(quietLogger{}) // its messages repeat the errors that serve reports
 	client := redis.NewClient(opts)
@@ -333,17 +332,6 @@ func dialRedis(ctx context.Context, rawURL, env string) (*redis.Client, error) {
 		return nil, inputErr(fmt.Errorf("serve: Redis at %s does not answer: %v", opts.Addr, err))
 	}
 	return client, nil
-}
-
-// hideCredentials returns a URL with its userinfo and query left out, for
-// messages; what does not parse as a URL is not shown at all.
-func hideCredentials(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" {
-		return "a value that is not one"
-	}
-	u.User, u.RawQuery, u.Fragment = nil, "", ""
-	return u.String()
 }
 
 // flagGiven reports whether the flag name was given on the command line.

@@ -22,17 +22,6 @@ import (
 	"github.com/ldpolicy/ldpolicy/webhook"
 )
 
-// asCommand, set in the environment, makes the test binary run as
-// ldpolicy: tests start it as a process of its own, to kill it.
-const asCommand = "LDPOLICY_TEST_AS_COMMAND"
-
-func TestMain(m *testing.M) {
-	if os.Getenv(asCommand) == "1" {
-		main()
-	}
-	os.Exit(m.Run())
-}
-
 // serveProcess is "ldpolicy serve" running as a process.
 type serveProcess struct {
 	cmd  *exec.Cmd
@@ -45,7 +34,7 @@ type serveProcess struct {
 func startServeProcess(t *testing.T, env []string, args ...string) *serveProcess {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
-	cmd.Env = append(append(os.Environ(), asCommand+"=1"), env...)
+	cmd.Env = append(append(os.Environ(), runAsLdpolicy+"=1"), env...)
 	cmd.Stdout = io.Discard
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
