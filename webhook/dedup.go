@@ -19,17 +19,20 @@ import (
 // event that arrive together are not both processed, and a failed one is
 // processed again when it is retried:
 //
-//  1. Reserve claims the _id before processing. It reports [ClaimNew] when
-//     the caller now holds the _id, [ClaimDone] when the _id was processed
-//     within the window, and [ClaimBusy] when another delivery holds it
-//     and is being processed now: neither a duplicate nor new, since that
-//     processing may still fail. Reserve's context bounds the claim: a
-//     Deduper whose claims lapse (webhook/redisdedup) keeps renewing the
-//     claim until Commit or Release, or until the context is done.
-//  2. Commit, after processing succeeded, records the _id as processed for
-//     the deduper's window, counted from then.
-//  3. Release, after processing failed, gives up the claim, so that the
-//     retry is processed.
+//  1. Reserve claims the _id before processing. It reports [ClaimNew], with
+//     a Reservation, when the caller now holds the _id; [ClaimDone] when
+//     the _id was processed within the window; and [ClaimBusy] when
+//     another delivery holds it and is being processed now: neither a
+//     duplicate nor new, since that processing may still fail.
+//  2. Reservation.Commit, after processing succeeded, records the _id as
+//     processed for the deduper's window, counted from then.
+//  3. Reservation.Release, after processing failed, gives up the claim, so
+//     that the retry is processed.
+//
+// A Reservation is one call's claim: its Commit or Release acts on that
+// claim alone, never on a later one of the same _id (made after this one
+// lapsed, or was forgotten). A Deduper whose claims lapse
+// (webhook/redisdedup) keeps a Reservation alive until Commit or Release.
 //
 // An error from Reserve means that the deduper cannot tell: the Handler
 // answers 503 and processes nothing, so that no event is acknowledged
@@ -37,9 +40,14 @@ import (
 // processing it did not see committed, even when a request to its store is
 // retried after a timeout.
 type Deduper interface {
-	Reserve(ctx context.Context, id string) (Claim, error)
-	Commit(ctx context.Context, id string) error
-	Release(ctx context.Context, id string) error
+	Reserve(ctx context.Context, id string) (Claim, Reservation, error)
+}
+
+// A Reservation is a claim on an _id that Deduper.Reserve granted. Exactly
+// one of its methods is called, once.
+type Reservation interface {
+	Commit(ctx context.Context) error
+	Release(ctx context.Context) error
 }
 
 // A Claim is what Deduper.Reserve found for an _id.
@@ -87,8 +95,8 @@ type DedupOptions struct {
 // MemoryDeduper is a Deduper that keeps _ids in memory, for a receiver that
 // runs as one process. It holds at most MaxEntries _ids, and forgets each
 // when its window has passed; a reservation lasts until it is committed or
-// released (or forgotten as the oldest entry). It is safe for concurrent
-// use.
+// released, or until it is forgotten as the oldest entry (under a flood of
+// distinct events). It is safe for concurrent use.
 type MemoryDeduper struct {
 	window time.Duration
 	max    int
@@ -125,42 +133,55 @@ func NewMemoryDeduper(opts DedupOptions) *MemoryDeduper {
 // Reserve claims id: ClaimNew when it was free, ClaimDone when it was
 // committed within the window, ClaimBusy when it is reserved. It never
 // fails.
-func (d *MemoryDeduper) Reserve(_ context.Context, id string) (Claim, error) {
+func (d *MemoryDeduper) Reserve(_ context.Context, id string) (Claim, Reservation, error) {
 	now := d.clock.Now()
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.expire(now)
 	if e, ok := d.ids[id]; ok {
 		if e.Value.(*dedupEntry).done {
-			return ClaimDone, nil
+			return ClaimDone, nil, nil
 		}
-		return ClaimBusy, nil
+		return ClaimBusy, nil, nil
 	}
-	d.add(id, now)
-	return ClaimNew, nil
+	return ClaimNew, &memoryReservation{d, d.add(id, now)}, nil
 }
 
-// Commit records id as processed for the window, from now. It never fails.
-func (d *MemoryDeduper) Commit(_ context.Context, id string) error {
+// memoryReservation is a MemoryDeduper's reservation: its entry, which
+// stays in the map until it expires, is forgotten as the oldest, or is
+// released.
+type memoryReservation struct {
+	d     *MemoryDeduper
+	entry *dedupEntry
+}
+
+// Commit records the _id as processed for the window, from now: its entry
+// if it is still there, a new entry if it was forgotten. A reservation of
+// the _id made since it was forgotten is left alone, to be committed or
+// released by its own delivery. It never fails.
+func (r *memoryReservation) Commit(context.Context) error {
+	d := r.d
 	now := d.clock.Now()
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if e, ok := d.ids[id]; ok {
-		entry := e.Value.(*dedupEntry)
-		entry.expires, entry.done = now.Add(d.window), true
+	e, ok := d.ids[r.entry.id]
+	switch {
+	case !ok:
+		d.add(r.entry.id, now).done = true // forgotten while it was processed: remember it again
+	case e.Value.(*dedupEntry) == r.entry:
+		r.entry.expires, r.entry.done = now.Add(d.window), true
 		d.order.MoveToBack(e)
-		return nil
 	}
-	d.add(id, now) // forgotten while it was processed: remember it again
-	d.ids[id].Value.(*dedupEntry).done = true
 	return nil
 }
 
-// Release forgets id. It never fails.
-func (d *MemoryDeduper) Release(_ context.Context, id string) error {
+// Release forgets the _id, if its entry is this reservation's. It never
+// fails.
+func (r *memoryReservation) Release(context.Context) error {
+	d := r.d
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if e, ok := d.ids[id]; ok {
+	if e, ok := d.ids[r.entry.id]; ok && e.Value.(*dedupEntry) == r.entry {
 		d.remove(e)
 	}
 	return nil
@@ -186,12 +207,14 @@ func (d *MemoryDeduper) expire(now time.Time) {
 }
 
 // add adds an entry for id, first forgetting the entries that expire
-// soonest if there is no room.
-func (d *MemoryDeduper) add(id string, now time.Time) {
+// soonest if there is no room, and returns it.
+func (d *MemoryDeduper) add(id string, now time.Time) *dedupEntry {
 	for d.order.Len() >= d.max {
 		d.remove(d.order.Front())
 	}
-	d.ids[id] = d.order.PushBack(&dedupEntry{id: id, expires: now.Add(d.window)})
+	entry := &dedupEntry{id: id, expires: now.Add(d.window)}
+	d.ids[id] = d.order.PushBack(entry)
+	return entry
 }
 
 func (d *MemoryDeduper) remove(e *list.Element) {

@@ -8,35 +8,44 @@ import (
 	"time"
 )
 
+// reserver reserves _ids of a Deduper in a test, checking the claims.
+type reserver struct {
+	t *testing.T
+	d Deduper
+}
+
+// reserve reserves id, checks the claim, and returns the reservation.
+func (r reserver) reserve(id string, want Claim) Reservation {
+	r.t.Helper()
+	have, rsv, err := r.d.Reserve(context.Background(), id)
+	if have != want || err != nil || (rsv != nil) != (want == ClaimNew) {
+		r.t.Errorf("Reserve(%q) = %v, %v, %v; want %v", id, have, rsv, err, want)
+	}
+	return rsv
+}
+
 func TestMemoryDeduper(t *testing.T) {
 	ctx := context.Background()
 	clock := newFakeClock()
-	d := NewMemoryDeduper(DedupOptions{Window: time.Hour, Clock: clock})
-	reserve := func(id string, want Claim) {
-		t.Helper()
-		if have, err := d.Reserve(ctx, id); have != want || err != nil {
-			t.Errorf("Reserve(%q) = %v, %v; want %v", id, have, err, want)
-		}
-	}
-	reserve("a", ClaimNew)
-	reserve("a", ClaimBusy) // being processed
-	d.Commit(ctx, "a")
-	reserve("a", ClaimDone) // processed
-	reserve("b", ClaimNew)
-	d.Release(ctx, "b")
-	reserve("b", ClaimNew) // released: processed again
-	d.Commit(ctx, "b")
+	r := reserver{t, NewMemoryDeduper(DedupOptions{Window: time.Hour, Clock: clock})}
+	a := r.reserve("a", ClaimNew)
+	r.reserve("a", ClaimBusy) // being processed
+	a.Commit(ctx)
+	r.reserve("a", ClaimDone) // processed
+	b := r.reserve("b", ClaimNew)
+	b.Release(ctx)
+	b = r.reserve("b", ClaimNew) // released: processed again
 
 	clock.Advance(30 * time.Minute)
-	d.Commit(ctx, "b") // the window of b starts again
+	b.Commit(ctx) // the window of b starts now
 	clock.Advance(30*time.Minute - time.Nanosecond)
-	reserve("a", ClaimDone)
+	r.reserve("a", ClaimDone)
 	clock.Advance(time.Nanosecond)
-	reserve("a", ClaimNew) // the window has passed
+	r.reserve("a", ClaimNew) // the window has passed
 	clock.Advance(30*time.Minute - time.Nanosecond)
-	reserve("b", ClaimDone)
+	r.reserve("b", ClaimDone)
 	clock.Advance(time.Nanosecond)
-	reserve("b", ClaimNew)
+	r.reserve("b", ClaimNew)
 }
 
 // TestMemoryDeduperBound: however many _ids come, the deduper holds at most
@@ -46,12 +55,11 @@ func TestMemoryDeduperBound(t *testing.T) {
 	clock := newFakeClock()
 	const max = 100
 	d := NewMemoryDeduper(DedupOptions{Window: time.Hour, MaxEntries: max, Clock: clock})
+	r := reserver{t, d}
 	for i := range 10 * max {
-		if c, _ := d.Reserve(ctx, fmt.Sprint(i)); c != ClaimNew {
-			t.Fatalf("Reserve(%d) = %v", i, c)
-		}
+		rsv := r.reserve(fmt.Sprint(i), ClaimNew)
 		if i%2 == 0 {
-			d.Commit(ctx, fmt.Sprint(i))
+			rsv.Commit(ctx)
 		}
 		if d.Len() > max {
 			t.Fatalf("%d entries after %d _ids, more than %d", d.Len(), i+1, max)
@@ -62,33 +70,44 @@ func TestMemoryDeduperBound(t *testing.T) {
 	}
 	// The latest are remembered; the earliest were forgotten (and
 	// reserving them again forgets the earliest of the rest).
-	for _, c := range []struct {
-		id   int
-		want Claim
-	}{{10*max - 1, ClaimBusy}, {10*max - 2, ClaimDone}, {9 * max, ClaimDone}, {9*max - 1, ClaimNew}, {0, ClaimNew}} {
-		if have, _ := d.Reserve(ctx, fmt.Sprint(c.id)); have != c.want {
-			t.Errorf("Reserve(%d) = %v, want %v", c.id, have, c.want)
-		}
-	}
+	r.reserve(fmt.Sprint(10*max-1), ClaimBusy)
+	r.reserve(fmt.Sprint(10*max-2), ClaimDone)
+	r.reserve(fmt.Sprint(9*max), ClaimDone)
+	r.reserve(fmt.Sprint(9*max-1), ClaimNew)
+	r.reserve("0", ClaimNew)
 	// Expired entries are swept: the deduper empties with time.
 	clock.Advance(time.Hour)
-	d.Reserve(ctx, "x")
+	r.reserve("x", ClaimNew)
 	if d.Len() != 1 {
 		t.Errorf("Len() = %d after the window, want 1", d.Len())
 	}
 }
 
-// TestMemoryDeduperCommitForgotten: an _id forgotten while it was processed
-// is remembered again when it is committed.
-func TestMemoryDeduperCommitForgotten(t *testing.T) {
+// TestMemoryDeduperForgotten: a reservation forgotten while its event was
+// processed is remembered again when it is committed, and its commit or
+// release leaves alone a reservation of the same _id made since.
+func TestMemoryDeduperForgotten(t *testing.T) {
 	ctx := context.Background()
 	d := NewMemoryDeduper(DedupOptions{MaxEntries: 1})
-	d.Reserve(ctx, "a")
-	d.Reserve(ctx, "b") // forgets a
-	d.Commit(ctx, "a")  // forgets b
-	if c, _ := d.Reserve(ctx, "a"); c != ClaimDone || d.Len() != 1 {
-		t.Errorf("Reserve(a) = %v, Len() = %d after committing a; want done, 1", c, d.Len())
+	r := reserver{t, d}
+
+	a := r.reserve("a", ClaimNew)
+	r.reserve("b", ClaimNew) // forgets a
+	a.Commit(ctx)            // forgets b
+	r.reserve("a", ClaimDone)
+	if d.Len() != 1 {
+		t.Errorf("Len() = %d, want 1", d.Len())
 	}
+
+	first := r.reserve("c", ClaimNew)
+	r.reserve("d", ClaimNew)           // forgets c
+	second := r.reserve("c", ClaimNew) // a second delivery of c, now processed
+	first.Release(ctx)                 // the first delivery failed
+	r.reserve("c", ClaimBusy)          // the second still holds c
+	first.Commit(ctx)
+	r.reserve("c", ClaimBusy) // nor does a late commit of the first mark it done
+	second.Commit(ctx)
+	r.reserve("c", ClaimDone)
 }
 
 // TestMemoryDeduperConcurrent: of many goroutines that reserve one _id at
@@ -106,11 +125,11 @@ func TestMemoryDeduperConcurrent(t *testing.T) {
 			defer wg.Done()
 			for i := range ids {
 				id := fmt.Sprint(i)
-				if c, _ := d.Reserve(ctx, id); c == ClaimNew {
+				if c, rsv, _ := d.Reserve(ctx, id); c == ClaimNew {
 					mu.Lock()
 					won[id]++
 					mu.Unlock()
-					d.Commit(ctx, id)
+					rsv.Commit(ctx)
 				}
 			}
 		}()

@@ -21,9 +21,11 @@ import (
 // room rather than lose such an event.
 const DefaultMaxBodySize = 4 << 20
 
-// MaxInFlightBytes is what the default of Options.MaxInFlight bounds: the
-// bodies of the requests a Handler works on at once, each at most
-// Options.MaxBodySize, take at most this many bytes together.
+// MaxInFlightBytes is what the default of Options.MaxInFlight is computed
+// from: MaxInFlightBytes / Options.MaxBodySize requests at once, so that
+// their bodies take about this many bytes together at the most (a body's
+// buffer can be up to twice the bytes read while it grows, and the event
+// is decoded beside it).
 const MaxInFlightBytes = 256 << 20
 
 // bodyPresize is the most a Handler allocates for a body before its bytes
@@ -340,8 +342,9 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) *Result {
 	}
 
 	ctx := r.Context()
+	var reservation Reservation // nil for an event without an _id
 	if ev.ID != "" {
-		claim, err := h.dedup.Reserve(ctx, ev.ID)
+		claim, rsv, err := h.dedup.Reserve(ctx, ev.ID)
 		switch {
 		case err != nil:
 			return fail(DedupFailed, http.StatusServiceUnavailable, fmt.Errorf("webhook: reserving _id %q: %w", ev.ID, err))
@@ -349,25 +352,26 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) *Result {
 			return fail(Duplicate, http.StatusOK, nil)
 		case claim == ClaimBusy:
 			return fail(InProgress, http.StatusConflict, fmt.Errorf("webhook: another delivery of _id %q is being processed: this one is not", ev.ID))
-		case claim != ClaimNew:
-			return fail(DedupFailed, http.StatusServiceUnavailable, fmt.Errorf("webhook: reserving _id %q: the Deduper answered %v", ev.ID, claim))
+		case claim != ClaimNew || rsv == nil:
+			return fail(DedupFailed, http.StatusServiceUnavailable, fmt.Errorf("webhook: reserving _id %q: the Deduper answered %v without a reservation", ev.ID, claim))
 		}
+		reservation = rsv
 	}
 	// The answer no longer depends on the client: record the outcome even
 	// if it goes away.
 	keep := context.WithoutCancel(ctx)
-	if err := h.call(ctx, keep, ev); err != nil {
+	if err := h.call(ctx, keep, ev, reservation); err != nil {
 		res.Outcome, res.Status, res.Err = Failed, http.StatusInternalServerError, err
-		if ev.ID != "" {
-			if rerr := h.dedup.Release(keep, ev.ID); rerr != nil {
+		if reservation != nil {
+			if rerr := reservation.Release(keep); rerr != nil {
 				res.Err = errors.Join(err, fmt.Errorf("webhook: releasing _id %q: %w", ev.ID, rerr))
 			}
 		}
 		return res
 	}
 	res.Outcome, res.Status = Processed, http.StatusOK
-	if ev.ID != "" {
-		if err := h.dedup.Commit(keep, ev.ID); err != nil {
+	if reservation != nil {
+		if err := reservation.Commit(keep); err != nil {
 			res.Err = fmt.Errorf("webhook: recording _id %q as processed: %w", ev.ID, err)
 		}
 	}
@@ -375,11 +379,11 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) *Result {
 }
 
 // call calls the function, giving up the event's reservation if it panics.
-func (h *Handler) call(ctx, keep context.Context, ev *Event) error {
+func (h *Handler) call(ctx, keep context.Context, ev *Event, reservation Reservation) error {
 	done := false
 	defer func() {
-		if !done && ev.ID != "" {
-			h.dedup.Release(keep, ev.ID)
+		if !done && reservation != nil {
+			reservation.Release(keep)
 		}
 	}()
 	err := h.fn(ctx, ev)

@@ -410,25 +410,34 @@ type brokenDeduper struct {
 	reserve, commit, release error
 }
 
-func (d brokenDeduper) Reserve(ctx context.Context, id string) (Claim, error) {
+func (d brokenDeduper) Reserve(ctx context.Context, id string) (Claim, Reservation, error) {
 	if d.reserve != nil {
-		return 0, d.reserve
+		return 0, nil, d.reserve
 	}
-	return d.Deduper.Reserve(ctx, id)
+	c, r, err := d.Deduper.Reserve(ctx, id)
+	if r != nil {
+		r = brokenReservation{r, d}
+	}
+	return c, r, err
 }
 
-func (d brokenDeduper) Commit(ctx context.Context, id string) error {
-	if d.commit != nil {
-		return d.commit
-	}
-	return d.Deduper.Commit(ctx, id)
+type brokenReservation struct {
+	Reservation
+	d brokenDeduper
 }
 
-func (d brokenDeduper) Release(ctx context.Context, id string) error {
-	if d.release != nil {
-		return d.release
+func (r brokenReservation) Commit(ctx context.Context) error {
+	if r.d.commit != nil {
+		return r.d.commit
 	}
-	return d.Deduper.Release(ctx, id)
+	return r.Reservation.Commit(ctx)
+}
+
+func (r brokenReservation) Release(ctx context.Context) error {
+	if r.d.release != nil {
+		return r.d.release
+	}
+	return r.Reservation.Release(ctx)
 }
 
 func TestHandlerDeduperFails(t *testing.T) {

@@ -64,15 +64,17 @@ With --redis (or --redis-env, which names an environment variable that
 holds the URL, to keep its password out of the process list), several
 serve instances behind one URL act as one receiver: they remember _ids in
 that Redis (webhook/redisdedup, under --redis-prefix), so that an event is
-processed once whichever instance each delivery reaches, and each
-delivered event is appended to the Redis Stream --stream
-(webhook/redisstream; once per _id) before the delivery is answered 200.
-Consumers read the stream with XREADGROUP and XACK. A delivery that comes
-while another instance processes the same event is answered 409; one whose
-instance was killed mid-way is processed by another instance once its
---lease lapses. Redis must keep what it is told: run it with appendonly
-yes and appendfsync always (see the README's Receivers section). When
-Redis cannot be reached, deliveries are answered 503 and not processed.
+processed once whichever instance each delivery reaches. With --stream as
+well, each delivered event is appended to that Redis Stream
+(webhook/redisstream; once per _id) before the delivery is answered 200,
+for consumers to read with XREADGROUP and XACK; nothing trims the stream
+but them. A delivery that comes while another instance processes the same
+event is answered 409; one whose instance was killed mid-way is processed
+by another instance once its --lease lapses. _ids are remembered for 24
+hours, or --max-age when that is longer. Redis must keep what it is told:
+run it with appendonly yes, appendfsync always and maxmemory-policy
+noeviction (see the README's Receivers section). When Redis cannot be
+reached, deliveries are answered 503 and not processed.
 
 Secrets may be given more than once (--secret or --secret-env, which
 names an environment variable that holds one, to keep it out of the
@@ -116,9 +118,9 @@ func serve(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 	format := fs.String("format", "text", "output `format`: text, or json for NDJSON records")
 	maxEvents := fs.Int("max-events", 0, "stop after `N` events (delivered or not; duplicates and refused requests do not count); 0 for no limit")
 	maxAge := fs.Duration("max-age", 0, "refuse events whose date is older than this `duration`; 0 accepts any date")
-	redisURL := fs.String("redis", "", "remember _ids, and append delivered events to --stream, in the Redis at `URL` (redis://[:PASSWORD@]HOST:PORT/DB, or rediss://)")
+	redisURL := fs.String("redis", "", "remember _ids in the Redis at `URL` (redis://[:PASSWORD@]HOST:PORT/DB, or rediss://), shared by several instances")
 	redisEnv := fs.String("redis-env", "", "the `NAME` of an environment variable that holds the Redis URL, to keep its password out of the process list")
-	stream := fs.String("stream", redisstream.DefaultStream, "with --redis, append each delivered event to the Redis Stream `NAME`")
+	stream := fs.String("stream", "", "with --redis, append each delivered event to the Redis Stream `NAME` (such as "+redisstream.DefaultStream+") before answering 200")
 	prefix := fs.String("redis-prefix", redisdedup.DefaultPrefix, "with --redis, the `PREFIX` of the keys of _ids; give each webhook its own")
 	lease := fs.Duration("lease", redisdedup.DefaultLease, "with --redis, how long an _id stays claimed by an instance that stopped mid-way (`duration`)")
 	rest, err := parseFlags(fs, args, stdout, serveUsage)
@@ -148,7 +150,7 @@ func serve(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 		return usagef("serve", "--redis and --redis-env exclude each other")
 	case *redisURL == "" && *redisEnv == "" && (flagGiven(fs, "stream") || flagGiven(fs, "redis-prefix") || flagGiven(fs, "lease")):
 		return usagef("serve", "--stream, --redis-prefix and --lease need --redis or --redis-env")
-	case *stream == "":
+	case flagGiven(fs, "stream") && *stream == "":
 		return usagef("serve", "--stream is empty: name the stream the events go to")
 	case *lease < redisdedup.MinLease:
 		return usagef("serve", "--lease must be at least %v, not %v", redisdedup.MinLease, *lease)
@@ -182,14 +184,21 @@ func serve(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 	process := func(context.Context, *webhook.Event) error {
 		return nil // the event is printed by s.result, with its decisions
 	}
+	note := "" // said after the address
 	if *redisURL != "" || *redisEnv != "" {
 		client, err := dialRedis(ctx, *redisURL, *redisEnv)
 		if err != nil {
 			return err
 		}
 		defer client.Close()
-		opts.Deduper = redisdedup.New(client, redisdedup.Options{Prefix: *prefix, Lease: *lease})
-		process = redisstream.New(client, redisstream.Options{Stream: *stream}).Process
+		// Remember _ids for as long as events are accepted, so that no
+		// replay is processed twice.
+		window := max(webhook.DefaultDedupWindow, *maxAge)
+		opts.Deduper = redisdedup.New(client, redisdedup.Options{Prefix: *prefix, Window: window, Lease: *lease})
+		if *stream != "" {
+			process = redisstream.New(client, redisstream.Options{Stream: *stream, Window: window}).Process
+			note = fmt.Sprintf("ldpolicy: serve: appending delivered events to the Redis Stream %s at %s\n", *stream, client.Options().Addr)
+		}
 	}
 	h, err := webhook.NewHandler(process, opts)
 	if err != nil {
@@ -200,7 +209,7 @@ func serve(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 	if err != nil {
 		return inputErr(fmt.Errorf("serve: %v", err))
 	}
-	fmt.Fprintf(stderr, "ldpolicy: serve: listening on http://%s/\n", ln.Addr())
+	fmt.Fprintf(stderr, "ldpolicy: serve: listening on http://%s/\n%s", ln.Addr(), note)
 	srv := webhook.NewServer(ln.Addr().String(), h)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
@@ -255,6 +264,9 @@ func (s *server) result(res *webhook.Result) {
 		}
 		if err := s.out.event(newEventLine(d)); err != nil {
 			fmt.Fprintf(s.out.stderr, "ldpolicy: serve: %v\n", err)
+		}
+		if res.Err != nil { // processed, but its commit failed
+			s.out.problem(problem{source, fmt.Errorf("warning: %v", strings.TrimPrefix(res.Err.Error(), "webhook: "))})
 		}
 		s.events++
 		if s.events == s.maxEvents {

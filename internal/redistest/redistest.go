@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -73,8 +74,10 @@ func Start(t testing.TB, args ...string) *Server {
 // start starts the server process on s.Addr and waits until it answers.
 func (s *Server) start() error {
 	host, port, _ := net.SplitHostPort(s.Addr)
-	args := []string{"--bind", host, "--port", port, "--dir", s.Dir,
-		"--save", "", "--appendonly", "no", "--enable-debug-command", "local"}
+	args := []string{"--bind", host, "--port", port, "--dir", s.Dir, "--save", "", "--appendonly", "no"}
+	if debugNeedsEnabling(s.bin) {
+		args = append(args, "--enable-debug-command", "local") // for Stall
+	}
 	args = append(args, s.args...) // later arguments win
 	s.cmd = exec.Command(s.bin, args...)
 	s.out = &bytes.Buffer{}
@@ -140,7 +143,10 @@ func (s *Server) Restart() {
 
 // Stall makes the server answer nothing for d, as a server that is busy or
 // swapping does: DEBUG SLEEP, sent on a connection of its own. It returns
-// at once; the commands sent meanwhile are run when the stall ends.
+// at once; the commands sent meanwhile, those of connections that their
+// client closed since included, are run when the stall ends. (CLIENT
+// PAUSE is no stand-in: under it, the first tries of commands that the
+// client gave up on and sent again were not run before the retries.)
 func (s *Server) Stall(d time.Duration) {
 	s.t.Helper()
 	c, err := net.Dial("tcp", s.Addr)
@@ -155,4 +161,22 @@ func (s *Server) Stall(d time.Duration) {
 	// Closing the connection at once could reach the server before the
 	// command is read: close it when the stall is over.
 	time.AfterFunc(d+time.Second, func() { c.Close() })
+}
+
+// debugNeedsEnabling reports whether the redis-server at bin is Redis 7 or
+// later, which runs DEBUG only with --enable-debug-command (a flag that
+// earlier versions refuse).
+func debugNeedsEnabling(bin string) bool {
+	out, err := exec.Command(bin, "--version").Output()
+	if err != nil {
+		return false
+	}
+	// "Redis server v=7.0.15 sha=..."
+	_, v, ok := strings.Cut(string(out), " v=")
+	if !ok {
+		return false
+	}
+	major, _, _ := strings.Cut(v, ".")
+	n, err := strconv.Atoi(major)
+	return err == nil && n >= 7
 }

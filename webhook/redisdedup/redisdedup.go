@@ -7,25 +7,30 @@
 //
 // An _id's key is Options.Prefix followed by the _id. Reserve sets it to a
 // token of its own, drawn at random, that expires after Options.Lease;
-// Commit replaces the token with "done", to expire after Options.Window;
-// Release deletes it. Each step is one Lua script that compares the token,
-// so that:
+// the reservation's Commit replaces the token with "done", to expire after
+// Options.Window; its Release deletes it. Each step is one Lua script that
+// compares the token, so that:
 //
 //   - A step that the client sends again after a timeout (go-redis retries
 //     a command whose answer did not come, though Redis may have run it)
 //     finds its own token and does what it did the first time: a
 //     reservation retried is still the caller's, never "done".
-//   - An instance whose lease ran out does not undo, or mark done, the
-//     reservation another instance made since; its Commit reports
+//   - A reservation whose lease ran out does not undo, or mark done, the
+//     reservation another delivery made since; its Commit reports
 //     [ErrLeaseLost].
+//   - A Reserve that fails (its answer timed out, though Redis may have
+//     run it) deletes its token again, as far as Redis can be reached, so
+//     that the retry of the delivery is not kept out for the lease.
 //
 // While the receiver's function runs, the Deduper renews the lease every
-// third of it, until Commit or Release, or until the context given to
-// Reserve is done (the Handler gives the request's). So the lease can be
-// short: it is how long an _id stays claimed after its instance stopped
-// (killed, or cut off from Redis) before another may process the event.
-// Until then another instance answers the event's deliveries 409 (another
-// delivery is being processed): not processed, and not acknowledged.
+// third of it, until Commit or Release (for at most Options.MaxHold). So
+// the lease can be short: it is how long an _id stays claimed after its
+// instance stopped (killed, or cut off from Redis) before another may
+// process the event. Until then the event's deliveries are answered 409
+// (another delivery is being processed): not processed, and not
+// acknowledged. LaunchDarkly retries a delivery once: a retry that comes
+// within the lease is refused, and LaunchDarkly records the delivery as
+// failed, where an operator sees it.
 //
 // # What is guaranteed
 //
@@ -46,9 +51,9 @@
 // replayed or retried event again. Run it with the append-only file on
 // (appendonly yes; appendfsync always to lose nothing a commit was
 // acknowledged for, everysec to lose at most a second's commits on a
-// crash of the Redis host), and with a maxmemory-policy that does not
-// evict these keys (noeviction, or volatile-* with memory to spare: each
-// key lives for the window).
+// crash of the Redis host), and with maxmemory-policy noeviction: every
+// key here has an expiry, so the volatile-* policies evict exactly these
+// keys under memory pressure, and the allkeys-* ones may.
 package redisdedup
 
 import (
@@ -67,8 +72,9 @@ import (
 
 // Defaults of Options.
 const (
-	DefaultPrefix = "ldpolicy:webhook:"
-	DefaultLease  = 30 * time.Second
+	DefaultPrefix  = "ldpolicy:webhook:"
+	DefaultLease   = 5 * time.Second
+	DefaultMaxHold = 10 * time.Minute
 )
 
 // MinLease is the shortest lease: it is renewed every third of itself.
@@ -95,23 +101,19 @@ type Options struct {
 	// whose instance stopped are answered 409 before another instance
 	// processes it.
 	Lease time.Duration
+	// MaxHold bounds how long a reservation is renewed: a function still
+	// running after it (hung, or far slower than it should be) loses its
+	// claim a lease later, so that the event is not kept out for ever.
+	// DefaultMaxHold when 0.
+	MaxHold time.Duration
 }
 
 // Deduper is a webhook.Deduper that keeps _ids in Redis. It is safe for
 // concurrent use.
 type Deduper struct {
-	client        redis.Scripter
-	prefix        string
-	window, lease time.Duration
-
-	mu   sync.Mutex
-	held map[string]*reservation // the _ids this Deduper reserved and has not committed or released
-}
-
-// reservation is one of this Deduper's claims on an _id.
-type reservation struct {
-	token string
-	stop  chan struct{} // closed to stop renewing
+	client                 redis.Scripter
+	prefix                 string
+	window, lease, maxHold time.Duration
 }
 
 var _ webhook.Deduper = (*Deduper)(nil)
@@ -128,11 +130,11 @@ func New(client redis.Scripter, opts Options) *Deduper {
 	if opts.Lease <= 0 {
 		opts.Lease = DefaultLease
 	}
-	opts.Lease = max(opts.Lease, MinLease)
-	return &Deduper{
-		client: client, prefix: opts.Prefix, window: opts.Window, lease: opts.Lease,
-		held: map[string]*reservation{},
+	if opts.MaxHold <= 0 {
+		opts.MaxHold = DefaultMaxHold
 	}
+	opts.Lease = max(opts.Lease, MinLease)
+	return &Deduper{client: client, prefix: opts.Prefix, window: opts.Window, lease: opts.Lease, maxHold: opts.MaxHold}
 }
 
 // Key returns the key of an _id.
@@ -184,102 +186,99 @@ end
 return 0
 `)
 
-// Reserve claims id for the lease, renewed until Commit or Release or
-// until ctx is done. It reports webhook.ClaimDone when the event was
+// Reserve claims id for the lease, renewed until the reservation is
+// committed or released. It reports webhook.ClaimDone when the event was
 // processed within the window and webhook.ClaimBusy when another delivery
 // holds the _id, on this instance or another.
-func (d *Deduper) Reserve(ctx context.Context, id string) (webhook.Claim, error) {
+func (d *Deduper) Reserve(ctx context.Context, id string) (webhook.Claim, webhook.Reservation, error) {
 	var b [16]byte
 	rand.Read(b[:]) // never fails
-	token := hex.EncodeToString(b[:])
-	answer, err := reserveScript.Run(ctx, d.client, []string{d.Key(id)}, token, d.lease.Milliseconds()).Text()
+	r := &reservation{d: d, id: id, token: hex.EncodeToString(b[:]), stop: make(chan struct{})}
+	answer, err := reserveScript.Run(ctx, d.client, []string{d.Key(id)}, r.token, d.lease.Milliseconds()).Text()
 	if err != nil {
-		return 0, fmt.Errorf("redisdedup: reserving %q: %w", id, err)
+		// Redis may have run the script and the answer been lost: take
+		// the token back, so that the retry of the delivery is not kept
+		// out for the lease. If Redis cannot be reached now either, the
+		// token lapses with the lease.
+		cleanup, cancel := context.WithTimeout(context.WithoutCancel(ctx), d.lease/3)
+		defer cancel()
+		releaseScript.Run(cleanup, d.client, []string{d.Key(id)}, r.token)
+		return 0, nil, fmt.Errorf("redisdedup: reserving %q: %w", id, err)
 	}
 	switch answer {
 	case "new":
 	case "done":
-		return webhook.ClaimDone, nil
+		return webhook.ClaimDone, nil, nil
 	case "busy":
-		return webhook.ClaimBusy, nil
+		return webhook.ClaimBusy, nil, nil
 	default:
-		return 0, fmt.Errorf("redisdedup: reserving %q: the script answered %q", id, answer)
+		return 0, nil, fmt.Errorf("redisdedup: reserving %q: the script answered %q", id, answer)
 	}
-	r := &reservation{token: token, stop: make(chan struct{})}
-	d.mu.Lock()
-	if old := d.held[id]; old != nil {
-		// Reserved again by this instance: possible only once the lease
-		// of the first ran out. The newer reservation is the one to keep.
-		close(old.stop)
-	}
-	d.held[id] = r
-	d.mu.Unlock()
-	go d.renew(ctx, id, r)
-	return webhook.ClaimNew, nil
+	go r.renew()
+	return webhook.ClaimNew, r, nil
 }
 
-// renew extends r's lease every third of it until r is stopped or ctx is
-// done, or the _id no longer holds r's token. A renewal that fails (Redis
-// is unreachable) is tried again at the next tick: the lease lasts three
-// ticks. A renewal that lands after Commit or Release finds the token
-// gone and does nothing.
-func (d *Deduper) renew(ctx context.Context, id string, r *reservation) {
+// reservation is one Reserve's claim on an _id.
+type reservation struct {
+	d     *Deduper
+	id    string
+	token string
+	stop  chan struct{} // closed by Commit or Release, to stop renewing
+	once  sync.Once
+}
+
+// renew extends the lease every third of it until the reservation is
+// committed or released, or MaxHold has passed, or the _id no longer holds
+// the token. A renewal that fails (Redis is unreachable) is tried again at
+// the next tick: the lease lasts three ticks. A renewal that lands after
+// Commit or Release finds the token gone and does nothing.
+func (r *reservation) renew() {
+	d := r.d
 	tick := time.NewTicker(d.lease / 3)
 	defer tick.Stop()
+	giveUp := time.NewTimer(d.maxHold)
+	defer giveUp.Stop()
 	for {
 		select {
 		case <-r.stop:
 			return
-		case <-ctx.Done():
+		case <-giveUp.C:
 			return
 		case <-tick.C:
 		}
-		n, err := renewScript.Run(context.WithoutCancel(ctx), d.client, []string{d.Key(id)}, r.token, d.lease.Milliseconds()).Int()
+		ctx, cancel := context.WithTimeout(context.Background(), d.lease/3)
+		n, err := renewScript.Run(ctx, d.client, []string{d.Key(r.id)}, r.token, d.lease.Milliseconds()).Int()
+		cancel()
 		if err == nil && n == 0 {
 			return // lapsed: Commit will tell
 		}
 	}
 }
 
-// take forgets this Deduper's reservation of id and stops renewing it; nil
-// when it has none.
-func (d *Deduper) take(id string) *reservation {
-	d.mu.Lock()
-	r := d.held[id]
-	delete(d.held, id)
-	d.mu.Unlock()
-	if r != nil {
-		close(r.stop)
-	}
-	return r
-}
+// end stops renewing the reservation.
+func (r *reservation) end() { r.once.Do(func() { close(r.stop) }) }
 
-// Commit records id as processed for the window, from now. When another
-// delivery claimed the _id after this reservation's lease ran out, it
-// leaves that claim alone and reports ErrLeaseLost.
-func (d *Deduper) Commit(ctx context.Context, id string) error {
-	token := ""
-	if r := d.take(id); r != nil {
-		token = r.token
-	}
-	n, err := commitScript.Run(ctx, d.client, []string{d.Key(id)}, token, d.window.Milliseconds()).Int()
+// Commit records the _id as processed for the window, from now. When
+// another delivery claimed the _id after this reservation's lease ran out,
+// it leaves that claim alone and reports ErrLeaseLost.
+func (r *reservation) Commit(ctx context.Context) error {
+	r.end()
+	d := r.d
+	n, err := commitScript.Run(ctx, d.client, []string{d.Key(r.id)}, r.token, d.window.Milliseconds()).Int()
 	switch {
 	case err != nil:
-		return fmt.Errorf("redisdedup: committing %q: %w", id, err)
+		return fmt.Errorf("redisdedup: committing %q: %w", r.id, err)
 	case n == 0:
-		return fmt.Errorf("%w: committing %q: the reservation's lease ran out and another delivery claimed the _id since; the event may be processed twice", ErrLeaseLost, id)
+		return fmt.Errorf("%w: committing %q: the reservation's lease ran out and another delivery claimed the _id since; the event may be processed twice", ErrLeaseLost, r.id)
 	}
 	return nil
 }
 
-// Release gives up this Deduper's reservation of id, if it still holds it.
-func (d *Deduper) Release(ctx context.Context, id string) error {
-	r := d.take(id)
-	if r == nil {
-		return nil
-	}
-	if err := releaseScript.Run(ctx, d.client, []string{d.Key(id)}, r.token).Err(); err != nil {
-		return fmt.Errorf("redisdedup: releasing %q: %w", id, err)
+// Release gives up the reservation, if the _id still holds it.
+func (r *reservation) Release(ctx context.Context) error {
+	r.end()
+	if err := releaseScript.Run(ctx, r.d.client, []string{r.d.Key(r.id)}, r.token).Err(); err != nil {
+		return fmt.Errorf("redisdedup: releasing %q: %w", r.id, err)
 	}
 	return nil
 }

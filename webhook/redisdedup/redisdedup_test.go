@@ -18,26 +18,36 @@ import (
 	"github.com/ldpolicy/ldpolicy/webhook"
 )
 
+// reserver reserves _ids of a Deduper in a test, checking the claims.
+type reserver struct {
+	t *testing.T
+	d *Deduper
+}
+
+// reserve reserves id, checks the claim, and returns the reservation.
+func (r reserver) reserve(id string, want webhook.Claim) webhook.Reservation {
+	r.t.Helper()
+	have, rsv, err := r.d.Reserve(context.Background(), id)
+	if have != want || err != nil || (rsv != nil) != (want == webhook.ClaimNew) {
+		r.t.Errorf("Reserve(%q) = %v, %v, %v; want %v", id, have, rsv, err, want)
+	}
+	return rsv
+}
+
 func TestDeduper(t *testing.T) {
 	ctx := context.Background()
-	d := New(redistest.Start(t).Client(nil), Options{})
-	reserve := func(id string, want webhook.Claim) {
-		t.Helper()
-		if have, err := d.Reserve(ctx, id); have != want || err != nil {
-			t.Errorf("Reserve(%q) = %v, %v; want %v", id, have, err, want)
-		}
-	}
-	reserve("a", webhook.ClaimNew)
-	reserve("a", webhook.ClaimBusy) // being processed
-	if err := d.Commit(ctx, "a"); err != nil {
+	r := reserver{t, New(redistest.Start(t).Client(nil), Options{})}
+	a := r.reserve("a", webhook.ClaimNew)
+	r.reserve("a", webhook.ClaimBusy) // being processed
+	if err := a.Commit(ctx); err != nil {
 		t.Fatal(err)
 	}
-	reserve("a", webhook.ClaimDone) // processed
-	reserve("b", webhook.ClaimNew)
-	if err := d.Release(ctx, "b"); err != nil {
+	r.reserve("a", webhook.ClaimDone) // processed
+	b := r.reserve("b", webhook.ClaimNew)
+	if err := b.Release(ctx); err != nil {
 		t.Fatal(err)
 	}
-	reserve("b", webhook.ClaimNew) // released: processed again
+	r.reserve("b", webhook.ClaimNew) // released: processed again
 }
 
 // TestDeduperExpiry checks the expiry of the keys: the lease while an _id
@@ -45,24 +55,24 @@ func TestDeduper(t *testing.T) {
 func TestDeduperExpiry(t *testing.T) {
 	ctx := context.Background()
 	c := redistest.Start(t).Client(nil)
-	d := New(c, Options{Prefix: "hooks:prod:", Window: 2 * time.Hour, Lease: time.Minute})
-	d.Reserve(ctx, "a")
+	r := reserver{t, New(c, Options{Prefix: "hooks:prod:", Window: 2 * time.Hour, Lease: time.Minute})}
+	a := r.reserve("a", webhook.ClaimNew)
 	if ttl := c.PTTL(ctx, "hooks:prod:a").Val(); ttl <= 0 || ttl > time.Minute {
 		t.Errorf("reserved: the key expires in %v, want the lease of 1m", ttl)
 	}
-	d.Commit(ctx, "a")
+	a.Commit(ctx)
 	if ttl := c.PTTL(ctx, "hooks:prod:a").Val(); ttl <= time.Hour || ttl > 2*time.Hour {
 		t.Errorf("committed: the key expires in %v, want the window of 2h", ttl)
 	}
 	if v := c.Get(ctx, "hooks:prod:a").Val(); v != "done" {
 		t.Errorf("committed: the key holds %q", v)
 	}
-	defaults := New(c, Options{})
-	defaults.Reserve(ctx, "b")
+	defaults := reserver{t, New(c, Options{})}
+	b := defaults.reserve("b", webhook.ClaimNew)
 	if ttl := c.PTTL(ctx, DefaultPrefix+"b").Val(); ttl <= DefaultLease-time.Second || ttl > DefaultLease {
 		t.Errorf("default lease: %v", ttl)
 	}
-	defaults.Commit(ctx, "b")
+	b.Commit(ctx)
 	if ttl := c.PTTL(ctx, DefaultPrefix+"b").Val(); ttl <= webhook.DefaultDedupWindow-time.Minute || ttl > webhook.DefaultDedupWindow {
 		t.Errorf("default window: %v", ttl)
 	}
@@ -71,47 +81,54 @@ func TestDeduperExpiry(t *testing.T) {
 	}
 }
 
-// TestDeduperInstances: two instances of a receiver share the _ids, and one
-// whose lease ran out does not undo the reservation of the other.
+// TestDeduperInstances: two instances of a receiver share the _ids, and a
+// reservation whose lease ran out does not undo, or mark done, the
+// reservation made since, by another instance or by the same one.
 func TestDeduperInstances(t *testing.T) {
 	ctx := context.Background()
 	c := redistest.Start(t).Client(nil)
-	a, b := New(c, Options{}), New(c, Options{})
-	claim := func(d *Deduper, id string, want webhook.Claim) {
-		t.Helper()
-		if have, err := d.Reserve(ctx, id); have != want || err != nil {
-			t.Errorf("Reserve(%q) = %v, %v; want %v", id, have, err, want)
-		}
-	}
-	claim(a, "x", webhook.ClaimNew)
-	claim(b, "x", webhook.ClaimBusy) // a holds it
-	a.Commit(ctx, "x")
-	claim(b, "x", webhook.ClaimDone)
+	a, b := reserver{t, New(c, Options{})}, reserver{t, New(c, Options{})}
+	lapse := func(id string) { c.Del(ctx, DefaultPrefix+id) } // as when the lease runs out
 
-	a.Reserve(ctx, "y")
-	c.Del(ctx, a.Key("y")) // as when the lease runs out
-	claim(b, "y", webhook.ClaimNew)
-	a.Release(ctx, "y")
-	claim(a, "y", webhook.ClaimBusy) // a's late release left b's reservation
-	b.Release(ctx, "y")
+	x := a.reserve("x", webhook.ClaimNew)
+	b.reserve("x", webhook.ClaimBusy) // a holds it
+	x.Commit(ctx)
+	b.reserve("x", webhook.ClaimDone)
 
-	a.Reserve(ctx, "z")
-	c.Del(ctx, a.Key("z"))
-	b.Reserve(ctx, "z")
-	if err := a.Commit(ctx, "z"); !errors.Is(err, ErrLeaseLost) {
+	y := a.reserve("y", webhook.ClaimNew)
+	lapse("y")
+	y2 := b.reserve("y", webhook.ClaimNew)
+	y.Release(ctx)
+	a.reserve("y", webhook.ClaimBusy) // a's late release left b's reservation
+	y2.Release(ctx)
+
+	z := a.reserve("z", webhook.ClaimNew)
+	lapse("z")
+	z2 := b.reserve("z", webhook.ClaimNew)
+	if err := z.Commit(ctx); !errors.Is(err, ErrLeaseLost) {
 		t.Errorf("a's late commit over b's reservation: %v, want ErrLeaseLost", err)
 	}
-	b.Release(ctx, "z")
-	claim(a, "z", webhook.ClaimNew) // a's late commit did not mark z done
+	z2.Release(ctx)
+	a.reserve("z", webhook.ClaimNew) // a's late commit did not mark z done
+
+	// The same instance, twice: the first delivery's lease runs out, a
+	// second delivery reserves the _id, and the first then fails.
+	v := a.reserve("v", webhook.ClaimNew)
+	lapse("v")
+	v2 := a.reserve("v", webhook.ClaimNew)
+	v.Release(ctx)
+	b.reserve("v", webhook.ClaimBusy) // the second delivery still holds v
+	v2.Commit(ctx)
+	b.reserve("v", webhook.ClaimDone)
 
 	// A commit whose lease ran out, with no reservation since, still
 	// records the _id.
-	a.Reserve(ctx, "w")
-	c.Del(ctx, a.Key("w"))
-	if err := a.Commit(ctx, "w"); err != nil {
+	w := a.reserve("w", webhook.ClaimNew)
+	lapse("w")
+	if err := w.Commit(ctx); err != nil {
 		t.Fatal(err)
 	}
-	claim(b, "w", webhook.ClaimDone)
+	b.reserve("w", webhook.ClaimDone)
 }
 
 // TestDeduperRetriedReserve: a reservation sent again, as go-redis sends a
@@ -139,32 +156,33 @@ func TestDeduperRetriedReserve(t *testing.T) {
 	}
 }
 
-// TestDeduperRenews: a reservation outlives its lease while it is held, and
-// lapses a lease after its context is done, as when its instance stops.
+// TestDeduperRenews: a reservation outlives its lease while it is held,
+// and lapses a lease after MaxHold, as when its function hangs.
 func TestDeduperRenews(t *testing.T) {
 	c := redistest.Start(t).Client(nil)
-	const lease = 600 * time.Millisecond
-	a, b := New(c, Options{Lease: lease}), New(c, Options{Lease: lease})
-	ctx, cancel := context.WithCancel(context.Background())
-	if claim, err := a.Reserve(ctx, "x"); claim != webhook.ClaimNew || err != nil {
-		t.Fatalf("Reserve = %v, %v", claim, err)
-	}
+	const lease, maxHold = 600 * time.Millisecond, 2 * time.Second
+	a := reserver{t, New(c, Options{Lease: lease, MaxHold: maxHold})}
+	b := reserver{t, New(c, Options{Lease: lease, MaxHold: maxHold})}
+	start := time.Now()
+	held := a.reserve("x", webhook.ClaimNew)
+	defer held.Release(context.Background())
 	time.Sleep(3 * lease)
-	if claim, _ := b.Reserve(context.Background(), "x"); claim != webhook.ClaimBusy {
-		t.Fatalf("after three leases while a holds x: %v, want busy", claim)
-	}
-	cancel() // a's request is over, without a commit: as if a stopped
-	deadline := time.Now().Add(10 * lease)
+	b.reserve("x", webhook.ClaimBusy) // renewed beyond its lease
+	deadline := start.Add(maxHold + 10*lease)
 	for {
-		claim, err := b.Reserve(context.Background(), "x")
+		claim, rsv, err := b.d.Reserve(context.Background(), "x")
 		if err != nil {
 			t.Fatal(err)
 		}
 		if claim == webhook.ClaimNew {
+			rsv.Release(context.Background())
+			if since := time.Since(start); since < maxHold {
+				t.Errorf("x lapsed %v after it was reserved, before MaxHold (%v)", since, maxHold)
+			}
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("x still %v ten leases after a stopped renewing it", claim)
+			t.Fatalf("x still %v ten leases after MaxHold", claim)
 		}
 		time.Sleep(lease / 10)
 	}
@@ -184,7 +202,7 @@ func TestDeduperConcurrent(t *testing.T) {
 			defer wg.Done()
 			for i := range ids {
 				id := fmt.Sprint(i)
-				claim, err := d.Reserve(ctx, id)
+				claim, rsv, err := d.Reserve(ctx, id)
 				if err != nil {
 					t.Error(err)
 					return
@@ -193,7 +211,7 @@ func TestDeduperConcurrent(t *testing.T) {
 					mu.Lock()
 					won[id]++
 					mu.Unlock()
-					d.Commit(ctx, id)
+					rsv.Commit(ctx)
 				}
 			}
 		}()
@@ -217,11 +235,8 @@ func TestDeduperDown(t *testing.T) {
 	defer c.Close()
 	d := New(c, Options{})
 	ctx := context.Background()
-	if claim, err := d.Reserve(ctx, "a"); claim != 0 || err == nil {
-		t.Errorf("Reserve = %v, %v; want an error", claim, err)
-	}
-	if err := d.Commit(ctx, "a"); err == nil {
-		t.Error("Commit: no error")
+	if claim, rsv, err := d.Reserve(ctx, "a"); claim != 0 || rsv != nil || err == nil {
+		t.Errorf("Reserve = %v, %v, %v; want an error", claim, rsv, err)
 	}
 }
 
@@ -313,6 +328,13 @@ func TestRedisStall(t *testing.T) {
 		go func() { defer warm.Done(); c.Ping(context.Background()) }()
 	}
 	warm.Wait()
+	// Load the scripts, so that what Redis runs after the stall is them,
+	// not a NOSCRIPT error.
+	for _, s := range []*redis.Script{reserveScript, renewScript, commitScript, releaseScript} {
+		if err := s.Load(context.Background(), c).Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
 	srv.Stall(700 * time.Millisecond)
 	time.Sleep(50 * time.Millisecond) // let the stall begin
 	type answer struct {
@@ -344,8 +366,9 @@ func TestRedisStall(t *testing.T) {
 			t.Errorf("%s: answered %d %q, processed %d times", id, a.code, a.body, r.count(id))
 		}
 	}
-	// Reservations that Redis ran after the client gave up on them hold
-	// the _id until their lease lapses.
+	// Reservations that Redis ran after the client gave up on them, and
+	// that their cleanup did not reach, hold the _id until their lease
+	// lapses.
 	lost := 0
 	for i := range events {
 		if v := c.Get(context.Background(), DefaultPrefix+fmt.Sprint("e", i)).Val(); v != "done" && v != "" {
@@ -407,7 +430,8 @@ func TestInstanceStopsMidProcessing(t *testing.T) {
 	b := newReceiver(t, New(srv.Client(nil), Options{Lease: lease}))
 	started, release := make(chan struct{}), make(chan struct{})
 	a.block = func(string) { close(started); <-release }
-	go a.deliver("e1")
+	aDone := make(chan struct{})
+	go func() { defer close(aDone); a.deliver("e1") }()
 	<-started
 	ca.Close() // a can no longer renew its lease, nor commit
 
@@ -422,6 +446,7 @@ func TestInstanceStopsMidProcessing(t *testing.T) {
 		t.Errorf("again: %d %q, want 200 duplicate", code, body)
 	}
 	close(release)
+	<-aDone
 	if n := b.count("e1"); n != 1 {
 		t.Errorf("b processed e1 %d times", n)
 	}
@@ -432,9 +457,9 @@ func TestInstanceStopsMidProcessing(t *testing.T) {
 // events are processed again (which is why the package doc asks for it).
 func TestRedisRestart(t *testing.T) {
 	for _, tt := range []struct {
-		name       string
-		args       []string
-		rememberes bool
+		name      string
+		args      []string
+		remembers bool
 	}{
 		{"appendonly", []string{"--appendonly", "yes", "--appendfsync", "always"}, true},
 		{"no persistence", nil, false},
@@ -462,7 +487,7 @@ func TestRedisRestart(t *testing.T) {
 					t.Fatalf("e%d after the restart: %d %q", i, code, body)
 				}
 			}
-			if want := map[bool]int{true: 0, false: events}[tt.rememberes]; again != want {
+			if want := map[bool]int{true: 0, false: events}[tt.remembers]; again != want {
 				t.Errorf("after the restart, %d of %d events were processed again; want %d", again, events, want)
 			}
 		})

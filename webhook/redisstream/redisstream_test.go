@@ -10,6 +10,7 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/redis/go-redis/v9"
@@ -145,12 +146,14 @@ func TestInstancesShareStream(t *testing.T) {
 					if rec.Code == 200 {
 						break
 					}
-					if rec.Code != http.StatusConflict || try == 100 {
+					if rec.Code != http.StatusConflict || try == 500 {
 						mu.Lock()
-						problems = append(problems, fmt.Sprintf("e%d: %d %q", i, rec.Code, rec.Body))
+						problems = append(problems, fmt.Sprintf("e%d: %d %q after %d tries", i, rec.Code, rec.Body, try+1))
 						mu.Unlock()
 						break
 					}
+					time.Sleep(10 * time.Millisecond) // the other delivery is being processed
+
 				}
 			}
 		}()
