@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/ldpolicy/ldpolicy/internal/probe"
 	"github.com/ldpolicy/ldpolicy/match"
 	"github.com/ldpolicy/ldpolicy/policy"
 	"github.com/ldpolicy/ldpolicy/resource"
@@ -18,6 +19,11 @@ type Options struct {
 	Policy policy.Options
 	// Suppress leaves out the findings that these suppressions match.
 	Suppress []Suppression
+	// Budget bounds the work of comparing the statements (LDP201 to
+	// LDP204, LDP206), in the steps of match.Pattern.Cost; 0 stands for
+	// DefaultBudget. A comparison that exhausts it stops, and LDP200 says
+	// what was not checked.
+	Budget int64
 }
 
 // CheckSource decodes a policy file and checks it. A file that does not
@@ -98,6 +104,7 @@ type checker struct {
 	// apply (LDP101 on every resource, LDP107), so LDP201 does not repeat
 	// it.
 	explained map[int]bool
+	budget    *probe.Budget // spent by the comparison of the statements
 }
 
 func (c *checker) run() {
