@@ -385,11 +385,8 @@ func (c *checker) never(i int, st policy.Statement) {
 		}
 	}
 	hint := ""
-	for _, f := range c.findings {
-		if f.Statement == i {
-			hint = "; see the other findings of this statement"
-			break
-		}
+	if c.about[i] {
+		hint = "; see the other findings of this statement"
 	}
 	c.add(codeNever, i, "", -1, "", -1, "", "this statement seems never to apply: no access falls under both its actions and its resources%s%s", probed, hint)
 }

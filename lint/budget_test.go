@@ -21,13 +21,13 @@ func checkWithBudget(t testing.TB, name string, data []byte, opts Options) ([]Fi
 	if err != nil {
 		t.Fatalf("%s: %v", name, err)
 	}
-	c := &checker{f: f, opts: opts}
+	c := newChecker(f, opts)
 	c.run()
 	var used int64
 	if c.budget != nil {
 		used = c.budget.Used()
 	}
-	return c.finish(), used
+	return c.finish().Findings, used
 }
 
 // TestBudgetNormalPolicies checks that the policies of the repository,
