@@ -31,9 +31,8 @@ const (
 
 // DefaultBudget is the work the comparison of statements (LDP201 to
 // LDP204, LDP206) may do when Options.Budget is not set, in the steps of
-// match.Pattern.Cost: about a quarter of a second. Every policy of
-// LaunchDarkly's documentation and of this repository's tests is compared
-// within a hundredth of it.
+// match.Pattern.Cost: about a quarter of a second. Every policy of this
+// repository's tests and examples is compared within a hundredth of it.
 const DefaultBudget = probe.DefaultBudget
 
 // costly is the cost beyond which LDP200 blames the pattern that costs the

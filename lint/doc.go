@@ -104,11 +104,16 @@
 // ([Options.Budget], [DefaultBudget]) that every match of a pattern spends
 // according to its cost. A specifier of thousands of brace groups with
 // stars costs millions of steps a match and exhausts the budget, where
-// the policies of LaunchDarkly's documentation use a hundredth of it. A
-// comparison cut short reports LDP200, a warning, with what was not checked
-// and the pattern that costs the most; the findings it had made are kept
-// only when they are sound without the rest (repeated elements, the
-// covered elements of the statements compared in full).
+// the policies of this repository's tests and examples use less than a
+// hundredth of it. A comparison cut short reports LDP200, a warning, with
+// what was not checked and the pattern that costs the most; the findings
+// made before it ran out are kept, each decided on complete sets of
+// accesses.
+//
+// A hostile file can have a finding for every few bytes. [CheckReport]
+// with [Options.MaxFindings] keeps only the most severe findings, the
+// earliest first, and counts the others by severity, so that the memory
+// a check holds does not grow with them.
 //
 // # Suppressing findings
 //
