@@ -149,13 +149,12 @@ func (c *checker) analyse(set *policy.Set) {
 	}
 	// Each statement alone, as an allow: it allows exactly the accesses
 	// the statement applies to. Deciding an access costs each statement's
-	// patterns matched against it, the policy's together once more.
+	// patterns matched against it, then the policy's together once more.
 	alone := make([]*policy.Set, n)
-	costs := make([]probe.Cost, n)
 	var total probe.Cost
 	for i, st := range stmts {
-		costs[i] = probe.StatementCost(st)
-		total = total.Plus(costs[i])
+		sc := probe.StatementCost(st)
+		total = total.Plus(sc).Plus(sc)
 		st.Effect = policy.Allow
 		s, err := policy.Compile([]policy.Statement{st}, policy.Options{Attributes: attrs, Lenient: c.opts.Policy.Lenient})
 		if err != nil {

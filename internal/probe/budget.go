@@ -26,9 +26,12 @@ const matchOverhead = 16
 const emitCost = 256
 
 // decideOverhead is the steps of deciding one access under one statement
-// besides matching its patterns: looking up the resource's segments and
-// walking the statement's lists.
-const decideOverhead = 32
+// besides matching its patterns, and segmentOverhead those of each segment
+// and modifier of a specifier: looking them up and comparing their types.
+const (
+	decideOverhead  = 16
+	segmentOverhead = 4
+)
 
 // A Budget bounds the work of an analysis: [Accesses] and the comparisons
 // built on its accesses spend it, and stop once it is exhausted, so that
@@ -125,7 +128,7 @@ func StatementCost(st policy.Statement) Cost {
 // modifier.
 func SpecifierCost(s string) Cost {
 	c := textCost(s)
-	c.fixed += matchOverhead * int64(strings.Count(s, ":")+strings.Count(s, ";")+strings.Count(s, ","))
+	c.fixed += segmentOverhead * int64(strings.Count(s, ":")+strings.Count(s, ";")+strings.Count(s, ","))
 	return c
 }
 
@@ -156,9 +159,9 @@ func compileCost(s string) int64 {
 
 func textCost(s string) Cost {
 	if !strings.ContainsAny(s, "?[]{}\\") {
-		// Literals and stars: a comparison, or a search for each literal
-		// between the stars.
-		return Cost{fixed: matchOverhead + 1, perByte: 1 + int64(strings.Count(s, "*"))/8}
+		// Literals and stars: a comparison of words, or a search for each
+		// literal between the stars.
+		return Cost{fixed: segmentOverhead, perByte: int64(strings.Count(s, "*")+1) / 8}
 	}
 	nw := int64(len(s)/64 + 1)
 	pseudo := int64(strings.Count(s, "{") + strings.Count(s, ",") + strings.Count(s, "}"))
