@@ -29,7 +29,11 @@ never apply, are redundant or are overridden by a deny, a policy that allows
 nothing, allow with notResources or notActions). Each finding has a code
 with a severity, error, warning or info; --list lists them with an example.
 Findings about statements together are found by trying accesses that
-exercise every name and action of the policy, and say "seems".
+exercise every name and action of the policy, and say "seems". That
+comparison has a budget of work, so that no policy decides how long a
+check takes: a policy too large, or with patterns too complex (thousands of
+brace groups with stars), is compared only in part, and LDP200, a warning,
+says what was not checked and which pattern costs the most.
 
 The text output prints each finding as
 
