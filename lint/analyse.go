@@ -23,6 +23,66 @@ const (
 	maxElements = 256
 )
 
+// What LDP200 says was not checked.
+const (
+	uncheckedPairs = "statements that never apply, are redundant or overridden, and a policy that allows nothing (LDP201 to LDP204)"
+	uncheckedAll   = "statements that never apply, are redundant or overridden, a policy that allows nothing and covered list elements (LDP201 to LDP204, LDP206)"
+)
+
+// DefaultBudget is the work the comparison of statements (LDP201 to
+// LDP204, LDP206) may do when Options.Budget is not set, in the steps of
+// match.Pattern.Cost: about a quarter of a second. Every policy of this
+// repository's tests and examples is compared within a hundredth of it.
+const DefaultBudget = probe.DefaultBudget
+
+// costly is the cost beyond which LDP200 blames the pattern that costs the
+// most for exhausting the budget: matching a name as long as the
+// specifier costs it over ten thousand steps, where a typical pattern costs
+// tens.
+const costly = 10_000
+
+// cutShort reports LDP200 for a comparison that ran out of budget before
+// checking what. It points at the costliest specifier or action pattern of
+// the policy, when one stands out, as what to simplify.
+func (c *checker) cutShort(stmts []policy.Statement, what string) {
+	type place struct {
+		stmt  int
+		field string
+		index int
+		value string
+		cost  int64
+	}
+	var worst place
+	for i, st := range stmts {
+		for _, l := range []struct {
+			field    string
+			items    []string
+			resource bool
+		}{{"resources", st.Resources, true}, {"notResources", st.NotResources, true}, {"actions", st.Actions, false}, {"notActions", st.NotActions, false}} {
+			for j, s := range l.items {
+				cost := probe.ActionCost(s)
+				if l.resource {
+					cost = probe.SpecifierCost(s)
+				}
+				if n := cost.Of(len(s)); n > worst.cost {
+					worst = place{i, l.field, j, s, n}
+				}
+			}
+		}
+	}
+	steps := c.budget.Limit()
+	if worst.cost < costly {
+		c.add(codeTooLarge, -1, "", -1, "", -1, "", "the policy is too large to compare its statements within the analysis budget of %d steps: %s were not checked; split it, or check its parts on their own", steps, what)
+		return
+	}
+	off := strings.IndexByte(worst.value, '{')
+	if off < 0 {
+		off = strings.IndexAny(worst.value, "?[\\*")
+	}
+	c.add(codeTooLarge, worst.stmt, worst.field, worst.index, worst.value, max(off, 0), "",
+		"the policy's patterns are too complex to compare its statements within the analysis budget of %d steps: %s were not checked; this pattern costs the most, %d steps to match a name as long as itself: simplify its brace groups, stars and '?', or list its alternatives as separate elements", steps, what, worst.cost)
+}
+
 // analyse runs the rules about statements together (LDP2xx) on a policy
 // that compiles.
 //
@@ -52,16 +112,33 @@ func (c *checker) analyse(set *policy.Set) {
 	}
 
 	if len(stmts) > maxAnalysed {
-		c.add(codeTooLarge, -1, "", -1, "", -1, "", "the policy has %d statements, more than the %d whose pairs can be compared: the checks for redundant, overridden and never-applying statements were not run", len(stmts), maxAnalysed)
+		c.add(codeTooLarge, -1, "", -1, "", -1, "", "the policy has %d statements, more than the %d whose pairs can be compared: %s were not checked", len(stmts), maxAnalysed, uncheckedAll)
 		return
 	}
 	attrs := c.attrs
-	accesses, complete := probe.Accesses(probe.Options{Attributes: attrs}, stmts)
-	if !complete {
-		c.add(codeTooLarge, -1, "", -1, "", -1, "", "the policy names too many distinct resources and actions to compare its statements (more than %d representative accesses): the checks for redundant, overridden and never-applying statements were not run", probe.Limit)
+	steps := c.opts.Budget
+	if steps <= 0 {
+		steps = DefaultBudget
+	}
+	budget := probe.NewBudget(steps)
+	c.budget = budget
+	accesses, complete := probe.Accesses(probe.Options{Attributes: attrs, Budget: budget}, stmts)
+	switch {
+	case budget.Exhausted():
+		c.cutShort(stmts, uncheckedAll)
+		return
+	case !complete:
+		c.add(codeTooLarge, -1, "", -1, "", -1, "", "the policy names too many distinct resources and actions to compare its statements (more than %d representative accesses): %s were not checked", probe.Limit, uncheckedAll)
 		return
 	}
-	c.elements(stmts, accesses, attrs)
+	if done := c.elements(stmts, accesses, attrs, budget); done < len(stmts) {
+		what := uncheckedAll
+		if done > 0 {
+			what = fmt.Sprintf("covered list elements (LDP206) of statements %d to %d, and %s", done, len(stmts)-1, uncheckedPairs)
+		}
+		c.cutShort(stmts, what)
+		return
+	}
 
 	// applies[i] is the set of plausible accesses statement i applies to.
 	n := len(stmts)
@@ -71,9 +148,13 @@ func (c *checker) analyse(set *policy.Set) {
 		applies[i] = make([]uint64, words)
 	}
 	// Each statement alone, as an allow: it allows exactly the accesses
-	// the statement applies to.
+	// the statement applies to. Deciding an access costs each statement's
+	// patterns matched against it, then the policy's together once more.
 	alone := make([]*policy.Set, n)
+	var total probe.Cost
 	for i, st := range stmts {
+		sc := probe.StatementCost(st)
+		total = total.Plus(sc).Plus(sc)
 		st.Effect = policy.Allow
 		s, err := policy.Compile([]policy.Statement{st}, policy.Options{Attributes: attrs, Lenient: c.opts.Policy.Lenient})
 		if err != nil {
@@ -86,6 +167,10 @@ func (c *checker) analyse(set *policy.Set) {
 	for k, a := range accesses {
 		if err := res.Parse(a.Resource); err != nil || !plausible(a.Action, &res) {
 			continue
+		}
+		if !budget.Spend(total.Of(len(a.Action) + len(a.Resource))) {
+			c.cutShort(stmts, uncheckedPairs)
+			return
 		}
 		for i, s := range alone {
 			if s.DecideConcrete(a.Action, &res).Allowed() {
@@ -119,7 +204,12 @@ func (c *checker) analyse(set *policy.Set) {
 		if st.Effect != policy.Allow || never[i] {
 			continue
 		}
-		if by, ok := coveredBy(applies, i, denies); ok {
+		by, ok := coveredBy(applies, i, denies, budget)
+		if budget.Exhausted() {
+			c.cutShort(stmts, fmt.Sprintf("overridden statements (LDP203) from statement %d on, redundant statements (LDP202) and a policy that allows nothing (LDP204)", i))
+			return
+		}
+		if ok {
 			overridden[i] = true
 			c.add(codeOverridden, i, "", -1, "", -1, "", "this allow statement seems overridden: %s every access it applies to, and deny overrides allow whatever the order, so it allows nothing%s; narrow the deny or remove this statement", denyPhrase(by), probed)
 		}
@@ -139,7 +229,12 @@ func (c *checker) analyse(set *policy.Set) {
 				others = append(others, k)
 			}
 		}
-		if by, ok := coveredBy(applies, i, others); ok {
+		by, ok := coveredBy(applies, i, others, budget)
+		if budget.Exhausted() {
+			c.cutShort(stmts, fmt.Sprintf("redundant statements (LDP202) from statement %d down to 0, and a policy that allows nothing (LDP204)", i))
+			return
+		}
+		if ok {
 			redundant[i] = true
 			verb := "allow"
 			if stmts[i].Effect == policy.Deny {
@@ -182,10 +277,15 @@ func isEmpty(set []uint64) bool {
 
 // coveredBy reports whether the accesses of statement i are all among
 // those of the statements others, and returns the fewest of them that
-// cover it, found greedily: the one that covers most first.
-func coveredBy(applies [][]uint64, i int, others []int) ([]int, bool) {
+// cover it, found greedily: the one that covers most first. It spends a
+// step a word of the sets it compares, and gives up once the budget is
+// exhausted.
+func coveredBy(applies [][]uint64, i int, others []int, budget *probe.Budget) ([]int, bool) {
 	// Only the statements that share an access with i can help; their
 	// union must hold all of i's.
+	if !budget.Spend(int64(len(others)+1) * int64(len(applies[i])+1)) {
+		return nil, false
+	}
 	union := make([]uint64, len(applies[i]))
 	var near []int
 	for _, k := range others {
@@ -207,6 +307,9 @@ func coveredBy(applies [][]uint64, i int, others []int) ([]int, bool) {
 	left := append([]uint64{}, applies[i]...)
 	var used []int
 	for !isEmpty(left) {
+		if !budget.Spend(int64(len(others)+1) * int64(len(left)+1)) {
+			return nil, false
+		}
 		best, bestN := -1, 0
 		for _, k := range others {
 			n := 0
@@ -280,11 +383,8 @@ func (c *checker) never(i int, st policy.Statement) {
 		}
 	}
 	hint := ""
-	for _, f := range c.findings {
-		if f.Statement == i {
-			hint = "; see the other findings of this statement"
-			break
-		}
+	if c.about[i] {
+		hint = "; see the other findings of this statement"
 	}
 	c.add(codeNever, i, "", -1, "", -1, "", "this statement seems never to apply: no access falls under both its actions and its resources%s%s", probed, hint)
 }
@@ -393,8 +493,10 @@ func contains(ss []string, s string) bool {
 // elements reports LDP206: an element of a list that another element of
 // the same list covers. A repeated element is proven; coverage otherwise
 // is decided on the generated accesses: their resources for resources and
-// notResources, their actions for actions and notActions.
-func (c *checker) elements(stmts []policy.Statement, accesses []policy.Access, attrs map[string][]string) {
+// notResources, their actions for actions and notActions. The matches
+// spend the budget; it returns how many statements it checked, all of them
+// unless the budget ran out.
+func (c *checker) elements(stmts []policy.Statement, accesses []policy.Access, attrs map[string][]string, budget *probe.Budget) int {
 	var resources, actions []string
 	seenR, seenA := map[string]bool{}, map[string]bool{}
 	for _, a := range accesses {
@@ -408,17 +510,22 @@ func (c *checker) elements(stmts []policy.Statement, accesses []policy.Access, a
 		}
 	}
 	concretes := make([]resource.Concrete, 0, len(resources))
+	lengths := make([]int, 0, len(resources))
 	for _, r := range resources {
 		if cr, err := resource.ParseConcrete(r); err == nil {
 			concretes = append(concretes, cr)
+			lengths = append(lengths, len(r))
 		}
 	}
 	for i, st := range stmts {
+		if budget.Exhausted() {
+			return i - 1 // statement i-1 was cut short
+		}
 		for _, l := range []struct {
 			field string
 			items []string
 		}{{"resources", st.Resources}, {"notResources", st.NotResources}} {
-			c.coveredElements(i, l.field, l.items, len(concretes), func(s string) func(int) bool {
+			c.coveredElements(i, l.field, l.items, len(concretes), budget, func(s string) func(int) bool {
 				sp, err := parseSpecifier(s, c.opts.Policy.Lenient)
 				if err != nil {
 					return nil
@@ -427,29 +534,37 @@ func (c *checker) elements(stmts []policy.Statement, accesses []policy.Access, a
 				if err != nil {
 					return nil
 				}
-				return func(k int) bool { return m.Match(&concretes[k]) == match.True }
+				cost := probe.SpecifierCost(s)
+				return func(k int) bool {
+					return budget.Spend(cost.Of(lengths[k])) && m.Match(&concretes[k]) == match.True
+				}
 			})
 		}
 		for _, l := range []struct {
 			field string
 			items []string
 		}{{"actions", st.Actions}, {"notActions", st.NotActions}} {
-			c.coveredElements(i, l.field, l.items, len(actions), func(s string) func(int) bool {
+			c.coveredElements(i, l.field, l.items, len(actions), budget, func(s string) func(int) bool {
 				p, err := action.Parse(s)
 				if err != nil {
 					return nil
 				}
-				return func(k int) bool { return p.Match(actions[k]) }
+				cost := probe.ActionCost(s)
+				return func(k int) bool { return budget.Spend(cost.Of(len(actions[k]))) && p.Match(actions[k]) }
 			})
 		}
 	}
+	if budget.Exhausted() {
+		return len(stmts) - 1 // the last one was cut short
+	}
+	return len(stmts)
 }
 
 // coveredElements reports the elements of a list that repeat another or
 // that another covers, over a domain of n probes; matcher(s) returns the
-// test of element s on probe k. Of two equal elements the later is
-// reported.
-func (c *checker) coveredElements(i int, field string, items []string, n int, matcher func(string) func(int) bool) {
+// test of element s on probe k, which spends budget. Of two equal elements
+// the later is reported; coverage is not, once the budget is exhausted.
+func (c *checker) coveredElements(i int, field string, items []string, n int, budget *probe.Budget, matcher func(string) func(int) bool) {
 	field = c.f.FieldName(i, field)
 	dropped := make([]bool, len(items))
 	first := map[string]int{}
@@ -477,6 +592,12 @@ func (c *checker) coveredElements(i int, field string, items []string, n int, ma
 				sets[j][k/64] |= 1 << (k % 64)
 			}
 		}
+		if budget.Exhausted() {
+			return
+		}
+	}
+	if !budget.Spend(int64(len(items)) * int64(len(items)) * int64(words+1)) {
+		return // the sets are not complete
 	}
 	for j := len(items) - 1; j >= 0; j-- {
 		if dropped[j] || isEmpty(sets[j]) {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/ldpolicy/ldpolicy/internal/probe"
 	"github.com/ldpolicy/ldpolicy/match"
 	"github.com/ldpolicy/ldpolicy/policy"
 	"github.com/ldpolicy/ldpolicy/resource"
@@ -18,6 +19,33 @@ type Options struct {
 	Policy policy.Options
 	// Suppress leaves out the findings that these suppressions match.
 	Suppress []Suppression
+	// Budget bounds the work of comparing the statements (LDP201 to
+	// LDP204, LDP206), in the steps of match.Pattern.Cost; 0 stands for
+	// DefaultBudget. A comparison that exhausts it stops, and LDP200 says
+	// what was not checked.
+	Budget int64
+	// MaxFindings, when positive, bounds the findings kept: a hostile file
+	// can have one for every few bytes. The most severe are kept, the
+	// earliest first; the others are only counted ([Report.Counts]). The
+	// memory a check holds is then proportional to MaxFindings, beside
+	// the decoded policy, which policy.MaxFileSize bounds.
+	MaxFindings int
+}
+
+// Report is what a check found in one file.
+type Report struct {
+	// Findings are in file order, with the suppressed ones left out: all
+	// of them, or at most Options.MaxFindings.
+	Findings []Finding
+	// Counts counts the findings by severity (Counts[Error], ...), those
+	// that MaxFindings left out of Findings included.
+	Counts [Error + 1]int
+}
+
+// Omitted returns how many findings were counted but left out of
+// Findings.
+func (r *Report) Omitted() int {
+	return r.Counts[Info] + r.Counts[Warning] + r.Counts[Error] - len(r.Findings)
 }
 
 // CheckSource decodes a policy file and checks it. A file that does not
@@ -26,12 +54,22 @@ type Options struct {
 // error is for options that are not valid, such as a role attribute bound
 // to a value that is not a key.
 func CheckSource(name string, data []byte, opts Options) ([]Finding, error) {
+	r, err := CheckSourceReport(name, data, opts)
+	if err != nil {
+		return nil, err
+	}
+	return r.Findings, nil
+}
+
+// CheckSourceReport is [CheckSource] with the counts of the findings,
+// for a caller that bounds them with Options.MaxFindings.
+func CheckSourceReport(name string, data []byte, opts Options) (*Report, error) {
 	if err := checkOptions(opts); err != nil {
 		return nil, err
 	}
 	f, err := policy.ParseFile(name, data)
 	if err == nil {
-		return Check(f, opts)
+		return CheckReport(f, opts)
 	}
 	var decodeErrs policy.ErrorList
 	if !errors.As(err, &decodeErrs) {
@@ -48,7 +86,7 @@ func CheckSource(name string, data []byte, opts Options) ([]Finding, error) {
 	if !errors.As(err, &all) {
 		all = decodeErrs
 	}
-	c := &checker{opts: opts}
+	c := newChecker(nil, opts)
 	for _, e := range all {
 		c.fromError(e, decoded[e.Error()])
 	}
@@ -61,10 +99,20 @@ func CheckSource(name string, data []byte, opts Options) ([]Finding, error) {
 // order, with the suppressed ones left out. The error is for options that
 // are not valid.
 func Check(f *policy.File, opts Options) ([]Finding, error) {
+	r, err := CheckReport(f, opts)
+	if err != nil {
+		return nil, err
+	}
+	return r.Findings, nil
+}
+
+// CheckReport is [Check] with the counts of the findings, for a caller
+// that bounds them with Options.MaxFindings.
+func CheckReport(f *policy.File, opts Options) (*Report, error) {
 	if err := checkOptions(opts); err != nil {
 		return nil, err
 	}
-	c := &checker{f: f, opts: opts}
+	c := newChecker(f, opts)
 	c.run()
 	return c.finish(), nil
 }
@@ -87,9 +135,17 @@ func checkOptions(opts Options) error {
 
 // checker collects the findings of one file.
 type checker struct {
-	f        *policy.File
-	opts     Options
+	f    *policy.File
+	opts Options
+	// findings are those kept: all of them, or the best of them by
+	// severity and position once there are more than opts.MaxFindings
+	// (see keep); counts counts them all, and used marks the suppressions
+	// that matched one.
 	findings []Finding
+	counts   [Error + 1]int
+	used     []bool
+	// about marks the statements that have a finding, suppressed or not.
+	about map[int]bool
 	// unbound lists the role attributes that specifiers name and opts do
 	// not bind; the analyses bind each to a key of its own.
 	unbound map[string]bool
@@ -98,6 +154,11 @@ type checker struct {
 	// apply (LDP101 on every resource, LDP107), so LDP201 does not repeat
 	// it.
 	explained map[int]bool
+	budget    *probe.Budget // spent by the comparison of the statements
+}
+
+func newChecker(f *policy.File, opts Options) *checker {
+	return &checker{f: f, opts: opts, used: make([]bool, len(opts.Suppress)), about: map[int]bool{}}
 }
 
 func (c *checker) run() {
@@ -195,7 +256,7 @@ func (c *checker) fromError(e *policy.Error, decoding bool) {
 	if e.Value == "" {
 		fd.Offset = -1
 	}
-	c.findings = append(c.findings, fd)
+	c.keep(fd)
 }
 
 // add records a finding at element index of a field of statement stmt
@@ -218,49 +279,79 @@ func (c *checker) add(code string, stmt int, field string, index int, value stri
 			fd.Pos = c.f.Position(-1, "", -1, -1)
 		}
 	}
-	c.findings = append(c.findings, fd)
+	c.keep(fd)
 }
 
-// finish leaves out the suppressed findings, reports the suppressions
-// that matched nothing, and sorts the findings in file order.
-func (c *checker) finish() []Finding {
-	used := make([]bool, len(c.opts.Suppress))
-	var out []Finding
-	for _, fd := range c.findings {
-		suppressed := false
-		for i, s := range c.opts.Suppress {
-			if s.matches(fd) {
-				used[i], suppressed = true, true
-			}
-		}
-		if !suppressed {
-			out = append(out, fd)
+// keep counts a finding and keeps it unless a suppression matches it. With
+// opts.MaxFindings set, it keeps the findings that come first in the order
+// of worse, and drops the others whenever twice as many are kept: memory
+// stays proportional to MaxFindings.
+func (c *checker) keep(fd Finding) {
+	if fd.Statement >= 0 {
+		c.about[fd.Statement] = true
+	}
+	suppressed := false
+	for i, s := range c.opts.Suppress {
+		if s.matches(fd) {
+			c.used[i], suppressed = true, true
 		}
 	}
+	if suppressed {
+		return
+	}
+	c.counts[fd.Severity]++
+	c.findings = append(c.findings, fd)
+	if k := c.opts.MaxFindings; k > 0 && len(c.findings) >= 2*k {
+		sort.SliceStable(c.findings, func(i, j int) bool { return worse(c.findings[i], c.findings[j]) })
+		clear(c.findings[k:])
+		c.findings = c.findings[:k]
+	}
+}
+
+// worse orders findings by severity, the most severe first, then in file
+// order.
+func worse(a, b Finding) bool {
+	if a.Severity != b.Severity {
+		return a.Severity > b.Severity
+	}
+	return before(a, b)
+}
+
+// before orders findings in file order.
+func before(a, b Finding) bool {
+	if a.Pos.Filename != b.Pos.Filename {
+		return a.Pos.Filename < b.Pos.Filename
+	}
+	if a.Pos.Offset != b.Pos.Offset {
+		return a.Pos.Offset < b.Pos.Offset
+	}
+	if a.Statement != b.Statement {
+		return a.Statement < b.Statement
+	}
+	return a.Code < b.Code
+}
+
+// finish reports the suppressions that matched nothing, keeps at most
+// opts.MaxFindings findings, and sorts them in file order.
+func (c *checker) finish() *Report {
 	for i, s := range c.opts.Suppress {
-		if !used[i] && s.Pos.IsValid() {
+		if !c.used[i] && s.Pos.IsValid() {
 			what := s.Code
 			if s.Path != "" {
 				what += " at " + s.Path
 			}
-			out = append(out, Finding{
+			c.counts[Info]++
+			c.findings = append(c.findings, Finding{
 				Code: codeSuppression, Severity: Info, Pos: s.Pos, Statement: -1, Index: -1, Offset: -1,
 				Message: fmt.Sprintf("suppression of %s matches no finding: remove it", what),
 			})
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := out[i], out[j]
-		if a.Pos.Filename != b.Pos.Filename {
-			return a.Pos.Filename < b.Pos.Filename
-		}
-		if a.Pos.Offset != b.Pos.Offset {
-			return a.Pos.Offset < b.Pos.Offset
-		}
-		if a.Statement != b.Statement {
-			return a.Statement < b.Statement
-		}
-		return a.Code < b.Code
-	})
-	return out
+	out := c.findings
+	if k := c.opts.MaxFindings; k > 0 && len(out) > k {
+		sort.SliceStable(out, func(i, j int) bool { return worse(out[i], out[j]) })
+		out = out[:k]
+	}
+	sort.SliceStable(out, func(i, j int) bool { return before(out[i], out[j]) })
+	return &Report{Findings: out, Counts: c.counts}
 }

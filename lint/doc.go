@@ -65,8 +65,8 @@
 //
 // LDP2xx are about the statements together, on a policy that compiles.
 //
-//	LDP200 info     the policy is too large to compare its statements; the LDP2xx checks were not run
-//	                thousands of statements with distinct names
+//	LDP200 warning  the statements were not all compared: the policy is too large, or its patterns too complex, for the analysis budget
+//	                "proj/{*a,*b}{*a,*b}{*a,*b}...:env/*:flag/*", a thousand brace groups
 //	LDP201 warning  a statement that never applies
 //	                {"effect": "allow", "notActions": ["*"], ...}
 //	LDP202 warning  a statement made redundant by others of the same effect
@@ -98,6 +98,22 @@
 // Role attributes that are not bound are given a value of their own for
 // these checks, so that a role is judged as a member with some value
 // would have it.
+//
+// The comparison is bounded, so that no policy decides how long a check
+// takes: at most 512 statements, 65,536 accesses, and a budget of work
+// ([Options.Budget], [DefaultBudget]) that every match of a pattern spends
+// according to its cost. A specifier of thousands of brace groups with
+// stars costs millions of steps a match and exhausts the budget, where
+// the policies of this repository's tests and examples use less than a
+// hundredth of it. A comparison cut short reports LDP200, a warning, with
+// what was not checked and the pattern that costs the most; the findings
+// made before it ran out are kept, each decided on complete sets of
+// accesses.
+//
+// A hostile file can have a finding for every few bytes. [CheckReport]
+// with [Options.MaxFindings] keeps only the most severe findings, the
+// earliest first, and counts the others by severity, so that the memory
+// a check holds does not grow with them.
 //
 // # Suppressing findings
 //

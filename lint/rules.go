@@ -97,9 +97,9 @@ var rules = []Rule{
 		`"proj/*:env/*;{critical:yes}"`,
 		"LaunchDarkly documents the property selectors {critical:true} and {critical:false} on environments, and \"view:\" on flags, segments and AI configs; any other never holds.", false},
 
-	{codeTooLarge, Info, "the policy is too large to compare its statements; the LDP2xx checks were not run",
-		"thousands of statements with distinct names",
-		"The comparison tries representative accesses for every name and action of the policy, up to a limit; beyond it the redundancy and override checks would not be reliable.", false},
+	{codeTooLarge, Warning, "the statements were not all compared: the policy is too large, or its patterns too complex, for the analysis budget",
+		`"proj/{*a,*b}{*a,*b}{*a,*b}...:env/*:flag/*", a thousand brace groups`,
+		"The comparison of the statements (LDP201 to LDP204, LDP206) tries representative accesses for every name and action of the policy, and stops when they would be more than 65,536 or the work more than its budget, so that no policy decides how long a check takes. The message says what was not checked, and points at the pattern that costs the most when one does: brace groups with stars, and '?' after a star, make each match cost in proportion to the pattern's length. A warning, since the policy was not fully checked: simplify the pattern, list its alternatives as separate elements, or split the policy.", false},
 	{codeNever, Warning, "a statement that never applies",
 		`{"effect": "allow", "notActions": ["*"], ...}`,
 		"No access falls under the statement: it does nothing. Decided by trying accesses that exercise every name, tag and action of the policy, unless the message gives a proof.", true},

@@ -221,6 +221,29 @@ func (p *Pattern) matchStars(s string) bool {
 	return true
 }
 
+// Cost returns an upper bound on the work of matching a name of n bytes,
+// in steps of about one operation on a 64-bit word. It is 1 for "*", about
+// n/8 for the shapes that compare literals, and for a general glob the
+// characters read times the size of the automaton's state set and of the
+// closures of its brace groups: a few steps a byte for a short pattern,
+// and up to hundreds of thousands for a 4096-byte pattern of brace groups
+// with stars, such as "{*a,*b}" repeated. Callers that match untrusted
+// patterns against many names can bound their work with it.
+func (p *Pattern) Cost(n int) int {
+	switch p.shape {
+	case Any:
+		return 1
+	case Exact, Prefix, Suffix:
+		return 1 + min(n, len(p.lit))/8
+	case Stars:
+		return 1 + n*len(p.parts)/8
+	}
+	if p.nfa != nil {
+		return p.nfa.nw + n*p.nfa.perByte
+	}
+	return 1 + n*len(p.src) // gobwas/glob, beyond the automaton's states
+}
+
 // Shape reports the form the pattern was compiled into.
 func (p *Pattern) Shape() Shape { return p.shape }
 

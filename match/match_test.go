@@ -239,3 +239,35 @@ func TestGlobAgreesWithGobwas(t *testing.T) {
 		t.Errorf("only %d random patterns compiled", compiled)
 	}
 }
+
+// TestCost checks the cost of matching against the shape of a pattern:
+// flat for "*", a step per 8 bytes at most for literals and stars, and,
+// for brace groups with stars, growing with the pattern as well as the
+// name.
+func TestCost(t *testing.T) {
+	tests := []struct {
+		in       string
+		n        int
+		min, max int
+	}{
+		{"*", 4096, 1, 1},
+		{"production", 4096, 1, 2},
+		{"prod*", 4096, 1, 1},
+		{"*a*b*c", 800, 1, 1 + 800*4/8},
+		{"prod-{eu,us}-*", 40, 40, 40 * 16},
+		{strings.Repeat("{*a,*b}", 10), 40, 40 * 30, 40 * 400},
+		{strings.Repeat("{*a,*b}", 580), 4096, 4096 * 1000, 4096 * 100_000},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in[:min(len(tt.in), 20)], func(t *testing.T) {
+			p := MustCompile(tt.in)
+			have := p.Cost(tt.n)
+			if have < tt.min || have > tt.max {
+				t.Errorf("have Cost(%d) = %d, want %d to %d", tt.n, have, tt.min, tt.max)
+			}
+			if p.Cost(tt.n+64) < have {
+				t.Errorf("have Cost(%d) = %d < Cost(%d) = %d, want it to grow with the name", tt.n+64, p.Cost(tt.n+64), tt.n, have)
+			}
+		})
+	}
+}

@@ -51,6 +51,9 @@ type nfa struct {
 	skipWords []uint64
 	clOff     []int32
 	clLen     []int32
+	// perByte bounds the word operations of reading one character: see
+	// Pattern.Cost.
+	perByte int
 }
 
 // nfaTest is a literal character beyond ASCII or a class, and the states
@@ -328,6 +331,18 @@ func compileNFA(pattern string) *nfa {
 			skip[w] &= a.pseudo[lo+w]
 		}
 		a.skipWords = append(a.skipWords, skip...)
+	}
+	// Reading a character costs a few passes over the state set, one
+	// closure for each pseudo state at most (a closure merged covers the
+	// pseudo states it skips), and, beyond ASCII, a test of each literal
+	// and class.
+	if nw == 1 {
+		a.perByte = 4 + bits.OnesCount64(a.pseudo[0]) + len(a.others)
+	} else {
+		a.perByte = 5*nw + len(a.others)*nw
+		for b := range elems {
+			a.perByte += int(a.clLen[b])
+		}
 	}
 	return a
 }

@@ -29,7 +29,11 @@ never apply, are redundant or are overridden by a deny, a policy that allows
 nothing, allow with notResources or notActions). Each finding has a code
 with a severity, error, warning or info; --list lists them with an example.
 Findings about statements together are found by trying accesses that
-exercise every name and action of the policy, and say "seems".
+exercise every name and action of the policy, and say "seems". That
+comparison has a budget of work, so that no policy decides how long a
+check takes: a policy too large, or with patterns too complex (thousands of
+brace groups with stars), is compared only in part, and LDP200, a warning,
+says what was not checked and which pattern costs the most.
 
 The text output prints each finding as
 
@@ -44,6 +48,11 @@ and infos. Columns count bytes. "-" reads a policy from stdin.
 findings; sarif writes SARIF 2.1.0 for code-scanning tools; github writes
 GitHub Actions workflow commands (::error file=...,line=...::message) that
 annotate the files in a pull request.
+
+At most --max-findings findings (100) are shown for each file, the most
+severe first, then in file order; one more line says how many more there
+are, by severity ("omitted" and "counts" in JSON, a tool notification in
+SARIF). The exit status counts them all.
 
 A finding can be suppressed by code with --suppress, or in a file
 FILE.lint beside FILE (the policy file itself stays as LaunchDarkly's API
@@ -78,11 +87,17 @@ func (s *suppressFlag) Set(v string) error {
 	return nil
 }
 
+// maxFindings is the default of --max-findings: a hostile file can have a
+// finding for every few bytes of its 16 MiB.
+const maxFindings = 100
+
 // checked is what check found in one file.
 type checked struct {
 	file       string // as displayed
 	data       []byte
-	findings   []lint.Finding
+	findings   []lint.Finding // at most --max-findings of them
+	counts     [lint.Error + 1]int
+	omitted    int  // counted in counts, not in findings
 	statements int  // when the file decodes
 	valid      bool // it compiles: no finding of LaunchDarkly's own checks
 	err        error
@@ -99,6 +114,7 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	var suppress suppressFlag
 	fs.Var(&suppress, "suppress", "leave out the findings of these codes: `CODE[,CODE...]` (repeatable)")
 	list := fs.Bool("list", false, "list the codes of the findings, with their severity and an example")
+	maxShown := fs.Int("max-findings", maxFindings, "show at most `N` findings of each file, the most severe first (0: all)")
 	files, err := parseFlags(fs, args, stdout, checkUsage)
 	if err != nil {
 		return helpIsDone(err)
@@ -124,7 +140,10 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 			}
 		}
 	}
-	opts := lint.Options{Policy: policy.Options{Lenient: *lenient, Attributes: attrs}}
+	if *maxShown < 0 {
+		return usagef("check", "--max-findings must be 0 or more, not %d", *maxShown)
+	}
+	opts := lint.Options{Policy: policy.Options{Lenient: *lenient, Attributes: attrs}, MaxFindings: *maxShown}
 	if *role {
 		opts.Policy.Context = policy.Role
 	}
@@ -137,11 +156,8 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 			unreadable++
 			fmt.Fprintf(stderr, "ldpolicy: %v\n", r.err)
 		}
-		for _, f := range r.findings {
-			if f.Severity == lint.Error || *strict && f.Severity == lint.Warning {
-				failed++
-				break
-			}
+		if r.counts[lint.Error] > 0 || *strict && r.counts[lint.Warning] > 0 {
+			failed++
 		}
 		results = append(results, r)
 	}
@@ -195,18 +211,22 @@ func checkFile(name string, stdin io.Reader, opts lint.Options, suppress []lint.
 		}
 	}
 	f, perr := policy.ParseFile(r.file, data)
+	var rep *lint.Report
 	if perr == nil {
-		r.findings, err = lint.Check(f, opts)
+		rep, err = lint.CheckReport(f, opts)
 		r.statements = len(f.Statements)
 	} else {
-		r.findings, err = lint.CheckSource(r.file, data, opts)
+		rep, err = lint.CheckSourceReport(r.file, data, opts)
 	}
 	if err != nil {
 		r.err = err
 		return r
 	}
+	r.findings, r.counts, r.omitted = rep.Findings, rep.Counts, rep.Omitted()
 	// Valid for LaunchDarkly: it decodes, and no finding is of the
-	// problems LaunchDarkly rejects (LDP001 to LDP007).
+	// problems LaunchDarkly rejects (LDP001 to LDP007). The errors are
+	// kept first, so an omitted one is among them only when more than
+	// --max-findings errors are.
 	r.valid = perr == nil
 	for _, fd := range r.findings {
 		if fd.Code < "LDP008" && fd.Severity == lint.Error {
@@ -214,6 +234,33 @@ func checkFile(name string, stdin io.Reader, opts lint.Options, suppress []lint.
 		}
 	}
 	return r
+}
+
+// omittedCounts returns the counts, by severity, of the findings of r
+// that are not shown.
+func (r *checked) omittedCounts() [lint.Error + 1]int {
+	c := r.counts
+	for _, f := range r.findings {
+		c[f.Severity]--
+	}
+	return c
+}
+
+// omittedLine says how many findings of r are not shown, by severity:
+// "47 more findings in FILE not shown (3 errors, 44 warnings)".
+func (r *checked) omittedLine() string {
+	c := r.omittedCounts()
+	var parts []string
+	for _, sev := range []lint.Severity{lint.Error, lint.Warning, lint.Info} {
+		if n := c[sev]; n > 0 {
+			word := sev.String() + plural(n)
+			if sev == lint.Info {
+				word = "info"
+			}
+			parts = append(parts, fmt.Sprintf("%d %s", n, word))
+		}
+	}
+	return fmt.Sprintf("%d more finding%s in %s not shown (%s): --max-findings 0 shows them all", r.omitted, plural(r.omitted), r.file, strings.Join(parts, ", "))
 }
 
 func plural(n int) string {

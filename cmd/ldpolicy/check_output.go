@@ -21,15 +21,19 @@ func writeCheckText(w io.Writer, results []checked) error {
 		if r.err != nil {
 			continue // reported on stderr
 		}
-		counts := map[lint.Severity]int{}
+		counts := r.counts
 		for _, f := range r.findings {
-			counts[f.Severity]++
 			b.WriteString(f.String())
 			b.WriteString("\n")
 			if f.Value != "" && f.Offset >= 0 {
 				b.WriteString(caret(f.Value, f.Offset, "\t"))
 				b.WriteString("\n")
 			}
+		}
+		if r.omitted > 0 {
+			b.WriteString("... and ")
+			b.WriteString(r.omittedLine())
+			b.WriteString("\n")
 		}
 		if counts[lint.Error] == 0 {
 			fmt.Fprintf(&b, "%s: valid, %d statement%s", r.file, r.statements, plural(r.statements))
@@ -52,7 +56,17 @@ type fileJSON struct {
 	Valid      bool          `json:"valid"` // LaunchDarkly would take it: no LDP001 to LDP007
 	Statements int           `json:"statements"`
 	Findings   []findingJSON `json:"findings"`
-	Error      string        `json:"error,omitempty"` // why the file could not be checked
+	// Omitted counts the findings beyond --max-findings, not listed;
+	// Counts then counts all of them by severity.
+	Omitted int         `json:"omitted,omitempty"`
+	Counts  *countsJSON `json:"counts,omitempty"`
+	Error   string      `json:"error,omitempty"` // why the file could not be checked
+}
+
+type countsJSON struct {
+	Error   int `json:"error"`
+	Warning int `json:"warning"`
+	Info    int `json:"info"`
 }
 
 // findingJSON is one finding. Statement, index and offset are -1 when they
@@ -79,6 +93,10 @@ func writeCheckJSON(w io.Writer, results []checked) error {
 		if r.err != nil {
 			fj.Error = r.err.Error()
 		}
+		if r.omitted > 0 {
+			fj.Omitted = r.omitted
+			fj.Counts = &countsJSON{r.counts[lint.Error], r.counts[lint.Warning], r.counts[lint.Info]}
+		}
 		for _, f := range r.findings {
 			fj.Findings = append(fj.Findings, findingJSON{
 				Code: f.Code, Severity: f.Severity, Line: f.Pos.Line, Column: f.Pos.Column,
@@ -99,13 +117,7 @@ func writeGitHub(w io.Writer, results []checked) error {
 	var b strings.Builder
 	for _, r := range results {
 		for _, f := range r.findings {
-			cmd := "notice"
-			switch f.Severity {
-			case lint.Error:
-				cmd = "error"
-			case lint.Warning:
-				cmd = "warning"
-			}
+			cmd := ghCommand(f.Severity)
 			file := f.Pos.Filename
 			if file == "" {
 				file = r.file
@@ -120,9 +132,36 @@ func writeGitHub(w io.Writer, results []checked) error {
 			}
 			fmt.Fprintf(&b, ",title=%s::%s\n", ghProperty(f.Code), ghData(msg))
 		}
+		if r.omitted > 0 {
+			fmt.Fprintf(&b, "::%s file=%s,title=ldpolicy::%s\n", ghCommand(r.omittedLevel()), ghProperty(filepath.ToSlash(r.file)), ghData(r.omittedLine()))
+		}
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// ghCommand is the workflow command that annotates a finding of severity
+// s.
+func ghCommand(s lint.Severity) string {
+	switch s {
+	case lint.Error:
+		return "error"
+	case lint.Warning:
+		return "warning"
+	}
+	return "notice"
+}
+
+// omittedLevel is the severity of the worst finding of r not shown.
+func (r *checked) omittedLevel() lint.Severity {
+	c := r.omittedCounts()
+	switch {
+	case c[lint.Error] > 0:
+		return lint.Error
+	case c[lint.Warning] > 0:
+		return lint.Warning
+	}
+	return lint.Info
 }
 
 // ghData escapes the message of a workflow command.
@@ -147,6 +186,13 @@ type sarifRun struct {
 	Invocations []sarifInvocation `json:"invocations"`
 	Results     []sarifResult     `json:"results"`
 	ColumnKind  string            `json:"columnKind"`
+	Properties  *sarifRunProps    `json:"properties,omitempty"`
+}
+
+// sarifRunProps is the property bag of a run whose results were cut at
+// --max-findings for some file.
+type sarifRunProps struct {
+	OmittedFindings int `json:"omittedFindings"`
 }
 
 type sarifTool struct {
@@ -187,8 +233,9 @@ type sarifInvocation struct {
 }
 
 type sarifNotification struct {
-	Level   string    `json:"level"`
-	Message sarifText `json:"message"`
+	Level     string          `json:"level"`
+	Message   sarifText       `json:"message"`
+	Locations []sarifLocation `json:"locations,omitempty"`
 }
 
 type sarifResult struct {
@@ -273,7 +320,7 @@ func writeSARIF(w io.Writer, results []checked) error {
 	for _, r := range results {
 		if r.err != nil {
 			inv.ExecutionSuccessful = false
-			inv.Notifications = append(inv.Notifications, sarifNotification{"error", sarifText{r.err.Error()}})
+			inv.Notifications = append(inv.Notifications, sarifNotification{Level: "error", Message: sarifText{r.err.Error()}})
 		}
 		for _, f := range r.findings {
 			file := f.Pos.Filename
@@ -299,6 +346,18 @@ func writeSARIF(w io.Writer, results []checked) error {
 				res.Properties = &sarifFix{f.Fix}
 			}
 			run.Results = append(run.Results, res)
+		}
+		if r.omitted > 0 {
+			// Results left out: a notification where tools show how the
+			// run went, and a count in the run's property bag.
+			inv.Notifications = append(inv.Notifications, sarifNotification{
+				Level: sarifLevel(r.omittedLevel()), Message: sarifText{r.omittedLine()},
+				Locations: []sarifLocation{{PhysicalLocation: sarifPhysical{ArtifactLocation: sarifArtifact{URI: filepath.ToSlash(r.file)}}}},
+			})
+			if run.Properties == nil {
+				run.Properties = &sarifRunProps{}
+			}
+			run.Properties.OmittedFindings += r.omitted
 		}
 	}
 	run.Invocations = []sarifInvocation{inv}

@@ -50,7 +50,13 @@ pattern of both versions treats alike: with the patterns "*" and
 deleteFlag, and "proj/other-proj" for every project that no specifier names.
 Representative accesses are not every access: two versions that decide them
 alike almost always decide every access alike, but globs can in principle
-meet where no representative access lands.
+meet where no representative access lands. The comparison is bounded, so
+that no policy decides how long it takes: at most 65,536 accesses, and a
+budget of work (about a quarter of a second) that every match of a pattern
+spends according to its cost (brace groups with stars cost in proportion to
+the pattern's length). A comparison cut short says so on stderr and in the
+summary: it lists the differences found, but cannot tell that there are no
+others.
 
 A decision reads "allow (new statement 0)", "deny (old statement 1)",
 "deny (no statement)" (nothing applies), or "allow (no filter)" (a webhook
@@ -69,9 +75,10 @@ for each input that is not an event; and a "summary" record last.
 
 Exit status: 0 when the comparison completed, whatever it found; 1 with
 --fail-on-wider when the new version allows an access, or delivers an event,
-that the old one did not; 2 for bad usage, a policy, patch or metadata
-file that cannot be used, or an INPUT that cannot be read (a missing file
-or directory never passes for one without changes).
+that the old one did not, or when the comparison on representative accesses
+was cut short, so that whether it is wider is not known; 2 for bad usage, a
+policy, patch or metadata file that cannot be used, or an INPUT that cannot
+be read (a missing file or directory never passes for one without changes).
 
 Flags:
 `
@@ -189,6 +196,9 @@ func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err := bw.Flush(); err != nil {
 		return err
 	}
+	if f.failOnWider && d.cutShort != "" && d.wider == 0 {
+		return &exitError{exitNo, fmt.Errorf("diff: cannot tell whether the new version is wider: %s (--fail-on-wider)", d.cutShort)}
+	}
 	if f.failOnWider && (d.wider > 0 || d.newlyDelivered > 0) {
 		what := fmt.Sprintf("it allows %d access%s that the old one denies", d.wider, pluralES(d.wider))
 		if len(inputs) > 0 {
@@ -253,6 +263,9 @@ type differ struct {
 
 	wider, narrower int // accesses newly allowed, newly denied
 	newlyDelivered  int
+	// cutShort says why the comparison on representative accesses
+	// stopped before comparing them all; empty when it did not.
+	cutShort string
 }
 
 // access is one access decided by both versions.
@@ -306,9 +319,21 @@ func (d *differ) accesses(opts policy.Options) error {
 		}
 		return out
 	}
-	accesses, complete := probe.Accesses(probe.Options{Attributes: opts.Attributes}, stmts(d.old), stmts(d.new))
+	budget := probe.NewBudget(probe.DefaultBudget)
+	accesses, complete := probe.Accesses(probe.Options{Attributes: opts.Attributes, Budget: budget}, stmts(d.old), stmts(d.new))
+	// Deciding an access costs the patterns of both versions matched
+	// against it.
+	var cost probe.Cost
+	for _, st := range append(stmts(d.old), stmts(d.new)...) {
+		cost = cost.Plus(probe.StatementCost(st))
+	}
+	compared := len(accesses)
 	var changed []access
-	for _, pa := range accesses {
+	for k, pa := range accesses {
+		if !budget.Spend(cost.Of(len(pa.Action) + len(pa.Resource))) {
+			compared, complete = k, false
+			break
+		}
 		a := access{Action: pa.Action, Resource: pa.Resource}
 		var err1, err2 error
 		a.Old, err1 = d.old.Decide(pa.Action, pa.Resource)
@@ -320,6 +345,14 @@ func (d *differ) accesses(opts policy.Options) error {
 			d.count(&a)
 			changed = append(changed, a)
 		}
+	}
+	if !complete {
+		if budget.Exhausted() {
+			d.cutShort = fmt.Sprintf("the comparison on representative accesses was cut short: the policies' patterns are too complex to compare within the budget of %d steps", budget.Limit())
+		} else {
+			d.cutShort = fmt.Sprintf("the comparison on representative accesses was cut short: the policies call for more than %d", probe.Limit)
+		}
+		fmt.Fprintf(d.stderr, "ldpolicy: diff: %s; the %d access%s compared do not show whether the versions differ elsewhere\n", d.cutShort, compared, pluralES(compared))
 	}
 	if d.json {
 		for i := range changed {
@@ -338,10 +371,11 @@ func (d *differ) accesses(opts policy.Options) error {
 			New           string `json:"new"`
 			Accesses      int    `json:"accesses"`
 			Complete      bool   `json:"complete"`
+			CutShort      string `json:"cutShort,omitempty"` // why not complete
 			Wider         int    `json:"wider"`
 			Narrower      int    `json:"narrower"`
 			Indeterminate int    `json:"indeterminate"`
-		}{"summary", d.oldName, d.newName, len(accesses), complete, d.wider, d.narrower, len(changed) - d.wider - d.narrower})
+		}{"summary", d.oldName, d.newName, compared, complete, d.cutShort, d.wider, d.narrower, len(changed) - d.wider - d.narrower})
 	}
 
 	var b strings.Builder
@@ -378,13 +412,13 @@ func (d *differ) accesses(opts policy.Options) error {
 		b.WriteString("\n")
 	}
 	d.citations(&b)
-	if len(changed) == 0 {
-		fmt.Fprintf(&b, "no difference on %d representative access%s", len(accesses), pluralES(len(accesses)))
-	} else {
-		fmt.Fprintf(&b, "compared on %d representative access%s: %d wider, %d narrower", len(accesses), pluralES(len(accesses)), d.wider, d.narrower)
-	}
-	if !complete {
-		fmt.Fprintf(&b, " (the first %d: the versions call for more)", probe.Limit)
+	switch {
+	case !complete:
+		fmt.Fprintf(&b, "cut short after %d representative access%s: %d wider, %d narrower; the others were not compared", compared, pluralES(compared), d.wider, d.narrower)
+	case len(changed) == 0:
+		fmt.Fprintf(&b, "no difference on %d representative access%s", compared, pluralES(compared))
+	default:
+		fmt.Fprintf(&b, "compared on %d representative access%s: %d wider, %d narrower", compared, pluralES(compared), d.wider, d.narrower)
 	}
 	b.WriteString("\n")
 	_, err := io.WriteString(d.w, b.String())

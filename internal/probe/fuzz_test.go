@@ -29,7 +29,7 @@ func FuzzAccesses(f *testing.F) {
 			}
 		}
 		if p, err := match.Compile(act); err == nil {
-			for _, s := range instances(p, parseGlob(act), []string{"", "x"}, nil) {
+			for _, s := range instances(nil, p, parseGlob(act), []string{"", "x"}, nil) {
 				if !p.Match(s) {
 					t.Fatalf("instance %q of %q does not match it", s, act)
 				}

@@ -121,37 +121,77 @@ const keyRunes = "x0aZ9_-."
 
 // expand returns up to max strings that nodes match, with every '*'
 // replaced by fill. Alternatives multiply; '?' and classes take one
-// character each, preferring characters that keys may hold.
-func expand(nodes []node, fill string, max int) []string {
-	out := []string{""}
+// character each, preferring characters that keys may hold. It spends the
+// bytes it writes on b, and returns nothing once b is exhausted.
+func expand(b *Budget, nodes []node, fill string, max int) []string {
+	out := expandBytes(b, nodes, fill, max)
+	strs := make([]string, len(out))
+	for i, s := range out {
+		strs[i] = string(s)
+	}
+	return strs
+}
+
+// expandBytes is expand building each string in place, in time linear in
+// its length.
+func expandBytes(b *Budget, nodes []node, fill string, max int) [][]byte {
+	out := [][]byte{{}}
+	var one [utf8.UTFMax]byte
 	for _, n := range nodes {
-		var choices []string
+		if b.Exhausted() {
+			return nil
+		}
+		var choices [][]byte
 		switch n.kind {
 		case litNode:
-			choices = []string{string(n.lit)}
+			choices = [][]byte{utf8.AppendRune(one[:0], n.lit)}
 		case starNode:
-			choices = []string{fill}
+			choices = [][]byte{[]byte(fill)}
 		case anyNode:
-			choices = []string{"x"}
+			choices = [][]byte{{'x'}}
 		case classNode:
 			if r, ok := classRune(n); ok {
-				choices = []string{string(r)}
+				choices = [][]byte{utf8.AppendRune(one[:0], r)}
 			}
 		case altNode:
 			for _, alt := range n.alts {
-				choices = append(choices, expand(alt, fill, max)...)
+				choices = append(choices, expandBytes(b, alt, fill, max)...)
 			}
 		}
 		if len(choices) == 0 {
 			return nil
 		}
-		next := make([]string, 0, len(out)*len(choices))
+		// What the strings grow by, spent before they grow.
+		written, count := 0, 0
+		for _, prefix := range out {
+			for _, c := range choices {
+				if count == max {
+					break
+				}
+				count++
+				written += len(c)
+				if len(choices) > 1 {
+					written += len(prefix) // copied
+				}
+			}
+		}
+		if !b.Spend(int64(1 + written/8)) {
+			return nil
+		}
+		if len(choices) == 1 {
+			for i := range out {
+				out[i] = append(out[i], choices[0]...)
+			}
+			continue
+		}
+		next := make([][]byte, 0, count)
 		for _, prefix := range out {
 			for _, c := range choices {
 				if len(next) == max {
 					break
 				}
-				next = append(next, prefix+c)
+				// A copy of its own: the strings grow apart.
+				next = append(next, append(prefix[:len(prefix):len(prefix)], c...))
 			}
 		}
 		out = next
@@ -205,11 +245,14 @@ func literal(nodes []node) (string, bool) {
 // replaced by a character it does not match (for "[!a]*", "a"), with '*'
 // replaced by fill. They are candidates for the keys that a pattern
 // leaves out, beside the fresh key, which a negated class would match.
-func misses(nodes []node, fill string) []string {
+func misses(b *Budget, nodes []node, fill string) []string {
 	var out []string
 	for i, n := range nodes {
 		if n.kind != classNode {
 			continue
+		}
+		if !b.Spend(int64(len(nodes))) {
+			return out
 		}
 		r, ok := classRune(node{kind: classNode, ranges: n.ranges, neg: !n.neg})
 		if !ok {
@@ -217,7 +260,7 @@ func misses(nodes []node, fill string) []string {
 		}
 		alt := append([]node{}, nodes...)
 		alt[i] = node{kind: litNode, lit: r}
-		out = append(out, expand(alt, fill, maxInstances)...)
+		out = append(out, expand(b, alt, fill, maxInstances)...)
 	}
 	return out
 }

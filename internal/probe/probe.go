@@ -40,6 +40,14 @@
 // also paired with an action that no pattern matches but "*"
 // ("otherAction"): one that LaunchDarkly may add later.
 //
+// The work is bounded twice: by the number of accesses ([Limit]) and by a
+// [Budget] of steps, which every match of a pattern against a candidate
+// key or action spends according to the pattern's cost (a 4096-byte
+// specifier of brace groups with stars costs up to millions of steps a
+// match). When either runs out, generation stops and says the accesses are
+// incomplete: an analysis built on them must then say what it did not
+// check.
+//
 // The accesses are representative, not exhaustive: two statements that
 // decide every generated access alike almost always decide every access
 // alike, but globs can in principle intersect where no instance lands.
@@ -82,35 +90,52 @@ type Options struct {
 	// The keys bound to an attribute that a specifier names are tried at
 	// its place; an unbound attribute matches nothing and adds no key.
 	Attributes map[string][]string
+	// Budget is spent by the generation; nil stands for a budget of
+	// DefaultBudget steps of its own. Pass the same budget on to the
+	// comparisons made with the accesses, so that it bounds them all.
+	Budget *Budget
 }
 
 // Accesses returns representative accesses for the statements of the given
 // policies, without duplicates, in an order that depends only on the
 // statements. Malformed specifiers and action patterns are left out; the
 // typo ":/flag/" is read as ":flag/". It returns at most [Limit] accesses,
-// and complete is false when there would have been more.
+// and complete is false when there would have been more, or when the
+// budget ran out first (opts.Budget.Exhausted() tells which): the accesses
+// returned are then no basis for comparing the policies.
 func Accesses(opts Options, policies ...[]policy.Statement) (accesses []policy.Access, complete bool) {
 	g := newGenerator(opts)
 	for _, stmts := range policies {
 		for _, st := range stmts {
 			for _, l := range [][]string{st.Resources, st.NotResources} {
 				for _, s := range l {
+					if !g.budget.Spend(compileCost(s)) {
+						return nil, false
+					}
 					g.addSpecifier(s)
 				}
 			}
 			for _, l := range [][]string{st.Actions, st.NotActions} {
 				for _, s := range l {
+					if !g.budget.Spend(compileCost(s)) {
+						return nil, false
+					}
 					g.addAction(s)
 				}
 			}
 		}
 	}
-	return g.accesses()
+	accesses, complete = g.accesses()
+	if g.budget.Exhausted() {
+		return accesses, false
+	}
+	return accesses, complete
 }
 
 // generator collects the specifiers and action patterns of the policies.
 type generator struct {
 	attrs   map[string][]string
+	budget  *Budget
 	shapes  []*shape
 	byKey   map[string]*shape
 	actions []*match.Pattern
@@ -118,13 +143,18 @@ type generator struct {
 }
 
 func newGenerator(opts Options) *generator {
-	return &generator{attrs: opts.Attributes, byKey: map[string]*shape{}, seenAct: map[string]bool{}}
+	b := opts.Budget
+	if b == nil {
+		b = NewBudget(DefaultBudget)
+	}
+	return &generator{attrs: opts.Attributes, budget: b, byKey: map[string]*shape{}, seenAct: map[string]bool{}}
 }
 
 // shape gathers the specifiers of one resource shape.
 type shape struct {
-	segs  []slot
-	specs [][]resource.Segment
+	segs   []slot
+	specs  [][]resource.Segment
+	budget *Budget
 }
 
 // slot is one segment position of a shape: its type and what the
@@ -154,7 +184,7 @@ func (g *generator) addSpecifier(s string) {
 	}
 	sh := g.byKey[key.String()]
 	if sh == nil {
-		sh = &shape{segs: make([]slot, len(segs))}
+		sh = &shape{segs: make([]slot, len(segs)), budget: g.budget}
 		for i, seg := range segs {
 			sh.segs[i] = slot{typ: seg.Type, bare: seg.IsBare()}
 		}
@@ -204,12 +234,18 @@ func (g *generator) accesses() ([]policy.Access, bool) {
 		return true
 	}
 	for _, sh := range g.shapes {
+		if g.budget.Exhausted() {
+			return out, false
+		}
 		typ := sh.segs[len(sh.segs)-1].typ
 		for _, res := range sh.resources(Limit - len(out)) {
 			if !add(res, typ) {
 				return out, false
 			}
 		}
+	}
+	if g.budget.Exhausted() {
+		return out, false
 	}
 	if res, typ, ok := g.unnamedShape(); ok {
 		if !add(res, typ) {
@@ -249,9 +285,10 @@ func (g *generator) unnamedShape() (res, typ string, ok bool) {
 // pattern but "*" matches; and instances of the patterns, again one of
 // each class not yet tried.
 func (g *generator) actionsFor(typ string) []string {
+	b := g.budget
 	tests := make([]test, len(g.actions))
 	for i, p := range g.actions {
-		tests[i] = test{kind: nameKind, pat: p}
+		tests[i] = test{kind: nameKind, pat: p, b: b}
 	}
 	var lits, frags []string
 	for _, p := range g.actions {
@@ -259,7 +296,7 @@ func (g *generator) actionsFor(typ string) []string {
 		if s, ok := literal(nodes); ok {
 			lits = append(lits, s)
 		}
-		frags = append(frags, expand(nodes, "", maxInstances)...)
+		frags = append(frags, expand(b, nodes, "", maxInstances)...)
 	}
 	var cands []string
 	if t, ok := action.Lookup(typ); ok {
@@ -274,10 +311,13 @@ func (g *generator) actionsFor(typ string) []string {
 		if _, ok := literal(nodes); ok || p.Shape() == match.Any {
 			continue
 		}
-		inst = append(inst, instances(p, nodes, []string{"", "Action"}, frags)...)
-		inst = append(inst, misses(nodes, "Action")...)
+		inst = append(inst, instances(b, p, nodes, []string{"", "Action"}, frags)...)
+		inst = append(inst, misses(b, nodes, "Action")...)
 		if len(inst) >= maxCandidates {
 			inst = inst[:maxCandidates]
+			break
+		}
+		if b.Exhausted() {
 			break
 		}
 	}
@@ -303,16 +343,17 @@ func (g *generator) actionsFor(typ string) []string {
 }
 
 // instances returns strings that p (parsed as nodes) matches, its '*'
-// filled with each of fills and then each of frags.
-func instances(p *match.Pattern, nodes []node, fills, frags []string) []string {
+// filled with each of fills and then each of frags, spending the matches
+// on b.
+func instances(b *Budget, p *match.Pattern, nodes []node, fills, frags []string) []string {
 	var out []string
 	all := append(append([]string{}, fills...), frags...)
 	if len(all) > maxFills {
 		all = all[:maxFills]
 	}
 	for _, fill := range all {
-		for _, s := range expand(nodes, fill, maxInstances) {
-			if p.Match(s) {
+		for _, s := range expand(b, nodes, fill, maxInstances) {
+			if b.match(p, s) {
 				out = append(out, s)
 			}
 		}
@@ -331,6 +372,9 @@ func fresh(base string, tests []test) string {
 		}
 		n := 0
 		for _, t := range tests {
+			if t.b.Exhausted() {
+				break
+			}
 			if t.holds(s) {
 				n++
 			}
@@ -345,11 +389,15 @@ func fresh(base string, tests []test) string {
 	return best
 }
 
-// signature says which of tests hold for s.
+// signature says which of tests hold for s; once the budget is exhausted,
+// none.
 func signature(tests []test, s string) string {
 	b := make([]byte, len(tests))
 	for i, t := range tests {
 		b[i] = '0'
+		if t.b.Exhausted() {
+			return ""
+		}
 		if t.holds(s) {
 			b[i] = '1'
 		}

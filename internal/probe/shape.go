@@ -15,6 +15,7 @@ type test struct {
 	values []string
 	name   string // a property's name
 	value  string // a property's value
+	b      *Budget
 }
 
 type testKind uint8
@@ -26,9 +27,13 @@ const (
 	viewKind
 )
 
-// holds reports whether a name or action test holds for s.
+// holds reports whether a name or action test holds for s, spending the
+// work on t.b; once t.b is exhausted, no test holds.
 func (t test) holds(s string) bool {
 	if t.attr {
+		if !t.b.Spend(int64(1 + len(t.values))) {
+			return false
+		}
 		for _, v := range t.values {
 			if v == s {
 				return true
@@ -36,7 +41,7 @@ func (t test) holds(s string) bool {
 		}
 		return false
 	}
-	return t.pat != nil && t.pat.Match(s)
+	return t.pat != nil && t.b.match(t.pat, s)
 }
 
 // holdsFor reports whether a modifier test holds for metadata m.
@@ -50,8 +55,14 @@ func (t test) holdsFor(m *meta) bool {
 			if t.holds(tag) {
 				return true
 			}
+			if t.b.Exhausted() {
+				return false
+			}
 		}
 	case propKind:
+		if !t.b.Spend(int64(1 + len(m.props))) {
+			return false
+		}
 		for _, p := range m.props {
 			if p[0] == t.name {
 				return p[1] == t.value
@@ -62,6 +73,9 @@ func (t test) holdsFor(m *meta) bool {
 			if t.holds(v) {
 				return true
 			}
+			if t.b.Exhausted() {
+				return false
+			}
 		}
 	}
 	return false
@@ -69,25 +83,25 @@ func (t test) holdsFor(m *meta) bool {
 
 func (g *generator) nameTest(n resource.Name) test {
 	if n.Attribute != "" {
-		return test{kind: nameKind, attr: true, values: g.attrs[n.Attribute]}
+		return test{kind: nameKind, attr: true, values: g.attrs[n.Attribute], b: g.budget}
 	}
 	p, _ := match.Compile(n.Pattern)
-	return test{kind: nameKind, pat: p}
+	return test{kind: nameKind, pat: p, b: g.budget}
 }
 
 func (g *generator) modTest(m resource.Modifier) test {
 	switch m := m.(type) {
 	case resource.Tag:
 		p, _ := match.Compile(m.Pattern)
-		return test{kind: tagKind, pat: p}
+		return test{kind: tagKind, pat: p, b: g.budget}
 	case resource.Property:
-		return test{kind: propKind, name: m.Name, value: m.Value}
+		return test{kind: propKind, name: m.Name, value: m.Value, b: g.budget}
 	case resource.View:
 		t := g.nameTest(m.Name)
 		t.kind = viewKind
 		return t
 	}
-	return test{kind: tagKind}
+	return test{kind: tagKind, b: g.budget}
 }
 
 // meta is the inline metadata of one concrete segment. A nil *meta is
@@ -144,7 +158,7 @@ func witness(t test) *meta {
 			}
 			s, ok = t.values[0], true
 		} else if t.pat != nil {
-			s, ok = firstInstance(t.pat, t.kind == tagKind)
+			s, ok = firstInstance(t.b, t.pat, t.kind == tagKind)
 		}
 		if !ok {
 			return nil
@@ -159,13 +173,13 @@ func witness(t test) *meta {
 
 // firstInstance returns an instance of p, a valid tag (or key) if there is
 // one.
-func firstInstance(p *match.Pattern, tag bool) (string, bool) {
+func firstInstance(b *Budget, p *match.Pattern, tag bool) (string, bool) {
 	valid := resource.IsKey
 	if tag {
 		valid = resource.IsTag
 	}
 	nodes := parseGlob(p.String())
-	all := instances(p, nodes, []string{"", "x"}, nil)
+	all := instances(b, p, nodes, []string{"", "x"}, nil)
 	for _, s := range all {
 		if valid(s) {
 			return s, true
@@ -178,8 +192,9 @@ func firstInstance(p *match.Pattern, tag bool) (string, bool) {
 }
 
 // keys returns the keys tried at slot i of the shape: one of each class of
-// keys that the names there treat alike, valid keys preferred.
-func (sl *slot) keys() []string {
+// keys that the names there treat alike, valid keys preferred. The
+// matches spend b.
+func (sl *slot) keys(b *Budget) []string {
 	if sl.bare {
 		return []string{""}
 	}
@@ -198,7 +213,7 @@ func (sl *slot) keys() []string {
 		if s, ok := literal(nodes); ok {
 			first = append(first, s)
 		}
-		frags = append(frags, expand(nodes, "", maxInstances)...)
+		frags = append(frags, expand(b, nodes, "", maxInstances)...)
 	}
 	first = append(first, fresh("other-"+sl.typ, names))
 	if len(names) > manyNames {
@@ -216,10 +231,13 @@ func (sl *slot) keys() []string {
 		if t.pat.Shape() == match.Any {
 			fills = nil // the fresh key stands for these
 		}
-		inst = append(inst, instances(t.pat, nodes, fills, frags)...)
-		inst = append(inst, misses(nodes, "x")...)
+		inst = append(inst, instances(b, t.pat, nodes, fills, frags)...)
+		inst = append(inst, misses(b, nodes, "x")...)
 		if len(inst) >= maxCandidates {
 			inst = inst[:maxCandidates]
+			break
+		}
+		if b.Exhausted() {
 			break
 		}
 	}
@@ -284,20 +302,36 @@ func (sl *slot) metas(mods [][]int) []*meta {
 		}
 		cands = append(cands, &m)
 	}
+	// All of them together, built in place: add copies.
 	var all meta
+	seenProp := map[string]bool{}
 	for _, w := range wit {
-		if w != nil {
-			cands = append(cands, w)
-			all = all.add(w)
+		if w == nil {
+			continue
+		}
+		cands = append(cands, w)
+		all.tags = append(all.tags, w.tags...)
+		all.views = append(all.views, w.views...)
+		for _, p := range w.props {
+			if !seenProp[p[0]] {
+				seenProp[p[0]] = true
+				all.props = append(all.props, p)
+			}
 		}
 	}
 	cands = append(cands, &all)
 	seen := map[string]bool{}
 	var out []*meta
 	for _, m := range cands {
+		if sl.mods[0].b.Exhausted() {
+			return []*meta{{}}
+		}
 		b := make([]byte, len(sl.mods))
 		for i, t := range sl.mods {
 			b[i] = '0'
+			if t.b.Exhausted() {
+				return []*meta{{}}
+			}
 			if t.holdsFor(m) {
 				b[i] = '1'
 			}
@@ -346,7 +380,7 @@ func (sh *shape) resources(max int) []string {
 	metas := make([][]*meta, n)
 	total := 1
 	for i := range sh.segs {
-		keys[i] = sh.segs[i].keys()
+		keys[i] = sh.segs[i].keys(sh.budget)
 		metas[i] = sh.segs[i].metas(modIdx[i])
 		for _, k := range keys[i] {
 			for _, m := range metas[i] {
@@ -357,11 +391,18 @@ func (sh *shape) resources(max int) []string {
 			total *= len(opts[i])
 		}
 	}
+	if sh.budget.Exhausted() {
+		return nil
+	}
 
 	var out []string
 	seen := map[string]bool{}
 	emit := func(cs []choice) {
+		if sh.budget.Exhausted() {
+			return
+		}
 		s := sh.format(cs)
+		sh.budget.charge(int64(emitCost + len(s)))
 		if seen[s] || len(out) >= max {
 			return
 		}
@@ -413,6 +454,9 @@ func (sh *shape) resources(max int) []string {
 		memo[i] = map[string]matched{}
 	}
 	for s := range sh.specs {
+		if sh.budget.Exhausted() {
+			return nil
+		}
 		var match, miss [][]string
 		base1 := make([]choice, n)
 		base2 := make([]choice, n)
@@ -425,6 +469,9 @@ func (sh *shape) resources(max int) []string {
 			mm, ok := memo[i][id]
 			if !ok {
 				for _, k := range keys[i] {
+					if sh.budget.Exhausted() {
+						return nil
+					}
 					if j := nameIdx[s][i]; j < 0 || sl.names[j].holds(k) {
 						mm.keys = append(mm.keys, k)
 					} else if len(mm.miss) == 0 {
@@ -477,6 +524,9 @@ func fewest(tests []test, keys []string) string {
 	for _, k := range keys {
 		n := 0
 		for _, t := range tests {
+			if t.b.Exhausted() {
+				return best
+			}
 			if t.holds(k) {
 				n++
 			}
