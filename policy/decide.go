@@ -41,6 +41,8 @@ const (
 	reasonAllow
 	reasonNoFilter
 	reasonRoleEmpty
+	reasonBase        // a role's Reader base permissions allowed
+	reasonUnpublished // a built-in role whose statements are not published
 )
 
 const unknownSuffix = "; tags, properties or views nobody supplied could change this"
@@ -51,6 +53,9 @@ var reasons = [...][2]string{
 	reasonAllow:     {"an allow statement applies and no deny statement does", "an allow statement applies and no deny statement does" + unknownSuffix},
 	reasonNoFilter:  {"the policy has no statements: a webhook without a policy filter receives every event", ""},
 	reasonRoleEmpty: {"the policy has no statements: a role without statements grants nothing", ""},
+	reasonBase: {"the role's base permissions (reader) allow view actions, and no deny statement of the role applies",
+		"the role's base permissions (reader) allow view actions, and no deny statement of the role applies" + unknownSuffix},
+	reasonUnpublished: {"", "the built-in role publishes no statements: what it grants is outside the model"},
 }
 
 // Allowed reports whether the access is allowed.

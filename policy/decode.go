@@ -22,9 +22,19 @@ const (
 type File struct {
 	Name       string
 	Statements []Statement
-	start      int // offset of the statements array
-	pos        []stmtPos
-	lines      []int
+	// Kind says what the file holds: a list of statements, a webhook or a
+	// custom role.
+	Kind FileKind
+	// RoleKey and RoleName are the "key" and "name" of a custom role, when
+	// the file gives them; empty for other kinds.
+	RoleKey, RoleName string
+	// BasePermissions are those of a custom role as the file gives them
+	// ("basePermissions", or Terraform's "base_permissions"); 0 when it
+	// does not. See [File.Role] for what is assumed then.
+	BasePermissions BasePermissions
+	start           int // offset of the statements array
+	pos             []stmtPos
+	lines           []int
 }
 
 // stmtPos records where a statement and its fields are in the source.
@@ -241,7 +251,7 @@ func position(name string, lines []int, off int) Position {
 func decodeFile(name string, data []byte) (*File, *decoder) {
 	d := newDecoder(data, name)
 	f := &File{Name: name}
-	f.Statements, f.pos, f.start = d.policy()
+	f.Statements, f.pos, f.start = d.policy(f)
 	f.lines = d.lineStarts()
 	return f, d
 }
@@ -313,7 +323,7 @@ func (d *decoder) shape(off, stmt int, field string, index int, format string, a
 
 // policy decodes the top-level value. It returns the statements, their
 // positions and the offset of the statements array.
-func (d *decoder) policy() ([]Statement, []stmtPos, int) {
+func (d *decoder) policy(f *File) ([]Statement, []stmtPos, int) {
 	if len(d.Data) > MaxFileSize {
 		d.Fail(0, "policy file is %d bytes, longer than the limit of %d", len(d.Data), MaxFileSize)
 		return nil, nil, 0
@@ -330,7 +340,7 @@ func (d *decoder) policy() ([]Statement, []stmtPos, int) {
 	case '[':
 		stmts, pos = d.statements()
 	case '{':
-		stmts, pos, start = d.container()
+		stmts, pos, start = d.container(f)
 	default:
 		if d.Pos == len(d.Data) {
 			d.Fail(d.Pos, "empty policy file: expected %s", want)
@@ -354,15 +364,34 @@ func (d *decoder) end() {
 }
 
 // container decodes an object that holds the statements: a webhook
-// ("statements") or a custom role ("policy").
-func (d *decoder) container() ([]Statement, []stmtPos, int) {
+// ("statements") or a custom role ("policy"), and the role's key, name and
+// base permissions.
+func (d *decoder) container(f *File) ([]Statement, []stmtPos, int) {
 	var stmts []Statement
 	var pos []stmtPos
 	objStart := d.Pos
 	start, found, hasURL := objStart, "", false
+	var roleKey, roleName string
 	d.Object(func(k []byte, keyOff int) {
 		key := string(k)
-		if key != "statements" && key != "policy" {
+		switch key {
+		case "statements", "policy":
+		case "basePermissions", "base_permissions":
+			d.basePermissions(f, key)
+			return
+		case "key", "name":
+			if d.Peek() != '"' {
+				d.Skip()
+				return
+			}
+			v, _ := d.str()
+			if key == "key" {
+				roleKey = v
+			} else {
+				roleName = v
+			}
+			return
+		default:
 			hasURL = hasURL || key == "url"
 			d.Skip()
 			return
@@ -383,6 +412,12 @@ func (d *decoder) container() ([]Statement, []stmtPos, int) {
 			d.Skip()
 		}
 	})
+	switch {
+	case found == "policy":
+		f.Kind, f.RoleKey, f.RoleName = RoleFile, roleKey, roleName
+	case found == "statements" || hasURL:
+		f.Kind = WebhookFile
+	}
 	if d.Err == nil && found == "" {
 		if hasURL {
 			stmts = []Statement{} // a webhook without a policy filter
@@ -390,7 +425,31 @@ func (d *decoder) container() ([]Statement, []stmtPos, int) {
 			d.shape(objStart, -1, "", -1, `expected a "statements" or "policy" array in the object (a webhook without a policy filter has "statements": [])`)
 		}
 	}
+	if f.Kind != RoleFile && f.BasePermissions != 0 && d.Err == nil {
+		d.shape(objStart, -1, "", -1, `base permissions belong to a custom role, an object with a "policy" array`)
+	}
 	return stmts, pos, start
+}
+
+// basePermissions decodes the base permissions of a custom role.
+func (d *decoder) basePermissions(f *File, key string) {
+	off := d.Pos
+	if d.Peek() == 'n' {
+		d.Skip() // null: not given
+		return
+	}
+	if d.Peek() != '"' {
+		d.shape(off, -1, key, -1, `expected "reader" or "no_access", found %s`, d.Found(off))
+		d.Skip()
+		return
+	}
+	v, _ := d.str()
+	b, err := ParseBasePermissions(v)
+	if err != nil {
+		d.shape(off, -1, key, -1, "%v", err)
+		return
+	}
+	f.BasePermissions = b
 }
 
 func (d *decoder) statements() ([]Statement, []stmtPos) {
