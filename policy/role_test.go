@@ -139,7 +139,9 @@ func TestMemberDecide(t *testing.T) {
 		},
 		{
 			"a team role that allows settles a writer's",
-			func(t *testing.T) []Grant { return []Grant{builtin(t, "writer"), grant(t, "a", allowProdFlags, NoAccess)} },
+			func(t *testing.T) []Grant {
+				return []Grant{builtin(t, "writer"), grant(t, "a", allowProdFlags, NoAccess)}
+			},
 			access{"updateOn", prodFlag}, memberOutcome{Allow, false, "a", 0},
 		},
 		{
