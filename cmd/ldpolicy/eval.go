@@ -16,6 +16,7 @@ import (
 
 const evalUsage = `usage: ldpolicy eval --policy FILE --action ACTION --resource RESOURCE [flags]
        ldpolicy eval --policy FILE --event FILE [flags]
+       ldpolicy eval --role --policy FILE [--policy FILE...] --action ACTION --resource RESOURCE [flags]
 
 Eval decides one access, or whether a webhook with the policy receives one
 event (a captured payload: its "accesses", and the tags its body gives of the
@@ -25,8 +26,20 @@ An access is denied when a deny statement applies, allowed when an allow
 statement applies and no deny statement does, and denied when none applies.
 A webhook receives an event when at least one of its accesses is allowed
 (with --mode all, when every one is); an event without accesses is not
-delivered; a webhook without statements receives every event. With --role,
-an empty policy grants nothing instead.
+delivered; a webhook without statements receives every event.
+
+With --role, each --policy is a custom role ({"key": ..., "policy": [...],
+"basePermissions": ...}, or a bare list of statements), and eval decides
+for a member who holds all of them, as LaunchDarkly combines roles: the
+access is allowed when at least one role allows it, even if another role
+denies it (a deny takes away only what its own role grants). A role
+without statements grants nothing. Base permissions "reader" allow every
+action whose name starts with "view", unless a deny statement of the same
+role applies; a role file without basePermissions is taken as "no_access",
+the REST API's default, and eval says so. The answer names the role that
+allowed the access, or gives each role's reason for denying it. --attribute
+binds the member's role attributes, for every role. A webhook has one
+policy: --policy may be repeated only with --role.
 
 Tags, properties and views of a resource come inline, as in
 "proj/p:env/qa;qa_test,{critical:true}:flag/f", from the event (for a flag
@@ -66,7 +79,8 @@ func (a attributeFlag) Set(s string) error {
 
 func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
-	policyFile := fs.String("policy", "", "the policy `FILE` (\"-\" for stdin)")
+	var policyFiles stringList
+	fs.Var(&policyFiles, "policy", "the policy `FILE` (\"-\" for stdin); with --role, repeat it for each role the member holds")
 	act := fs.String("action", "", "the `ACTION` of the access, such as updateOn")
 	res := fs.String("resource", "", "the `RESOURCE` of the access, such as proj/default:env/production:flag/dark-mode")
 	eventFile := fs.String("event", "", "a webhook payload `FILE` to decide delivery of (\"-\" for stdin)")
@@ -87,11 +101,19 @@ func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		fs.Visit(func(f *flag.Flag) { found = found || f.Name == name })
 		return found
 	}
+	policyFile := ""
+	if len(policyFiles) > 0 {
+		policyFile = policyFiles[0]
+	}
 	switch {
 	case len(rest) > 0:
 		return usagef("eval", "unexpected argument %q", rest[0])
-	case *policyFile == "":
+	case len(policyFiles) == 0:
 		return usagef("eval", "--policy is required")
+	case len(policyFiles) > 1 && !*role:
+		return usagef("eval", "--policy is given %d times: a webhook has one policy; with --role, each --policy is a role of one member", len(policyFiles))
+	case len(policyFiles) > 1 && *eventFile != "":
+		return usagef("eval", "--event decides a webhook's delivery, under one --policy; several roles decide accesses (--action and --resource)")
 	case *format != "text" && *format != "json":
 		return usagef("eval", "--format must be text or json, not %q", *format)
 	case *mode != "any" && *mode != "all":
@@ -104,7 +126,7 @@ func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return usagef("eval", "--mode applies to --event only")
 	}
 	stdinUsers := 0
-	for _, f := range []string{*policyFile, *eventFile, *metadataFile} {
+	for _, f := range append([]string{*eventFile, *metadataFile}, policyFiles...) {
 		if f == "-" {
 			stdinUsers++
 		}
@@ -124,7 +146,10 @@ func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if *role {
 		opts.Context = policy.Role
 	}
-	pol, err := loadPolicy(*policyFile, stdin, opts, stderr)
+	if *role && *eventFile == "" {
+		return evalMember(policyFiles, opts, *act, *res, *metadataFile, stdin, stdout, stderr, *format == "json")
+	}
+	pol, err := loadPolicy(policyFile, stdin, opts, stderr)
 	if err != nil {
 		return err
 	}
@@ -135,12 +160,9 @@ func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	out := &output{w: stdout, json: *format == "json", set: pol}
 
 	if *eventFile == "" {
-		c, err := resource.ParseConcrete(*res)
+		c, err := parseResourceFlag(*res, resolver)
 		if err != nil {
-			return inputErr(fmt.Errorf("--resource: %s", describeSyntaxError(*res, err)))
-		}
-		if resolver != nil {
-			c.Resolve(resolver)
+			return err
 		}
 		e := pol.Explain(*act, &c)
 		if err := out.access(*act, e); err != nil {
@@ -196,6 +218,18 @@ func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return &exitError{code: exitNo}
 	}
 	return nil
+}
+
+// parseResourceFlag parses --resource and resolves its metadata.
+func parseResourceFlag(res string, resolver resource.Resolver) (resource.Concrete, error) {
+	c, err := resource.ParseConcrete(res)
+	if err != nil {
+		return c, inputErr(fmt.Errorf("--resource: %s", describeSyntaxError(res, err)))
+	}
+	if resolver != nil {
+		c.Resolve(resolver)
+	}
+	return c, nil
 }
 
 // loadPolicy reads and compiles a policy file, printing its warnings, or
@@ -254,7 +288,7 @@ func (o *output) access(act string, e policy.Explanation) error {
 	var b strings.Builder
 	b.WriteString(verdict(string(e.Decision.Effect), e.Decision.Indeterminate))
 	b.WriteString("\n")
-	o.explain(&b, "  ", act, e)
+	explain(&b, "  ", o.set, act, e)
 	_, err := io.WriteString(o.w, b.String())
 	return err
 }
@@ -301,7 +335,7 @@ func (o *output) event(accesses []policy.Access, explained []policy.Explanation,
 	for i, a := range accesses {
 		e := explained[i]
 		fmt.Fprintf(&b, "  accesses[%d]: %s on %s: %s\n", i, a.Action, a.Resource, verdict(string(e.Decision.Effect), e.Decision.Indeterminate))
-		o.explain(&b, "    ", a.Action, e)
+		explain(&b, "    ", o.set, a.Action, e)
 	}
 	fmt.Fprintf(&b, "  reason: %s\n", d.Reason())
 	_, err := io.WriteString(o.w, b.String())
@@ -315,12 +349,12 @@ func verdict(v string, indeterminate bool) string {
 	return v
 }
 
-// explain writes the deciding statement, how it matched, the statements
-// that depend on unknown metadata, and the reason.
-func (o *output) explain(b *strings.Builder, indent, act string, e policy.Explanation) {
+// explain writes the deciding statement of set, how it matched, the
+// statements that depend on unknown metadata, and the reason.
+func explain(b *strings.Builder, indent string, set *policy.Set, act string, e policy.Explanation) {
 	d := e.Decision
 	if d.Statement >= 0 {
-		st := o.set.Statement(d.Statement)
+		st := set.Statement(d.Statement)
 		tr := e.Statements[d.Statement]
 		fmt.Fprintf(b, "%sstatement %d: %s\n", indent, d.Statement, st)
 		fmt.Fprintf(b, "%s  action:   %s\n", indent, describeAction(act, st, tr))
@@ -330,7 +364,7 @@ func (o *output) explain(b *strings.Builder, indent, act string, e policy.Explan
 		if tr.Applies.Known() {
 			continue
 		}
-		st := o.set.Statement(tr.Statement)
+		st := set.Statement(tr.Statement)
 		list, name := st.Resources, "resources"
 		if st.NotResources != nil {
 			list, name = st.NotResources, "notResources"

@@ -1,0 +1,155 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/ldpolicy/ldpolicy/policy"
+)
+
+// roleFile is a custom role read from a file for a member.
+type roleFile struct {
+	file        string // as named on the command line
+	grant       policy.Grant
+	baseAssumed bool // the file does not give base permissions
+}
+
+// loadRole reads a policy file as a custom role, compiled with opts (in the
+// role context), printing its warnings or every problem it has. The role
+// is named by its key, or by the file when it has none.
+func loadRole(name string, stdin io.Reader, opts policy.Options, stderr io.Writer) (roleFile, error) {
+	data, err := readInput(name, stdin)
+	if err != nil {
+		return roleFile{}, err
+	}
+	shown := displayName(name)
+	f, err := policy.ParseFile(shown, data)
+	var errs policy.ErrorList
+	if errors.As(err, &errs) {
+		writeProblems(stderr, errs)
+		return roleFile{}, &exitError{code: exitUsage}
+	} else if err != nil {
+		return roleFile{}, inputErr(err)
+	}
+	if f.Kind == policy.WebhookFile {
+		return roleFile{}, inputErr(fmt.Errorf("%s: a webhook, not a custom role: --role takes custom roles ({\"key\": ..., \"policy\": [...]}) or lists of statements", shown))
+	}
+	opts.Context = policy.Role
+	set, err := f.Compile(opts)
+	if errors.As(err, &errs) {
+		writeProblems(stderr, errs)
+		return roleFile{}, &exitError{code: exitUsage}
+	} else if err != nil {
+		return roleFile{}, inputErr(err)
+	}
+	writeProblems(stderr, set.Warnings())
+	base, assumed := f.RoleBasePermissions()
+	key := f.RoleKey
+	if key == "" {
+		key = shown
+	}
+	return roleFile{file: shown, grant: policy.Grant{Role: key, Policy: set, Base: base}, baseAssumed: assumed}, nil
+}
+
+// evalMember decides one access for a member who holds the role of each
+// file.
+func evalMember(files []string, opts policy.Options, act, res, metadataFile string, stdin io.Reader, stdout, stderr io.Writer, asJSON bool) error {
+	roles := make([]roleFile, len(files))
+	grants := make([]policy.Grant, len(files))
+	for i, name := range files {
+		r, err := loadRole(name, stdin, opts, stderr)
+		if err != nil {
+			return err
+		}
+		roles[i], grants[i] = r, r.grant
+	}
+	member, err := policy.NewMember(grants...)
+	if err != nil {
+		return inputErr(err)
+	}
+	resolver, err := loadMetadata(metadataFile, stdin)
+	if err != nil {
+		return err
+	}
+	c, err := parseResourceFlag(res, resolver)
+	if err != nil {
+		return err
+	}
+	e := member.Explain(act, &c)
+	if asJSON {
+		err = writeMemberJSON(stdout, roles, e)
+	} else {
+		err = writeMemberText(stdout, roles, act, e)
+	}
+	if err != nil {
+		return err
+	}
+	if !e.Decision.Allowed() {
+		return &exitError{code: exitNo}
+	}
+	return nil
+}
+
+// describeBase says what a role's base permissions are, and whether they
+// were assumed.
+func describeBase(r roleFile) string {
+	if r.baseAssumed {
+		return fmt.Sprintf("%s (assumed: the file gives no basePermissions; the REST API's default)", r.grant.Base)
+	}
+	return r.grant.Base.String()
+}
+
+func writeMemberText(w io.Writer, roles []roleFile, act string, e policy.MemberExplanation) error {
+	var b strings.Builder
+	d := e.Decision
+	b.WriteString(verdict(string(d.Effect), d.Indeterminate))
+	if d.Grant >= 0 {
+		fmt.Fprintf(&b, " by role %s", d.Role)
+	}
+	b.WriteString("\n")
+	for i, g := range e.Grants {
+		r := roles[i]
+		fmt.Fprintf(&b, "  role %s (%s): %s\n", g.Role, r.file, verdict(string(g.Decision.Effect), g.Decision.Indeterminate))
+		fmt.Fprintf(&b, "    base:     %s\n", describeBase(r))
+		explain(&b, "    ", r.grant.Policy, act, g.Explanation)
+	}
+	if d.Grant >= 0 {
+		fmt.Fprintf(&b, "  reason:   role %s allows the access; a member's roles are cumulative, so no other role's deny takes it away\n", d.Role)
+	} else {
+		fmt.Fprintf(&b, "  reason:   %s\n", d.Reason())
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func writeMemberJSON(w io.Writer, roles []roleFile, e policy.MemberExplanation) error {
+	type roleJSON struct {
+		Role                   string          `json:"role"`
+		File                   string          `json:"file"`
+		BasePermissions        string          `json:"basePermissions"`
+		BasePermissionsAssumed bool            `json:"basePermissionsAssumed"`
+		Decision               policy.Decision `json:"decision"`
+	}
+	d := e.Decision
+	out := struct {
+		Decision      policy.Effect `json:"decision"`
+		Indeterminate bool          `json:"indeterminate"`
+		Role          *string       `json:"role"`
+		Statement     *int          `json:"statement"`
+		Reason        string        `json:"reason"`
+		Roles         []roleJSON    `json:"roles"`
+	}{Decision: d.Effect, Indeterminate: d.Indeterminate, Reason: d.Reason()}
+	if d.Grant >= 0 {
+		out.Role = &d.Role
+		if d.Statement >= 0 {
+			out.Statement = &d.Statement
+		}
+	}
+	for i, g := range e.Grants {
+		r := roles[i]
+		out.Roles = append(out.Roles, roleJSON{g.Role, r.file, r.grant.Base.String(), r.baseAssumed, g.Decision})
+	}
+	return (&output{w: w, json: true}).writeJSON(out)
+}
