@@ -600,33 +600,45 @@ func (ref *Reference) Decide(action, resource string, meta map[string]Meta) (Out
 	if len(ref.stmts) == 0 {
 		return Outcome{Allow: !ref.role, Statement: -1}, nil
 	}
-	firstDeny, firstAllow := -1, -1
-	denyAny, allowAny := no, no
+	v := ref.verdicts(action, c)
+	out := Outcome{Statement: -1, Indeterminate: and(not(v.denyAny), v.allowAny) == unknown}
+	switch {
+	case v.firstDeny >= 0:
+		out.Statement = v.firstDeny
+	case v.firstAllow >= 0:
+		out.Allow, out.Statement = true, v.firstAllow
+	}
+	return out, nil
+}
+
+// verdicts is how the statements of a policy fare against one access: the
+// first deny and allow statements that apply with unknown metadata taken
+// as absent (-1 for none), and whether any applies, in three-valued logic.
+type verdicts struct {
+	firstDeny, firstAllow int
+	denyAny, allowAny     tv
+}
+
+func (ref *Reference) verdicts(action string, c *concrete) verdicts {
+	v := verdicts{firstDeny: -1, firstAllow: -1, denyAny: no, allowAny: no}
 	absent := absentMeta(c)
 	for i := range ref.stmts {
 		st := &ref.stmts[i]
 		t := ref.applies(st, action, c)
 		abs := ref.applies(st, action, absent) == yes
 		if st.deny {
-			denyAny = or(denyAny, t)
-			if abs && firstDeny < 0 {
-				firstDeny = i
+			v.denyAny = or(v.denyAny, t)
+			if abs && v.firstDeny < 0 {
+				v.firstDeny = i
 			}
 		} else {
-			allowAny = or(allowAny, t)
-			if abs && firstAllow < 0 {
-				firstAllow = i
+			v.allowAny = or(v.allowAny, t)
+			if abs && v.firstAllow < 0 {
+				v.firstAllow = i
 			}
 		}
 	}
-	out := Outcome{Statement: -1, Indeterminate: and(not(denyAny), allowAny) == unknown}
-	switch {
-	case firstDeny >= 0:
-		out.Statement = firstDeny
-	case firstAllow >= 0:
-		out.Allow, out.Statement = true, firstAllow
-	}
-	return out, nil
+	return v
 }
 
 // Access is one access of an event.
