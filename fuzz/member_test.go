@@ -13,6 +13,14 @@ import (
 	"github.com/ldpolicy/ldpolicy/resource"
 )
 
+// checkMembers runs a property of members: each case is up to three
+// policies, so a tenth of the cases of the other properties (at least 500)
+// exercise as many policies in about as much time.
+func checkMembers(t *testing.T, p gopter.Prop) {
+	t.Helper()
+	checkCases(t, p, max(*cases/10, 500))
+}
+
 // memberCase is a member holding the roles of up to three generated cases,
 // each with base permissions drawn from bases, and deciding the accesses of
 // the first case, each also as a view action ("viewProject"), which
@@ -96,7 +104,7 @@ func (m memberCase) decide(member *policy.Member, a Access) policy.MemberDecisio
 }
 
 func TestEngineDecidesMembersAsTheReference(t *testing.T) {
-	check(t, prop.ForAll(func(a, b, c Case, n, bases uint8) *gopter.PropResult {
+	checkMembers(t, prop.ForAll(func(a, b, c Case, n, bases uint8) *gopter.PropResult {
 		m := newMemberCase([]Case{a, b, c}[:1+n%3], bases)
 		member, ref := m.engine(), m.reference()
 		for _, acc := range m.accesses() {
@@ -119,7 +127,7 @@ func TestEngineDecidesMembersAsTheReference(t *testing.T) {
 // TestAddingARoleNeverRemovesAccess: what a member may do, it may still do
 // with one more role, whatever that role denies.
 func TestAddingARoleNeverRemovesAccess(t *testing.T) {
-	check(t, prop.ForAll(func(a, b Case, bases uint8) *gopter.PropResult {
+	checkMembers(t, prop.ForAll(func(a, b Case, bases uint8) *gopter.PropResult {
 		more := newMemberCase([]Case{a, b}, bases)
 		fewer := memberCase{roles: more.roles[:1], bases: more.bases[:1]}
 		small, large := fewer.engine(), more.engine()
@@ -136,7 +144,7 @@ func TestAddingARoleNeverRemovesAccess(t *testing.T) {
 // TestADenyInOneRoleNeverAffectsAnother: adding deny statements to one role
 // never takes away what another role allows.
 func TestADenyInOneRoleNeverAffectsAnother(t *testing.T) {
-	check(t, prop.ForAll(func(a, b, denies Case, bases uint8) *gopter.PropResult {
+	checkMembers(t, prop.ForAll(func(a, b, denies Case, bases uint8) *gopter.PropResult {
 		m := newMemberCase([]Case{a, b}, bases)
 		withDenies := newMemberCase([]Case{a, b}, bases)
 		extra := b
@@ -163,7 +171,7 @@ func TestADenyInOneRoleNeverAffectsAnother(t *testing.T) {
 // no_access base permissions decides as the role's policy does in the role
 // context.
 func TestOneNoAccessRoleDecidesAsItsPolicy(t *testing.T) {
-	check(t, prop.ForAll(func(c Case) *gopter.PropResult {
+	checkMembers(t, prop.ForAll(func(c Case) *gopter.PropResult {
 		m := memberCase{roles: []Case{c}, bases: []policy.BasePermissions{policy.NoAccess}}
 		c.Role = true
 		set := compiled(c)

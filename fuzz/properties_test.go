@@ -29,11 +29,17 @@ var (
 // (go test ./fuzz -run NAME -seed SEED).
 func check(t *testing.T, p gopter.Prop) {
 	t.Helper()
+	checkCases(t, p, *cases)
+}
+
+// checkCases runs one property for n successful cases.
+func checkCases(t *testing.T, p gopter.Prop, n int) {
+	t.Helper()
 	params := gopter.DefaultTestParameters()
 	if *seed != 0 {
 		params.SetSeed(*seed)
 	}
-	params.MinSuccessfulTests = *cases
+	params.MinSuccessfulTests = n
 	params.MaxSize = 160 // bytes of recipe
 	params.Workers = runtime.GOMAXPROCS(0)
 	props := gopter.NewProperties(params)
