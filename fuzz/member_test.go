@@ -13,9 +13,10 @@ import (
 	"github.com/ldpolicy/ldpolicy/resource"
 )
 
-// checkMembers runs a property of members: each case is up to three
-// policies, so a tenth of the cases of the other properties (at least 500)
-// exercise as many policies in about as much time.
+// checkMembers runs a property of members for a tenth of the cases of the
+// other properties (at least 500): a case is up to three policies deciding
+// twice the accesses, several times the work, and the long runs of .ci/run
+// have a time budget.
 func checkMembers(t *testing.T, p gopter.Prop) {
 	t.Helper()
 	checkCases(t, p, max(*cases/10, 500))
