@@ -150,3 +150,32 @@ func BenchmarkCompile(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkMemberDecide decides for a member with three roles (the bench
+// policy last, one with reader base permissions), beside the bench policy
+// alone as a Set: the ratio is what the roles before it cost.
+func BenchmarkMemberDecide(b *testing.B) {
+	set := load(b, benchPolicy, Options{Context: Role})
+	m, err := NewMember(
+		grant(b, "deny-prod", `[{"effect":"deny","actions":["*"],"resources":["proj/*:env/production:flag/*"]}]`, NoAccess),
+		grant(b, "qa", `[{"effect":"allow","actions":["update*"],"resources":["proj/*:env/*;qa_*:flag/*"]}]`, Reader),
+		Grant{Role: "bench", Policy: set, Base: NoAccess},
+	)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, p := range benchProbes {
+		b.Run(p.name+"/set", func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				set.Decide(p.action, p.resource)
+			}
+		})
+		b.Run(p.name+"/member", func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				m.Decide(p.action, p.resource)
+			}
+		})
+	}
+}
