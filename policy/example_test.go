@@ -2,6 +2,7 @@ package policy_test
 
 import (
 	"fmt"
+	"log"
 
 	"github.com/ldpolicy/ldpolicy/policy"
 	"github.com/ldpolicy/ldpolicy/resource"
@@ -102,4 +103,44 @@ func ExampleSet_Explain() {
 	// statement 0 (allow): applies=true action=1 resource=1
 	// statement 1 (deny): applies=false action=-1 resource=0
 	// allow by statement 0: an allow statement applies and no deny statement does
+}
+
+// A member who holds two roles: ops allows every change to production
+// flags, qa denies them but has reader base permissions. Roles are
+// cumulative: ops's allow stands whatever qa denies, and qa's base
+// permissions let the member view anything.
+func ExampleNewMember() {
+	ops, err := policy.Load("ops.json", []byte(`{"key": "ops", "policy": [
+		{"effect": "allow", "actions": ["*"], "resources": ["proj/*:env/production:flag/*"]}]}`),
+		policy.Options{Context: policy.Role})
+	if err != nil {
+		log.Fatal(err)
+	}
+	qa, err := policy.Load("qa.json", []byte(`{"key": "qa", "basePermissions": "reader", "policy": [
+		{"effect": "deny", "actions": ["*"], "resources": ["proj/${roleAttribute/projects}:env/production:flag/*"]}]}`),
+		policy.Options{Context: policy.Role, Attributes: map[string][]string{"projects": {"web"}}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	member, err := policy.NewMember(
+		policy.Grant{Role: "ops", Policy: ops, Base: policy.NoAccess},
+		policy.Grant{Role: "qa", Policy: qa, Base: policy.Reader})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, access := range [][2]string{
+		{"updateOn", "proj/web:env/production:flag/dark-mode"},
+		{"viewProject", "proj/web"},
+		{"deleteFlag", "proj/web:env/staging:flag/dark-mode"},
+	} {
+		d, err := member.Decide(access[0], access[1])
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(d)
+	}
+	// Output:
+	// allow by role ops: allow by statement 0: an allow statement applies and no deny statement does
+	// allow by role qa: allow: the role's base permissions (reader) allow view actions, and no deny statement of the role applies
+	// deny: no role allows the access
 }
