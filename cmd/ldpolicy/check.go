@@ -77,6 +77,8 @@ type suppressFlag []lint.Suppression
 
 func (s *suppressFlag) String() string { return "" }
 
+func (*suppressFlag) repeatable() {}
+
 func (s *suppressFlag) Set(v string) error {
 	for _, code := range strings.Split(v, ",") {
 		if err := lint.Suppressible(code); err != nil {

@@ -63,6 +63,8 @@ type attributeFlag map[string][]string
 
 func (a attributeFlag) String() string { return "" }
 
+func (attributeFlag) repeatable() {}
+
 func (a attributeFlag) Set(s string) error {
 	name, values, ok := strings.Cut(s, "=")
 	if !ok || name == "" {

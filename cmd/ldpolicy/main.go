@@ -161,6 +161,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer, usageText string) ([]string, error) {
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
+	onlyOnce(fs)
 	var rest []string
 	for {
 		if err := fs.Parse(args); err != nil {
@@ -182,6 +183,39 @@ func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer, usageText str
 		rest = append(rest, rem[0])
 		args = rem[1:]
 	}
+}
+
+// repeatable marks the flag values that may be given more than once.
+type repeatable interface{ repeatable() }
+
+// onlyOnce makes every flag of fs that takes a value, apart from the
+// repeatable ones, an error when it is given twice: "the last one wins"
+// would silently drop the first (a second --policy of one webhook).
+func onlyOnce(fs *flag.FlagSet) {
+	fs.VisitAll(func(f *flag.Flag) {
+		_, many := f.Value.(repeatable)
+		b, isBool := f.Value.(interface{ IsBoolFlag() bool })
+		if many || isBool && b.IsBoolFlag() {
+			return
+		}
+		if _, done := f.Value.(*onceValue); !done {
+			f.Value = &onceValue{Value: f.Value}
+		}
+	})
+}
+
+// onceValue is a flag value that may be set once.
+type onceValue struct {
+	flag.Value
+	set bool
+}
+
+func (o *onceValue) Set(s string) error {
+	if o.set {
+		return errors.New("the flag is given more than once; it takes one value")
+	}
+	o.set = true
+	return o.Value.Set(s)
 }
 
 // helpIsDone turns the flag.ErrHelp of parseFlags, whose usage text has

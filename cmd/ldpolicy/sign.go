@@ -44,6 +44,8 @@ type stringList []string
 
 func (l *stringList) String() string { return strings.Join(*l, ",") }
 
+func (*stringList) repeatable() {}
+
 func (l *stringList) Set(s string) error {
 	*l = append(*l, s)
 	return nil
