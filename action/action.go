@@ -46,9 +46,12 @@ func Parse(s string) (*match.Pattern, error) {
 	return match.Compile(s)
 }
 
-// catalogJSON is a copy of the project's specification catalogue
-// (spec/catalog.json): resource types, their scoping and their actions, from
-// LaunchDarkly's documentation and its Terraform provider.
+// catalogJSON holds the resource types, their scoping and their actions,
+// from LaunchDarkly's documentation and its Terraform provider. It began as a
+// copy of the project's specification catalogue (spec/catalog.json) and is
+// refreshed against LaunchDarkly's docs as README.md in this directory says:
+// "refreshed" is the date of the last refresh, "sources" what was read, and
+// each type's "added" which of its actions came from which source.
 //
 //go:embed catalog.json
 var catalogJSON []byte
@@ -66,14 +69,16 @@ type Type struct {
 var catalog = loadCatalog()
 
 type catalogue struct {
-	types  []Type
-	byName map[string]int      // type name -> index in types
-	byAct  map[string][]string // action -> types that document it, in catalogue order
+	refreshed string // "2006-01-02"
+	types     []Type
+	byName    map[string]int      // type name -> index in types
+	byAct     map[string][]string // action -> types that document it, in catalogue order
 }
 
 func loadCatalog() catalogue {
 	var raw struct {
-		Types []struct {
+		Refreshed string
+		Types     []struct {
 			Type, Specifier, Note string
 			Actions               []string
 		}
@@ -81,7 +86,7 @@ func loadCatalog() catalogue {
 	if err := json.Unmarshal(catalogJSON, &raw); err != nil {
 		panic("action: malformed embedded catalog.json: " + err.Error())
 	}
-	c := catalogue{byName: map[string]int{}, byAct: map[string][]string{}}
+	c := catalogue{refreshed: raw.Refreshed, byName: map[string]int{}, byAct: map[string][]string{}}
 	for _, t := range raw.Types {
 		acts := append([]string(nil), t.Actions...)
 		sort.Strings(acts)
@@ -93,6 +98,11 @@ func loadCatalog() catalogue {
 	}
 	return c
 }
+
+// Refreshed returns the date, as "2006-01-02", on which the catalogue was
+// last compared with LaunchDarkly's documentation: it knows the types and
+// actions documented then, and none added since.
+func Refreshed() string { return catalog.refreshed }
 
 // Types returns every resource type of the catalogue, in catalogue order.
 func Types() []Type {

@@ -1,8 +1,11 @@
 package action
 
 import (
+	"bytes"
+	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/ldpolicy/ldpolicy/match"
@@ -92,6 +95,10 @@ func TestCatalog(t *testing.T) {
 	if acct.Specifier != "acct" {
 		t.Errorf("acct specifier = %q", acct.Specifier)
 	}
+	// The IP allowlist is written bare too.
+	if ip, _ := Lookup("ip-allowlist"); ip.Specifier != "ip-allowlist" {
+		t.Errorf("ip-allowlist specifier = %q", ip.Specifier)
+	}
 
 	typesOf := []struct {
 		action string
@@ -100,6 +107,9 @@ func TestCatalog(t *testing.T) {
 		{"updateOn", []string{"flag", "destination", "metric", "webhook", "integration"}},
 		{"updateName", []string{"env", "flag", "segment", "destination", "metric", "role", "webhook", "integration"}},
 		{"createProject", []string{"proj"}},
+		{"applyApprovalRequest", []string{"flag", "segment", "aiconfig"}},
+		{"createReleasePolicy", []string{"release-policy"}},
+		{"viewIpAllowlist", []string{"ip-allowlist"}},
 	}
 	for _, tt := range typesOf {
 		if diff := cmp.Diff(tt.want, TypesOf(tt.action)); diff != "" {
@@ -134,6 +144,75 @@ func TestCatalog(t *testing.T) {
 	flag.Actions[0] = "changed"
 	if again, _ := Lookup("flag"); again.Actions[0] == "changed" {
 		t.Errorf("Lookup returns the catalogue's own slice")
+	}
+}
+
+// TestCatalogRecords checks what the catalogue records about its refreshes:
+// the date of the last one, the sources read, and for each action added
+// from a source, which one, when it was read, and when LaunchDarkly says the
+// action appeared. A field with a misspelt name is an error, so that a
+// record cannot be lost to a typo.
+func TestCatalogRecords(t *testing.T) {
+	type added struct {
+		Action, Source, Date, Introduced string
+	}
+	var raw struct {
+		Note      string
+		Refreshed string
+		Sources   []struct{ URL, Read, Covers string }
+		Types     []struct {
+			Type, Specifier, Note string
+			Actions               []string
+			Added                 []added
+		}
+	}
+	dec := json.NewDecoder(bytes.NewReader(catalogJSON))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&raw); err != nil {
+		t.Fatalf("catalog.json: %v", err)
+	}
+	refreshed, err := time.Parse(time.DateOnly, raw.Refreshed)
+	if err != nil {
+		t.Fatalf("catalog.json: refreshed: %v", err)
+	}
+	if Refreshed() != raw.Refreshed {
+		t.Errorf("Refreshed() = %q, want %q", Refreshed(), raw.Refreshed)
+	}
+	// notLater reports whether date is a date no later than the refresh.
+	notLater := func(date string) bool {
+		d, err := time.Parse(time.DateOnly, date)
+		return err == nil && !d.After(refreshed)
+	}
+	sources := map[string]bool{}
+	for _, s := range raw.Sources {
+		if !strings.HasPrefix(s.URL, "https://") || s.Covers == "" || !notLater(s.Read) {
+			t.Errorf("source %q: want an https URL, what it covers and the date it was read, no later than %s (have read %q)", s.URL, raw.Refreshed, s.Read)
+		}
+		if sources[s.URL] {
+			t.Errorf("source %q listed twice", s.URL)
+		}
+		sources[s.URL] = true
+	}
+	if len(sources) == 0 {
+		t.Errorf("catalog.json lists no sources")
+	}
+	for _, typ := range raw.Types {
+		seen := map[string]bool{}
+		for _, a := range typ.Added {
+			switch {
+			case !contains(typ.Actions, a.Action):
+				t.Errorf("type %q: added action %q is not among its actions", typ.Type, a.Action)
+			case seen[a.Action]:
+				t.Errorf("type %q: action %q added twice", typ.Type, a.Action)
+			case !sources[a.Source]:
+				t.Errorf("type %q: action %q: source %q is not among the catalogue's sources", typ.Type, a.Action, a.Source)
+			case !notLater(a.Date):
+				t.Errorf("type %q: action %q: date %q is not a date no later than %s", typ.Type, a.Action, a.Date, raw.Refreshed)
+			case a.Introduced == "":
+				t.Errorf("type %q: action %q: no date of introduction", typ.Type, a.Action)
+			}
+			seen[a.Action] = true
+		}
 	}
 }
 

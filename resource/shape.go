@@ -1,13 +1,15 @@
 package resource
 
-// A shape key stands for a sequence of segment types, the bare "acct" apart
-// from "acct/key"; equal shapes have equal keys. When every type is one of
-// the catalogue's and there are at most eight segments, the key is exact:
-// six bits a segment hold the type's code, and exactKey is set, so equal
-// keys mean equal shapes. Otherwise the key is an FNV-1a hash of the types
-// with exactKey clear, and equal keys must be confirmed by comparing the
-// types (see [Concrete.HasShape]). Exact keys spare that comparison on the
-// resources a policy is almost always asked about.
+// A shape key stands for a sequence of segment types, a type written bare
+// (without "/name", as in "acct") apart from the same type with a name
+// ("acct/key"); equal shapes have equal keys. When every type is one of the
+// catalogue's, written as the catalogue writes it or with a name, and there
+// are at most eight segments, the key is exact: six bits a segment hold the
+// type's code, and exactKey is set, so equal keys mean equal shapes.
+// Otherwise the key is an FNV-1a hash of the types with exactKey clear, and
+// equal keys must be confirmed by comparing the types (see
+// [Concrete.HasShape]). Exact keys spare that comparison on the resources a
+// policy is almost always asked about.
 const exactKey = 1 << 63
 
 // codeBits is the width of one segment's type code in an exact key.
@@ -16,9 +18,23 @@ const codeBits = 6
 // The codes of MaxSegments segments fit below exactKey.
 const _ = uint(63 - codeBits*MaxSegments)
 
-// typeCode numbers the resource types of LaunchDarkly's catalogue, from 1;
-// 0 means the type has no code. The bare "acct" has a code of its own.
+// typeCode numbers the resource types of LaunchDarkly's catalogue
+// (action/catalog.json), from 1; 0 means the type has no code. Codes fit in
+// codeBits bits: 45 of 63 are used. The types the catalogue writes bare,
+// "acct" and "ip-allowlist", have a code for the bare form and another for
+// the form with a name. Any other type written bare has no code, so that
+// its shape gets a hashed key, which tells it apart from "type/name" (see
+// [hashType]). A test checks that every catalogue type has a code.
 func typeCode(typ string, bare bool) uint64 {
+	if bare {
+		switch typ {
+		case "acct":
+			return 6
+		case "ip-allowlist":
+			return 35
+		}
+		return 0
+	}
 	switch typ {
 	case "proj":
 		return 1
@@ -31,9 +47,6 @@ func typeCode(typ string, bare bool) uint64 {
 	case "member":
 		return 5
 	case "acct":
-		if bare {
-			return 6
-		}
 		return 7
 	case "role":
 		return 8
@@ -87,6 +100,28 @@ func typeCode(typ string, bare bool) uint64 {
 		return 32
 	case "template":
 		return 33
+	case "release-policy":
+		return 34
+	case "ip-allowlist":
+		return 36
+	case "trace":
+		return 37
+	case "log":
+		return 38
+	case "error":
+		return 39
+	case "session":
+		return 40
+	case "alert":
+		return 41
+	case "agent-graph":
+		return 42
+	case "prompt-snippet":
+		return 43
+	case "assignment-data-source":
+		return 44
+	case "notification-subscription":
+		return 45
 	}
 	return 0
 }
@@ -110,7 +145,7 @@ func hashType(h uint64, typ string, bare bool) uint64 {
 }
 
 // shapeKey returns the key of the shape of the n segments whose types
-// (and whether each is the bare "acct") type(i) gives.
+// (and whether each is written bare, without "/name") type(i) gives.
 func shapeKey(n int, typ func(i int) (string, bool)) uint64 {
 	key := uint64(exactKey)
 	for i := 0; i < n; i++ {

@@ -10,6 +10,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/ldpolicy/ldpolicy/action"
 	"github.com/ldpolicy/ldpolicy/lint"
 	"github.com/ldpolicy/ldpolicy/policy"
 	"github.com/ldpolicy/ldpolicy/resource"
@@ -27,7 +28,10 @@ types, scoping no resource has, glob syntax beyond "*", names no key can
 have, unbound role attributes, unknown property selectors, statements that
 never apply, are redundant or are overridden by a deny, a policy that allows
 nothing, allow with notResources or notActions). Each finding has a code
-with a severity, error, warning or info; --list lists them with an example.
+with a severity, error, warning or info; --list lists them with an example
+and, in text, the date of LaunchDarkly's docs that the catalogue of
+resource types and actions follows (findings that rest on it are warnings:
+LaunchDarkly adds types and actions every month).
 Findings about statements together are found by trying accesses that
 exercise every name and action of the policy, and say "seems". That
 comparison has a budget of work, so that no policy decides how long a
@@ -115,7 +119,7 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs.Var(attrs, "attribute", "bind a role attribute: `NAME=VALUE[,VALUE...]` (repeatable)")
 	var suppress suppressFlag
 	fs.Var(&suppress, "suppress", "leave out the findings of these codes: `CODE[,CODE...]` (repeatable)")
-	list := fs.Bool("list", false, "list the codes of the findings, with their severity and an example")
+	list := fs.Bool("list", false, "list the codes of the findings, with their severity and an example, and the date of the catalogue")
 	maxShown := fs.Int("max-findings", maxFindings, "show at most `N` findings of each file, the most severe first (0: all)")
 	files, err := parseFlags(fs, args, stdout, checkUsage)
 	if err != nil {
@@ -130,7 +134,14 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		if len(files) > 0 {
 			return usagef("check", "--list takes no files")
 		}
-		return writeRules(stdout, *format)
+		if err := writeRules(stdout, *format); err != nil {
+			return err
+		}
+		if *format == "json" {
+			return nil // an array of rules, as before
+		}
+		_, err := fmt.Fprintf(stdout, "\ncatalogue of resource types and actions: LaunchDarkly docs as of %s\n", action.Refreshed())
+		return err
 	}
 	if len(files) == 0 {
 		return usagef("check", "no policy files given")
