@@ -40,6 +40,7 @@ an info finding (LDP208) says. A bare list of statements is a webhook
 filter, or a custom role with --role. A role with "reader" base
 permissions grants every view action, so only one with "no_access" is
 reported as granting nothing on its own (LDP204).
+
 Findings about statements together are found by trying accesses that
 exercise every name and action of the policy, and say "seems". That
 comparison has a budget of work, so that no policy decides how long a
