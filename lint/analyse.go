@@ -98,10 +98,13 @@ func (c *checker) cutShort(stmts []policy.Statement, what string) {
 func (c *checker) analyse(set *policy.Set) {
 	stmts := c.f.Statements
 	if len(stmts) == 0 {
-		if c.opts.Policy.Context == policy.Role {
-			c.add(codeNothing, -1, "", -1, "", -1, "", "the role has no statements, so it grants nothing")
-		} else {
+		switch {
+		case !c.role():
 			c.add(codeEmpty, -1, "", -1, "", -1, "", "no statements: the webhook has no filter and receives every event")
+		case c.base == policy.NoAccess:
+			c.add(codeNothing, -1, "", -1, "", -1, "", "the role has no statements and its base permissions are %s, so it grants nothing on its own", c.basePhrase())
+		default:
+			c.add(codeEmpty, -1, "", -1, "", -1, "", "no statements: the role grants only its base permissions, %q", c.base)
 		}
 		return
 	}
@@ -244,9 +247,20 @@ func (c *checker) analyse(set *policy.Set) {
 		}
 	}
 
-	if !allowed {
+	// A role with reader base permissions grants views whatever its
+	// statements: only one with no_access can grant nothing.
+	if !allowed && (!c.role() || c.base == policy.NoAccess) {
 		c.nothing(stmts)
 	}
+}
+
+// basePhrase names the base permissions of a role, saying whether they
+// were assumed.
+func (c *checker) basePhrase() string {
+	if c.assumed {
+		return fmt.Sprintf("%q (assumed: the file does not give them)", c.base)
+	}
+	return fmt.Sprintf("%q", c.base)
 }
 
 // plausible reports whether LaunchDarkly could make an access: its action
@@ -389,19 +403,28 @@ func (c *checker) never(i int, st policy.Statement) {
 	c.add(codeNever, i, "", -1, "", -1, "", "this statement seems never to apply: no access falls under both its actions and its resources%s%s", probed, hint)
 }
 
-// nothing reports LDP204: no access is allowed.
+// nothing reports LDP204: no access is allowed. For a webhook, it
+// receives no event; for a role with no_access base permissions, it grants
+// nothing on its own, and since a member's roles are cumulative its deny
+// statements take nothing away from the member's other roles.
 func (c *checker) nothing(stmts []policy.Statement) {
-	what := "the webhook receives no event"
-	if c.opts.Policy.Context == policy.Role {
-		what = "the role grants nothing"
-	}
+	hasAllow := false
 	for _, st := range stmts {
-		if st.Effect == policy.Allow {
-			c.add(codeNothing, -1, "", -1, "", -1, "", "the policy seems to allow nothing, so %s: every allow statement is overridden or never applies%s", what, probed)
+		hasAllow = hasAllow || st.Effect == policy.Allow
+	}
+	if c.role() {
+		if hasAllow {
+			c.add(codeNothing, -1, "", -1, "", -1, "", "the role seems to grant nothing on its own: every allow statement is overridden or never applies, and its base permissions are %s%s", c.basePhrase(), probed)
 			return
 		}
+		c.add(codeNothing, -1, "", -1, "", -1, "", "the role has no allow statement and its base permissions are %s, so it grants nothing on its own, and its deny statements take nothing away from a member's other roles (roles are cumulative: one role's deny does not override another's allow); add the allow statements the denies are meant to restrict, or give the role \"reader\" base permissions", c.basePhrase())
+		return
 	}
-	c.add(codeNothing, -1, "", -1, "", -1, "", "the policy has no allow statement, so every access is denied by default and %s; deny statements only take away what allow statements give: add an allow statement, such as allow \"*\" on \"proj/*:env/*:flag/*\"", what)
+	if hasAllow {
+		c.add(codeNothing, -1, "", -1, "", -1, "", "the policy seems to allow nothing, so the webhook receives no event: every allow statement is overridden or never applies%s", probed)
+		return
+	}
+	c.add(codeNothing, -1, "", -1, "", -1, "", "the policy has no allow statement, so every access is denied by default and the webhook receives no event; deny statements only take away what allow statements give: add an allow statement, such as allow \"*\" on \"proj/*:env/*:flag/*\"")
 }
 
 // broad reports LDP205 for an allow statement with notResources or

@@ -155,13 +155,43 @@ type checker struct {
 	// it.
 	explained map[int]bool
 	budget    *probe.Budget // spent by the comparison of the statements
+	// base are the base permissions of a policy checked as a custom role,
+	// and assumed says that the file does not give them.
+	base    policy.BasePermissions
+	assumed bool
 }
 
+// newChecker returns the checker of f. The context of the check is the
+// file's own when it says what it is, a webhook or a custom role object,
+// and the caller's for a bare list of statements (a webhook by default).
 func newChecker(f *policy.File, opts Options) *checker {
-	return &checker{f: f, opts: opts, used: make([]bool, len(opts.Suppress)), about: map[int]bool{}}
+	c := &checker{f: f, opts: opts, used: make([]bool, len(opts.Suppress)), about: map[int]bool{}}
+	if f == nil {
+		return c
+	}
+	switch f.Kind {
+	case policy.RoleFile:
+		c.opts.Policy.Context = policy.Role
+	case policy.WebhookFile:
+		c.opts.Policy.Context = policy.Webhook
+	}
+	if c.role() {
+		c.base, c.assumed = f.RoleBasePermissions()
+	}
+	return c
 }
+
+// role reports whether the policy is checked as a custom role.
+func (c *checker) role() bool { return c.opts.Policy.Context == policy.Role }
 
 func (c *checker) run() {
+	if c.role() && c.assumed {
+		if c.f.Kind == policy.RoleFile {
+			c.add(codeBase, -1, "", -1, "", -1, "", "the custom role gives no \"basePermissions\": checked as \"no_access\", the default of LaunchDarkly's REST API (Terraform's default is \"reader\"); add \"basePermissions\" to say which")
+		} else {
+			c.add(codeBase, -1, "", -1, "", -1, "", "a list of statements has no base permissions: checked as a custom role with \"no_access\", the default of LaunchDarkly's REST API; a custom role object, with \"policy\" and \"basePermissions\", says which")
+		}
+	}
 	popts := c.analysisOptions()
 	c.attrs = popts.Attributes
 	set, err := c.f.Compile(popts)

@@ -13,6 +13,36 @@
 // location: the file, line and column, the JSON path such as
 // "statements[2].resources[0]", and the byte offset inside the specifier.
 //
+// # Severities
+//
+// An error is what LaunchDarkly rejects: malformed JSON, a file that is not
+// a policy, the validation of statements and the syntax of specifiers
+// (LDP001 to LDP007). A warning is what LaunchDarkly accepts but is very
+// likely a mistake, and every finding that rests on the catalogue of types
+// and actions (LDP101 to LDP104, and the statements LDP201 finds never
+// apply): LaunchDarkly adds types and actions every month and the
+// catalogue lags behind, so a finding that rests on it never fails a check
+// unless warnings are made to ("ldpolicy check --strict"). An info is
+// about style, or says what was assumed: a redundant statement or element,
+// a policy without statements, the base permissions of a role that does
+// not give them.
+//
+// # Webhooks and custom roles
+//
+// The same statements are a webhook's policy filter or a custom role's
+// policy, and a few findings depend on which (see policy.Context). A file
+// that says what it is, a webhook object or a custom role object, is
+// checked as that; a bare list of statements is checked in the context of
+// Options.Policy, a webhook by default. A custom role is checked with its
+// base permissions ([policy.File.RoleBasePermissions]): when the file does
+// not give them, "no_access" is assumed, the default of LaunchDarkly's
+// REST API, and LDP208 says so. A role with "reader" base permissions
+// grants every view action whatever its statements, so only a role with
+// "no_access" can grant nothing on its own (LDP204); a webhook that
+// receives no event is reported too, as a warning, since LaunchDarkly
+// accepts it and ships one (the default policy of its Terraform Cloud
+// integration denies every flag change).
+//
 // # Rules
 //
 // LDP0xx are the problems LaunchDarkly rejects: the validation errors of
@@ -37,10 +67,9 @@
 //
 // LDP1xx are about one specifier, checked against the catalogue of package
 // action (LaunchDarkly's documented types, their scoping and actions).
-// Since LaunchDarkly adds types and actions over time, what the catalogue
-// does not know is a warning.
+// Since LaunchDarkly adds types and actions over time, they are warnings.
 //
-//	LDP101 error    no action of the statement applies to the type of this resource (specifiers have no hierarchy)
+//	LDP101 warning  no action of the statement applies to the type of this resource (specifiers have no hierarchy)
 //	                {"actions": ["updateOn"], "resources": ["proj/*:env/production"]}
 //	LDP102 warning  an action the catalogue does not document, or a pattern that matches none
 //	                {"actions": ["updateOnn"], ...}
@@ -69,11 +98,11 @@
 //	                "proj/{*a,*b}{*a,*b}{*a,*b}...:env/*:flag/*", a thousand brace groups
 //	LDP201 warning  a statement that never applies
 //	                {"effect": "allow", "notActions": ["*"], ...}
-//	LDP202 warning  a statement made redundant by others of the same effect
+//	LDP202 info     a statement made redundant by others of the same effect
 //	                allow * on "proj/*:env/*:flag/*", then allow updateOn on "proj/*:env/production:flag/*"
 //	LDP203 warning  an allow statement that deny statements fully override
 //	                deny * on "proj/*:env/*:flag/*", allow updateOn on "proj/*:env/production:flag/*"
-//	LDP204 error    a policy that allows nothing: a webhook that receives no event, a role that grants nothing
+//	LDP204 warning  a policy that allows nothing: a webhook that receives no event, a role with no_access base permissions that grants nothing on its own
 //	                [{"effect": "deny", "actions": ["deleteFlag"], "resources": ["proj/*:env/*:flag/*"]}]
 //	LDP205 warning  allow with notResources or notActions, which grants far more than it names
 //	                {"effect": "allow", "actions": ["*"], "notResources": ["proj/*:env/production:flag/*"]}
@@ -81,6 +110,8 @@
 //	                "actions": ["*", "updateOn"]
 //	LDP207 info     a policy without statements
 //	                {"url": "https://example.com/hook", "statements": []}
+//	LDP208 info     a custom role that does not give its base permissions: no_access is assumed
+//	                {"key": "qa", "name": "QA", "policy": [...]}
 //
 // # Probing
 //

@@ -30,9 +30,9 @@ func ExampleCheckSource() {
 		}
 	}
 	// Output:
-	// webhook.json:1:51 LDP204 error
+	// webhook.json:1:51 LDP204 warning
 	// 	the policy seems to allow nothing, so the webhook receives no event: every allow statement is overridden or never applies (found by trying representative accesses)
-	// webhook.json:2:87 LDP101 error statements[0].resources[0]
+	// webhook.json:2:87 LDP101 warning statements[0].resources[0]
 	// 	fix: proj/*:env/production:flag/*
 	// webhook.json:3:35 LDP102 warning statements[1].actions[0]
 	// 	fix: deleteFlag
@@ -44,7 +44,7 @@ func ExampleRules() {
 		fmt.Printf("%s %-7s %s\n", r.Code, r.Severity, r.Summary)
 	}
 	// Output:
-	// LDP101 error   no action of the statement applies to the type of this resource (specifiers have no hierarchy)
+	// LDP101 warning no action of the statement applies to the type of this resource (specifiers have no hierarchy)
 	// LDP102 warning an action the catalogue does not document, or a pattern that matches none
 	// LDP103 warning a resource type the catalogue does not document
 	// LDP104 warning a chain of types that no resource has

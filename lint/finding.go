@@ -11,13 +11,19 @@ import (
 type Severity uint8
 
 const (
-	// Info is a remark: nothing is wrong, but something could be simpler.
+	// Info is a remark about style: nothing is wrong, but something could
+	// be simpler (a redundant statement or element), or something was
+	// assumed (the base permissions of a role).
 	Info Severity = iota
-	// Warning is a likely mistake that LaunchDarkly accepts, or a check that
-	// the catalogue, a snapshot, cannot settle.
+	// Warning is what LaunchDarkly accepts but is very likely a mistake,
+	// including every finding that rests on the catalogue of types and
+	// actions: the catalogue lags LaunchDarkly, so such a finding never
+	// fails a check unless warnings are made to ("ldpolicy check
+	// --strict").
 	Warning
-	// Error is a policy LaunchDarkly rejects, or one that does not do what
-	// it says.
+	// Error is what LaunchDarkly rejects: malformed JSON, the shape of a
+	// policy file, the validation of statements and the syntax of
+	// specifiers (LDP001 to LDP007).
 	Error
 )
 

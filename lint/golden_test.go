@@ -14,8 +14,10 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 // TestGolden checks the policies of testdata, which hold real mistakes,
 // against the findings in their .golden files: one a line as
-// Finding.String writes it, with its fix on the next line. Files named
-// role-*.json are checked as custom roles, the others as webhooks.
+// Finding.String writes it, with its fix on the next line. A file is
+// checked as the kind it is (a custom role object as a role, a webhook
+// object as a webhook); bare lists named role-*.json are checked as
+// custom roles, the others as webhooks.
 func TestGolden(t *testing.T) {
 	files, err := filepath.Glob("testdata/*.json")
 	if err != nil || len(files) == 0 {

@@ -122,6 +122,14 @@ var ruleTests = []ruleTest{
 	{code: "LDP204", name: "only denies", in: pol(deny(`"deleteFlag"`, `"proj/*:env/*:flag/*"`)), want: []string{""}, msg: "has no allow statement"},
 	{code: "LDP204", name: "allow overridden", in: pol(deny(`"*"`, `"proj/*:env/*:flag/*"`), allow(`"updateOn"`, `"proj/*:env/production:flag/*"`)), want: []string{""}, msg: "seems to allow nothing"},
 	{code: "LDP204", name: "empty role", in: `{"policy": []}`, opts: Options{Policy: policy.Options{Context: policy.Role}}, want: []string{""}},
+	{code: "LDP204", name: "deny-only role", in: `{"key": "qa", "name": "QA", "policy": [` + deny(`"deleteFlag"`, `"proj/*:env/*:flag/*"`) + `]}`, want: []string{""}, msg: `the role has no allow statement and its base permissions are "no_access" (assumed`},
+	{code: "LDP204", name: "deny-only role, no_access", in: `{"key": "qa", "name": "QA", "basePermissions": "no_access", "policy": [` + deny(`"deleteFlag"`, `"proj/*:env/*:flag/*"`) + `]}`, want: []string{""}, msg: `base permissions are "no_access", so it grants nothing on its own`},
+	{code: "LDP204", name: "role file in the webhook context", in: `{"key": "qa", "policy": [` + deny(`"deleteFlag"`, `"proj/*:env/*:flag/*"`) + `]}`, opts: Options{Policy: policy.Options{Context: policy.Webhook}}, want: []string{""}, msg: "the role has no allow statement"},
+	{code: "LDP204", name: "deny-only list as a role", in: pol(deny(`"deleteFlag"`, `"proj/*:env/*:flag/*"`)), opts: Options{Policy: policy.Options{Context: policy.Role}}, want: []string{""}, msg: "roles are cumulative"},
+	{code: "LDP204", name: "webhook file in the role context", in: `{"url": "https://example.com", "statements": [` + deny(`"*"`, `"proj/*:env/*:flag/*"`) + `]}`, opts: Options{Policy: policy.Options{Context: policy.Role}}, want: []string{""}, msg: "the webhook receives no event"},
+	{code: "LDP204", name: "role overridden", in: `{"key": "qa", "policy": [` + deny(`"*"`, `"proj/*:env/*:flag/*"`) + `, ` + allow(`"updateOn"`, `"proj/*:env/production:flag/*"`) + `]}`, want: []string{""}, msg: "the role seems to grant nothing on its own"},
+	{code: "LDP204", name: "deny-only role, reader", in: `{"key": "qa", "name": "QA", "basePermissions": "reader", "policy": [` + deny(`"deleteFlag"`, `"proj/*:env/*:flag/*"`) + `]}`},
+	{code: "LDP204", name: "empty role, reader", in: `{"key": "qa", "basePermissions": "reader", "policy": []}`},
 	{code: "LDP204", name: "allows", in: pol(allow(`"*"`, `"proj/*:env/*:flag/*"`), deny(`"deleteFlag"`, `"proj/*:env/*:flag/*"`))},
 	{code: "LDP204", name: "empty webhook", in: `{"url": "https://example.com", "statements": []}`},
 	{code: "LDP205", name: "allow notResources", in: `[{"effect": "allow", "actions": ["*"], "notResources": ["proj/*:env/production:flag/*"]}]`, want: []string{"statements[0].notResources"}, msg: `such as "member/*", "role/*" and "acct"`},
@@ -135,7 +143,13 @@ var ruleTests = []ruleTest{
 	{code: "LDP206", name: "distinct", in: pol(allow(`"updateOn", "updateRules"`, `"proj/*:env/production:flag/*", "proj/*:env/test:flag/*"`))},
 	{code: "LDP207", name: "empty webhook", in: `{"url": "https://example.com", "statements": []}`, want: []string{""}},
 	{code: "LDP207", name: "empty role", in: `{"policy": []}`, opts: Options{Policy: policy.Options{Context: policy.Role}}},
+	{code: "LDP207", name: "empty role, reader", in: `{"key": "qa", "basePermissions": "reader", "policy": []}`, want: []string{""}, msg: `the role grants only its base permissions, "reader"`},
 	{code: "LDP207", name: "statements", in: pol(allow(`"*"`, `"proj/*"`))},
+	{code: "LDP208", name: "role without base permissions", in: `{"key": "qa", "policy": [` + allow(`"*"`, `"proj/*:env/*:flag/*"`) + `]}`, want: []string{""}, msg: `the custom role gives no "basePermissions": checked as "no_access"`},
+	{code: "LDP208", name: "list as a role", in: pol(allow(`"*"`, `"proj/*:env/*:flag/*"`)), opts: Options{Policy: policy.Options{Context: policy.Role}}, want: []string{""}, msg: "a list of statements has no base permissions"},
+	{code: "LDP208", name: "role with base permissions", in: `{"key": "qa", "basePermissions": "no_access", "policy": [` + allow(`"*"`, `"proj/*:env/*:flag/*"`) + `]}`},
+	{code: "LDP208", name: "terraform spelling", in: `{"key": "qa", "base_permissions": "reader", "policy": [` + allow(`"*"`, `"proj/*:env/*:flag/*"`) + `]}`},
+	{code: "LDP208", name: "webhook", in: pol(allow(`"*"`, `"proj/*:env/*:flag/*"`))},
 }
 
 // tooLarge is a policy with more distinct names than probing can compare.

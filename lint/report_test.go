@@ -12,13 +12,13 @@ import (
 // findings, the earliest first, in file order, counts the others, and
 // holds fewer than twice as many: keep drops the others as it goes.
 func TestMaxFindings(t *testing.T) {
-	// 600 warnings (glob syntax beyond "*"), then an error (LDP101: a flag
-	// action on environments).
+	// 600 warnings (glob syntax beyond "*"), then an error (LDP005: a
+	// malformed specifier).
 	var res []string
 	for i := 0; i < 600; i++ {
 		res = append(res, fmt.Sprintf(`"proj/{a}%d"`, i))
 	}
-	in := pol(allow(`"*"`, strings.Join(res, ", ")), allow(`"updateOn"`, `"proj/*:env/production"`))
+	in := pol(allow(`"*"`, strings.Join(res, ", ")), allow(`"updateOn"`, `"proj/*:env/*;{critical:true:flag/*"`))
 	all, err := CheckSourceReport("p.json", []byte(in), Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -41,7 +41,7 @@ func TestMaxFindings(t *testing.T) {
 			if len(r.Findings) != k || r.Counts != all.Counts || r.Omitted() != len(all.Findings)-k {
 				t.Errorf("have %d findings, counts %v, %d omitted; want %d, %v, %d", len(r.Findings), r.Counts, r.Omitted(), k, all.Counts, len(all.Findings)-k)
 			}
-			if r.Findings[len(r.Findings)-1].Code != codeHierarchy && r.Findings[0].Code != codeHierarchy {
+			if r.Findings[len(r.Findings)-1].Code != codeResource && r.Findings[0].Code != codeResource {
 				t.Errorf("the error is not kept: %v", r.Findings)
 			}
 			var want []Finding

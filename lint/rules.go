@@ -44,6 +44,7 @@ const (
 	codeBroad      = "LDP205"
 	codeElement    = "LDP206"
 	codeEmpty      = "LDP207"
+	codeBase       = "LDP208"
 )
 
 var rules = []Rule{
@@ -72,9 +73,9 @@ var rules = []Rule{
 		"LDP202 statements[9]",
 		"The suppression file lists a code, or a code and a path, that no finding of the file has any more: remove the line.", false},
 
-	{codeHierarchy, Error, "no action of the statement applies to the type of this resource (specifiers have no hierarchy)",
+	{codeHierarchy, Warning, "no action of the statement applies to the type of this resource (specifiers have no hierarchy)",
 		`{"actions": ["updateOn"], "resources": ["proj/*:env/production"]}`,
-		"A specifier covers resources of exactly its own depth: \"proj/*:env/production\" covers environments, not the flags in them. Every action listed is documented only for other types, so the statement never applies to this resource. Name the level the actions act on: \"proj/*:env/production:flag/*\".", false},
+		"A specifier covers resources of exactly its own depth: \"proj/*:env/production\" covers environments, not the flags in them. Every action listed is documented only for other types, so the statement never applies to this resource. Name the level the actions act on: \"proj/*:env/production:flag/*\". A warning, not an error: LaunchDarkly accepts the statement, and which types an action applies to comes from the catalogue, a snapshot.", false},
 	{codeUnknownAction, Warning, "an action the catalogue does not document, or a pattern that matches none",
 		`{"actions": ["updateOnn"], ...}`,
 		"Actions are case-sensitive and matched exactly. The message suggests the nearest documented action. A warning, not an error: LaunchDarkly adds actions over time and the catalogue is a snapshot.", false},
@@ -103,15 +104,15 @@ var rules = []Rule{
 	{codeNever, Warning, "a statement that never applies",
 		`{"effect": "allow", "notActions": ["*"], ...}`,
 		"No access falls under the statement: it does nothing. Decided by trying accesses that exercise every name, tag and action of the policy, unless the message gives a proof.", true},
-	{codeRedundant, Warning, "a statement made redundant by others of the same effect",
+	{codeRedundant, Info, "a statement made redundant by others of the same effect",
 		`allow * on "proj/*:env/*:flag/*", then allow updateOn on "proj/*:env/production:flag/*"`,
 		"Every access the statement applies to is covered by other statements with the same effect, so removing it changes no decision. Decided by trying representative accesses.", true},
 	{codeOverridden, Warning, "an allow statement that deny statements fully override",
 		`deny * on "proj/*:env/*:flag/*", allow updateOn on "proj/*:env/production:flag/*"`,
 		"Deny overrides allow whatever the order: every access the allow applies to is denied, so it grants nothing. Decided by trying representative accesses.", true},
-	{codeNothing, Error, "a policy that allows nothing: a webhook that receives no event, a role that grants nothing",
+	{codeNothing, Warning, "a policy that allows nothing: a webhook that receives no event, a role with no_access base permissions that grants nothing on its own",
 		`[{"effect": "deny", "actions": ["deleteFlag"], "resources": ["proj/*:env/*:flag/*"]}]`,
-		"Access is denied by default; deny statements only take away what allow statements give. Add an allow statement, such as allow \"*\" on \"proj/*:env/*:flag/*\", for the deny to take away from.", true},
+		"Access is denied by default; deny statements only take away what allow statements of the same policy give. A webhook filter of deny statements only receives no event: LaunchDarkly accepts it, and its Terraform Cloud integration ships one as its default policy, so it is a warning. A custom role is reported only when its base permissions are no_access (\"reader\" grants every view action): a member's roles are cumulative, so a deny-only role takes nothing away from the member's other roles. Add an allow statement, such as allow \"*\" on \"proj/*:env/*:flag/*\", for the deny to take away from.", true},
 	{codeBroad, Warning, "allow with notResources or notActions, which grants far more than it names",
 		`{"effect": "allow", "actions": ["*"], "notResources": ["proj/*:env/production:flag/*"]}`,
 		"notResources is the complement over every resource of every type and depth: the example also allows members, roles and the account. notActions allows every action not listed, including those LaunchDarkly adds later. List what to allow instead, or add the deny this stands for.", false},
@@ -120,7 +121,10 @@ var rules = []Rule{
 		"The element adds nothing to its list: remove it. Decided by trying representative accesses, unless it repeats another element.", true},
 	{codeEmpty, Info, "a policy without statements",
 		`{"url": "https://example.com/hook", "statements": []}`,
-		"A webhook without statements has no filter and receives every event; a custom role without statements grants nothing.", false},
+		"A webhook without statements has no filter and receives every event; a custom role without statements grants only its base permissions (with no_access, nothing: that is LDP204).", false},
+	{codeBase, Info, "a custom role that does not give its base permissions: no_access is assumed",
+		`{"key": "qa", "name": "QA", "policy": [...]}`,
+		"A custom role grants its base permissions beside its statements: \"reader\" grants every view action, \"no_access\" nothing. Without \"basePermissions\" the role is checked as \"no_access\", the default of LaunchDarkly's REST API; Terraform's default is \"reader\". A list of statements checked as a role (--role) has no base permissions either.", false},
 }
 
 // Rules returns every rule, in order of code.

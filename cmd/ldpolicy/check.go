@@ -28,10 +28,22 @@ types, scoping no resource has, glob syntax beyond "*", names no key can
 have, unbound role attributes, unknown property selectors, statements that
 never apply, are redundant or are overridden by a deny, a policy that allows
 nothing, allow with notResources or notActions). Each finding has a code
-with a severity, error, warning or info; --list lists them with an example
-and, in text, the date of LaunchDarkly's docs that the catalogue of
-resource types and actions follows (findings that rest on it are warnings:
-LaunchDarkly adds types and actions every month).
+with a severity; --list lists them with an example and, in text, the date
+of LaunchDarkly's docs that the catalogue of resource types and actions
+follows. An error is what
+LaunchDarkly rejects (LDP001 to LDP007). A warning is what it accepts but
+is very likely a mistake, including every finding that rests on the
+catalogue of types and actions, which lags LaunchDarkly: warnings fail a
+run only with --strict. An info is about style, or says what was assumed.
+
+A webhook object is checked as a webhook filter and a custom role object
+({"key": ..., "policy": [...]}) as a custom role, with its base
+permissions: "no_access" when it gives none, the REST API's default, which
+an info finding (LDP208) says. A bare list of statements is a webhook
+filter, or a custom role with --role. A role with "reader" base
+permissions grants every view action, so only one with "no_access" is
+reported as granting nothing on its own (LDP204).
+
 Findings about statements together are found by trying accesses that
 exercise every name and action of the policy, and say "seems". That
 comparison has a budget of work, so that no policy decides how long a
@@ -114,7 +126,7 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	format := fs.String("format", "text", "output `format`: text, json, sarif or github")
 	lenient := fs.Bool("lenient", false, "accept the typo \":/flag/\" in specifiers, with a warning")
 	strict := fs.Bool("strict", false, "exit with status 1 on warnings too")
-	role := fs.Bool("role", false, "check as custom roles, where an empty policy grants nothing (default: webhooks)")
+	role := fs.Bool("role", false, "check bare lists of statements as custom roles with no_access base permissions (default: webhook filters); webhook and custom role objects are checked as what they are")
 	attrs := attributeFlag{}
 	fs.Var(attrs, "attribute", "bind a role attribute: `NAME=VALUE[,VALUE...]` (repeatable)")
 	var suppress suppressFlag

@@ -2,9 +2,13 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/ldpolicy/ldpolicy/lint"
 )
 
 // TestReadmeQuickStart runs the quick-start command of README.md and
@@ -80,5 +84,33 @@ func TestReadmeCheckExample(t *testing.T) {
 	}
 	if !strings.Contains(string(script), blocks[0]) {
 		t.Errorf("README.md's example under ## Linting is not in the output of check_lint.txt:\n%s", blocks[0])
+	}
+}
+
+// TestReadmeCodes checks that the table of codes in README.md is the
+// rules of package lint: code, severity and summary, in order.
+func TestReadmeCodes(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var have []string
+	inside := false
+	for _, line := range strings.Split(string(readme), "\n") {
+		switch {
+		case strings.HasPrefix(line, "<!-- codes:"):
+			inside = true
+		case inside && strings.HasPrefix(line, "| `LDP"):
+			have = append(have, line)
+		case inside && line == "":
+			inside = false
+		}
+	}
+	var want []string
+	for _, r := range lint.Rules() {
+		want = append(want, fmt.Sprintf("| `%s` | %s | %s |", r.Code, r.Severity, strings.ReplaceAll(r.Summary, "|", `\|`)))
+	}
+	if !slices.Equal(have, want) {
+		t.Errorf("README.md's table of codes differs from lint.Rules\nhave:\n%s\nwant:\n%s", strings.Join(have, "\n"), strings.Join(want, "\n"))
 	}
 }
