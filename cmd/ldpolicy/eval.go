@@ -30,7 +30,8 @@ delivered; a webhook without statements receives every event.
 
 With --role, each --policy is a custom role ({"key": ..., "policy": [...],
 "basePermissions": ...}, or a bare list of statements), and eval decides
-for a member who holds all of them, as LaunchDarkly combines roles: the
+for a member who holds all of them (a custom role file is decided as a
+role without --role too), as LaunchDarkly combines roles: the
 access is allowed when at least one role allows it, even if another role
 denies it (a deny takes away only what its own role grants). A role
 without statements grants nothing. Base permissions "reader" allow every
@@ -148,10 +149,18 @@ func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if *role {
 		opts.Context = policy.Role
 	}
-	if *role && *eventFile == "" {
-		return evalMember(policyFiles, opts, *act, *res, *metadataFile, stdin, stdout, stderr, *format == "json")
+	data := make([][]byte, len(policyFiles))
+	for i, name := range policyFiles {
+		var err error
+		if data[i], err = readInput(name, stdin); err != nil {
+			return err
+		}
 	}
-	pol, err := loadPolicy(policyFile, stdin, opts, stderr)
+	// A custom role file is a role, with or without --role.
+	if *eventFile == "" && (*role || isRoleFile(policyFile, data[0])) {
+		return evalMember(policyFiles, data, opts, *act, *res, *metadataFile, stdin, stdout, stderr, *format == "json")
+	}
+	pol, err := compilePolicy(displayName(policyFile), data[0], opts, stderr)
 	if err != nil {
 		return err
 	}
@@ -176,12 +185,12 @@ func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return nil
 	}
 
-	data, err := readInput(*eventFile, stdin)
+	eventData, err := readInput(*eventFile, stdin)
 	if err != nil {
 		return err
 	}
 	var h webhook.Head
-	if err := webhook.ReadHead(data, &h); err != nil {
+	if err := webhook.ReadHead(eventData, &h); err != nil {
 		var de *webhook.DecodeError
 		if errors.As(err, &de) {
 			err = fmt.Errorf("byte %d: %s", de.Offset, de.Msg)
@@ -220,6 +229,14 @@ func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return &exitError{code: exitNo}
 	}
 	return nil
+}
+
+// isRoleFile reports whether data is a custom role ({"policy": [...]});
+// a file that does not parse is not, and its errors are reported when it
+// is compiled.
+func isRoleFile(name string, data []byte) bool {
+	f, err := policy.ParseFile(displayName(name), data)
+	return err == nil && f.Kind == policy.RoleFile
 }
 
 // parseResourceFlag parses --resource and resolves its metadata.

@@ -19,11 +19,7 @@ type roleFile struct {
 // loadRole reads a policy file as a custom role, compiled with opts (in the
 // role context), printing its warnings or every problem it has. The role
 // is named by its key, or by the file when it has none.
-func loadRole(name string, stdin io.Reader, opts policy.Options, stderr io.Writer) (roleFile, error) {
-	data, err := readInput(name, stdin)
-	if err != nil {
-		return roleFile{}, err
-	}
+func loadRole(name string, data []byte, opts policy.Options, stderr io.Writer) (roleFile, error) {
 	shown := displayName(name)
 	f, err := policy.ParseFile(shown, data)
 	var errs policy.ErrorList
@@ -54,12 +50,12 @@ func loadRole(name string, stdin io.Reader, opts policy.Options, stderr io.Write
 }
 
 // evalMember decides one access for a member who holds the role of each
-// file.
-func evalMember(files []string, opts policy.Options, act, res, metadataFile string, stdin io.Reader, stdout, stderr io.Writer, asJSON bool) error {
+// file, whose contents are data.
+func evalMember(files []string, data [][]byte, opts policy.Options, act, res, metadataFile string, stdin io.Reader, stdout, stderr io.Writer, asJSON bool) error {
 	roles := make([]roleFile, len(files))
 	grants := make([]policy.Grant, len(files))
 	for i, name := range files {
-		r, err := loadRole(name, stdin, opts, stderr)
+		r, err := loadRole(name, data[i], opts, stderr)
 		if err != nil {
 			return err
 		}
