@@ -30,7 +30,8 @@ type Concrete struct {
 }
 
 // concreteSeg locates one segment in the text: the type is text[start:slash]
-// and the name text[slash+1:end]; a bare "acct" has slash == end.
+// and the name text[slash+1:end]; a type alone, such as "acct", has
+// slash == end.
 type concreteSeg struct {
 	start, slash, end uint16
 	known             bool // written with ';' or supplied by a resolver
@@ -42,7 +43,9 @@ type concreteSeg struct {
 // but names are literal keys, not patterns ("proj/*" is the project whose key
 // is "*"), and the metadata after ';' lists tags, "{property:value}"
 // selectors and "view:key" links, all literal (see [ParseMetadata]). The bare
-// "*" is not a concrete resource. Unknown types and odd scoping parse.
+// "*" is not a concrete resource. Unknown types and odd scoping parse, and
+// so does a type alone ("acct", "ip-allowlist"), a segment without a key:
+// no resource is rejected for its type.
 //
 // ParseConcrete does not allocate unless it fails.
 func ParseConcrete(s string) (Concrete, error) {
@@ -100,11 +103,24 @@ func (c *Concrete) parseSlow(s string) *SyntaxError {
 		}
 		start = end + 1
 	}
-	c.shape = shapeKey(c.n, c.segType)
+	c.shape = shapeKeyOf(c.n, c.segType)
 	return nil
 }
 
-// segType returns the type of segment i and whether it is the bare "acct".
+// shapeKeyOf is shapeKey for shapes that may hold types written alone. The
+// type codes tell only the bare "acct" apart from "acct/key", so a shape
+// with another type alone ("ip-allowlist", or "proj" without a name) gets
+// the inexact key, whose hash tells "proj" from "proj/".
+func shapeKeyOf(n int, typ func(i int) (string, bool)) uint64 {
+	for i := 0; i < n; i++ {
+		if t, bare := typ(i); bare && t != "acct" {
+			return hashKey(n, typ)
+		}
+	}
+	return shapeKey(n, typ)
+}
+
+// segType returns the type of segment i and whether it is written alone.
 func (c *Concrete) segType(i int) (string, bool) {
 	seg := &c.segs[i]
 	return c.text[seg.start:seg.slash], seg.slash == seg.end
@@ -172,7 +188,7 @@ var typeByte = func() (t [256]bool) {
 func (seg *concreteSeg) parse(s string, a, b int) *SyntaxError {
 	text := s[a:b]
 	if text == "" {
-		return errorf(a, `empty segment: expected "type/name" or "acct"`)
+		return errorf(a, "empty segment: expected %s", segmentForms)
 	}
 	head := text
 	if i := strings.IndexByte(text, ';'); i >= 0 {
@@ -183,21 +199,15 @@ func (seg *concreteSeg) parse(s string, a, b int) *SyntaxError {
 		}
 		seg.known, seg.inline, seg.meta = true, true, Metadata{text: meta}
 	}
-	seg.start = uint16(a)
-	if head == "acct" {
-		seg.slash, seg.end = uint16(a+4), uint16(a+4)
-		return nil
-	}
-	slash := strings.IndexByte(head, '/')
-	switch {
-	case slash < 0:
-		return errorf(a+len(head), `missing "/" in segment %q: expected "type/name" or "acct"`, head)
-	case slash == 0 && a > 0 && isTypo(head):
-		fixed, _ := fixTypos(s)
-		return &SyntaxError{Offset: a, Msg: `stray "/" after ":": did you mean ":` + head[1:] + `"?`, Fix: fixed}
-	}
-	if err := checkType(head[:slash], a); err != nil {
+	if err := checkHead(s, a, head); err != nil {
 		return err
+	}
+	seg.start = uint16(a)
+	slash := strings.IndexByte(head, '/')
+	if slash < 0 {
+		// A type alone, such as "acct".
+		seg.slash, seg.end = uint16(a+len(head)), uint16(a+len(head))
+		return nil
 	}
 	if slash == len(head)-1 {
 		return errorf(a+slash+1, "empty name after %q", head)
@@ -250,7 +260,7 @@ func (c *Concrete) Type(i int) string {
 	return c.text[seg.start:seg.slash]
 }
 
-// Key returns the key of segment i; "" for the bare "acct".
+// Key returns the key of segment i; "" for a type alone, such as "acct".
 func (c *Concrete) Key(i int) string {
 	seg := &c.segs[i]
 	if seg.slash == seg.end {
