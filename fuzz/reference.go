@@ -463,14 +463,15 @@ func holds(m mod, md *Meta, attrs map[string][]string) tv {
 }
 
 // unbound reports whether sp names a role attribute that attrs does not
-// bind: such a specifier matches nothing.
+// bind, or binds to no value: such a specifier matches nothing, whatever
+// the metadata.
 func (sp *spec) unbound(attrs map[string][]string) bool {
 	for _, seg := range sp.segs {
-		if _, ok := attrs[seg.name.attr]; seg.name.attr != "" && !ok {
+		if seg.name.attr != "" && len(attrs[seg.name.attr]) == 0 {
 			return true
 		}
 		for _, m := range seg.mods {
-			if _, ok := attrs[m.name.attr]; m.kind != 'p' && m.name.attr != "" && !ok {
+			if m.kind != 'p' && m.name.attr != "" && len(attrs[m.name.attr]) == 0 {
 				return true
 			}
 		}

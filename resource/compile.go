@@ -14,7 +14,8 @@ type Matcher struct {
 	text string
 	any  bool // the bare "*"
 	// never is set when the specifier names a role attribute that is not
-	// bound: it then matches nothing.
+	// bound, or is bound to no value: it then matches nothing, whatever
+	// the metadata.
 	never bool
 	shape Shape
 	// tests are the segments with something to test beyond their type: a
@@ -68,6 +69,10 @@ type nameMatcher struct {
 	vals []*match.Pattern // the values of a role attribute: one must match
 }
 
+// empty reports whether n matches nothing: a role attribute bound to no
+// value.
+func (n *nameMatcher) empty() bool { return !n.any && n.pat == nil && len(n.vals) == 0 }
+
 func (n *nameMatcher) match(key string) bool {
 	if n.any {
 		return true
@@ -96,6 +101,18 @@ type modMatcher struct {
 	tag         nameMatcher // modTag
 	name, value string      // modProperty
 	view        nameMatcher // modView
+}
+
+// empty reports whether the modifier never holds: a tag or view that is a
+// role attribute bound to no value.
+func (m *modMatcher) empty() bool {
+	switch m.kind {
+	case modTag:
+		return m.tag.empty()
+	case modView:
+		return m.view.empty()
+	}
+	return false
 }
 
 // holds tests the modifier against known metadata. A miss is false when the
@@ -139,8 +156,8 @@ func (m *modMatcher) holds(md Metadata) match.Truth {
 // for would be ("team-*" matches "team-a"), and matches when one of them
 // does. A value must be well-formed (see [CheckValue]); Compile returns an
 // [*AttributeError] for the first that is not. A specifier that names a role
-// attribute missing from attrs matches nothing; one bound to no values
-// matches nothing where the attribute stands.
+// attribute missing from attrs, or bound to no value, matches nothing, be
+// the attribute a name or a tag, and whatever the metadata.
 func Compile(s *Specifier, attrs map[string][]string) (*Matcher, error) {
 	m := &Matcher{text: s.text, any: s.IsAny()}
 	var types strings.Builder
@@ -157,7 +174,7 @@ func Compile(s *Specifier, attrs map[string][]string) (*Matcher, error) {
 			if err != nil {
 				return nil, err
 			}
-			m.never = m.never || !bound
+			m.never = m.never || !bound || n.empty()
 			sm.name = n
 		}
 		for _, mod := range seg.Modifiers {
@@ -165,7 +182,7 @@ func Compile(s *Specifier, attrs map[string][]string) (*Matcher, error) {
 			if err != nil {
 				return nil, err
 			}
-			m.never = m.never || !bound
+			m.never = m.never || !bound || mm.empty()
 			sm.mods = append(sm.mods, mm)
 		}
 		if !sm.bare && !sm.name.any || len(sm.mods) > 0 {

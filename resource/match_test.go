@@ -260,6 +260,8 @@ func TestMatch(t *testing.T) {
 		{"proj/*;${roleAttribute/unbound}", "proj/p;DomainX", F},
 		{"proj/*;${roleAttribute/unbound}", "proj/p", F},
 		{"proj/*;${roleAttribute/none}", "proj/p;DomainX", F},
+		{"proj/*;${roleAttribute/none}", "proj/p", F},
+		{"proj/*:env/*:flag/*;view:${roleAttribute/none}", "proj/p:env/e:flag/f", F},
 		{"proj/*:env/*;qa_*,${roleAttribute/teams}", "proj/p:env/e;qa_1,team-a", T},
 		{"proj/*:env/*;qa_*,${roleAttribute/teams}", "proj/p:env/e;qa_1", F},
 		// Bound values are patterns, matched as the text they stand for
