@@ -25,8 +25,8 @@ type Matcher struct {
 }
 
 // A Shape is the sequence of a resource's segment types, a type alone
-// ("acct") apart from the type with a key ("acct/key"): a specifier other than "*" matches only resources
-// of its own shape. Shapes are comparable, so they can key a map, and
+// ("acct") apart from the type with a key ("acct/key"): a specifier other
+// than "*" matches only resources of its own shape. Shapes are comparable, so they can key a map, and
 // [Concrete.HasShape] tells a resource's shape apart from others in a few
 // instructions, which lets a caller index matchers by shape.
 type Shape struct {

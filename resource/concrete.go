@@ -22,7 +22,7 @@ import (
 type Concrete struct {
 	text string
 	n    int
-	// shape identifies the sequence of types, bare "acct" apart from
+	// shape identifies the sequence of types, "acct" apart from
 	// "acct/x": two resources with different shapes never match the same
 	// specifier, which lets a matcher reject most of them with one compare.
 	shape uint64 // the hash of a Shape
@@ -220,7 +220,8 @@ func (seg *concreteSeg) parse(s string, a, b int) *SyntaxError {
 func (c *Concrete) String() string { return c.text }
 
 // HasShape reports whether c has the shape s: the same segment types in
-// the same order, the bare "acct" apart from "acct/key".
+// the same order, a type alone ("acct") apart from the type with a key
+// ("acct/key").
 func (c *Concrete) HasShape(s Shape) bool {
 	if c.shape != s.hash {
 		return false
