@@ -120,8 +120,11 @@ var (
 	viewKeys  = []string{"checkout", "billing"}
 	props     = []string{"{critical:true}", "{critical:false}", "{tier:gold}"}
 	keyRunes  = "aZ09_.-"
-	attrNames = []string{"projects", "views"}
+	attrNames = []string{"projects", "views", "tags"}
 )
+
+// bareTypes are the types LaunchDarkly writes alone, without a name.
+var bareTypes = map[string]bool{"acct": true, "ip-allowlist": true}
 
 // shapes are the resource shapes cases use: the catalogue's, weighted
 // toward the common ones, and a few no real resource has.
@@ -133,7 +136,8 @@ var shapes = func() [][]string {
 			out = append(out, typesOf(t.Specifier))
 		}
 	}
-	return append(out, typesOf("proj/*:segment/*"), typesOf("widget/*"), typesOf("proj/*:env/*:flag/*:view/*"))
+	return append(out, typesOf("proj/*:segment/*"), typesOf("widget/*"), typesOf("proj/*:env/*:flag/*:view/*"),
+		typesOf("ip-allowlist"), typesOf("acct:proj/*"))
 }()
 
 func typesOf(spec string) []string {
@@ -157,12 +161,16 @@ func actionsOf(typ string) []string {
 	return t.Actions
 }
 
-// boundKey draws a key to bind to a role attribute.
-func (d *draw) boundKey() string {
-	if k := d.mutate(d.pick(keys)); resource.IsKey(k) {
+// boundValue draws a value to bind to a role attribute: a key or a tag
+// from lits, or a pattern built from one, since values are patterns.
+func (d *draw) boundValue(lits []string) string {
+	if d.chance(40) {
+		return d.pattern(d.pick(lits), lits)
+	}
+	if k := d.mutate(d.pick(lits)); resource.IsKey(k) {
 		return k
 	}
-	return d.pick(keys)
+	return d.pick(lits)
 }
 
 // mutate changes one character of s: an insertion, a deletion or a
@@ -225,6 +233,7 @@ func (d *draw) pattern(lit string, others []string) string {
 // hit it.
 type target struct {
 	types, keys []string
+	bare        []bool // the segments written as a type alone
 }
 
 type builder struct {
@@ -240,11 +249,15 @@ func BuildCase(recipe []byte) Case {
 	c := Case{Recipe: recipe, Role: b.chance(20)}
 	if b.chance(50) {
 		b.attrs = map[string][]string{
-			"projects": {b.pick(keys), b.boundKey()},
-			"views":    {b.pick(viewKeys)},
+			"projects": {b.pick(keys), b.boundValue(keys)},
+			"views":    {b.boundValue(viewKeys)},
+			"tags":     {b.boundValue(tags)},
 		}
 		if b.chance(30) {
-			delete(b.attrs, attrNames[b.n(2)])
+			delete(b.attrs, attrNames[b.n(len(attrNames))])
+		}
+		if b.chance(10) {
+			b.attrs["tags"] = nil // bound to no value
 		}
 		c.Attrs = b.attrs
 	}
@@ -293,8 +306,13 @@ func (b *builder) specifier() string {
 	for i, typ := range types {
 		key := b.pick(keys)
 		t.keys = append(t.keys, key)
-		if typ == "acct" {
-			segs[i] = "acct"
+		// A type alone starts a segment after ':' only if it is "acct";
+		// elsewhere only the first segment can be one, such as "proj"
+		// written without its name.
+		bare := bareTypes[typ] && (i == 0 || typ == "acct") || i == 0 && b.chance(4)
+		t.bare = append(t.bare, bare)
+		if bare {
+			segs[i] = typ
 		} else if b.chance(10) {
 			segs[i] = typ + "/${roleAttribute/" + attrNames[b.n(2)] + "}"
 		} else {
@@ -315,6 +333,9 @@ func (b *builder) specifier() string {
 func (b *builder) modifier() string {
 	switch b.n(4) {
 	case 0, 1:
+		if b.chance(15) {
+			return "${roleAttribute/tags}"
+		}
 		return b.pattern(b.pick(tags), tags)
 	case 2:
 		return b.pick(props)
@@ -342,24 +363,31 @@ func (b *builder) access(c *Case) Access {
 	} else {
 		types := shapes[b.n(len(shapes))]
 		t = target{types: types}
-		for range types {
+		for i, typ := range types {
 			t.keys = append(t.keys, b.pick(keys))
+			t.bare = append(t.bare, bareTypes[typ] && (i == 0 || typ == "acct"))
 		}
 	}
 	types := append([]string(nil), t.types...)
 	ks := append([]string(nil), t.keys...)
+	bare := append([]bool(nil), t.bare...)
 	switch {
 	case b.chance(10) && len(types) > 1:
-		types, ks = types[:len(types)-1], ks[:len(ks)-1]
+		types, ks, bare = types[:len(types)-1], ks[:len(ks)-1], bare[:len(bare)-1]
 	case b.chance(10):
-		types, ks = append(types, "flag"), append(ks, b.pick(keys))
+		types, ks, bare = append(types, "flag"), append(ks, b.pick(keys)), append(bare, false)
 	case b.chance(5):
 		types[len(types)-1] = "segment"
+		bare[len(bare)-1] = false
+	case b.chance(5):
+		// The first segment with and without its name: "proj" and
+		// "proj/a", "ip-allowlist" and "ip-allowlist/a".
+		bare[0] = !bare[0]
 	}
 	var segs, path []string
 	for i, typ := range types {
-		seg := "acct"
-		if typ != "acct" {
+		seg := typ
+		if !bare[i] {
 			key := ks[i]
 			if b.chance(20) {
 				key = b.mutate(key)

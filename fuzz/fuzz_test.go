@@ -23,7 +23,8 @@ func FuzzCaseAgainstReference(f *testing.F) {
 
 // FuzzStatementAgainstReference decides arbitrary text: one statement made
 // of an arbitrary resource specifier and action specifier, and an event of
-// two accesses with arbitrary actions and resources. The engine and the
+// two accesses with arbitrary actions and resources, with role attributes
+// bound to keys and patterns. The engine and the
 // reference must accept and reject the same inputs, and decide the same.
 func FuzzStatementAgainstReference(f *testing.F) {
 	f.Add(false, false, "proj/*:env/production:flag/*", "*", "updateOn", "proj/p:env/production:flag/f", "acct")
@@ -31,6 +32,9 @@ func FuzzStatementAgainstReference(f *testing.F) {
 	f.Add(false, false, "proj/${roleAttribute/projects}:env/*;{critical:true}", "{create,delete}Flag", "deleteFlag", "proj/a:env/e;{critical:true}", "proj/b:env/e")
 	f.Add(true, false, "proj/*:env/*:flag/*;view:check*", "[!u]*", "createFlag", "proj/a:env/b:flag/c;view:checkout", "proj/a:env/b:flag/c;")
 	f.Add(false, true, "member/*:token/?", `a\*`, "a*", "member/m:token/t", "*")
+	f.Add(false, false, "proj/*;${roleAttribute/tags}", "*", "updateTags", "proj/p;qa_1", "proj/p;beta")
+	f.Add(true, false, "ip-allowlist", "*", "viewIpAllowlist", "ip-allowlist", "ip-allowlist/x")
+	f.Add(false, false, "proj/*:", "*", "updateOn", "proj/p:", "proj:env/e")
 	f.Fuzz(func(t *testing.T, deny, negate bool, spec, act, action, res1, res2 string) {
 		st := policy.Statement{Effect: policy.Allow, Actions: []string{act}, Resources: []string{spec}}
 		if deny {
@@ -41,7 +45,7 @@ func FuzzStatementAgainstReference(f *testing.F) {
 		}
 		c := Case{
 			Stmts:    []policy.Statement{st},
-			Attrs:    map[string][]string{"projects": {"a"}},
+			Attrs:    map[string][]string{"projects": {"a", "b*"}, "tags": {"qa_*"}, "none": {}},
 			Accesses: []Access{{action, res1}, {action, res2}},
 		}
 		if err := CheckAgainstReference(c); err != nil {

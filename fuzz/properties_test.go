@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand"
 	"reflect"
+	"regexp"
 	"runtime"
 	"strings"
 	"sync"
@@ -323,4 +324,68 @@ func TestCompiledSetIsSafeToShare(t *testing.T) {
 		msg, failed := <-errs
 		return report(!failed, "%s", msg)
 	}, caseGen()))
+}
+
+// TestRoleAttributesDecideAsTheirValuesWrittenIn holds the ruling on
+// bound values: a value is a pattern matched exactly as the text it
+// stands for, and a list of values is an OR. So a policy decides as the
+// same policy with every specifier that names role attributes replaced by
+// one specifier for each choice of values, the values written in place of
+// the attributes; an attribute that is unbound or bound to no value leaves
+// no choice, and the element then matches nothing.
+func TestRoleAttributesDecideAsTheirValuesWrittenIn(t *testing.T) {
+	check(t, prop.ForAll(func(c Case) *gopter.PropResult {
+		written := c
+		written.Attrs = nil
+		written.Stmts = make([]policy.Statement, len(c.Stmts))
+		for i, st := range c.Stmts {
+			st.Resources = substituteAll(st.Resources, c.Attrs)
+			st.NotResources = substituteAll(st.NotResources, c.Attrs)
+			written.Stmts[i] = st
+		}
+		before := decisions(compiled(c), c)
+		after := decisions(compiled(written), written)
+		for i := range before {
+			if before[i] != after[i] {
+				return report(false, "access %d: %v with role attributes bound, %v with their values written in %v", i, before[i], after[i], written.Stmts)
+			}
+		}
+		return report(true, "")
+	}, caseGen()))
+}
+
+var roleAttrRE = regexp.MustCompile(`\$\{roleAttribute/([^}]*)\}`)
+
+// substituteAll replaces each element of a resource list by its
+// substitutions, or by a specifier that matches no generated resource
+// when it has none.
+func substituteAll(list []string, attrs map[string][]string) []string {
+	if list == nil {
+		return nil
+	}
+	var out []string
+	for _, s := range list {
+		subs := substitute(s, attrs)
+		if len(subs) == 0 {
+			subs = []string{"never-type/never"}
+		}
+		out = append(out, subs...)
+	}
+	return out
+}
+
+// substitute returns s with each role attribute replaced by each of its
+// values, every occurrence chosen independently.
+func substitute(s string, attrs map[string][]string) []string {
+	loc := roleAttrRE.FindStringSubmatchIndex(s)
+	if loc == nil {
+		return []string{s}
+	}
+	var out []string
+	for _, v := range attrs[s[loc[2]:loc[3]]] {
+		for _, rest := range substitute(s[loc[1]:], attrs) {
+			out = append(out, s[:loc[0]]+v+rest)
+		}
+	}
+	return out
 }

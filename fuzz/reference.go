@@ -48,7 +48,7 @@ type spec struct {
 
 type specSeg struct {
 	typ  string
-	bare bool // "acct" with no name
+	bare bool // a type alone, with no name: "acct", "ip-allowlist"
 	name name
 	mods []mod
 }
@@ -61,17 +61,25 @@ type name struct {
 
 type mod struct {
 	kind  byte // 't' tag, 'p' property, 'v' view
-	re    *regexp.Regexp
-	view  name
+	name  name // of a tag or a view
 	prop  string
 	value string
 }
 
 // splitSegments splits s at every ':' outside {...} that starts a new
 // segment: "acct" alone, or a type and '/'. The typo ":/type/" starts one too,
-// so that it can be reported.
+// so that it can be reported. So does a ':' followed by nothing or by ':'s
+// up to the end or up to a segment (but not the ':' of a "view:" that ends
+// the text): the parts between are the empty segments that make "proj/*:"
+// an error.
 func splitSegments(s string) ([]string, error) {
-	segs, depth := splitOutsideBraces(s, ':', startsSegment)
+	segs, depth := splitOutsideBraces(s, ':', func(before, after string) bool {
+		if after == "" {
+			return !strings.HasSuffix(before, ";view") && !strings.HasSuffix(before, ",view")
+		}
+		after = strings.TrimLeft(after, ":")
+		return after == "" || startsSegment(after)
+	})
 	if depth > 0 {
 		return nil, errors.New("unclosed {")
 	}
@@ -79,9 +87,9 @@ func splitSegments(s string) ([]string, error) {
 }
 
 // splitOutsideBraces splits s at every sep outside {...} where at, given
-// the text after it, agrees. It returns the parts and the depth of braces
-// left open at the end; a '}' with none open is text.
-func splitOutsideBraces(s string, sep byte, at func(rest string) bool) (parts []string, depth int) {
+// the text before and after it, agrees. It returns the parts and the depth
+// of braces left open at the end; a '}' with none open is text.
+func splitOutsideBraces(s string, sep byte, at func(before, after string) bool) (parts []string, depth int) {
 	start := 0
 	for i := 0; i < len(s); i++ {
 		switch s[i] {
@@ -92,7 +100,7 @@ func splitOutsideBraces(s string, sep byte, at func(rest string) bool) (parts []
 				depth--
 			}
 		case sep:
-			if depth == 0 && at(s[i+1:]) {
+			if depth == 0 && at(s[:i], s[i+1:]) {
 				parts = append(parts, s[start:i])
 				start = i + 1
 			}
@@ -128,11 +136,12 @@ func checkText(s string) error {
 }
 
 // splitHead splits a segment into its head and what follows the first ';',
-// and the head into type and name.
+// and the head into type and name. A head that is a type alone is a
+// segment with no name.
 func splitHead(seg string, first bool) (typ, nm, rest string, bare, hasRest bool, err error) {
 	head, rest, hasRest := strings.Cut(seg, ";")
-	if head == "acct" {
-		return "acct", "", rest, true, hasRest, nil
+	if typeRE.MatchString(head) {
+		return head, "", rest, true, hasRest, nil
 	}
 	if !first && typoRE.MatchString(head) {
 		return "", "", "", false, false, errors.New("the :/type/ typo")
@@ -176,6 +185,9 @@ func parseSpec(s string) (*spec, error) {
 			}
 		}
 		if hasMods {
+			if strings.HasSuffix(rest, ";") {
+				return nil, errors.New("empty modifier after ;")
+			}
 			items := splitItems(rest)
 			if len(items) > maxModifiers {
 				return nil, errors.New("too many modifiers")
@@ -220,15 +232,15 @@ func parseMod(item string) (mod, error) {
 			return mod{}, errors.New("empty view")
 		}
 		n, err := parseName(item[len("view:"):])
-		return mod{kind: 'v', view: n}, err
+		return mod{kind: 'v', name: n}, err
 	}
-	re, err := globRegexp(item)
-	return mod{kind: 't', re: re}, err
+	n, err := parseName(item)
+	return mod{kind: 't', name: n}, err
 }
 
 // splitItems splits a list at every ',' outside {...}.
 func splitItems(s string) []string {
-	items, _ := splitOutsideBraces(s, ',', func(string) bool { return true })
+	items, _ := splitOutsideBraces(s, ',', func(string, string) bool { return true })
 	return items
 }
 
@@ -377,18 +389,38 @@ func truth(b bool) tv {
 	return no
 }
 
-// matchName matches a name against a key. A role attribute matches the keys
-// bound to it, literally.
+// matchName matches a name or tag pattern against a key or tag. A role
+// attribute matches what one of the values bound to it, each a glob,
+// matches.
 func matchName(n name, key string, attrs map[string][]string) bool {
 	if n.re != nil {
 		return n.re.MatchString(key)
 	}
 	for _, v := range attrs[n.attr] {
-		if v == key {
+		if re, err := globRegexp(v); err == nil && re.MatchString(key) {
 			return true
 		}
 	}
 	return false
+}
+
+// checkValue checks a value bound to a role attribute: the text of one
+// pattern, as it could stand for a name or a tag.
+func checkValue(v string) error {
+	if err := checkText(v); err != nil {
+		return err
+	}
+	if strings.HasPrefix(v, "${roleAttribute/") {
+		return errors.New("a role attribute")
+	}
+	if strings.ContainsAny(v, ":;") {
+		return errors.New("a separator")
+	}
+	if parts, _ := splitOutsideBraces(v, ',', func(string, string) bool { return true }); len(parts) > 1 {
+		return errors.New("a comma outside {...}")
+	}
+	_, err := globRegexp(v)
+	return err
 }
 
 // holds tests one modifier against what is known of a segment's metadata.
@@ -410,7 +442,7 @@ func holds(m mod, md *Meta, attrs map[string][]string) tv {
 		return no
 	case 'v':
 		for _, v := range md.Views {
-			if matchName(m.view, v, attrs) {
+			if matchName(m.name, v, attrs) {
 				return yes
 			}
 		}
@@ -420,7 +452,7 @@ func holds(m mod, md *Meta, attrs map[string][]string) tv {
 		return no
 	}
 	for _, t := range md.Tags {
-		if m.re.MatchString(t) {
+		if matchName(m.name, t, attrs) {
 			return yes
 		}
 	}
@@ -431,14 +463,15 @@ func holds(m mod, md *Meta, attrs map[string][]string) tv {
 }
 
 // unbound reports whether sp names a role attribute that attrs does not
-// bind: such a specifier matches nothing.
+// bind, or binds to no value: such a specifier matches nothing, whatever
+// the metadata.
 func (sp *spec) unbound(attrs map[string][]string) bool {
 	for _, seg := range sp.segs {
-		if _, ok := attrs[seg.name.attr]; seg.name.attr != "" && !ok {
+		if seg.name.attr != "" && len(attrs[seg.name.attr]) == 0 {
 			return true
 		}
 		for _, m := range seg.mods {
-			if _, ok := attrs[m.view.attr]; m.kind == 'v' && m.view.attr != "" && !ok {
+			if m.kind != 'p' && m.name.attr != "" && len(attrs[m.name.attr]) == 0 {
 				return true
 			}
 		}
@@ -491,9 +524,12 @@ type refStmt struct {
 func NewReference(stmts []policy.Statement, role bool, attrs map[string][]string) (*Reference, error) {
 	ref := &Reference{role: role, attrs: attrs}
 	for k, vs := range attrs {
+		if !keyRE.MatchString(k) {
+			return nil, fmt.Errorf("role attribute %q is not a key", k)
+		}
 		for _, v := range vs {
-			if !keyRE.MatchString(v) {
-				return nil, fmt.Errorf("role attribute %s: %q is not a key", k, v)
+			if err := checkValue(v); err != nil {
+				return nil, fmt.Errorf("role attribute %s: %q: %v", k, v, err)
 			}
 		}
 	}

@@ -117,17 +117,13 @@ func CheckReport(f *policy.File, opts Options) (*Report, error) {
 	return c.finish(), nil
 }
 
-// checkOptions checks the role attribute bindings, which policy.Compile
-// would report as problems of the policy.
+// checkOptions checks the names of the role attributes bound, which
+// policy.Compile would report as problems of the policy. A malformed
+// value is a finding (LDP111) where a specifier names the attribute.
 func checkOptions(opts Options) error {
-	for name, values := range opts.Policy.Attributes {
+	for name := range opts.Policy.Attributes {
 		if !resource.IsKey(name) {
 			return fmt.Errorf("lint: role attribute name %q is not a key", name)
-		}
-		for _, v := range values {
-			if !resource.IsKey(v) {
-				return fmt.Errorf("lint: role attribute %q: value %q is not a key", name, v)
-			}
 		}
 	}
 	return nil
@@ -237,12 +233,30 @@ func (c *checker) analysisOptions() policy.Options {
 			}
 		}
 	}
-	if len(c.unbound) == 0 {
+	// Malformed values, which LDP111 reports, are left out: policy.Compile
+	// would reject the policy for them.
+	malformed := false
+	for name, values := range opts.Attributes {
+		for _, v := range values {
+			malformed = malformed || resource.CheckValue(name, v) != nil
+		}
+	}
+	if len(c.unbound) == 0 && !malformed {
 		return opts
 	}
 	attrs := make(map[string][]string, len(opts.Attributes)+len(c.unbound))
-	for k, v := range opts.Attributes {
-		attrs[k] = v
+	for k, values := range opts.Attributes {
+		attrs[k] = []string{}
+		for _, v := range values {
+			if resource.CheckValue(k, v) == nil {
+				attrs[k] = append(attrs[k], v)
+			}
+		}
+		if len(values) > 0 && len(attrs[k]) == 0 {
+			// Every value is malformed: judge the policy as a member
+			// with some well-formed value would have it.
+			attrs[k] = []string{"value-of-" + k}
+		}
 	}
 	for name := range c.unbound {
 		attrs[name] = []string{"value-of-" + name}

@@ -85,6 +85,25 @@
 //	                "proj/${roleAttribute/projects}:env/*"
 //	LDP108 warning  a property selector or view on a resource that has no such property or views
 //	                "proj/*:env/*;{critical:yes}"
+//	LDP109 error    a type written alone, without a name, that the catalogue gives a key
+//	                "proj"
+//	LDP110 warning  a view key or pattern with upper-case letters, which no view key has
+//	                "proj/*:env/*:flag/*;view:Checkout"
+//	LDP111 error    a role attribute bound to a malformed value
+//	                "proj/${roleAttribute/teams}" with teams bound to "team:a"
+//
+// Role attributes stand for names and tag patterns alike
+// ("proj/*;${roleAttribute/domain}"): LDP107 reports one that is not
+// bound, and LDP111 one bound ([Options].Policy.Attributes) to a value
+// that is not one pattern, at every place that names it. "view:" holds
+// for flags, segments and AI configs (LDP108 on any other type); LDP110
+// reports a view pattern, or a value bound to a role attribute that
+// stands for a view, with an upper-case letter, since LaunchDarkly stores
+// view keys in lower case. A type written alone ("acct", "ip-allowlist")
+// is a resource without a key: LDP109 reports one that the catalogue
+// documents with keys ("proj" for "proj/*"), an error, as the catalogue
+// will not take keys away from a type; LDP103 one the catalogue does not
+// know.
 //
 // LDP101 fires only when every action of the statement is in the catalogue
 // (a pattern counts when it matches documented actions): an unknown action

@@ -21,12 +21,7 @@ const corpusDir = "../testdata/launchdarkly-policies"
 // not: the code and path of that finding, and why. Once the parser reads
 // the syntax, the finding goes and TestLaunchDarklyPolicies fails until
 // the file is removed from this list.
-var pendingGrammar = map[string]struct{ code, path, reason string }{
-	"docs/role-updates-ip-allowlist.json": {"LDP005", "statements[0].resources[0]",
-		`the bare type "ip-allowlist" (no "/name"), as LaunchDarkly's docs write it, is a syntax error`},
-	"terraform/team_role_mapping-shared-role.json": {"LDP105", "statements[0].resources[0]",
-		`the role attribute in a tag, "proj/*;${roleAttribute/domain}", is read as a tag pattern with glob braces`},
-}
+var pendingGrammar = map[string]struct{ code, path, reason string }{}
 
 // TestLaunchDarklyPolicies checks every policy of the corpus as "ldpolicy
 // check" does, each as the kind of file it is (a bare list named role-*.json

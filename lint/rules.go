@@ -35,6 +35,9 @@ const (
 	codeNotKey        = "LDP106"
 	codeUnbound       = "LDP107"
 	codeModifier      = "LDP108"
+	codeAlone         = "LDP109"
+	codeViewCase      = "LDP110"
+	codeValue         = "LDP111"
 
 	codeTooLarge   = "LDP200"
 	codeNever      = "LDP201"
@@ -97,6 +100,15 @@ var rules = []Rule{
 	{codeModifier, Warning, "a property selector or view on a resource that has no such property or views",
 		`"proj/*:env/*;{critical:yes}"`,
 		"LaunchDarkly documents the property selectors {critical:true} and {critical:false} on environments, and \"view:\" on flags, segments and AI configs; any other never holds.", false},
+	{codeAlone, Error, "a type written alone, without a name, that the catalogue gives a key",
+		`"proj"`,
+		"A type written alone stands for a resource without a key, as \"acct\" and \"ip-allowlist\" are; the catalogue documents resources of this type with keys, so no resource matches. Name them: \"proj/*\" for every project.", false},
+	{codeViewCase, Warning, "a view key or pattern with upper-case letters, which no view key has",
+		`"proj/*:env/*:flag/*;view:Checkout"`,
+		"LaunchDarkly stores view keys in lower case, and patterns match case-sensitively, so a \"view:\" pattern with an upper-case letter never holds. Write it in lower case.", false},
+	{codeValue, Error, "a role attribute bound to a malformed value",
+		`"proj/${roleAttribute/teams}" with teams bound to "team:a"`,
+		"A value bound to a role attribute is one pattern, matched exactly as the text it stands for would be (\"team-*\" matches \"team-a\"), and a list of values is an OR. A value with whitespace, \":\", \";\", a \",\" outside {...} or malformed glob syntax can stand for no name or tag; the policy does not compile with it.", false},
 
 	{codeTooLarge, Warning, "the statements were not all compared: the policy is too large, or its patterns too complex, for the analysis budget",
 		`"proj/{*a,*b}{*a,*b}{*a,*b}...:env/*:flag/*", a thousand brace groups`,

@@ -1,8 +1,10 @@
 package lint
 
 import (
+	"errors"
 	"fmt"
 	"strings"
+	"unicode"
 
 	"github.com/ldpolicy/ldpolicy/action"
 	"github.com/ldpolicy/ldpolicy/match"
@@ -48,7 +50,8 @@ func (s *spec) orig(off int) int {
 	return off
 }
 
-// names returns the names of a specifier: of its segments and its views.
+// names returns the names of a specifier: of its segments, its views and
+// its tags, each a pattern or a role attribute.
 func names(s *spec) []resource.Name {
 	var out []resource.Name
 	for _, seg := range s.Segments() {
@@ -56,8 +59,11 @@ func names(s *spec) []resource.Name {
 			out = append(out, seg.Name)
 		}
 		for _, m := range seg.Modifiers {
-			if v, ok := m.(resource.View); ok {
-				out = append(out, v.Name)
+			switch m := m.(type) {
+			case resource.View:
+				out = append(out, m.Name)
+			case resource.Tag:
+				out = append(out, resource.Name{Offset: m.Offset, Pattern: m.Pattern, Attribute: m.Attribute})
 			}
 		}
 	}
@@ -72,16 +78,28 @@ func segType(s *spec) string {
 }
 
 // shapeOf returns the types of the segments of s, with "acct" for the
-// bare account and "acct/" for "acct/KEY".
+// bare account and "acct/" for "acct/KEY": a type the catalogue writes
+// alone gets a '/' when it is written with a key.
 func shapeOf(segs []resource.Segment) []string {
 	out := make([]string, len(segs))
 	for i, seg := range segs {
 		out[i] = seg.Type
-		if seg.Type == "acct" && !seg.IsBare() {
-			out[i] = "acct/"
+		if writtenAlone(seg.Type) && !seg.IsBare() {
+			out[i] += "/"
 		}
 	}
 	return out
+}
+
+// writtenAlone reports whether the catalogue writes type typ alone,
+// without a name, as it does "acct".
+func writtenAlone(typ string) bool {
+	t, ok := action.Lookup(typ)
+	if !ok {
+		return false
+	}
+	specs := strings.Split(t.Specifier, ":")
+	return !strings.Contains(specs[len(specs)-1], "/")
 }
 
 // catalogueShape returns the types of the catalogue specifier of t.
@@ -94,7 +112,7 @@ func catalogueShape(t action.Type) []string {
 	return out
 }
 
-// checkStatement runs the rules about single specifiers (LDP101 to LDP108)
+// checkStatement runs the rules about single specifiers (LDP101 to LDP111)
 // on statement i.
 func (c *checker) checkStatement(i int, st policy.Statement) {
 	lenient := c.opts.Policy.Lenient
@@ -309,7 +327,7 @@ func joinTypes(types []string) string {
 	return strings.Join(types[:len(types)-1], ", ") + " and " + types[len(types)-1]
 }
 
-// checkSpecifier runs LDP103 to LDP108 on one resource specifier.
+// checkSpecifier runs LDP103 to LDP111 on one resource specifier.
 func (c *checker) checkSpecifier(i int, field string, j int, s *spec) {
 	if s.IsAny() {
 		return
@@ -334,6 +352,20 @@ func (c *checker) checkSpecifier(i int, field string, j int, s *spec) {
 		}
 	}
 
+	// LDP109: a type alone that the catalogue gives a key.
+	for _, seg := range segs {
+		if !seg.IsBare() || writtenAlone(seg.Type) {
+			continue
+		}
+		t, ok := action.Lookup(seg.Type)
+		if !ok {
+			continue // LDP103 says the type is unknown
+		}
+		known = false // the scoping is moot until the segment has a name
+		fix := replaceAt(s.String(), seg.Offset, len(seg.Type), seg.Type+"/*")
+		add(codeAlone, seg.Offset, fix, "%q alone is a %s resource without a key, which LaunchDarkly does not have (%s resources are written %q), so this matches nothing: did you mean %q?", seg.Type, seg.Type, seg.Type, t.Specifier, fix)
+	}
+
 	// LDP104: a chain of known types that no resource has.
 	if known {
 		last := segs[len(segs)-1]
@@ -352,11 +384,20 @@ func (c *checker) checkSpecifier(i int, field string, j int, s *spec) {
 		for _, m := range seg.Modifiers {
 			switch m := m.(type) {
 			case resource.Tag:
-				c.checkPattern(s.String(), m.Pattern, m.Offset, add, true)
+				if m.Attribute != "" {
+					c.checkAttribute(m.Attribute, m.Offset, add, false)
+				} else {
+					c.checkPattern(s.String(), m.Pattern, m.Offset, add, true)
+				}
 			case resource.View:
 				c.checkName(s.String(), m.Name, seg, add, true)
 				if !viewTypes[seg.Type] && seg.Type != "" {
 					add(codeModifier, m.Offset, "", "%q resources are not linked to views, so %q never holds: LaunchDarkly links flags, segments and AI configs to views", seg.Type, m.String())
+				}
+				if p := m.Name.Pattern; p != "" && strings.ToLower(p) != p {
+					k := strings.IndexFunc(p, unicode.IsUpper)
+					fix := replaceAt(s.String(), m.Name.Offset, len(p), strings.ToLower(p))
+					add(codeViewCase, m.Name.Offset+k, fix, "view keys are lower case, so %q, with the upper-case %q, matches no view: did you mean %q?", p, string([]rune(p[k:])[0]), fix)
 				}
 			case resource.Property:
 				c.checkProperty(seg, m, add)
@@ -417,16 +458,34 @@ func (c *checker) checkName(whole string, n resource.Name, seg resource.Segment,
 		return
 	}
 	if n.Attribute != "" {
-		if _, ok := c.opts.Policy.Attributes[n.Attribute]; !ok {
-			if c.opts.Policy.Context == policy.Role {
-				add(codeUnbound, n.Offset, "", "role attribute %q is not bound here, so this specifier matches nothing; LaunchDarkly binds it per member from the role assignment: bind it to check the role as such a member has it", n.Attribute)
-			} else {
-				add(codeUnbound, n.Offset, "", "role attribute %q in a webhook policy, which has no role attributes: this specifier matches nothing", n.Attribute)
-			}
-		}
+		c.checkAttribute(n.Attribute, n.Offset, add, view)
 		return
 	}
 	c.checkPattern(whole, n.Pattern, n.Offset, add, false)
+}
+
+// checkAttribute runs LDP107, LDP110 and LDP111 on a role attribute that
+// stands for a name, a view (when view is set) or a tag at offset off.
+func (c *checker) checkAttribute(attr string, off int, add func(string, int, string, string, ...any), view bool) {
+	values, ok := c.opts.Policy.Attributes[attr]
+	if !ok {
+		if c.opts.Policy.Context == policy.Role {
+			add(codeUnbound, off, "", "role attribute %q is not bound here, so this specifier matches nothing; LaunchDarkly binds it per member from the role assignment: bind it to check the role as such a member has it", attr)
+		} else {
+			add(codeUnbound, off, "", "role attribute %q in a webhook policy, which has no role attributes: this specifier matches nothing", attr)
+		}
+		return
+	}
+	for _, v := range values {
+		var ae *resource.AttributeError
+		if err := resource.CheckValue(attr, v); errors.As(err, &ae) {
+			add(codeValue, off, "", "role attribute %q is bound to the malformed value %q (at its byte %d: %s): a value is one pattern, such as \"team-*\", matched where the attribute stands", attr, v, ae.Offset, ae.Msg)
+			continue
+		}
+		if view && strings.ToLower(v) != v {
+			add(codeViewCase, off, "", "role attribute %q is bound to %q, which has upper-case letters: view keys are lower case, so it matches no view", attr, v)
+		}
+	}
 }
 
 // checkPattern runs LDP105 and LDP106 on a name pattern (a tag pattern
@@ -516,8 +575,8 @@ func rescope(segs []resource.Segment, want []string, text string) string {
 	var parts []string
 	for _, t := range want {
 		part := t + "/*"
-		if t == "acct" {
-			part = "acct"
+		if writtenAlone(t) {
+			part = t
 		}
 		for k, seg := range segs {
 			if !used[k] && seg.Type == t {
@@ -527,8 +586,8 @@ func rescope(segs []resource.Segment, want []string, text string) string {
 					end = segs[k+1].Offset - 1
 				}
 				part = text[seg.Offset:end]
-				if t == "acct" && !seg.IsBare() {
-					part = "acct"
+				if writtenAlone(t) && !seg.IsBare() {
+					part = t
 				}
 				break
 			}

@@ -35,9 +35,14 @@ func (c Context) String() string {
 // webhook policy strictly, with no role attributes bound.
 type Options struct {
 	Context Context
-	// Attributes binds role attributes: "${roleAttribute/projects}" stands
-	// for the keys in Attributes["projects"]. A specifier that names an
-	// unbound role attribute matches nothing.
+	// Attributes binds role attributes: "${roleAttribute/projects}", as a
+	// name or a tag pattern, stands for the values in
+	// Attributes["projects"], each a pattern matched as the text it stands
+	// for would be ("team-*"); the attribute matches when one value does.
+	// Names are keys and values well-formed patterns (see
+	// [resource.CheckValue]); a malformed one is an error that names the
+	// attribute. A specifier that names an unbound role attribute matches
+	// nothing.
 	Attributes map[string][]string
 	// Lenient reads the typo ":/type/" in a resource specifier as ":type/",
 	// with a warning (see [Set.Warnings]), instead of rejecting it.
@@ -125,9 +130,10 @@ func cloneStatement(st Statement) Statement {
 	}
 }
 
-// checkAttributes checks that every role attribute name and value is a key.
-// It returns the bindings without the bad ones, so that they are reported
-// once rather than at every specifier that uses them.
+// checkAttributes checks that every role attribute name is a key and every
+// value a well-formed pattern. It returns the bindings without the bad
+// ones, so that they are reported once rather than at every specifier that
+// uses them.
 func checkAttributes(attrs map[string][]string) (map[string][]string, ErrorList) {
 	var errs ErrorList
 	valid := make(map[string][]string, len(attrs))
@@ -143,8 +149,9 @@ func checkAttributes(attrs map[string][]string) (map[string][]string, ErrorList)
 		}
 		values := []string{}
 		for _, v := range attrs[name] {
-			if !resource.IsKey(v) {
-				errs = append(errs, &Error{Statement: -1, Index: -1, Offset: -1, Err: fmt.Errorf("role attribute %q: value %q is not a key", name, v)})
+			var ae *resource.AttributeError
+			if err := resource.CheckValue(name, v); errors.As(err, &ae) {
+				errs = append(errs, &Error{Statement: -1, Index: -1, Offset: -1, Err: fmt.Errorf("role attribute %q: malformed value %q at offset %d: %s", name, v, ae.Offset, ae.Msg)})
 				continue
 			}
 			values = append(values, v)

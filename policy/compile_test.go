@@ -63,12 +63,12 @@ func TestCompileErrors(t *testing.T) {
 			[]problem{{"", "statements[0].actions[0]", 6, "unexpected whitespace ' '"}}},
 		{"every problem at once", []Statement{
 			{Effect: Allow, Actions: []string{"*"}, Resources: []string{"proj/*"}},
-			{Effect: "deny ", Actions: []string{"[a"}, Resources: []string{"proj", "env/x;"}},
+			{Effect: "deny ", Actions: []string{"[a"}, Resources: []string{"proj/*:", "env/x;"}},
 			{Effect: Allow},
 		}, []problem{
 			{"", "statements[1].effect", -1, `expected "allow" or "deny", found "deny "`},
 			{"", "statements[1].actions[0]", 2, "unexpected end of input"},
-			{"", "statements[1].resources[0]", 4, `missing "/" in segment "proj": expected "type/name" or "acct"`},
+			{"", "statements[1].resources[0]", 7, `empty segment: expected "type/name" or a type alone, such as "acct"`},
 			{"", "statements[1].resources[1]", 6, `empty modifier after ";"`},
 			{"", "statements[2]", -1, `missing "actions" or "notActions"`},
 			{"", "statements[2]", -1, `missing "resources" or "notResources"`},
@@ -106,10 +106,11 @@ func TestCompileErrors(t *testing.T) {
 
 func TestCompileAttributes(t *testing.T) {
 	stmts := []Statement{{Effect: Allow, Actions: []string{"*"}, Resources: []string{"proj/${roleAttribute/projects}"}}}
-	_, err := Compile(stmts, Options{Attributes: map[string][]string{"projects": {"ok", "not a key"}, "bad name": nil}})
+	_, err := Compile(stmts, Options{Attributes: map[string][]string{"projects": {"ok", "team-*", "{web,mobile}", "not a key", "a:b"}, "bad name": nil}})
 	want := []problem{
 		{"", "", -1, `role attribute name "bad name" is not a key`},
-		{"", "", -1, `role attribute "projects": value "not a key" is not a key`},
+		{"", "", -1, `role attribute "projects": malformed value "not a key" at offset 3: unexpected whitespace ' '`},
+		{"", "", -1, `role attribute "projects": malformed value "a:b" at offset 1: unexpected ':': a value stands for one name or tag pattern, and no key or tag has it`},
 	}
 	if diff := cmp.Diff(want, problems(err)); diff != "" {
 		t.Errorf("Compile errors (-want +have):\n%s", diff)
@@ -226,7 +227,7 @@ func TestLoadErrors(t *testing.T) {
 		{"every problem at once", `[
   {"effect": "allow", "actions": ["*"], "resource": ["proj/*"]},
   {"effect": 1, "actions": "*", "resources": ["proj/*:env/*;qa_*:/flag/*", 2]},
-  {"effect": "deny", "notActions": ["x"], "not_actions": ["y"], "notResources": ["p"]}
+  {"effect": "deny", "notActions": ["x"], "not_actions": ["y"], "notResources": ["P"]}
 ]`, []problem{
 			{"2:3", "statements[0]", -1, `missing "resources" or "notResources"`},
 			{"2:41", "statements[0].resource", -1, `unknown field "resource" (did you mean "resources"?)`},
@@ -235,7 +236,7 @@ func TestLoadErrors(t *testing.T) {
 			{"3:66", "statements[1].resources[0]", 18, `stray "/" after ":": did you mean ":flag/*"?`},
 			{"3:76", "statements[1].resources[1]", -1, "expected a string, found a number"},
 			{"4:43", "statements[2].notActions", -1, `duplicate field "not_actions" (the first is "notActions")`},
-			{"4:84", "statements[2].notResources[0]", 1, `missing "/" in segment "p": expected "type/name" or "acct"`},
+			{"4:83", "statements[2].notResources[0]", 0, `malformed segment "P": expected "type/name" or a type alone, such as "acct"; a type is lower-case letters, digits and "-", starting with a letter`},
 		}},
 		// A duplicate field does not hide the problems of the first one.
 		{"duplicate field", `[{"effect":"allow","actions":["*"],"resources":["proj/ y"],"resources":["proj/x"]}]`, []problem{

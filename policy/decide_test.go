@@ -57,8 +57,12 @@ func TestDecide(t *testing.T) {
 			{"effect":"allow","actions":["*"],"resources":["proj/*:env/production:flag/*"]}]`
 		roleAttr       = `[{"effect":"allow","actions":["*"],"resources":["proj/${roleAttribute/projects}:env/*:flag/*"]}]`
 		roleAttrNotRes = `[{"effect":"allow","actions":["*"],"notResources":["proj/${roleAttribute/projects}:env/*:flag/*"]}]`
+		// LaunchDarkly's Terraform example of a team role mapping.
+		roleAttrTag = `[{"effect":"allow","actions":["*"],"resources":["proj/*;${roleAttribute/domain}"]}]`
+		ipAllowlist = `[{"effect":"allow","actions":["viewIpAllowlist"],"resources":["ip-allowlist"]}]`
 	)
 	attrs := Options{Attributes: map[string][]string{"projects": {"alpha"}}}
+	patterns := Options{Attributes: map[string][]string{"projects": {"team-*", "ops"}, "domain": {"DomainX", "shared-*"}}}
 	tests := []struct {
 		name, policy     string
 		opts             Options
@@ -102,6 +106,17 @@ func TestDecide(t *testing.T) {
 		{"bound role attribute, other key", roleAttr, attrs, "updateOn", "proj/beta:env/e:flag/f", outcome{Deny, -1, false}},
 		{"unbound role attribute matches nothing", roleAttr, Options{}, "updateOn", "proj/alpha:env/e:flag/f", outcome{Deny, -1, false}},
 		{"unbound role attribute in notResources", roleAttrNotRes, Options{}, "updateOn", "proj/alpha:env/e:flag/f", outcome{Allow, 0, false}},
+		{"bound values are patterns", roleAttr, patterns, "updateOn", "proj/team-a:env/e:flag/f", outcome{Allow, 0, false}},
+		{"bound values are an OR", roleAttr, patterns, "updateOn", "proj/ops:env/e:flag/f", outcome{Allow, 0, false}},
+		{"bound values match whole keys", roleAttr, patterns, "updateOn", "proj/opsx:env/e:flag/f", outcome{Deny, -1, false}},
+		{"role attribute as a tag", roleAttrTag, patterns, "updateProjectName", "proj/p;DomainX", outcome{Allow, 0, false}},
+		{"role attribute as a tag pattern", roleAttrTag, patterns, "updateProjectName", "proj/p;beta,shared-1", outcome{Allow, 0, false}},
+		{"role attribute as a tag, other tag", roleAttrTag, patterns, "updateProjectName", "proj/p;DomainY", outcome{Deny, -1, false}},
+		{"role attribute as a tag, unknown tags", roleAttrTag, patterns, "updateProjectName", "proj/p", outcome{Deny, -1, true}},
+		{"role attribute as a tag, unbound", roleAttrTag, Options{}, "updateProjectName", "proj/p;DomainX", outcome{Deny, -1, false}},
+		// A type alone.
+		{"a type alone", ipAllowlist, Options{}, "viewIpAllowlist", "ip-allowlist", outcome{Allow, 0, false}},
+		{"a type alone is not the type with a key", ipAllowlist, Options{}, "viewIpAllowlist", "ip-allowlist/x", outcome{Deny, -1, false}},
 		// Bare "*".
 		{"bare * matches the account", `[{"effect":"allow","actions":["*"],"resources":["*"]}]`, Options{}, "updateOrganization", "acct", outcome{Allow, 0, false}},
 		{"lenient typo", `[{"effect":"allow","actions":["*"],"resources":["proj/*:env/*;qa_*:/flag/*"]}]`, Options{Lenient: true}, "updateOn", "proj/p:env/e;qa_1:flag/f", outcome{Allow, 0, false}},

@@ -45,8 +45,24 @@
 // "proj/*:env/*" covers environments and not the flags in them. The bare
 // "*" matches every resource of every type and depth. Types and scoping are
 // not checked: "proj/*:segment/*" is valid and matches only resources of
-// exactly that shape. "${roleAttribute/KEY}" stands for the keys bound in
-// [Options.Attributes]; unbound, the specifier matches nothing. The typo
+// exactly that shape. A type written alone is a segment without a name:
+// "acct", and "ip-allowlist" as LaunchDarkly writes it; any well-formed type
+// parses so ("proj" matches only the resource "proj", which LaunchDarkly
+// has not: lint reports it), in specifiers and in the resources of
+// accesses alike, and no access is rejected for its type. A specifier that
+// ends in ':' or ';', or holds an empty segment or modifier, is an error:
+// "proj/*:" is not the project "*:".
+//
+// "${roleAttribute/KEY}" stands wherever a name or a tag pattern stands:
+// "proj/${roleAttribute/projects}:env/*", and "proj/*;${roleAttribute/domain}"
+// (LaunchDarkly's Terraform example of a team role mapping) for projects
+// with a tag the attribute's values match. Its values are bound in
+// [Options.Attributes]; each is a pattern, matched exactly as the text it
+// stands for would be ("team-*" matches "team-a"), and a list of values is
+// an OR (a ruling). A malformed value is an error that names the attribute.
+// Unbound, the specifier matches nothing. "view:" modifiers hold for the
+// resources LaunchDarkly links to views: flags, segments and AI configs
+// ("proj/*:env/*:segment/*;view:checkout"). The typo
 // "proj/*:env/*;qa_*:/flag/*", which appears in LaunchDarkly's own API
 // examples, is an error whose message gives the fix; [Options.Lenient]
 // reads it as ":flag/" with a warning instead (a ruling).

@@ -48,8 +48,10 @@
 //     or "policy" (a custom role).
 //   - context: "webhook" (the default) or "role": what an empty policy
 //     means (policy.Context).
-//   - attributes: role attributes and the keys they stand for, as
-//     {projects: [alpha, beta]} (policy.Options.Attributes).
+//   - attributes: role attributes and the values they stand for, as
+//     {projects: [alpha, beta]} or {teams: ["team-*"]}: each value a
+//     pattern, matched as the text it stands for would be
+//     (policy.Options.Attributes).
 //   - lenient: true reads the typo ":/flag/" in the policy as ":flag/", with
 //     a warning (policy.Options.Lenient).
 //   - metadata: tags, properties and views of resources, for every case: the

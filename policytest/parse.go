@@ -377,10 +377,11 @@ func (d *decoder) mode(n *node, path string) policy.Mode {
 	return policy.AnyAccess
 }
 
-// attributes decodes role attribute bindings: NAME: [KEY, ...].
+// attributes decodes role attribute bindings: NAME: [VALUE, ...], each
+// value a pattern.
 func (d *decoder) attributes(n *node) map[string][]string {
 	if n.kind != objectNode {
-		d.errorf(n, "attributes", "expected an object of role attributes and their keys, such as {projects: [alpha, beta]}, found %s", n.kind)
+		d.errorf(n, "attributes", "expected an object of role attributes and their values, such as {projects: [alpha, beta]}, found %s", n.kind)
 		return nil
 	}
 	attrs := make(map[string][]string, len(n.keys))
@@ -397,13 +398,14 @@ func (d *decoder) attributes(n *node) map[string][]string {
 		v := n.elems[i]
 		keys := []string{}
 		if v.kind != listNode {
-			d.errorf(v, path, "expected a list of keys, found %s", v.kind)
+			d.errorf(v, path, "expected a list of values, found %s", v.kind)
 		}
 		for j, e := range v.elems {
 			p := fmt.Sprintf("%s[%d]", path, j)
 			if s, ok := d.str(e, p); ok {
-				if !resource.IsKey(s) {
-					d.errorf(e, p, "%q is not a key: expected a letter or digit, then letters, digits, '_', '.' and '-'", s)
+				var ae *resource.AttributeError
+				if err := resource.CheckValue(k.value, s); errors.As(err, &ae) {
+					d.errorf(e, p, "malformed value %q at offset %d: %s; a value is a pattern, such as a key or \"team-*\"", s, ae.Offset, ae.Msg)
 					continue
 				}
 				keys = append(keys, s)

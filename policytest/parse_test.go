@@ -134,17 +134,17 @@ var parseErrorCases = []struct {
 	{"types.yaml", "policy: 3\ncontext: rol\nattributes: [a]\nlenient: yes\nmetadata: 1\nmode: some\ncases: {}\n", []string{
 		`types.yaml:1:9: policy: expected the path of a policy file, or the policy inline: a list of statements, or an object with "statements" or "policy", found a number`,
 		`types.yaml:2:10: context: expected "webhook" or "role", found "rol"`,
-		`types.yaml:3:13: attributes: expected an object of role attributes and their keys, such as {projects: [alpha, beta]}, found a list`,
+		`types.yaml:3:13: attributes: expected an object of role attributes and their values, such as {projects: [alpha, beta]}, found a list`,
 		`types.yaml:4:10: lenient: expected true or false, found "yes"`,
 		`types.yaml:5:11: metadata: expected the path of a metadata file, or an object of metadata by resource path, found a number`,
 		`types.yaml:6:7: mode: expected "any" or "all", found "some"`,
 		`types.yaml:7:8: cases: expected a list of cases, found an object`,
 	}},
 	{"attributes.yaml", "policy: p.json\nattributes: {projects: [a, 'b c', 3], 'x y': [a], teams: a}\ncases: []\n", []string{
-		`attributes.yaml:2:28: attributes.projects[1]: "b c" is not a key: expected a letter or digit, then letters, digits, '_', '.' and '-'`,
+		`attributes.yaml:2:28: attributes.projects[1]: malformed value "b c" at offset 1: unexpected whitespace ' '; a value is a pattern, such as a key or "team-*"`,
 		`attributes.yaml:2:35: attributes.projects[2]: expected a string, found a number`,
 		`attributes.yaml:2:39: attributes.x y: role attribute "x y" is not a key: expected a letter or digit, then letters, digits, '_', '.' and '-'`,
-		`attributes.yaml:2:58: attributes.teams: expected a list of keys, found a string`,
+		`attributes.yaml:2:58: attributes.teams: expected a list of values, found a string`,
 		`attributes.yaml:3:8: cases: no cases: expected at least one`,
 	}},
 	{"forms.yaml", `policy: p.json

@@ -1,6 +1,7 @@
 package resource
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -13,7 +14,8 @@ type Matcher struct {
 	text string
 	any  bool // the bare "*"
 	// never is set when the specifier names a role attribute that is not
-	// bound: it then matches nothing.
+	// bound, or is bound to no value: it then matches nothing, whatever
+	// the metadata.
 	never bool
 	shape Shape
 	// tests are the segments with something to test beyond their type: a
@@ -22,15 +24,15 @@ type Matcher struct {
 	tests []segMatcher
 }
 
-// A Shape is the sequence of a resource's segment types, the bare "acct"
-// apart from "acct/key": a specifier other than "*" matches only resources
-// of its own shape. Shapes are comparable, so they can key a map, and
+// A Shape is the sequence of a resource's segment types, a type alone
+// ("acct") apart from the type with a key ("acct/key"): a specifier other
+// than "*" matches only resources of its own shape. Shapes are comparable, so they can key a map, and
 // [Concrete.HasShape] tells a resource's shape apart from others in a few
 // instructions, which lets a caller index matchers by shape.
 type Shape struct {
 	hash uint64
-	// types is every segment's type, each followed by '/' or, for the
-	// bare "acct", by ';': "proj/env/flag/".
+	// types is every segment's type, each followed by '/' or, for a type
+	// alone such as "acct", by ';': "proj/env/flag/".
 	types string
 }
 
@@ -59,12 +61,17 @@ type segMatcher struct {
 	mods  []modMatcher
 }
 
-// nameMatcher matches a key: a pattern, or the values of a role attribute.
+// nameMatcher matches a key or a tag: a pattern, or the values of a role
+// attribute, each a pattern.
 type nameMatcher struct {
-	any  bool           // "*": no test at all
-	pat  *match.Pattern // nil for a role attribute
-	keys []string       // the values of a role attribute
+	any  bool             // "*": no test at all
+	pat  *match.Pattern   // nil for a role attribute
+	vals []*match.Pattern // the values of a role attribute: one must match
 }
+
+// empty reports whether n matches nothing: a role attribute bound to no
+// value.
+func (n *nameMatcher) empty() bool { return !n.any && n.pat == nil && len(n.vals) == 0 }
 
 func (n *nameMatcher) match(key string) bool {
 	if n.any {
@@ -73,8 +80,8 @@ func (n *nameMatcher) match(key string) bool {
 	if n.pat != nil {
 		return n.pat.Match(key)
 	}
-	for _, k := range n.keys {
-		if k == key {
+	for _, p := range n.vals {
+		if p.Match(key) {
 			return true
 		}
 	}
@@ -91,9 +98,21 @@ const (
 
 type modMatcher struct {
 	kind        modKind
-	tag         *match.Pattern // modTag
-	name, value string         // modProperty
-	view        nameMatcher    // modView
+	tag         nameMatcher // modTag
+	name, value string      // modProperty
+	view        nameMatcher // modView
+}
+
+// empty reports whether the modifier never holds: a tag or view that is a
+// role attribute bound to no value.
+func (m *modMatcher) empty() bool {
+	switch m.kind {
+	case modTag:
+		return m.tag.empty()
+	case modView:
+		return m.view.empty()
+	}
+	return false
 }
 
 // holds tests the modifier against known metadata. A miss is false when the
@@ -115,7 +134,7 @@ func (m *modMatcher) holds(md Metadata) match.Truth {
 		var e string
 		e, meta = nextEntry(meta)
 		switch {
-		case m.kind == modTag && isPlainTag(e) && m.tag.Match(e):
+		case m.kind == modTag && isPlainTag(e) && m.tag.match(e):
 			return match.True
 		case m.kind == modView && strings.HasPrefix(e, "view:") && m.view.match(e[len("view:"):]):
 			return match.True
@@ -132,9 +151,13 @@ func (m *modMatcher) holds(md Metadata) match.Truth {
 }
 
 // Compile compiles a specifier. Role attributes take their values from
-// attrs: "${roleAttribute/projects}" matches the keys in attrs["projects"],
-// each of which must be a key (see [IsKey]). A specifier that names a role
-// attribute missing from attrs matches nothing.
+// attrs: "${roleAttribute/projects}" stands for the values in
+// attrs["projects"], each a pattern matched exactly as the text it stands
+// for would be ("team-*" matches "team-a"), and matches when one of them
+// does. A value must be well-formed (see [CheckValue]); Compile returns an
+// [*AttributeError] for the first that is not. A specifier that names a role
+// attribute missing from attrs, or bound to no value, matches nothing, be
+// the attribute a name or a tag, and whatever the metadata.
 func Compile(s *Specifier, attrs map[string][]string) (*Matcher, error) {
 	m := &Matcher{text: s.text, any: s.IsAny()}
 	var types strings.Builder
@@ -151,7 +174,7 @@ func Compile(s *Specifier, attrs map[string][]string) (*Matcher, error) {
 			if err != nil {
 				return nil, err
 			}
-			m.never = m.never || !bound
+			m.never = m.never || !bound || n.empty()
 			sm.name = n
 		}
 		for _, mod := range seg.Modifiers {
@@ -159,7 +182,7 @@ func Compile(s *Specifier, attrs map[string][]string) (*Matcher, error) {
 			if err != nil {
 				return nil, err
 			}
-			m.never = m.never || !bound
+			m.never = m.never || !bound || mm.empty()
 			sm.mods = append(sm.mods, mm)
 		}
 		if !sm.bare && !sm.name.any || len(sm.mods) > 0 {
@@ -173,14 +196,17 @@ func Compile(s *Specifier, attrs map[string][]string) (*Matcher, error) {
 
 func compileName(n Name, attrs map[string][]string) (nm nameMatcher, bound bool, err error) {
 	if n.Attribute != "" {
-		keys, ok := attrs[n.Attribute]
-		for _, k := range keys {
-			if !IsKey(k) {
-				return nameMatcher{}, false, fmt.Errorf("resource: role attribute %q: value %q is not a key", n.Attribute, k)
+		values, ok := attrs[n.Attribute]
+		nm.vals = make([]*match.Pattern, 0, len(values))
+		for _, v := range values {
+			p, err := compileValue(n.Attribute, v)
+			if err != nil {
+				return nameMatcher{}, false, err
 			}
+			nm.vals = append(nm.vals, p)
+			nm.any = nm.any || p.Shape() == match.Any
 		}
-		// A copy: the Matcher must not change when the caller's map does.
-		return nameMatcher{keys: append([]string{}, keys...)}, ok, nil
+		return nm, ok, nil
 	}
 	p, err := match.Compile(n.Pattern)
 	if err != nil {
@@ -192,8 +218,8 @@ func compileName(n Name, attrs map[string][]string) (nm nameMatcher, bound bool,
 func compileModifier(mod Modifier, attrs map[string][]string) (mm modMatcher, bound bool, err error) {
 	switch mod := mod.(type) {
 	case Tag:
-		p, err := match.Compile(mod.Pattern)
-		return modMatcher{kind: modTag, tag: p}, true, err
+		n, bound, err := compileName(mod.name(), attrs)
+		return modMatcher{kind: modTag, tag: n}, bound, err
 	case Property:
 		return modMatcher{kind: modProperty, name: mod.Name, value: mod.Value}, true, nil
 	case View:
@@ -201,6 +227,79 @@ func compileModifier(mod Modifier, attrs map[string][]string) (mm modMatcher, bo
 		return modMatcher{kind: modView, view: n}, bound, err
 	}
 	panic(fmt.Sprintf("resource: unknown modifier %T", mod))
+}
+
+// An AttributeError reports a malformed value bound to a role attribute.
+type AttributeError struct {
+	Attribute string // the KEY of "${roleAttribute/KEY}"
+	Value     string // the value
+	Offset    int    // byte offset of the problem in Value
+	Msg       string // what was expected and what was found
+}
+
+func (e *AttributeError) Error() string {
+	return fmt.Sprintf("resource: role attribute %q: malformed value %q at offset %d: %s", e.Attribute, e.Value, e.Offset, e.Msg)
+}
+
+// CheckValue reports whether v is well-formed as a value of the role
+// attribute attr, and if not, why, as an [*AttributeError]. A value stands
+// for the text of a pattern wherever the attribute stands, as a name or as
+// a tag pattern, so it is what one pattern can be there: non-empty, at
+// most [MaxLength] bytes, valid UTF-8 without whitespace, without ':' or
+// ';', without ',' outside {...}, a well-formed glob, and not itself a role
+// attribute. "team-*" and "{web,mobile}" are values; "a:b", "a,b" and "a b"
+// are not.
+func CheckValue(attr, v string) error {
+	if _, err := compileValue(attr, v); err != nil {
+		return err
+	}
+	return nil
+}
+
+// compileValue checks and compiles a value of the role attribute attr.
+func compileValue(attr, v string) (*match.Pattern, error) {
+	fail := func(off int, format string, args ...any) (*match.Pattern, error) {
+		return nil, &AttributeError{Attribute: attr, Value: v, Offset: off, Msg: fmt.Sprintf(format, args...)}
+	}
+	switch {
+	case v == "":
+		return fail(0, "empty value: expected a pattern, such as a key")
+	case len(v) > MaxLength:
+		return fail(MaxLength, "value is %d bytes, longer than the limit of %d", len(v), MaxLength)
+	case strings.HasPrefix(v, roleAttrPrefix):
+		return fail(0, "a value is a pattern, not a role attribute")
+	}
+	depth := 0
+	for i := 0; i < len(v); {
+		n, err := checkChar(v, i)
+		if err != nil {
+			return fail(i, "%s", err.Msg)
+		}
+		switch c := v[i]; c {
+		case '{':
+			depth++
+		case '}':
+			if depth > 0 {
+				depth--
+			}
+		case ':', ';':
+			return fail(i, "unexpected %q: a value stands for one name or tag pattern, and no key or tag has it", c)
+		case ',':
+			if depth == 0 {
+				return fail(i, `unexpected ',' outside {...}: a value stands for one pattern; bind each as a value of its own`)
+			}
+		}
+		i += n
+	}
+	p, err := match.Compile(v)
+	var se *match.SyntaxError
+	switch {
+	case errors.As(err, &se):
+		return fail(se.Offset, "%s", se.Msg)
+	case err != nil:
+		return fail(0, "%v", err)
+	}
+	return p, nil
 }
 
 // String returns the text of the specifier m was compiled from.

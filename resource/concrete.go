@@ -22,7 +22,7 @@ import (
 type Concrete struct {
 	text string
 	n    int
-	// shape identifies the sequence of types, bare "acct" apart from
+	// shape identifies the sequence of types, "acct" apart from
 	// "acct/x": two resources with different shapes never match the same
 	// specifier, which lets a matcher reject most of them with one compare.
 	shape uint64 // the hash of a Shape
@@ -30,7 +30,8 @@ type Concrete struct {
 }
 
 // concreteSeg locates one segment in the text: the type is text[start:slash]
-// and the name text[slash+1:end]; a bare "acct" has slash == end.
+// and the name text[slash+1:end]; a type alone, such as "acct", has
+// slash == end.
 type concreteSeg struct {
 	start, slash, end uint16
 	known             bool // written with ';' or supplied by a resolver
@@ -42,7 +43,9 @@ type concreteSeg struct {
 // but names are literal keys, not patterns ("proj/*" is the project whose key
 // is "*"), and the metadata after ';' lists tags, "{property:value}"
 // selectors and "view:key" links, all literal (see [ParseMetadata]). The bare
-// "*" is not a concrete resource. Unknown types and odd scoping parse.
+// "*" is not a concrete resource. Unknown types and odd scoping parse, and
+// so does a type alone ("acct", "ip-allowlist"), a segment without a key:
+// no resource is rejected for its type.
 //
 // ParseConcrete does not allocate unless it fails.
 func ParseConcrete(s string) (Concrete, error) {
@@ -104,7 +107,7 @@ func (c *Concrete) parseSlow(s string) *SyntaxError {
 	return nil
 }
 
-// segType returns the type of segment i and whether it is the bare "acct".
+// segType returns the type of segment i and whether it is written alone.
 func (c *Concrete) segType(i int) (string, bool) {
 	seg := &c.segs[i]
 	return c.text[seg.start:seg.slash], seg.slash == seg.end
@@ -172,7 +175,7 @@ var typeByte = func() (t [256]bool) {
 func (seg *concreteSeg) parse(s string, a, b int) *SyntaxError {
 	text := s[a:b]
 	if text == "" {
-		return errorf(a, `empty segment: expected "type/name" or "acct"`)
+		return errorf(a, "empty segment: expected %s", segmentForms)
 	}
 	head := text
 	if i := strings.IndexByte(text, ';'); i >= 0 {
@@ -183,21 +186,15 @@ func (seg *concreteSeg) parse(s string, a, b int) *SyntaxError {
 		}
 		seg.known, seg.inline, seg.meta = true, true, Metadata{text: meta}
 	}
-	seg.start = uint16(a)
-	if head == "acct" {
-		seg.slash, seg.end = uint16(a+4), uint16(a+4)
-		return nil
-	}
-	slash := strings.IndexByte(head, '/')
-	switch {
-	case slash < 0:
-		return errorf(a+len(head), `missing "/" in segment %q: expected "type/name" or "acct"`, head)
-	case slash == 0 && a > 0 && isTypo(head):
-		fixed, _ := fixTypos(s)
-		return &SyntaxError{Offset: a, Msg: `stray "/" after ":": did you mean ":` + head[1:] + `"?`, Fix: fixed}
-	}
-	if err := checkType(head[:slash], a); err != nil {
+	if err := checkHead(s, a, head); err != nil {
 		return err
+	}
+	seg.start = uint16(a)
+	slash := strings.IndexByte(head, '/')
+	if slash < 0 {
+		// A type alone, such as "acct".
+		seg.slash, seg.end = uint16(a+len(head)), uint16(a+len(head))
+		return nil
 	}
 	if slash == len(head)-1 {
 		return errorf(a+slash+1, "empty name after %q", head)
@@ -210,7 +207,8 @@ func (seg *concreteSeg) parse(s string, a, b int) *SyntaxError {
 func (c *Concrete) String() string { return c.text }
 
 // HasShape reports whether c has the shape s: the same segment types in
-// the same order, the bare "acct" apart from "acct/key".
+// the same order, a type alone ("acct") apart from the type with a key
+// ("acct/key").
 func (c *Concrete) HasShape(s Shape) bool {
 	if c.shape != s.hash {
 		return false
@@ -250,7 +248,7 @@ func (c *Concrete) Type(i int) string {
 	return c.text[seg.start:seg.slash]
 }
 
-// Key returns the key of segment i; "" for the bare "acct".
+// Key returns the key of segment i; "" for a type alone, such as "acct".
 func (c *Concrete) Key(i int) string {
 	seg := &c.segs[i]
 	if seg.slash == seg.end {

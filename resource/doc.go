@@ -7,13 +7,18 @@
 //	proj/*:env/*;qa_*                      environments with a tag that starts with qa_
 //	proj/*:env/*;{critical:true}:flag/*    flags in critical environments
 //	proj/*:env/*:flag/*;view:checkout      flags linked to the checkout view
+//	proj/*:env/*:segment/*;view:checkout   segments linked to the checkout view
 //	proj/${roleAttribute/projects}         the projects bound to a role attribute
-//	acct                                   the account
+//	proj/*;${roleAttribute/domain}         projects with a tag bound to a role attribute
+//	acct                                   the account: a type alone, without a name
+//	ip-allowlist                           the IP allowlist, also a type alone
 //	*                                      everything
 //
 // [Parse] turns one into an immutable [Specifier] tree whose String is the
 // text it came from; [Compile] turns the tree into a [Matcher]. The grammar,
-// with its edge cases, is in the documentation of Parse.
+// with its edge cases, is in the documentation of Parse. Compile binds role
+// attributes: each value is a pattern, matched as the text it stands for
+// would be ("team-*"), and a list of values matches when one of them does.
 //
 // A concrete resource is the resource of an access, such as
 // "proj/default:env/production:flag/dark-mode". [ParseConcrete] reads it,

@@ -73,3 +73,41 @@ func ExampleConcrete_Resolve() {
 	// proj/default:env/production known=true "{critical:true}"
 	// proj/default:env/production:flag/dark-mode known=false ""
 }
+
+// A role attribute stands for a name or, as in LaunchDarkly's Terraform
+// example of team role mappings, for a tag pattern. Each bound value is a
+// pattern, and the attribute matches when one of them does.
+func ExampleCompile_roleAttributes() {
+	s, _ := resource.Parse("proj/*;${roleAttribute/domain}")
+	m, _ := resource.Compile(s, map[string][]string{"domain": {"DomainX", "shared-*"}})
+	for _, r := range []string{"proj/web;DomainX", "proj/web;beta,shared-ui", "proj/web;DomainY"} {
+		c, _ := resource.ParseConcrete(r)
+		fmt.Println(r, m.Match(&c))
+	}
+	_, err := resource.Compile(s, map[string][]string{"domain": {"team:x"}})
+	fmt.Println(err)
+	// Output:
+	// proj/web;DomainX true
+	// proj/web;beta,shared-ui true
+	// proj/web;DomainY false
+	// resource: role attribute "domain": malformed value "team:x" at offset 4: unexpected ':': a value stands for one name or tag pattern, and no key or tag has it
+}
+
+// A type written alone is a segment without a name, such as the account and
+// LaunchDarkly's IP allowlist.
+func ExampleParse_typeAlone() {
+	for _, spec := range []string{"ip-allowlist", "proj/a:ip-allowlist", "proj/*:"} {
+		s, err := resource.Parse(spec)
+		if err != nil {
+			fmt.Println(err)
+			continue
+		}
+		for _, seg := range s.Segments() {
+			fmt.Printf("%s: type %q, name %q, alone %v\n", spec, seg.Type, seg.Name.Pattern, seg.IsBare())
+		}
+	}
+	// Output:
+	// ip-allowlist: type "ip-allowlist", name "", alone true
+	// proj/a:ip-allowlist: type "proj", name "a:ip-allowlist", alone false
+	// resource: syntax error at offset 7: empty segment: expected "type/name" or a type alone, such as "acct"
+}

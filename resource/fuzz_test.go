@@ -29,6 +29,7 @@ func FuzzParse(f *testing.F) {
 		"proj/*:env/*;{critical:true}:flag/*", "proj/*:env/*:flag/*;view:checkout",
 		"proj/${roleAttribute/projects}:env/*", "proj/*:env/*;qa_*:/flag/*",
 		"proj/{a,b}:env/[!x]?", "proj/a,b", "member/*:token/*", "proj/*::env/*",
+		"ip-allowlist", "proj/*;${roleAttribute/domain}", "proj/*:", "proj/*;view:", "proj/a:ip-allowlist",
 	} {
 		f.Add(s)
 	}
@@ -76,6 +77,7 @@ func FuzzParseConcrete(f *testing.F) {
 		"proj/p:env/qa;qa_test,{critical:true}:flag/f;beta,view:checkout",
 		"proj/p:env/qa;:flag/f", "proj/*", "member/a:token/b", "proj/a:b",
 		"proj/a:b/c", "proj/a:acct", "proj/:env/e", "proj/a:/env/e", "proj/a/b:env/x:y",
+		"ip-allowlist", "ip-allowlist;beta:acct", "proj/a:", "proj/a;view:",
 	} {
 		f.Add(s)
 	}

@@ -50,6 +50,13 @@ func TestParseConcrete(t *testing.T) {
 			{"proj", "p", "", "proj/p", true},
 			{"env", "e", "", "proj/p:env/e", false},
 		}},
+		// A type alone is a segment without a key, whatever the type.
+		{"ip-allowlist", []segmentView{{"ip-allowlist", "", "", "ip-allowlist", false}}},
+		{"ip-allowlist;beta:acct", []segmentView{
+			{"ip-allowlist", "", "beta", "ip-allowlist", true},
+			{"acct", "", "", "ip-allowlist:acct", false},
+		}},
+		{"proj", []segmentView{{"proj", "", "", "proj", false}}},
 		// Unknown types and odd scoping parse.
 		{"proj/p:segment/s", []segmentView{
 			{"proj", "p", "", "proj/p", false},
@@ -80,7 +87,9 @@ func TestParseConcreteError(t *testing.T) {
 	}{
 		{"", 0, "empty resource"},
 		{"*", 0, `"*" is a specifier, not a concrete resource`},
-		{"proj", 4, `missing "/" in segment "proj": expected "type/name" or "acct"`},
+		{"Proj", 0, `malformed segment "Proj": expected "type/name" or a type alone, such as "acct"; a type is lower-case letters, digits and "-", starting with a letter`},
+		{"proj/a:", 7, `empty segment: expected "type/name" or a type alone, such as "acct"`},
+		{"proj/a::env/b", 7, `empty segment: expected "type/name" or a type alone, such as "acct"`},
 		{"proj/a:/env/b", 7, `stray "/" after ":": did you mean ":env/b"?`},
 		{"proj/", 5, `empty name after "proj/"`},
 		{"Proj/a", 0, `malformed type "Proj": a type is lower-case letters, digits and "-", starting with a letter`},
@@ -161,7 +170,8 @@ func TestMatch(t *testing.T) {
 		F = match.False
 		U = match.Unknown
 	)
-	attrs := map[string][]string{"projects": {"alpha", "beta"}, "views": {"checkout"}, "none": {}}
+	attrs := map[string][]string{"projects": {"alpha", "beta"}, "views": {"checkout"}, "none": {},
+		"teams": {"team-*", "ops"}, "domain": {"DomainX"}, "any": {"x", "*"}, "alts": {"{web,mobile}"}}
 	tests := []struct {
 		spec, res string
 		want      match.Truth
@@ -188,10 +198,20 @@ func TestMatch(t *testing.T) {
 		{"proj/*:env/p*d*n", "proj/a:env/production", T},
 		{"proj/*:env/{test,production}", "proj/a:env/production", T},
 		{"proj/*:env/prod-?", "proj/a:env/prod-10", F},
-		// Bare acct and acct/x differ.
+		// A type alone and the type with a key differ.
 		{"acct", "acct", T},
 		{"acct", "acct/x", F},
 		{"acct/*", "acct", F},
+		{"ip-allowlist", "ip-allowlist", T},
+		{"ip-allowlist", "ip-allowlist/x", F},
+		{"ip-allowlist/*", "ip-allowlist", F},
+		{"proj", "proj", T},
+		{"proj", "proj/a", F},
+		{"proj/*", "proj", F},
+		{"proj:env/*", "proj:env/e", T},
+		{"proj:env/*", "proj/p:env/e", F},
+		{"ip-allowlist;beta", "ip-allowlist;beta", T},
+		{"ip-allowlist;beta", "ip-allowlist", U},
 		// Tags: a tag pattern holds when some tag matches; all must hold.
 		{"proj/*:env/*;qa_*", "proj/p:env/e;qa_test", T},
 		{"proj/*:env/*;qa_*", "proj/p:env/e;prod", F},
@@ -230,6 +250,32 @@ func TestMatch(t *testing.T) {
 		{"proj/${roleAttribute/unbound}", "proj/${roleAttribute/unbound}", F},
 		{"proj/*:env/*:flag/*;view:${roleAttribute/views}", "proj/p:env/e:flag/f;view:checkout", T},
 		{"proj/*:env/*:flag/*;view:${roleAttribute/views}", "proj/p:env/e:flag/f;view:other", F},
+		// ... as tag patterns: proj/*;${roleAttribute/domain} is the
+		// projects with a tag that a value bound to domain matches.
+		{"proj/*;${roleAttribute/domain}", "proj/p;DomainX", T},
+		{"proj/*;${roleAttribute/domain}", "proj/p;DomainY", F},
+		{"proj/*;${roleAttribute/domain}", "proj/p;domainx", F},
+		{"proj/*;${roleAttribute/domain}", "proj/p", U},
+		{"proj/*;${roleAttribute/domain}", "proj/p;{critical:true},view:DomainX", F},
+		{"proj/*;${roleAttribute/unbound}", "proj/p;DomainX", F},
+		{"proj/*;${roleAttribute/unbound}", "proj/p", F},
+		{"proj/*;${roleAttribute/none}", "proj/p;DomainX", F},
+		{"proj/*;${roleAttribute/none}", "proj/p", F},
+		{"proj/*:env/*:flag/*;view:${roleAttribute/none}", "proj/p:env/e:flag/f", F},
+		{"proj/*:env/*;qa_*,${roleAttribute/teams}", "proj/p:env/e;qa_1,team-a", T},
+		{"proj/*:env/*;qa_*,${roleAttribute/teams}", "proj/p:env/e;qa_1", F},
+		// Bound values are patterns, matched as the text they stand for
+		// would be; a list of values is an OR.
+		{"proj/${roleAttribute/teams}", "proj/team-a", T},
+		{"proj/${roleAttribute/teams}", "proj/team-", T},
+		{"proj/${roleAttribute/teams}", "proj/ops", T},
+		{"proj/${roleAttribute/teams}", "proj/Team-a", F},
+		{"proj/${roleAttribute/teams}", "proj/opsx", F},
+		{"proj/${roleAttribute/teams}", "proj/*", F},
+		{"proj/${roleAttribute/any}", "proj/anything", T},
+		{"proj/${roleAttribute/alts}", "proj/mobile", T},
+		{"proj/${roleAttribute/alts}", "proj/{web,mobile}", F},
+		{"proj/*:env/*:segment/*;view:${roleAttribute/teams}", "proj/p:env/e:segment/s;view:team-x", T},
 		// Unknown types match resources of exactly their shape.
 		{"proj/*:widget/*", "proj/p:widget/w", T},
 	}
@@ -296,11 +342,52 @@ func TestPartialMetadata(t *testing.T) {
 	}
 }
 
+// TestCheckValue lists the values a role attribute can be bound to: what
+// one pattern can be where a name or a tag stands.
+func TestCheckValue(t *testing.T) {
+	for _, v := range []string{"a", "team-*", "*", "{web,mobile}", "prod-?", "[ab]x", "DomainX", `a\*`, "a/b", "a}"} {
+		if err := CheckValue("t", v); err != nil {
+			t.Errorf("CheckValue(%q): %v", v, err)
+		}
+	}
+	tests := []struct {
+		in     string
+		offset int
+		msg    string
+	}{
+		{"", 0, "empty value: expected a pattern, such as a key"},
+		{"team *", 4, "unexpected whitespace ' '"},
+		{"\xff", 0, "invalid UTF-8"},
+		{"a:b", 1, `unexpected ':': a value stands for one name or tag pattern, and no key or tag has it`},
+		{"{critical:true}", 9, `unexpected ':': a value stands for one name or tag pattern, and no key or tag has it`},
+		{"a;b", 1, `unexpected ';': a value stands for one name or tag pattern, and no key or tag has it`},
+		{"a,b", 1, `unexpected ',' outside {...}: a value stands for one pattern; bind each as a value of its own`},
+		{"[a", 2, "unexpected end of input"},
+		{"{a,b", 4, "unclosed `{`"},
+		{"${roleAttribute/x}", 0, "a value is a pattern, not a role attribute"},
+		{strings.Repeat("a", MaxLength+1), MaxLength, "value is 4097 bytes, longer than the limit of 4096"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			err := CheckValue("teams", tt.in)
+			ae, ok := err.(*AttributeError)
+			if !ok {
+				t.Fatalf("CheckValue(%q) = %v (%T), want *AttributeError", tt.in, err, err)
+			}
+			if ae.Attribute != "teams" || ae.Value != tt.in || ae.Offset != tt.offset || ae.Msg != tt.msg {
+				t.Errorf("CheckValue(%q):\nhave %q %q offset %d: %s\nwant %q %q offset %d: %s", tt.in, ae.Attribute, ae.Value, ae.Offset, ae.Msg, "teams", tt.in, tt.offset, tt.msg)
+			}
+		})
+	}
+}
+
 func TestCompileAttributeError(t *testing.T) {
-	s, _ := Parse("proj/${roleAttribute/projects}")
-	_, err := Compile(s, map[string][]string{"projects": {"a", "b*"}})
-	if want := `resource: role attribute "projects": value "b*" is not a key`; err == nil || err.Error() != want {
-		t.Errorf("Compile error:\nhave %v\nwant %s", err, want)
+	for _, spec := range []string{"proj/${roleAttribute/projects}", "proj/*;${roleAttribute/projects}", "proj/*:env/*:flag/*;view:${roleAttribute/projects}"} {
+		s, _ := Parse(spec)
+		_, err := Compile(s, map[string][]string{"projects": {"a", "b c"}})
+		if want := `resource: role attribute "projects": malformed value "b c" at offset 1: unexpected whitespace ' '`; err == nil || err.Error() != want {
+			t.Errorf("Compile(%q) error:\nhave %v\nwant %s", spec, err, want)
+		}
 	}
 }
 
@@ -382,6 +469,30 @@ func TestMatchDoesNotAllocate(t *testing.T) {
 	if have := m.Match(&c); have != match.True {
 		t.Errorf("Match = %v, want true", have)
 	}
+
+	// Role attributes bound to patterns, as names and tags, and a type
+	// alone.
+	attrs := map[string][]string{"p": {"x", "def*"}, "t": {"qa_*", "eu"}}
+	s, _ = Parse("proj/${roleAttribute/p}:env/*;${roleAttribute/t}:flag/*;view:${roleAttribute/p}")
+	m, _ = Compile(s, attrs)
+	const res2 = "proj/default:env/production;qa_1:flag/dark-mode;view:x"
+	if n := testing.AllocsPerRun(100, func() {
+		c, _ = ParseConcrete(res2)
+		m.Match(&c)
+	}); n != 0 {
+		t.Errorf("ParseConcrete and Match with role attributes allocate %v times, want 0", n)
+	}
+	if have := m.Match(&c); have != match.True {
+		t.Errorf("Match with role attributes = %v, want true", have)
+	}
+	s, _ = Parse("ip-allowlist;beta")
+	m, _ = Compile(s, nil)
+	if n := testing.AllocsPerRun(100, func() {
+		c, _ = ParseConcrete("ip-allowlist;beta")
+		m.Match(&c)
+	}); n != 0 {
+		t.Errorf("ParseConcrete and Match of a type alone allocate %v times, want 0", n)
+	}
 }
 
 func TestIsKeyIsTag(t *testing.T) {
@@ -454,7 +565,7 @@ func TestParseMetadataMap(t *testing.T) {
 		{`null`, "resource: metadata file: expected an object of resource paths, found null"},
 		{`{} {}`, "resource: metadata file: unexpected data after the object"},
 		{`{"proj/a;x": ""}`, `resource: metadata file: "proj/a;x": a path has no metadata of its own: write "proj/a"`},
-		{`{"proj": ""}`, `resource: metadata file: "proj": resource: syntax error at offset 4: missing "/" in segment "proj": expected "type/name" or "acct"`},
+		{`{"Proj": ""}`, `resource: metadata file: "Proj": resource: syntax error at offset 0: malformed segment "Proj": expected "type/name" or a type alone, such as "acct"; a type is lower-case letters, digits and "-", starting with a letter`},
 		{`{"proj/a": {"tag": ["x"]}}`, `resource: metadata file: "proj/a": expected a metadata list or an object with "tags", "properties" and "views": json: unknown field "tag"`},
 		{`{"proj/a": {"tags": ["a,b"]}}`, `resource: metadata file: "proj/a": resource: malformed tag "a,b"`},
 		{`{"proj/a": {"properties": {"critical": [true]}}}`, `resource: metadata file: "proj/a": property "critical": expected a string, number or boolean, found [true]`},

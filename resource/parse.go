@@ -20,12 +20,12 @@ type Specifier struct {
 type Segment struct {
 	Offset    int        // byte offset of the segment in the specifier
 	Type      string     // "proj", "env", "flag", ...; "acct" for the account
-	Name      Name       // the zero Name for the bare account segment "acct"
+	Name      Name       // the zero Name for a type written alone, such as "acct"
 	Modifiers []Modifier // tags, property selectors and views; all must hold
 }
 
 // Name is what a segment or a view modifier names: a glob pattern, or a role
-// attribute that stands for a list of keys bound at compile time.
+// attribute that stands for a list of patterns bound at compile time.
 type Name struct {
 	Offset    int    // byte offset of the name in the specifier
 	Pattern   string // glob pattern; empty when Attribute is set
@@ -40,10 +40,12 @@ type Modifier interface {
 	modifier()
 }
 
-// Tag is a modifier that holds when some tag of the resource matches Pattern.
+// Tag is a modifier that holds when some tag of the resource matches
+// Pattern, or for a role attribute, one of the patterns bound to it.
 type Tag struct {
-	Offset  int
-	Pattern string
+	Offset    int
+	Pattern   string // glob pattern; empty when Attribute is set
+	Attribute string // KEY of "${roleAttribute/KEY}"; empty for a pattern
 }
 
 // Property is a property selector such as "{critical:true}": it holds when
@@ -53,8 +55,9 @@ type Property struct {
 	Name, Value string
 }
 
-// View is a "view:" modifier: it holds when the resource (a flag) is linked
-// to a view whose key Name matches.
+// View is a "view:" modifier: it holds when the resource (a flag, a segment
+// or an AI config: what LaunchDarkly links to views) is linked to a view
+// whose key Name matches.
 type View struct {
 	Offset int
 	Name   Name
@@ -68,11 +71,14 @@ func (m Tag) Pos() int      { return m.Offset }
 func (m Property) Pos() int { return m.Offset }
 func (m View) Pos() int     { return m.Offset }
 
-func (m Tag) String() string      { return m.Pattern }
+func (m Tag) String() string      { return m.name().String() }
 func (m Property) String() string { return "{" + m.Name + ":" + m.Value + "}" }
 func (m View) String() string     { return "view:" + m.Name.String() }
 
 const roleAttrPrefix = "${roleAttribute/"
+
+// name returns the pattern or role attribute of a tag as a [Name].
+func (m Tag) name() Name { return Name{Offset: m.Offset, Pattern: m.Pattern, Attribute: m.Attribute} }
 
 func (n Name) String() string {
 	if n.Attribute != "" {
@@ -81,7 +87,8 @@ func (n Name) String() string {
 	return n.Pattern
 }
 
-// IsBare reports whether s is the account segment written bare, "acct".
+// IsBare reports whether s is a type written alone, without "/name", such
+// as "acct" or "ip-allowlist".
 func (s Segment) IsBare() bool { return s.Name.Pattern == "" && s.Name.Attribute == "" }
 
 func (s Segment) String() string {
@@ -125,36 +132,61 @@ func (s *Specifier) Segments() []Segment {
 // Parse parses a resource specifier:
 //
 //	specifier  = "*" | segment { ":" segment }
-//	segment    = "acct" [ ";" modifiers ] | type "/" name [ ";" modifiers ]
+//	segment    = type [ "/" name ] [ ";" modifiers ]
 //	type       = lower-case letter { lower-case letter | digit | "-" }
 //	name       = pattern | "${roleAttribute/" key "}"
 //	modifiers  = modifier { "," modifier }     all must hold
 //	modifier   = "{" property ":" value "}"    property selector
-//	           | "view:" ( pattern | "${roleAttribute/" key "}" )
-//	           | pattern                       tag pattern
+//	           | "view:" name                  linked to a view
+//	           | name                          tag pattern
 //	pattern    = glob text: "*" is any run of characters; "?", "[...]",
 //	             "{a,b}" and "\" as in github.com/gobwas/glob
 //
+// A type written alone, without "/name", is a segment that names no key:
+// "acct" (the account) and "ip-allowlist" are written so. Any well-formed
+// type parses alone; "proj" is a project segment without a name, which no
+// resource LaunchDarkly has matches (lint reports it).
+//
+// A role attribute "${roleAttribute/KEY}" stands wherever a name or a tag
+// pattern stands: "proj/${roleAttribute/projects}:env/*", and
+// "proj/*;${roleAttribute/domain}" for projects with a tag that one of the
+// bound values matches. It must be the whole name or tag. [Compile] binds it.
+//
 // A ':' separates segments only outside {...} and only where the text after
-// it starts a new segment ("acct", or a type followed by '/'). So both
+// it starts a new segment: "acct", or a type followed by '/'. So both
 //
 //	proj/*:env/*;{critical:true}:flag/*
 //	proj/*:env/*:flag/*;view:checkout
 //
 // have three segments, while in "proj/a:b" the name is "a:b" (a name that
-// no key can have; see [IsKey]). A segment splits at its first ';' into name
-// and modifiers, and the type and name split at the first '/'. Modifiers
-// split at ',' outside {...}; a modifier that starts with '{' and has a ':'
-// is a property selector, so "{qa,dev}" is a tag pattern with alternatives.
+// no key can have; see [IsKey]). A type other than "acct" written alone
+// starts a segment only at the start of the specifier, as LaunchDarkly
+// writes them (at the top level); after a ':' a bare word is not a
+// segment, so that the ':' of "view:checkout" never splits and no
+// specifier means two things:
+//
+//	ip-allowlist               one segment: the type ip-allowlist, no name
+//	ip-allowlist;beta          the same, with the tag pattern beta
+//	proj/a:ip-allowlist        one segment: the project named "a:ip-allowlist"
+//	proj/a:acct                two segments: "acct" always starts one
+//	proj/*:env                 one segment: the project named "*:env"
+//
+// A ':' at the end, or before another ':' that separates, ends a segment
+// too, and leaves an empty one: "proj/*:" and "proj/*::env/*" are errors,
+// not a name "*:". A segment splits at its first ';' into name and
+// modifiers, and the type and name split at the first '/'. Modifiers split
+// at ',' outside {...}; a modifier that starts with '{' and has a ':' is a
+// property selector, so "{qa,dev}" is a tag pattern with alternatives.
 //
 // Any well-formed type parses: "proj/*:segment/*" is a valid specifier even
 // though no resource has that shape (it then matches nothing). The errors are
-// the [*SyntaxError]s for an empty specifier or segment, a missing '/', a
-// malformed type, an empty name or modifier, an unclosed '{', whitespace,
-// invalid UTF-8, a malformed glob, role attribute or property selector, a
-// bare "*" that is not the whole specifier, the limits [MaxLength],
-// [MaxSegments] and [MaxModifiers], and the typo ":/flag/" (as in
-// "proj/*:env/*;qa_*:/flag/*"), reported with the fix in
+// the [*SyntaxError]s for an empty specifier or segment (a specifier that
+// ends in ':'), a malformed type, an empty name or modifier (a segment that
+// ends in ';' or ',', or ",," in the modifiers), an unclosed '{',
+// whitespace, invalid UTF-8, a malformed glob, role attribute or property
+// selector, a bare "*" that is not the whole specifier, the limits
+// [MaxLength], [MaxSegments] and [MaxModifiers], and the typo ":/flag/" (as
+// in "proj/*:env/*;qa_*:/flag/*"), reported with the fix in
 // [SyntaxError.Fix]; [ParseLenient] accepts that typo.
 func Parse(s string) (*Specifier, error) {
 	sp, err := parse(s)
@@ -224,33 +256,22 @@ func parse(s string) (*Specifier, *SyntaxError) {
 	}
 }
 
+// segmentForms is what a segment is expected to be, for error messages.
+const segmentForms = `"type/name" or a type alone, such as "acct"`
+
 // parseSegment parses the segment s[a:b].
 func parseSegment(s string, a, b int) (Segment, *SyntaxError) {
 	text := s[a:b]
 	if text == "" {
-		return Segment{}, errorf(a, `empty segment: expected "type/name" or "acct"`)
+		return Segment{}, errorf(a, "empty segment: expected %s", segmentForms)
 	}
 	head, mods, hasMods := strings.Cut(text, ";")
 	seg := Segment{Offset: a, Type: head}
-	if head != "acct" {
-		slash := strings.IndexByte(head, '/')
-		switch {
-		case slash < 0 && head == "*":
-			return Segment{}, errorf(a, `"*" alone stands for every resource only as the whole specifier; a segment is "type/name" or "acct"`)
-		case slash < 0:
-			return Segment{}, errorf(a+len(head), `missing "/" in segment %q: expected "type/name" or "acct"`, head)
-		case slash == 0 && a > 0 && isTypo(head):
-			fixed, _ := fixTypos(s)
-			return Segment{}, &SyntaxError{
-				Offset: a,
-				Msg:    fmt.Sprintf(`stray "/" after ":": did you mean ":%s"?`, head[1:]),
-				Fix:    fixed,
-			}
-		}
+	if err := checkHead(s, a, head); err != nil {
+		return Segment{}, err
+	}
+	if slash := strings.IndexByte(head, '/'); slash >= 0 {
 		seg.Type = head[:slash]
-		if err := checkType(seg.Type, a); err != nil {
-			return Segment{}, err
-		}
 		name := head[slash+1:]
 		if name == "" {
 			return Segment{}, errorf(a+slash+1, "empty name after %q", head)
@@ -266,6 +287,32 @@ func parseSegment(s string, a, b int) (Segment, *SyntaxError) {
 		}
 	}
 	return seg, nil
+}
+
+// checkHead checks the head of the segment at offset a of s, the part
+// before its first ';': a type alone, or a type, '/' and a name (which it
+// does not check). Specifiers and concrete resources share it.
+func checkHead(s string, a int, head string) *SyntaxError {
+	slash := strings.IndexByte(head, '/')
+	switch {
+	case slash < 0 && head == "*":
+		return errorf(a, `"*" alone stands for every resource only as the whole specifier; a segment is %s`, segmentForms)
+	case slash < 0 && head == "":
+		return errorf(a, `missing type before ";": expected %s`, segmentForms)
+	case slash < 0:
+		if n := typeLen(head); n != len(head) {
+			return errorf(a+n, "malformed segment %q: expected %s; a type is lower-case letters, digits and \"-\", starting with a letter", head, segmentForms)
+		}
+		return nil
+	case slash == 0 && a > 0 && isTypo(head):
+		fixed, _ := fixTypos(s)
+		return &SyntaxError{
+			Offset: a,
+			Msg:    fmt.Sprintf(`stray "/" after ":": did you mean ":%s"?`, head[1:]),
+			Fix:    fixed,
+		}
+	}
+	return checkType(head[:slash], a)
 }
 
 // isTypo reports whether a segment that follows a ':' is the typo form
@@ -302,7 +349,7 @@ func fixTypos(s string) (string, []int) {
 	return b.String(), removed
 }
 
-// parseName parses the name of a segment or view modifier at offset off.
+// parseName parses the name of a segment, view or tag at offset off.
 func parseName(name string, off int) (Name, *SyntaxError) {
 	if !strings.HasPrefix(name, roleAttrPrefix) {
 		if err := checkPattern(name, off); err != nil {
@@ -319,7 +366,7 @@ func parseName(name string, off int) (Name, *SyntaxError) {
 		return Name{}, errorf(off+len(roleAttrPrefix), "malformed role attribute key %q: expected a letter or digit followed by letters, digits, \"_\", \".\" and \"-\"", key)
 	}
 	if end != len(name)-1 {
-		return Name{}, errorf(off+end+1, "unexpected %q after %q: a role attribute must be the whole name", name[end+1:], name[:end+1])
+		return Name{}, errorf(off+end+1, "unexpected %q after %q: a role attribute must be the whole name or tag", name[end+1:], name[:end+1])
 	}
 	return Name{Offset: off, Attribute: key}, nil
 }
@@ -343,6 +390,9 @@ func checkPattern(p string, off int) *SyntaxError {
 func parseModifiers(mods string, off int, seg *Segment) *SyntaxError {
 	if mods == "" {
 		return errorf(off, `empty modifier after ";"`)
+	}
+	if mods[len(mods)-1] == ';' {
+		return errorf(off+len(mods), `empty modifier after ";"`)
 	}
 	return splitItems(mods, off, func(item string, off int) *SyntaxError {
 		if item == "" {
@@ -378,8 +428,9 @@ func parseModifier(item string, off int) (Modifier, *SyntaxError) {
 		}
 		return View{Offset: off, Name: n}, nil
 	}
-	if err := checkPattern(item, off); err != nil {
+	n, err := parseName(item, off)
+	if err != nil {
 		return nil, err
 	}
-	return Tag{Offset: off, Pattern: item}, nil
+	return Tag{Offset: off, Pattern: n.Pattern, Attribute: n.Attribute}, nil
 }

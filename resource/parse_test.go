@@ -56,12 +56,21 @@ func TestParse(t *testing.T) {
 			{Offset: 35, Type: "flag", Name: Name{Offset: 40, Pattern: "f"}, Modifiers: []Modifier{
 				Tag{Offset: 42, Pattern: "beta"}, View{Offset: 47, Name: Name{Offset: 52, Attribute: "views"}}}},
 		}},
-		// Role attributes.
+		// Role attributes, where a name or a tag pattern stands.
 		{"proj/${roleAttribute/projects}:env/*:flag/*", []Segment{
 			{Type: "proj", Name: Name{Offset: 5, Attribute: "projects"}},
 			{Offset: 31, Type: "env", Name: Name{Offset: 35, Pattern: "*"}},
 			{Offset: 37, Type: "flag", Name: Name{Offset: 42, Pattern: "*"}},
 		}},
+		{"proj/*;${roleAttribute/domain}", []Segment{{Type: "proj", Name: Name{Offset: 5, Pattern: "*"},
+			Modifiers: []Modifier{Tag{Offset: 7, Attribute: "domain"}}}}},
+		{"proj/*:env/*;qa_*,${roleAttribute/tiers}:flag/*", []Segment{
+			{Type: "proj", Name: Name{Offset: 5, Pattern: "*"}},
+			{Offset: 7, Type: "env", Name: Name{Offset: 11, Pattern: "*"}, Modifiers: []Modifier{
+				Tag{Offset: 13, Pattern: "qa_*"}, Tag{Offset: 18, Attribute: "tiers"}}},
+			{Offset: 41, Type: "flag", Name: Name{Offset: 46, Pattern: "*"}},
+		}},
+		{"acct;${roleAttribute/t}", []Segment{{Type: "acct", Modifiers: []Modifier{Tag{Offset: 5, Attribute: "t"}}}}},
 		// Types and scoping are not grammar.
 		{"proj/*:segment/*", []Segment{
 			{Type: "proj", Name: Name{Offset: 5, Pattern: "*"}},
@@ -72,11 +81,24 @@ func TestParse(t *testing.T) {
 		// name is literal.
 		{"proj/a:b", []Segment{{Type: "proj", Name: Name{Offset: 5, Pattern: "a:b"}}}},
 		{"proj/*:*", []Segment{{Type: "proj", Name: Name{Offset: 5, Pattern: "*:*"}}}},
-		{"proj/*::env/*", []Segment{
-			{Type: "proj", Name: Name{Offset: 5, Pattern: "*:"}},
-			{Offset: 8, Type: "env", Name: Name{Offset: 12, Pattern: "*"}},
-		}},
+		{"proj/a::b", []Segment{{Type: "proj", Name: Name{Offset: 5, Pattern: "a::b"}}}},
 		{"acct;x:env", []Segment{{Type: "acct", Modifiers: []Modifier{Tag{Offset: 5, Pattern: "x:env"}}}}},
+		// A type alone is a segment without a name. After a ':' only
+		// "acct" starts one: a bare word there belongs to the name or tag
+		// before it.
+		{"ip-allowlist", []Segment{{Type: "ip-allowlist"}}},
+		{"ip-allowlist;beta", []Segment{{Type: "ip-allowlist", Modifiers: []Modifier{Tag{Offset: 13, Pattern: "beta"}}}}},
+		{"proj", []Segment{{Type: "proj"}}},
+		{"proj:env/*", []Segment{{Type: "proj"}, {Offset: 5, Type: "env", Name: Name{Offset: 9, Pattern: "*"}}}},
+		{"ip-allowlist:acct", []Segment{{Type: "ip-allowlist"}, {Offset: 13, Type: "acct"}}},
+		{"proj/a:acct", []Segment{{Type: "proj", Name: Name{Offset: 5, Pattern: "a"}}, {Offset: 7, Type: "acct"}}},
+		{"proj/a:ip-allowlist", []Segment{{Type: "proj", Name: Name{Offset: 5, Pattern: "a:ip-allowlist"}}}},
+		{"proj/*:env", []Segment{{Type: "proj", Name: Name{Offset: 5, Pattern: "*:env"}}}},
+		{"proj/*:env/*;view:checkout", []Segment{
+			{Type: "proj", Name: Name{Offset: 5, Pattern: "*"}},
+			{Offset: 7, Type: "env", Name: Name{Offset: 11, Pattern: "*"}, Modifiers: []Modifier{
+				View{Offset: 13, Name: Name{Offset: 18, Pattern: "checkout"}}}},
+		}},
 		{"proj/a,b", []Segment{{Type: "proj", Name: Name{Offset: 5, Pattern: "a,b"}}}},
 		// The type and name split at the first '/'.
 		{"proj/a/b", []Segment{{Type: "proj", Name: Name{Offset: 5, Pattern: "a/b"}}}},
@@ -145,19 +167,35 @@ func TestParseError(t *testing.T) {
 		msg    string
 	}{
 		{"", 0, "empty specifier"},
-		{":proj/a", 0, `empty segment: expected "type/name" or "acct"`},
-		{"proj", 4, `missing "/" in segment "proj": expected "type/name" or "acct"`},
-		{"*:proj/a", 0, `"*" alone stands for every resource only as the whole specifier; a segment is "type/name" or "acct"`},
+		// Empty segments, and a specifier that ends in a separator.
+		{":proj/a", 0, `empty segment: expected "type/name" or a type alone, such as "acct"`},
+		{"proj/*:", 7, `empty segment: expected "type/name" or a type alone, such as "acct"`},
+		{"proj/*:env/*:", 13, `empty segment: expected "type/name" or a type alone, such as "acct"`},
+		{"proj/*::env/*", 7, `empty segment: expected "type/name" or a type alone, such as "acct"`},
+		{"proj/*;qa:", 10, `empty segment: expected "type/name" or a type alone, such as "acct"`},
+		{"acct:", 5, `empty segment: expected "type/name" or a type alone, such as "acct"`},
+		{"proj/*;", 7, `empty modifier after ";"`},
+		{"proj/*:env/*;", 13, `empty modifier after ";"`},
+		{"proj/*;qa;", 10, `empty modifier after ";"`},
+		{"proj/*;qa;:env/*", 10, `empty modifier after ";"`},
+		{"acct;", 5, `empty modifier after ";"`},
+		{"proj/*;a,,b", 9, "empty modifier"},
+		{"proj/*;a,", 9, "empty modifier"},
+		{"proj/*;,a", 7, "empty modifier"},
+		{";qa", 0, `missing type before ";": expected "type/name" or a type alone, such as "acct"`},
+		{"*:proj/a", 0, `"*" alone stands for every resource only as the whole specifier; a segment is "type/name" or a type alone, such as "acct"`},
 		{"/flag/*", 0, `missing type before "/"`},
 		{"Proj/*", 0, `malformed type "Proj": a type is lower-case letters, digits and "-", starting with a letter`},
 		{"proj_x/*", 4, `malformed type "proj_x": a type is lower-case letters, digits and "-", starting with a letter`},
 		{"1proj/*", 0, `malformed type "1proj": a type is lower-case letters, digits and "-", starting with a letter`},
+		// A segment without '/' must be a type.
+		{"Proj", 0, `malformed segment "Proj": expected "type/name" or a type alone, such as "acct"; a type is lower-case letters, digits and "-", starting with a letter`},
+		{"ip_allowlist", 2, `malformed segment "ip_allowlist": expected "type/name" or a type alone, such as "acct"; a type is lower-case letters, digits and "-", starting with a letter`},
+		{"acct:Acct", 4, `malformed segment "acct:Acct": expected "type/name" or a type alone, such as "acct"; a type is lower-case letters, digits and "-", starting with a letter`},
 		{"proj/", 5, `empty name after "proj/"`},
 		{"proj/*:env/;qa", 11, `empty name after "env/"`},
-		{"proj/*;", 7, `empty modifier after ";"`},
-		{"proj/*;a,,b", 9, "empty modifier"},
-		{"proj/*;a,", 9, "empty modifier"},
 		{"proj/*;view:", 12, `empty view name after "view:"`},
+		{"proj/*;qa,view:", 15, `empty view name after "view:"`},
 		{"proj/*:env/*;{critical:true:flag/*", 13, `unclosed "{"`},
 		{"proj/{a,b", 5, `unclosed "{"`},
 		{"proj/*;{critical:}", 17, `empty value in property selector "{critical:}"`},
@@ -173,7 +211,9 @@ func TestParseError(t *testing.T) {
 		{`proj/a\`, 7, `malformed pattern "a\\": trailing backslash`},
 		{"proj/${roleAttribute/}", 21, `malformed role attribute key "": expected a letter or digit followed by letters, digits, "_", "." and "-"`},
 		{"proj/${roleAttribute/a b}", 22, "unexpected whitespace ' '"},
-		{"proj/${roleAttribute/x}y", 23, `unexpected "y" after "${roleAttribute/x}": a role attribute must be the whole name`},
+		{"proj/${roleAttribute/x}y", 23, `unexpected "y" after "${roleAttribute/x}": a role attribute must be the whole name or tag`},
+		{"proj/*;${roleAttribute/x}y", 25, `unexpected "y" after "${roleAttribute/x}": a role attribute must be the whole name or tag`},
+		{"proj/*;${roleAttribute/}", 23, `malformed role attribute key "": expected a letter or digit followed by letters, digits, "_", "." and "-"`},
 		{"proj/${roleAttribute/x;y}", 6, `unclosed "{" of "${roleAttribute/"`},
 		// The typo that appears in LaunchDarkly's own API examples.
 		{"proj/*:env/*;qa_*:/flag/*", 18, `stray "/" after ":": did you mean ":flag/*"?`},

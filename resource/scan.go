@@ -54,8 +54,9 @@ func checkSize(s, what string) *SyntaxError {
 // end: the offset of the ':' that ends it, or len(s).
 //
 // A ':' ends a segment only outside {...} and only where the text after it
-// starts a new segment (see startsSegment), so the ':' of a property
-// selector "{critical:true}" or of a view modifier "view:checkout" does not.
+// starts a new segment (see startsSegment) or is empty, so the ':' of a
+// property selector "{critical:true}" or of a view modifier "view:checkout"
+// does not.
 // scanSegment also rejects whitespace, invalid UTF-8 and an unclosed '{'.
 func scanSegment(s string, i int) (end int, err *SyntaxError) {
 	depth, open := 0, 0
@@ -86,9 +87,20 @@ func scanSegment(s string, i int) (end int, err *SyntaxError) {
 				depth--
 			}
 		case ':':
-			if depth == 0 && startsSegment(s[i+1:]) {
+			// A run of ':' separates where the text after it starts a
+			// segment or is empty; each ':' of the run then ends a
+			// segment, and the parser reports the empty ones ("proj/*:",
+			// "proj/*::env/*"). Otherwise the whole run is text, looked at
+			// once.
+			j := i + 1
+			for j < len(s) && s[j] == ':' {
+				j++
+			}
+			if depth == 0 && (j == len(s) && !(j == i+1 && endsView(s[:i])) || startsSegment(s[j:])) {
 				return i, nil
 			}
+			i = j
+			continue
 		}
 		i++
 	}
@@ -96,6 +108,14 @@ func scanSegment(s string, i int) (end int, err *SyntaxError) {
 		return 0, errorf(open, `unclosed "{"`)
 	}
 	return len(s), nil
+}
+
+// endsView reports whether t ends in the "view" of a view modifier, so that
+// a single ':' after it that ends the input is the view's: "proj/*;view:"
+// is an empty view name rather than an empty segment.
+func endsView(t string) bool {
+	n := len(t) - len("view")
+	return n > 0 && t[n:] == "view" && (t[n-1] == ';' || t[n-1] == ',')
 }
 
 // special marks the bytes scanSegment must look at: braces, ':', space and
@@ -129,8 +149,8 @@ func checkChar(s string, i int) (int, *SyntaxError) {
 }
 
 // startsSegment reports whether t, the text after a ':', starts a segment:
-// "acct" alone, or a type followed by '/'. It also accepts a '/' before
-// the type, the ":/flag/" typo, so that the typo is reported as such.
+// "acct" alone, or a type followed by '/'. It also accepts a '/' before the
+// type, the ":/flag/" typo, so that the typo is reported as such.
 func startsSegment(t string) bool {
 	if len(t) >= 4 && t[:4] == "acct" && (len(t) == 4 || t[4] == ';' || t[4] == ':') {
 		return true

@@ -25,16 +25,18 @@ duplicate fields, a misspelt effect, missing or empty lists, malformed
 specifiers) and the mistakes it accepts silently (a statement that names
 environments where its actions act on the flags in them, unknown actions and
 types, scoping no resource has, glob syntax beyond "*", names no key can
-have, unbound role attributes, unknown property selectors, statements that
-never apply, are redundant or are overridden by a deny, a policy that allows
-nothing, allow with notResources or notActions). Each finding has a code
-with a severity; --list lists them with an example and, in text, the date
-of LaunchDarkly's docs that the catalogue of resource types and actions
-follows. An error is what
-LaunchDarkly rejects (LDP001 to LDP007). A warning is what it accepts but
-is very likely a mistake, including every finding that rests on the
-catalogue of types and actions, which lags LaunchDarkly: warnings fail a
-run only with --strict. An info is about style, or says what was assumed.
+have, unbound role attributes, unknown property selectors, a type written
+alone that has keys ("proj"), a view with an upper-case letter, statements
+that never apply, are redundant or are overridden by a deny, a policy that
+allows nothing, allow with notResources or notActions). Each finding has
+a code with a severity; --list lists them with an example and, in text,
+the date of LaunchDarkly's docs that the catalogue of resource types and
+actions follows. An error is what LaunchDarkly rejects (LDP001 to LDP007),
+or a type written alone that has keys (LDP109) or a malformed role
+attribute value (LDP111). A warning is what it accepts but is very likely a
+mistake, including every finding that rests on the catalogue of types and
+actions, which lags LaunchDarkly: warnings fail a run only with --strict.
+An info is about style, or says what was assumed.
 
 A webhook object is checked as a webhook filter and a custom role object
 ({"key": ..., "policy": [...]}) as a custom role, with its base
@@ -80,6 +82,12 @@ starts a comment:
 
 A line of FILE.lint that matches no finding is reported (LDP008). The
 problems LaunchDarkly rejects (LDP001 to LDP007) cannot be suppressed.
+
+--attribute NAME=VALUE,... binds a role attribute, as LaunchDarkly binds it
+for a member or a team: each value is a pattern ("team-*"), matched where
+"${roleAttribute/NAME}" stands, a name or a tag; the values are split at
+the commas outside {...}. A malformed value is an error (LDP111) where a
+specifier names the attribute.
 
 Exit status: 0 when no file has an error finding (with --strict, nor a
 warning), 1 otherwise, 2 for bad usage, a file that cannot be read or a
@@ -158,12 +166,10 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(files) == 0 {
 		return usagef("check", "no policy files given")
 	}
-	for name, values := range attrs {
-		for _, v := range append([]string{name}, values...) {
-			if !resource.IsKey(v) {
-				return usagef("check", "--attribute %s: %q is not a key", name, v)
-			}
-		}
+	// A malformed value is a finding (LDP111) where the policy names the
+	// attribute.
+	if err := attrs.check("check", false); err != nil {
+		return err
 	}
 	if *maxShown < 0 {
 		return usagef("check", "--max-findings must be 0 or more, not %d", *maxShown)

@@ -137,12 +137,8 @@ func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if stdinUsers > 1 {
 		return usagef("diff", "only one of the policy files, --patch, --metadata and the inputs can read stdin")
 	}
-	for name, values := range f.attrs {
-		for _, v := range append([]string{name}, values...) {
-			if !resource.IsKey(v) {
-				return usagef("diff", "--attribute %s: %q is not a key", name, v)
-			}
-		}
+	if err := f.attrs.check("diff", true); err != nil {
+		return err
 	}
 	popts := policy.Options{Lenient: f.lenient, Attributes: f.attrs}
 	if f.role {

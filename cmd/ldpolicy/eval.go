@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 
 	"github.com/ldpolicy/ldpolicy/match"
@@ -59,7 +60,9 @@ JSON.
 Flags:
 `
 
-// attributeFlag collects --attribute NAME=VALUE[,VALUE...] bindings.
+// attributeFlag collects --attribute NAME=VALUE[,VALUE...] bindings. The
+// values are split at the commas outside {...}, so that a value can be a
+// pattern with alternatives: --attribute 'teams={web,mobile}-*,ops'.
 type attributeFlag map[string][]string
 
 func (a attributeFlag) String() string { return "" }
@@ -72,10 +75,42 @@ func (a attributeFlag) Set(s string) error {
 		return fmt.Errorf("expected NAME=VALUE[,VALUE...], found %q", s)
 	}
 	if _, ok := a[name]; !ok {
-		a[name] = []string{} // NAME= binds the attribute to no keys
+		a[name] = []string{} // NAME= binds the attribute to no values
 	}
-	if values != "" {
-		a[name] = append(a[name], strings.Split(values, ",")...)
+	depth, start := 0, 0
+	for i := 0; values != "" && i <= len(values); i++ {
+		switch {
+		case i < len(values) && values[i] == '{':
+			depth++
+		case i < len(values) && values[i] == '}' && depth > 0:
+			depth--
+		case i == len(values) || values[i] == ',' && depth == 0:
+			a[name] = append(a[name], values[start:i])
+			start = i + 1
+		}
+	}
+	return nil
+}
+
+// check reports the first binding whose name is not a key or, with
+// values set, whose value is not a well-formed pattern, as a usage error
+// of command cmd.
+func (a attributeFlag) check(cmd string, values bool) error {
+	names := make([]string, 0, len(a))
+	for name := range a {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if !resource.IsKey(name) {
+			return usagef(cmd, "--attribute %s: %q is not a key", name, name)
+		}
+		for _, v := range a[name] {
+			var ae *resource.AttributeError
+			if err := resource.CheckValue(name, v); values && errors.As(err, &ae) {
+				return usagef(cmd, "--attribute %s: malformed value %q at offset %d: %s", name, v, ae.Offset, ae.Msg)
+			}
+		}
 	}
 	return nil
 }
@@ -137,12 +172,8 @@ func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if stdinUsers > 1 {
 		return usagef("eval", "only one of --policy, --event and --metadata can read stdin")
 	}
-	for name, values := range attrs {
-		for _, v := range append([]string{name}, values...) {
-			if !resource.IsKey(v) {
-				return usagef("eval", "--attribute %s: %q is not a key", name, v)
-			}
-		}
+	if err := attrs.check("eval", true); err != nil {
+		return err
 	}
 
 	opts := policy.Options{Lenient: *lenient, Attributes: attrs}

@@ -46,7 +46,7 @@ Fields of a test file:
 	               policy inline: a list of statements, or a webhook or role
 	               object with "statements" or "policy" (required)
 	context        webhook (default) or role: what an empty policy means
-	attributes     role attributes and their keys: {projects: [alpha, beta]}
+	attributes     role attributes and their values, patterns: {projects: [alpha, "team-*"]}
 	lenient        true reads the ":/flag/" typo as ":flag/", with a warning
 	metadata       tags, properties and views of resources: the path of a
 	               metadata file (the format of eval --metadata), or the same

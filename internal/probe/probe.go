@@ -161,7 +161,7 @@ type shape struct {
 // specifiers of the shape test there.
 type slot struct {
 	typ   string
-	bare  bool // the account written bare, "acct"
+	bare  bool // a type written alone, such as "acct"
 	names []test
 	mods  []test
 }
@@ -271,8 +271,11 @@ func (g *generator) unnamedShape() (res, typ string, ok bool) {
 			if i > 0 {
 				b.WriteByte(':')
 			}
-			typ, _, _ := strings.Cut(seg, "/")
-			b.WriteString(typ + "/other-" + typ)
+			typ, _, keyed := strings.Cut(seg, "/")
+			b.WriteString(typ)
+			if keyed {
+				b.WriteString("/other-" + typ)
+			}
 		}
 		return b.String(), t.Name, true
 	}

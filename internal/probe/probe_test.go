@@ -115,6 +115,35 @@ func TestAccessesExercise(t *testing.T) {
 			},
 		},
 		{
+			name: "role attributes: bound patterns are tried, one key of each class",
+			in:   []policy.Statement{allow(acts("*"), "proj/${roleAttribute/teams}:env/*"), deny(acts("*"), "proj/team-a*:env/*")},
+			want: []policy.Access{
+				{Action: "createEnvironment", Resource: "proj/team-a:env/other-env"},
+				{Action: "createEnvironment", Resource: "proj/ops:env/other-env"},
+				{Action: "createEnvironment", Resource: "proj/other-proj:env/other-env"},
+			},
+			not: []policy.Access{
+				// The same class as ops: the attribute holds, the deny not.
+				{Action: "createEnvironment", Resource: "proj/team-:env/other-env"},
+			},
+		},
+		{
+			name: "role attributes as tags",
+			in:   []policy.Statement{allow(acts("updateProjectName"), "proj/*;${roleAttribute/teams}")},
+			want: []policy.Access{
+				{Action: "updateProjectName", Resource: "proj/other-proj;team-"},
+				{Action: "updateProjectName", Resource: "proj/other-proj;"},
+			},
+		},
+		{
+			name: "a type alone",
+			in:   []policy.Statement{allow(acts("*"), "ip-allowlist;beta")},
+			want: []policy.Access{
+				{Action: "otherAction", Resource: "ip-allowlist;beta"},
+				{Action: "otherAction", Resource: "ip-allowlist;"},
+			},
+		},
+		{
 			name: "the bare account, and notResources",
 			in: []policy.Statement{
 				{Effect: policy.Allow, Actions: acts("*"), NotResources: []string{"acct;billing"}},
@@ -128,7 +157,7 @@ func TestAccessesExercise(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			have, complete := Accesses(Options{Attributes: map[string][]string{"projects": {"mobile"}}}, tt.in)
+			have, complete := Accesses(Options{Attributes: map[string][]string{"projects": {"mobile"}, "teams": {"team-*", "ops"}}}, tt.in)
 			if !complete {
 				t.Fatalf("have an incomplete set of %d accesses", len(have))
 			}
@@ -176,18 +205,23 @@ func TestAccessesDistinguish(t *testing.T) {
 		{"braces are two specifiers", []policy.Statement{allow(acts("*"), "proj/a", "proj/b")}, []policy.Statement{allow(acts("*"), "proj/{a,b}")}, false},
 		{"order and duplicates", []policy.Statement{allow(acts("*"), "proj/*:env/*"), deny(acts("delete*"), "proj/*:env/*")}, []policy.Statement{deny(acts("delete*"), "proj/*:env/*"), allow(acts("*"), "proj/*:env/*"), allow(acts("updateName"), "proj/*:env/*")}, false},
 		{"a covered action", []policy.Statement{allow(acts("update*"), "proj/*")}, []policy.Statement{allow(acts("update*", "updateTags"), "proj/*")}, false},
+		{"a role attribute bound to a pattern", []policy.Statement{allow(acts("*"), "proj/team-a")}, []policy.Statement{allow(acts("*"), "proj/${roleAttribute/teams}")}, true},
+		{"a role attribute's values written in", []policy.Statement{allow(acts("*"), "proj/team-*;beta", "proj/ops;beta")}, []policy.Statement{allow(acts("*"), "proj/${roleAttribute/teams};beta")}, false},
+		{"a tag bound to a pattern", []policy.Statement{allow(acts("*"), "proj/*;team-*", "proj/*;ops")}, []policy.Statement{allow(acts("*"), "proj/*;${roleAttribute/teams}")}, false},
+		{"a tag bound to a pattern, narrower", []policy.Statement{allow(acts("*"), "proj/*;team-a")}, []policy.Statement{allow(acts("*"), "proj/*;${roleAttribute/teams}")}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			old, err := policy.Compile(tt.old, policy.Options{})
+			attrs := map[string][]string{"teams": {"team-*", "ops"}}
+			old, err := policy.Compile(tt.old, policy.Options{Attributes: attrs})
 			if err != nil {
 				t.Fatal(err)
 			}
-			new, err := policy.Compile(tt.new, policy.Options{})
+			new, err := policy.Compile(tt.new, policy.Options{Attributes: attrs})
 			if err != nil {
 				t.Fatal(err)
 			}
-			accesses, _ := Accesses(Options{}, tt.old, tt.new)
+			accesses, _ := Accesses(Options{Attributes: attrs}, tt.old, tt.new)
 			var diffs []string
 			for _, a := range accesses {
 				d1, err1 := old.Decide(a.Action, a.Resource)

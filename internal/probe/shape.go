@@ -11,10 +11,11 @@ import (
 type test struct {
 	kind   testKind
 	pat    *match.Pattern // nil for a role attribute, or a pattern that does not compile
-	attr   bool           // a role attribute: holds for the keys in values
-	values []string
-	name   string // a property's name
-	value  string // a property's value
+	attr   bool           // a role attribute: holds where one of alts does
+	values []string       // the values bound to the role attribute
+	alts   []test         // a test of each well-formed value, a pattern
+	name   string         // a property's name
+	value  string         // a property's value
 	b      *Budget
 }
 
@@ -31,11 +32,11 @@ const (
 // work on t.b; once t.b is exhausted, no test holds.
 func (t test) holds(s string) bool {
 	if t.attr {
-		if !t.b.Spend(int64(1 + len(t.values))) {
+		if !t.b.Spend(1) {
 			return false
 		}
-		for _, v := range t.values {
-			if v == s {
+		for _, a := range t.alts {
+			if a.holds(s) {
 				return true
 			}
 		}
@@ -83,7 +84,16 @@ func (t test) holdsFor(m *meta) bool {
 
 func (g *generator) nameTest(n resource.Name) test {
 	if n.Attribute != "" {
-		return test{kind: nameKind, attr: true, values: g.attrs[n.Attribute], b: g.budget}
+		// Each value is a pattern, matched where the attribute stands.
+		t := test{kind: nameKind, attr: true, values: g.attrs[n.Attribute], b: g.budget}
+		for _, v := range t.values {
+			if resource.CheckValue(n.Attribute, v) != nil {
+				continue // the policy does not compile with it
+			}
+			p, _ := match.Compile(v)
+			t.alts = append(t.alts, test{kind: nameKind, pat: p, b: g.budget})
+		}
+		return t
 	}
 	p, _ := match.Compile(n.Pattern)
 	return test{kind: nameKind, pat: p, b: g.budget}
@@ -92,6 +102,11 @@ func (g *generator) nameTest(n resource.Name) test {
 func (g *generator) modTest(m resource.Modifier) test {
 	switch m := m.(type) {
 	case resource.Tag:
+		if m.Attribute != "" {
+			t := g.nameTest(resource.Name{Attribute: m.Attribute})
+			t.kind = tagKind
+			return t
+		}
 		p, _ := match.Compile(m.Pattern)
 		return test{kind: tagKind, pat: p, b: g.budget}
 	case resource.Property:
@@ -152,13 +167,17 @@ func witness(t test) *meta {
 	case tagKind, viewKind:
 		var s string
 		var ok bool
+		pats := []*match.Pattern{t.pat}
 		if t.attr {
-			if len(t.values) == 0 {
-				return nil
+			pats = pats[:0]
+			for _, a := range t.alts {
+				pats = append(pats, a.pat)
 			}
-			s, ok = t.values[0], true
-		} else if t.pat != nil {
-			s, ok = firstInstance(t.b, t.pat, t.kind == tagKind)
+		}
+		for _, p := range pats {
+			if p != nil && !ok {
+				s, ok = firstInstance(t.b, p, t.kind == tagKind)
+			}
 		}
 		if !ok {
 			return nil
@@ -199,13 +218,20 @@ func (sl *slot) keys(b *Budget) []string {
 		return []string{""}
 	}
 	names := distinctTests(sl.names)
-	var first, inst []string
-	var frags []string
+	// The candidates come from every pattern: those of the names, and the
+	// values of the role attributes, each a pattern of its own.
+	var pats []test
 	for _, t := range names {
 		if t.attr {
-			first = append(first, t.values...)
-			continue
+			pats = append(pats, t.alts...)
+		} else {
+			pats = append(pats, t)
 		}
+	}
+	pats = distinctTests(pats)
+	var first, inst []string
+	var frags []string
+	for _, t := range pats {
 		if t.pat == nil {
 			continue
 		}
@@ -219,8 +245,8 @@ func (sl *slot) keys(b *Budget) []string {
 	if len(names) > manyNames {
 		frags = nil // each name gets its own instances only
 	}
-	for _, t := range names {
-		if t.attr || t.pat == nil {
+	for _, t := range pats {
+		if t.pat == nil {
 			continue
 		}
 		nodes := parseGlob(t.pat.String())
