@@ -32,15 +32,18 @@ type memberCase struct {
 }
 
 func newMemberCase(roles []Case, bases uint8) memberCase {
-	m := memberCase{roles: roles}
-	for i := range roles {
+	m := memberCase{roles: append([]Case(nil), roles...)}
+	for i := range m.roles {
 		switch (bases >> (2 * i)) & 3 {
 		case 0, 1:
 			m.bases = append(m.bases, policy.NoAccess)
 		case 2:
 			m.bases = append(m.bases, policy.Reader)
 		default:
+			// A built-in role whose statements are not published: it has
+			// none of its own.
 			m.bases = append(m.bases, policy.Unpublished)
+			m.roles[i].Stmts = nil
 		}
 	}
 	return m
@@ -117,8 +120,8 @@ func TestEngineDecidesMembersAsTheReference(t *testing.T) {
 			if g := (MemberOutcome{Allow: got.Allowed(), Indeterminate: got.Indeterminate}); g != want {
 				return report(false, "%s on %s: engine %+v (%v), reference %+v%v", acc.Action, acc.Resource, g, got, want, m)
 			}
-			if got.Allowed() != (got.Grant >= 0) {
-				return report(false, "%s on %s: %v names role %d", acc.Action, acc.Resource, got, got.Grant)
+			if got.Allowed() != (got.Index >= 0) {
+				return report(false, "%s on %s: %v names role %d", acc.Action, acc.Resource, got, got.Index)
 			}
 		}
 		return report(true, "")
@@ -148,13 +151,14 @@ func TestADenyInOneRoleNeverAffectsAnother(t *testing.T) {
 	checkMembers(t, prop.ForAll(func(a, b, denies Case, bases uint8) *gopter.PropResult {
 		m := newMemberCase([]Case{a, b}, bases)
 		withDenies := newMemberCase([]Case{a, b}, bases)
-		extra := b
-		extra.Stmts = append([]policy.Statement(nil), b.Stmts...)
-		for _, st := range denies.Stmts {
-			st.Effect = policy.Deny
-			extra.Stmts = append(extra.Stmts, st)
+		if withDenies.bases[1] != policy.Unpublished { // a built-in role has no statements to add to
+			extra := &withDenies.roles[1]
+			extra.Stmts = append([]policy.Statement(nil), extra.Stmts...)
+			for _, st := range denies.Stmts {
+				st.Effect = policy.Deny
+				extra.Stmts = append(extra.Stmts, st)
+			}
 		}
-		withDenies.roles[1] = extra
 		first := memberCase{roles: m.roles[:1], bases: m.bases[:1]}.engine()
 		member := withDenies.engine()
 		for _, acc := range m.accesses() {
@@ -189,4 +193,51 @@ func TestOneNoAccessRoleDecidesAsItsPolicy(t *testing.T) {
 		}
 		return report(true, "")
 	}, caseGen()))
+}
+
+// TestDefiniteMemberDecisionsHoldForEveryValueOfUnknownMetadata: a member's
+// decision that is not indeterminate is the same in every world the
+// unknown metadata could be in; and an allowed access names a role that
+// allows it, with an allow statement of that role or none (its base
+// permissions).
+func TestDefiniteMemberDecisionsHoldForEveryValueOfUnknownMetadata(t *testing.T) {
+	checkMembers(t, prop.ForAll(func(a, b, c Case, n, bases uint8) *gopter.PropResult {
+		m := newMemberCase([]Case{a, b, c}[:1+n%3], bases)
+		member := m.engine()
+		// Every role's statements decide which segments' metadata varies.
+		all := m.roles[0]
+		all.Stmts = nil
+		for _, r := range m.roles {
+			all.Stmts = append(all.Stmts, r.Stmts...)
+		}
+		for _, acc := range m.accesses() {
+			d := m.decide(member, acc)
+			if d.Allowed() {
+				g := member.Grant(d.Index)
+				switch {
+				case g.Role != d.Role:
+					return report(false, "%s on %s: %v names role %q, index %d is %q", acc.Action, acc.Resource, d, d.Role, d.Index, g.Role)
+				case d.Statement >= 0 && g.Policy.Statement(d.Statement).Effect != policy.Allow:
+					return report(false, "%s on %s: %v is allowed by a deny statement%v", acc.Action, acc.Resource, d, m)
+				}
+			}
+			if d.Indeterminate {
+				continue
+			}
+			worlds, ok := assignments(all, acc)
+			if !ok {
+				continue // too many to enumerate
+			}
+			for _, res := range worlds {
+				w, err := member.Decide(acc.Action, res)
+				if err != nil {
+					return report(false, "%s: world %q: %v", acc.Action, res, err)
+				}
+				if w.Allowed() != d.Allowed() || w.Indeterminate {
+					return report(false, "%s: definite %v, but %v where the resource is %q%v", acc.Action, d, w, res, m)
+				}
+			}
+		}
+		return report(true, "")
+	}, caseGen(), caseGen(), caseGen(), gen.UInt8(), gen.UInt8()))
 }

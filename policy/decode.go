@@ -30,7 +30,7 @@ type File struct {
 	RoleKey, RoleName string
 	// BasePermissions are those of a custom role as the file gives them
 	// ("basePermissions", or Terraform's "base_permissions"); 0 when it
-	// does not. See [File.Role] for what is assumed then.
+	// does not. See [File.RoleBasePermissions] for what is assumed then.
 	BasePermissions BasePermissions
 	start           int // offset of the statements array
 	pos             []stmtPos

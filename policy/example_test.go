@@ -140,7 +140,7 @@ func ExampleNewMember() {
 		fmt.Println(d)
 	}
 	// Output:
-	// allow by role ops: allow by statement 0: an allow statement applies and no deny statement does
-	// allow by role qa: allow: the role's base permissions (reader) allow view actions, and no deny statement of the role applies
+	// allow by role ops, statement 0: an allow statement applies and no deny statement does
+	// allow by role qa: the role's base permissions (reader) allow view actions, and no deny statement of the role applies
 	// deny: no role allows the access
 }

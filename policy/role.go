@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -152,7 +153,9 @@ func NewMember(grants ...Grant) (*Member, error) {
 		case g.Policy.Context() != Role:
 			return nil, fmt.Errorf("policy: role %d (%q): its policy is compiled in the webhook context, where an empty policy allows everything; compile it with Options.Context set to Role", i, g.Role)
 		case g.Base < NoAccess || g.Base > Unpublished:
-			return nil, fmt.Errorf("policy: role %d (%q): base permissions not set: expected NoAccess or Reader", i, g.Role)
+			return nil, fmt.Errorf("policy: role %d (%q): base permissions not set: expected NoAccess, Reader or Unpublished", i, g.Role)
+		case g.Base == Unpublished && g.Policy.Len() > 0:
+			return nil, fmt.Errorf("policy: role %d (%q): an Unpublished role stands for a built-in role without statements, but it has %d; give them a role of their own", i, g.Role, g.Policy.Len())
 		}
 	}
 	return &Member{grants: append([]Grant(nil), grants...)}, nil
@@ -167,38 +170,70 @@ func (m *Member) Grant(i int) Grant { return m.grants[i] }
 // MemberDecision decides one access for a member.
 type MemberDecision struct {
 	// Decision is the combined decision. Its Statement is the deciding
-	// statement of the deciding role, -1 when that role's base permissions
-	// decided, or when no role allows.
+	// statement of the deciding role; -1 when that role's base
+	// permissions decided, or when no role allows.
 	Decision
-	// Grant is the index of the role that allowed the access: the first
+	// Index is the index of the role that allowed the access: the first
 	// that allows it for certain or, when none does, the first that allows
 	// it with unknown metadata taken as absent. It is -1 when no role
 	// allows: [Member.Explain] then gives each role's reason.
-	Grant int
-	// Role is the key of that role; empty when Grant is -1.
+	Index int
+	// Role is the key of that role; empty when Index is -1.
 	Role string
+	// unpublished is set when a built-in role without published
+	// statements makes the decision indeterminate.
+	unpublished bool
 }
 
 func (d MemberDecision) String() string {
-	if d.Grant < 0 {
-		s := string(d.Effect)
-		if d.Indeterminate {
-			s += " (indeterminate)"
+	s := string(d.Effect)
+	if d.Index >= 0 {
+		s += " by role " + d.Role
+		if d.Statement >= 0 {
+			s += fmt.Sprintf(", statement %d", d.Statement)
 		}
-		return s + ": " + d.Reason()
 	}
-	return fmt.Sprintf("%s by role %s: %s", d.Effect, d.Role, d.Decision)
+	if d.Indeterminate {
+		s += " (indeterminate)"
+	}
+	return s + ": " + d.Reason()
 }
 
 // Reason says in a few words why the decision is what it is.
 func (d MemberDecision) Reason() string {
-	if d.Grant < 0 {
-		if d.Indeterminate {
-			return "no role allows the access" + unknownSuffix
-		}
-		return "no role allows the access"
+	switch {
+	case d.Index >= 0:
+		return d.Decision.Reason()
+	case d.unpublished:
+		return "no role allows the access for certain: a built-in role whose statements LaunchDarkly does not publish (writer, admin, owner) may"
+	case d.Indeterminate:
+		return "no role allows the access" + unknownSuffix
 	}
-	return d.Decision.Reason()
+	return "no role allows the access"
+}
+
+// MarshalJSON writes the decision as
+//
+//	{"decision":"allow","indeterminate":false,"role":"ops","statement":0,"reason":"…"}
+//
+// where role is null when no role allows, and statement is null when no
+// statement decided (base permissions, or no role).
+func (d MemberDecision) MarshalJSON() ([]byte, error) {
+	type out struct {
+		Decision      Effect  `json:"decision"`
+		Indeterminate bool    `json:"indeterminate"`
+		Role          *string `json:"role"`
+		Statement     *int    `json:"statement"`
+		Reason        string  `json:"reason"`
+	}
+	o := out{Decision: d.Effect, Indeterminate: d.Indeterminate, Reason: d.Reason()}
+	if d.Index >= 0 {
+		o.Role = &d.Role
+		if d.Statement >= 0 {
+			o.Statement = &d.Statement
+		}
+	}
+	return json.Marshal(o)
 }
 
 // Decide decides one access for the member. The resource is parsed with
@@ -216,12 +251,13 @@ func (m *Member) Decide(action, res string) (MemberDecision, error) {
 // is allowed when one of the member's roles allows it. DecideConcrete does
 // not allocate.
 func (m *Member) DecideConcrete(action string, c *resource.Concrete) MemberDecision {
-	any := match.False
+	any, unpublished := match.False, false
 	first, sure := -1, -1
 	var firstD, sureD Decision
 	for i := range m.grants {
 		d := m.grants[i].decide(action, c)
 		any = any.Or(d.truth())
+		unpublished = unpublished || m.grants[i].Base == Unpublished
 		if d.Allowed() {
 			if first < 0 {
 				first, firstD = i, d
@@ -234,12 +270,12 @@ func (m *Member) DecideConcrete(action string, c *resource.Concrete) MemberDecis
 	}
 	switch {
 	case sure >= 0:
-		return MemberDecision{Decision: sureD, Grant: sure, Role: m.grants[sure].Role}
+		return MemberDecision{Decision: sureD, Index: sure, Role: m.grants[sure].Role}
 	case first >= 0:
 		firstD.Indeterminate = !any.Known()
-		return MemberDecision{Decision: firstD, Grant: first, Role: m.grants[first].Role}
+		return MemberDecision{Decision: firstD, Index: first, Role: m.grants[first].Role}
 	}
-	return MemberDecision{Decision: Decision{Effect: Deny, Statement: -1, Indeterminate: !any.Known()}, Grant: -1}
+	return MemberDecision{Decision: Decision{Effect: Deny, Statement: -1, Indeterminate: !any.Known()}, Index: -1, unpublished: unpublished && !any.Known()}
 }
 
 // decide decides an access under one role: its policy, then its base

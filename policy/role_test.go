@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -174,8 +175,8 @@ func TestMemberDecide(t *testing.T) {
 			if diff := cmp.Diff(tt.want, have); diff != "" {
 				t.Errorf("Decide = %v (-want +have):\n%s", d, diff)
 			}
-			if (d.Grant >= 0) != (d.Role != "") || d.Grant >= 0 && m.Grant(d.Grant).Role != d.Role {
-				t.Errorf("Grant %d, Role %q disagree", d.Grant, d.Role)
+			if (d.Index >= 0) != (d.Role != "") || d.Index >= 0 && m.Grant(d.Index).Role != d.Role {
+				t.Errorf("Index %d, Role %q disagree", d.Index, d.Role)
 			}
 			// Explain decides alike, and gives every role's own decision.
 			c, err := resource.ParseConcrete(tt.access.resource)
@@ -203,8 +204,20 @@ func TestMemberDecisionString(t *testing.T) {
 	}
 	allowed, _ := m.Decide("updateProjectName", "proj/p")
 	denied, _ := m.Decide("deleteFlag", "proj/p:env/e:flag/f")
+	writer, err := NewMember(builtin(t, "writer"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	unknown, _ := writer.Decide("updateOn", "proj/p:env/e:flag/f")
+	js, err := json.Marshal([]MemberDecision{allowed, denied})
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, c := range []struct{ have, want string }{
-		{allowed.String(), "allow by role ops: allow by statement 0: an allow statement applies and no deny statement does"},
+		{unknown.String(), "deny (indeterminate): no role allows the access for certain: a built-in role whose statements LaunchDarkly does not publish (writer, admin, owner) may"},
+		{string(js), `[{"decision":"allow","indeterminate":false,"role":"ops","statement":0,"reason":"an allow statement applies and no deny statement does"},` +
+			`{"decision":"deny","indeterminate":false,"role":null,"statement":null,"reason":"no role allows the access"}]`},
+		{allowed.String(), "allow by role ops, statement 0: an allow statement applies and no deny statement does"},
 		{denied.String(), "deny: no role allows the access"},
 	} {
 		if c.have != c.want {
@@ -246,6 +259,7 @@ func TestNewMemberErrors(t *testing.T) {
 		{[]Grant{{Role: "x", Base: NoAccess}}, `role 0 ("x") has no policy`},
 		{[]Grant{{Role: "x", Policy: webhook, Base: NoAccess}}, "webhook context"},
 		{[]Grant{{Role: "x", Policy: role}}, "base permissions not set"},
+		{[]Grant{{Role: "x", Policy: load(t, `[{"effect":"allow","actions":["*"],"resources":["*"]}]`, Options{Context: Role}), Base: Unpublished}}, "has 1"},
 	} {
 		_, err := NewMember(tt.grants...)
 		if err == nil || !strings.Contains(err.Error(), tt.want) {

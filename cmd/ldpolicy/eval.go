@@ -41,7 +41,15 @@ role applies; a role file without basePermissions is taken as "no_access",
 the REST API's default, and eval says so. The answer names the role that
 allowed the access, or gives each role's reason for denying it. --attribute
 binds the member's role attributes, for every role. A webhook has one
-policy: --policy may be repeated only with --role.
+policy: --policy may be repeated only with --role. A webhook file is not a
+role, and a custom role receives no events (--event).
+
+With --format json, a member's decision is one object: "decision",
+"indeterminate", "role" (the key of the role that allowed, or null),
+"statement" (its deciding statement, or null for base permissions),
+"reason", and "roles", each role's own: "role", "file",
+"basePermissions", "basePermissionsAssumed" and its "decision" as for one
+policy.
 
 Tags, properties and views of a resource come inline, as in
 "proj/p:env/qa;qa_test,{critical:true}:flag/f", from the event (for a flag
@@ -187,8 +195,13 @@ func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	// A custom role file is a role, with or without --role.
-	if *eventFile == "" && (*role || isRoleFile(policyFile, data[0])) {
+	// A custom role file is a role, with or without --role; roles do not
+	// receive events.
+	isRole := isRoleFile(policyFile, data[0])
+	if *eventFile != "" && isRole {
+		return usagef("eval", "%s is a custom role, which receives no events: --event decides a webhook's delivery; decide the event's accesses with --action and --resource", displayName(policyFile))
+	}
+	if *eventFile == "" && (*role || isRole) {
 		return evalMember(policyFiles, data, opts, *act, *res, *metadataFile, stdin, stdout, stderr, *format == "json")
 	}
 	pol, err := compilePolicy(displayName(policyFile), data[0], opts, stderr)

@@ -168,6 +168,7 @@ func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer, usageText str
 			if errors.Is(err, flag.ErrHelp) {
 				fmt.Fprint(stdout, usageText)
 				fs.SetOutput(stdout)
+				unwrapOnce(fs) // so that defaults show as the flag package shows them
 				fs.PrintDefaults()
 				return nil, err
 			}
@@ -204,10 +205,27 @@ func onlyOnce(fs *flag.FlagSet) {
 	})
 }
 
+// unwrapOnce undoes onlyOnce.
+func unwrapOnce(fs *flag.FlagSet) {
+	fs.VisitAll(func(f *flag.Flag) {
+		if o, ok := f.Value.(*onceValue); ok {
+			f.Value = o.Value
+		}
+	})
+}
+
 // onceValue is a flag value that may be set once.
 type onceValue struct {
 	flag.Value
 	set bool
+}
+
+// String is safe on the zero onceValue, as the flag package requires.
+func (o *onceValue) String() string {
+	if o == nil || o.Value == nil {
+		return ""
+	}
+	return o.Value.String()
 }
 
 func (o *onceValue) Set(s string) error {

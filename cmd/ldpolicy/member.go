@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -101,7 +102,7 @@ func writeMemberText(w io.Writer, roles []roleFile, act string, e policy.MemberE
 	var b strings.Builder
 	d := e.Decision
 	b.WriteString(verdict(string(d.Effect), d.Indeterminate))
-	if d.Grant >= 0 {
+	if d.Index >= 0 {
 		fmt.Fprintf(&b, " by role %s", d.Role)
 	}
 	b.WriteString("\n")
@@ -111,7 +112,7 @@ func writeMemberText(w io.Writer, roles []roleFile, act string, e policy.MemberE
 		fmt.Fprintf(&b, "    base:     %s\n", describeBase(r))
 		explain(&b, "    ", r.grant.Policy, act, g.Explanation)
 	}
-	if d.Grant >= 0 {
+	if d.Index >= 0 && !d.Indeterminate && len(roles) > 1 {
 		fmt.Fprintf(&b, "  reason:   role %s allows the access; a member's roles are cumulative, so no other role's deny takes it away\n", d.Role)
 	} else {
 		fmt.Fprintf(&b, "  reason:   %s\n", d.Reason())
@@ -128,24 +129,21 @@ func writeMemberJSON(w io.Writer, roles []roleFile, e policy.MemberExplanation) 
 		BasePermissionsAssumed bool            `json:"basePermissionsAssumed"`
 		Decision               policy.Decision `json:"decision"`
 	}
-	d := e.Decision
-	out := struct {
-		Decision      policy.Effect `json:"decision"`
-		Indeterminate bool          `json:"indeterminate"`
-		Role          *string       `json:"role"`
-		Statement     *int          `json:"statement"`
-		Reason        string        `json:"reason"`
-		Roles         []roleJSON    `json:"roles"`
-	}{Decision: d.Effect, Indeterminate: d.Indeterminate, Reason: d.Reason()}
-	if d.Grant >= 0 {
-		out.Role = &d.Role
-		if d.Statement >= 0 {
-			out.Statement = &d.Statement
-		}
-	}
+	list := make([]roleJSON, len(e.Grants))
 	for i, g := range e.Grants {
 		r := roles[i]
-		out.Roles = append(out.Roles, roleJSON{g.Role, r.file, r.grant.Base.String(), r.baseAssumed, g.Decision})
+		list[i] = roleJSON{g.Role, r.file, r.grant.Base.String(), r.baseAssumed, g.Decision}
 	}
-	return (&output{w: w, json: true}).writeJSON(out)
+	// The member's decision as policy writes it, with "roles" last.
+	decision, err := e.Decision.MarshalJSON()
+	if err != nil {
+		return err
+	}
+	rolesJSON, err := json.Marshal(list)
+	if err != nil {
+		return err
+	}
+	out := append(decision[:len(decision)-1:len(decision)-1], `,"roles":`...)
+	out = append(append(out, rolesJSON...), '}')
+	return (&output{w: w, json: true}).writeJSON(json.RawMessage(out))
 }
