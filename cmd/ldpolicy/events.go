@@ -7,7 +7,6 @@ import (
 	"hash"
 	"io"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/ldpolicy/ldpolicy/internal/jsonscan"
 
@@ -273,43 +272,18 @@ func (s *idSet) add(id string, data []byte) bool {
 // which webhook.ReadHead has checked, decoded as JSON decodes a string but
 // with invalid UTF-8 kept as it is.
 func rawID(data, b []byte) []byte {
-	s := &jsonscan.Scanner{Data: data, LenientUTF8: true}
+	s := &jsonscan.Scanner{Data: data, LenientUTF8: true, KeepInvalidUTF8: true}
 	s.WS()
-	var lit []byte // the last _id's literal, without its quotes
+	var id []byte
 	s.Object(func(key []byte, _ int) {
-		start := s.Pos
-		s.Skip()
-		if string(key) == "_id" && data[start] == '"' {
-			lit = data[start+1 : s.Pos-1]
+		if string(key) != "_id" || s.Peek() != '"' {
+			s.Skip()
+			return
 		}
+		v, _ := s.RawString()
+		id = append(id[:0], v...) // v may be the scanner's buffer, reused
 	})
-	for i := 0; i < len(lit); i++ {
-		c := lit[i]
-		if c != '\\' {
-			b = append(b, c)
-			continue
-		}
-		i++
-		switch e := lit[i]; e {
-		case 'b':
-			b = append(b, '\b')
-		case 'f':
-			b = append(b, '\f')
-		case 'n':
-			b = append(b, '\n')
-		case 'r':
-			b = append(b, '\r')
-		case 't':
-			b = append(b, '\t')
-		case 'u':
-			r, w := jsonscan.DecodeUnicodeEscape(lit[i-1:])
-			b = utf8.AppendRune(b, r)
-			i += w - 2
-		default: // '"', '\\', '/'
-			b = append(b, e)
-		}
-	}
-	return b
+	return append(b, id...)
 }
 
 // countingReader reports the bytes read through it.

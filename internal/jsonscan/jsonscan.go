@@ -35,7 +35,11 @@ type Scanner struct {
 	// LenientUTF8 reads invalid UTF-8 in a string as U+FFFD, as
 	// encoding/json does, rather than failing.
 	LenientUTF8 bool
-	buf         []byte // reused for strings with escapes
+	// KeepInvalidUTF8, with LenientUTF8, keeps the bytes of invalid UTF-8
+	// in a string as they are instead, so that strings that differ only
+	// there stay different.
+	KeepInvalidUTF8 bool
+	buf             []byte // reused for strings with escapes
 }
 
 // Fail records a syntax error at offset off, unless one is recorded.
@@ -215,6 +219,8 @@ func (s *Scanner) RawString() ([]byte, bool) {
 			switch {
 			case r != utf8.RuneError || n != 1:
 				b = append(b, s.Data[s.Pos:s.Pos+n]...)
+			case s.LenientUTF8 && s.KeepInvalidUTF8:
+				b = append(b, c)
 			case s.LenientUTF8:
 				b = utf8.AppendRune(b, utf8.RuneError)
 			default:

@@ -119,3 +119,21 @@ func TestStringWords(t *testing.T) {
 		}
 	}
 }
+
+// TestKeepInvalidUTF8: with KeepInvalidUTF8, invalid bytes stay as they are,
+// so that strings differing only there stay different; escapes are still
+// decoded.
+func TestKeepInvalidUTF8(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"\"a\xffb\"", "a\xffb"},
+		{"\"a\xfeb\"", "a\xfeb"},
+		{"\"\\n\xff\\u00e9\"", "\n\xffé"},
+		{"\"plain\"", "plain"},
+	} {
+		s := &Scanner{Data: []byte(tt.in), LenientUTF8: true, KeepInvalidUTF8: true}
+		have, _ := s.RawString()
+		if string(have) != tt.want || s.Err != nil {
+			t.Errorf("RawString(%q) = %q, %v; want %q", tt.in, have, s.Err, tt.want)
+		}
+	}
+}
