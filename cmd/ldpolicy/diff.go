@@ -24,7 +24,9 @@ the captured webhook events, that the new version decides differently.
 
 OLD and NEW are policy files: an array of statements, a webhook
 ({"statements": [...]}) or a custom role ({"policy": [...]}); "-" reads one
-from stdin. With --patch, NEW is OLD with a JSON Patch (RFC 6902) applied,
+from stdin. When OLD is a custom role, or with --role, both are compared
+as roles, where an empty policy grants nothing (base permissions are not
+compared). With --patch, NEW is OLD with a JSON Patch (RFC 6902) applied,
 as LaunchDarkly's REST API applies the body of an update to a webhook or a
 role: diff shows what sending that patch would change. A patch that fails
 (a "test" operation that does not hold, a path that does not exist) would
@@ -141,14 +143,15 @@ func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return err
 	}
 	popts := policy.Options{Lenient: f.lenient, Attributes: f.attrs}
-	if f.role {
-		popts.Context = policy.Role
-	}
-
 	d := &differ{json: f.format == "json", stderr: stderr}
 	oldData, err := readInput(files[0], stdin)
 	if err != nil {
 		return err
+	}
+	// Custom roles are compared in the role context, with or without
+	// --role: an empty role grants nothing.
+	if f.role || isRoleFile(files[0], oldData) {
+		popts.Context = policy.Role
 	}
 	d.oldName = displayName(files[0])
 	if d.old, err = compilePolicy(d.oldName, oldData, popts, stderr); err != nil {
