@@ -108,11 +108,7 @@ func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return helpIsDone(err)
 	}
-	set := func(name string) bool {
-		found := false
-		fs.Visit(func(fl *flag.Flag) { found = found || fl.Name == name })
-		return found
-	}
+	set := func(name string) bool { return flagGiven(fs, name) }
 	nfiles := 2
 	if f.patchFile != "" {
 		nfiles = 1

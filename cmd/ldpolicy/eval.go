@@ -142,11 +142,7 @@ func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return helpIsDone(err)
 	}
 
-	set := func(name string) bool {
-		found := false
-		fs.Visit(func(f *flag.Flag) { found = found || f.Name == name })
-		return found
-	}
+	set := func(name string) bool { return flagGiven(fs, name) }
 	policyFile := ""
 	if len(policyFiles) > 0 {
 		policyFile = policyFiles[0]

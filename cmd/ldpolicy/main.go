@@ -186,6 +186,13 @@ func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer, usageText str
 	}
 }
 
+// flagGiven reports whether the flag name was given on the command line.
+func flagGiven(fs *flag.FlagSet, name string) bool {
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == name })
+	return given
+}
+
 // repeatable marks the flag values that may be given more than once.
 type repeatable interface{ repeatable() }
 

@@ -141,8 +141,7 @@ func runReplay(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return helpIsDone(err)
 	}
-	seedSet := false
-	fs.Visit(func(f *flag.Flag) { seedSet = seedSet || f.Name == "seed" })
+	seedSet := flagGiven(fs, "seed")
 	switch {
 	case *hooksFile == "":
 		return usagef("replay", "--webhooks is required")

@@ -346,13 +346,6 @@ func dialRedis(ctx context.Context, rawURL, env string) (*redis.Client, error) {
 	return client, nil
 }
 
-// flagGiven reports whether the flag name was given on the command line.
-func flagGiven(fs *flag.FlagSet, name string) bool {
-	given := false
-	fs.Visit(func(f *flag.Flag) { given = given || f.Name == name })
-	return given
-}
-
 // quietLogger is go-redis's logger in serve: it says nothing.
 type quietLogger struct{}
 

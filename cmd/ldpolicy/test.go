@@ -125,7 +125,7 @@ func runTest(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return helpIsDone(err)
 	}
-	fs.Visit(func(f *flag.Flag) { tf.minSet = tf.minSet || f.Name == "min-coverage" })
+	tf.minSet = flagGiven(fs, "min-coverage")
 	switch {
 	case tf.format != "text" && tf.format != "json" && tf.format != "junit":
 		return usagef("test", "--format must be text, json or junit, not %q", tf.format)
