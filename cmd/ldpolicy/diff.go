@@ -146,11 +146,12 @@ func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	}
 	// Custom roles are compared in the role context, with or without
 	// --role: an empty role grants nothing.
-	if f.role || isRoleFile(files[0], oldData) {
+	oldFile := parsed(files[0], oldData)
+	if f.role || isRole(oldFile) {
 		popts.Context = policy.Role
 	}
 	d.oldName = displayName(files[0])
-	if d.old, err = compilePolicy(d.oldName, oldData, popts, stderr); err != nil {
+	if d.old, err = compilePolicy(d.oldName, oldData, oldFile, popts, stderr); err != nil {
 		return err
 	}
 	if f.patchFile == "" {

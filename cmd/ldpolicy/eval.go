@@ -193,14 +193,14 @@ func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	}
 	// A custom role file is a role, with or without --role; roles do not
 	// receive events.
-	isRole := isRoleFile(policyFile, data[0])
-	if *eventFile != "" && isRole {
+	first := parsed(policyFile, data[0])
+	if *eventFile != "" && isRole(first) {
 		return usagef("eval", "%s is a custom role, which receives no events: --event decides a webhook's delivery; decide the event's accesses with --action and --resource", displayName(policyFile))
 	}
-	if *eventFile == "" && (*role || isRole) {
-		return evalMember(policyFiles, data, opts, *act, *res, *metadataFile, stdin, stdout, stderr, *format == "json")
+	if *eventFile == "" && (*role || isRole(first)) {
+		return evalMember(policyFiles, data, first, opts, *act, *res, *metadataFile, stdin, stdout, stderr, *format == "json")
 	}
-	pol, err := compilePolicy(displayName(policyFile), data[0], opts, stderr)
+	pol, err := compilePolicy(displayName(policyFile), data[0], first, opts, stderr)
 	if err != nil {
 		return err
 	}
@@ -271,13 +271,19 @@ func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// isRoleFile reports whether data is a custom role ({"policy": [...]});
-// a file that does not parse is not, and its errors are reported when it
-// is compiled.
-func isRoleFile(name string, data []byte) bool {
+// parsed returns data parsed as a policy file, or nil when it does not
+// parse: its problems are reported when it is compiled.
+func parsed(name string, data []byte) *policy.File {
 	f, err := policy.ParseFile(displayName(name), data)
-	return err == nil && f.Kind == policy.RoleFile
+	if err != nil {
+		return nil
+	}
+	return f
 }
+
+// isRole reports whether f, which may be nil, is a custom role ({"policy":
+// [...]}).
+func isRole(f *policy.File) bool { return f != nil && f.Kind == policy.RoleFile }
 
 // parseResourceFlag parses --resource and resolves its metadata.
 func parseResourceFlag(res string, resolver resource.Resolver) (resource.Concrete, error) {
@@ -298,13 +304,20 @@ func loadPolicy(name string, stdin io.Reader, opts policy.Options, stderr io.Wri
 	if err != nil {
 		return nil, err
 	}
-	return compilePolicy(displayName(name), data, opts, stderr)
+	return compilePolicy(displayName(name), data, nil, opts, stderr)
 }
 
 // compilePolicy compiles the data of a policy file, printing its warnings,
-// or every problem it has.
-func compilePolicy(name string, data []byte, opts policy.Options, stderr io.Writer) (*policy.Set, error) {
-	set, err := policy.Load(name, data, opts)
+// or every problem it has. f is data already parsed, or nil: then data is
+// loaded, which reports the problems of parsing and of compiling together.
+func compilePolicy(name string, data []byte, f *policy.File, opts policy.Options, stderr io.Writer) (*policy.Set, error) {
+	var set *policy.Set
+	var err error
+	if f != nil {
+		set, err = f.Compile(opts)
+	} else {
+		set, err = policy.Load(name, data, opts)
+	}
 	var errs policy.ErrorList
 	switch {
 	case errors.As(err, &errs):

@@ -18,17 +18,21 @@ type roleFile struct {
 }
 
 // loadRole reads a policy file as a custom role, compiled with opts (in the
-// role context), printing its warnings or every problem it has. The role
-// is named by its key, or by the file when it has none.
-func loadRole(name string, data []byte, opts policy.Options, stderr io.Writer) (roleFile, error) {
+// role context), printing its warnings or every problem it has; f is data
+// already parsed, or nil. The role is named by its key, or by the file when
+// it has none.
+func loadRole(name string, data []byte, f *policy.File, opts policy.Options, stderr io.Writer) (roleFile, error) {
 	shown := displayName(name)
-	f, err := policy.ParseFile(shown, data)
 	var errs policy.ErrorList
-	if errors.As(err, &errs) {
-		writeProblems(stderr, errs)
-		return roleFile{}, &exitError{code: exitUsage}
-	} else if err != nil {
-		return roleFile{}, inputErr(err)
+	if f == nil {
+		var err error
+		f, err = policy.ParseFile(shown, data)
+		if errors.As(err, &errs) {
+			writeProblems(stderr, errs)
+			return roleFile{}, &exitError{code: exitUsage}
+		} else if err != nil {
+			return roleFile{}, inputErr(err)
+		}
 	}
 	if f.Kind == policy.WebhookFile {
 		return roleFile{}, inputErr(fmt.Errorf("%s: a webhook, not a custom role: --role takes custom roles ({\"key\": ..., \"policy\": [...]}) or lists of statements", shown))
@@ -51,12 +55,16 @@ func loadRole(name string, data []byte, opts policy.Options, stderr io.Writer) (
 }
 
 // evalMember decides one access for a member who holds the role of each
-// file, whose contents are data.
-func evalMember(files []string, data [][]byte, opts policy.Options, act, res, metadataFile string, stdin io.Reader, stdout, stderr io.Writer, asJSON bool) error {
+// file, whose contents are data; first is the first file parsed, or nil.
+func evalMember(files []string, data [][]byte, first *policy.File, opts policy.Options, act, res, metadataFile string, stdin io.Reader, stdout, stderr io.Writer, asJSON bool) error {
 	roles := make([]roleFile, len(files))
 	grants := make([]policy.Grant, len(files))
 	for i, name := range files {
-		r, err := loadRole(name, data[i], opts, stderr)
+		var f *policy.File
+		if i == 0 {
+			f = first
+		}
+		r, err := loadRole(name, data[i], f, opts, stderr)
 		if err != nil {
 			return err
 		}

@@ -355,7 +355,7 @@ func loadHooks(name string, stdin io.Reader, opts policy.Options, stderr io.Writ
 		// The policy is read from the file with everything but this
 		// webhook blanked out, so that its problems have their positions
 		// in the file.
-		set, err := compilePolicy(name, blankOutside(data, span), opts, stderr)
+		set, err := compilePolicy(name, blankOutside(data, span), nil, opts, stderr)
 		if err != nil {
 			return nil, err
 		}
