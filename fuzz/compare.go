@@ -66,7 +66,9 @@ func CheckAgainstReference(c Case) error {
 		}
 	}
 	for _, mode := range []policy.Mode{policy.AnyAccess, policy.EveryAccess} {
-		got, err := set.Deliver(c.PolicyAccesses(), mode, r)
+		var ev policy.Event
+		err := ev.Parse(c.PolicyAccesses(), r)
+		decisions, got := set.DecideEvent(nil, &ev, mode)
 		want, rerr := ref.Deliver(c.Accesses, mode == policy.EveryAccess, c.Meta)
 		if (err == nil) != (rerr == nil) {
 			return fmt.Errorf("deliver %v: engine error %v, reference error %v", mode, err, rerr)
@@ -76,6 +78,11 @@ func CheckAgainstReference(c Case) error {
 		}
 		if g := (Delivered{Delivered: got.Delivered, Indeterminate: got.Indeterminate, Access: got.Access}); g != want {
 			return fmt.Errorf("deliver %v: engine %+v, reference %+v", mode, g, want)
+		}
+		for i, a := range c.Accesses {
+			if d, _ := decideEngine(set, a, r); d != decisions[i] {
+				return fmt.Errorf("deliver %v: access %d: DecideEvent decides %v, DecideConcrete %v", mode, i, decisions[i], d)
+			}
 		}
 	}
 	return nil

@@ -297,10 +297,11 @@ func TestCompiledSetIsSafeToShare(t *testing.T) {
 	check(t, prop.ForAll(func(c Case) *gopter.PropResult {
 		set := compiled(c)
 		want := decisions(set, c)
-		wantDelivery, err := set.Deliver(c.PolicyAccesses(), policy.AnyAccess, c.Resolver())
-		if err != nil {
+		var ev policy.Event
+		if err := ev.Parse(c.PolicyAccesses(), c.Resolver()); err != nil {
 			return report(false, "%v", err)
 		}
+		_, wantDelivery := set.DecideEvent(nil, &ev, policy.AnyAccess)
 		var wg sync.WaitGroup
 		errs := make(chan string, 4)
 		for g := 0; g < 4; g++ {
@@ -312,7 +313,7 @@ func TestCompiledSetIsSafeToShare(t *testing.T) {
 						errs <- fmt.Sprintf("concurrent decisions %v, alone %v", got, want)
 						return
 					}
-					if got, _ := set.Deliver(c.PolicyAccesses(), policy.AnyAccess, c.Resolver()); got != wantDelivery {
+					if _, got := set.DecideEvent(nil, &ev, policy.AnyAccess); got != wantDelivery {
 						errs <- fmt.Sprintf("concurrent delivery %v, alone %v", got, wantDelivery)
 						return
 					}

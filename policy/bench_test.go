@@ -113,16 +113,19 @@ func BenchmarkDecideConcrete(b *testing.B) {
 	}
 }
 
-func BenchmarkDeliver(b *testing.B) {
+func BenchmarkDecideEvent(b *testing.B) {
 	set := load(b, benchPolicy, Options{})
 	accesses := []Access{
 		{"createFlag", "proj/default:env/test:flag/new-checkout"},
 		{"createFlag", "proj/default:env/staging:flag/new-checkout"},
 		{"createFlag", "proj/default:env/production:flag/new-checkout"},
 	}
+	dst := make([]Decision, 0, len(accesses))
+	var ev Event
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
-		set.Deliver(accesses, AnyAccess, nil)
+		ev.Parse(accesses, nil)
+		set.DecideEvent(dst, &ev, AnyAccess)
 	}
 }
 

@@ -306,7 +306,11 @@ type Delivery struct {
 	// one when an event is delivered in AnyAccess mode, the first denied
 	// one when it is not delivered in EveryAccess mode; -1 otherwise.
 	Access int
-	reason deliveryReason
+	// Statement is the statement that decided the event: the deciding
+	// statement of Access or, when no one access decided, of the first
+	// access that a statement decided; -1 when none did.
+	Statement int
+	reason    deliveryReason
 }
 
 type deliveryReason uint8
@@ -337,46 +341,27 @@ func (d Delivery) Reason() string {
 	return deliveryReasons[d.reason][0]
 }
 
-// Deliver decides whether a webhook with this policy receives an event with
-// the given accesses. A webhook without statements receives every event;
-// otherwise an event with no accesses is not delivered, and one with
-// accesses is delivered when at least one of them is allowed ([AnyAccess])
-// or, in [EveryAccess] mode, when all are. The resolver, if not nil,
-// supplies the metadata of the resources.
+// DecideEvent decides every access of an event, appending one Decision
+// an access to dst, and whether a webhook with this policy receives the
+// event.
 //
-// A malformed resource in any access is an error, even when the other
-// accesses settle the outcome or the policy has no statements. Deliver does
-// not allocate unless a resource is malformed, or the resolver is asked about a segment that follows inline
-// metadata (see [resource.Concrete.Resolve]).
-func (s *Set) Deliver(accesses []Access, mode Mode, r resource.Resolver) (Delivery, error) {
-	trivial, settled := s.deliverTrivially(len(accesses))
-	acc := newDelivery(mode)
-	var c resource.Concrete
-	for i, a := range accesses {
-		// Every resource is parsed, even once the outcome is settled: an
-		// event with a malformed resource is an error whatever its other
-		// accesses are and whatever their order.
-		var err error
-		if c, err = resource.ParseConcrete(a.Resource); err != nil {
-			return Delivery{}, fmt.Errorf("policy: accesses[%d]: %w", i, err)
-		}
-		if settled {
-			continue
-		}
-		if r != nil {
-			c.Resolve(r)
-		}
-		settled = acc.add(i, s.DecideConcrete(a.Action, &c))
+// A webhook without statements receives every event. Otherwise an event
+// with no accesses is not delivered, and one with accesses is delivered
+// when at least one of them is allowed ([AnyAccess]) or, in [EveryAccess]
+// mode, when all are.
+//
+// DecideEvent does not allocate when dst has room for the decisions.
+func (s *Set) DecideEvent(dst []Decision, e *Event, mode Mode) ([]Decision, Delivery) {
+	start := len(dst)
+	for i := range e.res {
+		dst = append(dst, s.DecideConcrete(e.accesses[i].Action, &e.res[i]))
 	}
-	if trivial != nil {
-		return *trivial, nil
-	}
-	return acc.result(), nil
+	return dst, s.deliver(dst[start:], mode)
 }
 
-// DeliverDecided is [Set.Deliver] for an event whose accesses have been
-// decided already, one Decision each, in order.
-func (s *Set) DeliverDecided(decisions []Decision, mode Mode) Delivery {
+// deliver decides the delivery of an event whose accesses have these
+// decisions.
+func (s *Set) deliver(decisions []Decision, mode Mode) Delivery {
 	if d, done := s.deliverTrivially(len(decisions)); done {
 		return *d
 	}
@@ -386,7 +371,19 @@ func (s *Set) DeliverDecided(decisions []Decision, mode Mode) Delivery {
 			break
 		}
 	}
-	return acc.result()
+	d := acc.result()
+	d.Statement = -1
+	if d.Access >= 0 {
+		d.Statement = decisions[d.Access].Statement
+	} else {
+		for _, dec := range decisions {
+			if dec.Statement >= 0 {
+				d.Statement = dec.Statement
+				break
+			}
+		}
+	}
+	return d
 }
 
 // deliverTrivially decides the events whose accesses do not matter: every
@@ -403,8 +400,8 @@ func (s *Set) deliverTrivially(accesses int) (*Delivery, bool) {
 }
 
 var (
-	deliveredUnfiltered    = Delivery{Delivered: true, Access: -1, reason: deliveryNoFilter}
-	notDeliveredNoAccesses = Delivery{Access: -1, reason: deliveryNoAccesses}
+	deliveredUnfiltered    = Delivery{Delivered: true, Access: -1, Statement: -1, reason: deliveryNoFilter}
+	notDeliveredNoAccesses = Delivery{Access: -1, Statement: -1, reason: deliveryNoAccesses}
 )
 
 // deliveryAcc combines the decisions of an event's accesses. In AnyAccess

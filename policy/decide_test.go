@@ -172,7 +172,7 @@ func TestDecisionJSON(t *testing.T) {
 	}
 }
 
-func TestDeliver(t *testing.T) {
+func TestDecideEvent(t *testing.T) {
 	const productionFlags = `[{"effect":"allow","actions":["*"],"resources":["proj/*:env/production:flag/*"]}]`
 	createFlag := []Access{
 		{"createFlag", "proj/default:env/test:flag/new-checkout"},
@@ -223,31 +223,37 @@ func TestDeliver(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			set := load(t, tt.policy, tt.opts)
-			d, err := set.Deliver(tt.accesses, tt.mode, tt.resolver)
-			if err != nil {
-				t.Fatalf("Deliver: %v", err)
+			var ev Event
+			if err := ev.Parse(tt.accesses, tt.resolver); err != nil {
+				t.Fatalf("Parse: %v", err)
 			}
+			decisions, d := set.DecideEvent(nil, &ev, tt.mode)
 			if diff := cmp.Diff(tt.want, delivery{d.Delivered, d.Indeterminate, d.Access, d.Reason()}); diff != "" {
-				t.Errorf("Deliver (-want +have):\n%s", diff)
+				t.Errorf("DecideEvent (-want +have):\n%s", diff)
 			}
-			// Deciding the accesses first gives the same delivery.
-			var decisions []Decision
-			for _, a := range tt.accesses {
+			// Each decision is DecideConcrete's, and the deciding statement
+			// is the deciding access's.
+			if len(decisions) != len(tt.accesses) {
+				t.Fatalf("DecideEvent: %d decisions for %d accesses", len(decisions), len(tt.accesses))
+			}
+			for i, a := range tt.accesses {
 				c, _ := resource.ParseConcrete(a.Resource)
 				if tt.resolver != nil {
 					c.Resolve(tt.resolver)
 				}
-				decisions = append(decisions, set.DecideConcrete(a.Action, &c))
+				if want := set.DecideConcrete(a.Action, &c); decisions[i] != want {
+					t.Errorf("decision %d = %v, DecideConcrete = %v", i, decisions[i], want)
+				}
 			}
-			if dd := set.DeliverDecided(decisions, tt.mode); dd != d {
-				t.Errorf("DeliverDecided = %+v, Deliver = %+v", dd, d)
+			if d.Access >= 0 && d.Statement != decisions[d.Access].Statement {
+				t.Errorf("Statement = %d, want access %d's %d", d.Statement, d.Access, decisions[d.Access].Statement)
 			}
 		})
 	}
 
 	// A malformed resource is an error wherever it is: after an access
 	// that settles the outcome too, and when the policy has no statements.
-	const want = `policy: accesses[1]: resource: syntax error at offset 11: unexpected whitespace ' '`
+	const want = `accesses[1]: resource: syntax error at offset 11: unexpected whitespace ' '`
 	for _, tt := range []struct {
 		policy string
 		first  string
@@ -259,9 +265,17 @@ func TestDeliver(t *testing.T) {
 		{`[]`, "proj/p", AnyAccess},
 	} {
 		set := load(t, tt.policy, Options{})
-		_, err := set.Deliver([]Access{{"updateOn", tt.first}, {"updateOn", "proj/p:env/ e"}}, tt.mode, nil)
+		var ev Event
+		if err := ev.Parse([]Access{{"updateOn", "proj/p"}}, nil); err != nil {
+			t.Fatal(err)
+		}
+		err := ev.Parse([]Access{{"updateOn", tt.first}, {"updateOn", "proj/p:env/ e"}}, nil)
 		if err == nil || err.Error() != want {
-			t.Errorf("%s, %s first, %v: Deliver with a malformed resource:\nhave %v\nwant %s", tt.policy, tt.first, tt.mode, err, want)
+			t.Errorf("%s, %s first, %v: Parse with a malformed resource:\nhave %v\nwant %s", tt.policy, tt.first, tt.mode, err, want)
+		}
+		// The Event is left without accesses, not with those of before.
+		if decisions, d := set.DecideEvent(nil, &ev, tt.mode); ev.Len() != 0 || len(decisions) != 0 || d.Access != -1 {
+			t.Errorf("after a failed Parse: %d accesses, decisions %v, delivery %+v; want none", ev.Len(), decisions, d)
 		}
 	}
 }
@@ -332,8 +346,15 @@ func TestDecideDoesNotAllocate(t *testing.T) {
 			t.Errorf("Decision.Reason allocates %v times, want 0", n)
 		}
 	}
-	if n := testing.AllocsPerRun(200, func() { set.Deliver(accesses, AnyAccess, resolver) }); n != 0 {
-		t.Errorf("Deliver allocates %v times, want 0", n)
+	dst := make([]Decision, 0, len(accesses))
+	var ev Event
+	if n := testing.AllocsPerRun(200, func() {
+		if err := ev.Parse(accesses, resolver); err != nil {
+			t.Fatal(err)
+		}
+		set.DecideEvent(dst, &ev, AnyAccess)
+	}); n != 0 {
+		t.Errorf("Event.Parse and DecideEvent allocate %v times, want 0", n)
 	}
 }
 

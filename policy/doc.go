@@ -4,8 +4,10 @@
 //
 // A policy is decoded ([ParseFile], [Load] or plain [Statement] values),
 // compiled once into a [Set], and then decides any number of accesses
-// ([Set.Decide]) and event deliveries ([Set.Deliver]) without allocating. A
-// Set is immutable and safe for concurrent use.
+// ([Set.Decide], or [Set.DecideConcrete] for a resource parsed and resolved
+// already) and events ([Set.DecideEvent]: every access of an [Event] and
+// whether a webhook receives it) without allocating, and explains a
+// decision ([Set.Explain]). A Set is immutable and safe for concurrent use.
 //
 // # Statements
 //

@@ -55,19 +55,31 @@ func ExampleLoad_error() {
 }
 
 // A webhook receives an event when at least one of its accesses is allowed.
-func ExampleSet_Deliver() {
+func ExampleSet_DecideEvent() {
 	set, _ := policy.Compile(policy.ProductionFlags(), policy.Options{})
 	createFlag := []policy.Access{
 		{Action: "createFlag", Resource: "proj/default:env/test:flag/new-checkout"},
 		{Action: "createFlag", Resource: "proj/default:env/production:flag/new-checkout"},
 	}
+	var ev policy.Event // parsed once, decided in both modes
+	if err := ev.Parse(createFlag, nil); err != nil {
+		fmt.Println(err)
+		return
+	}
 	for _, mode := range []policy.Mode{policy.AnyAccess, policy.EveryAccess} {
-		d, _ := set.Deliver(createFlag, mode, nil)
-		fmt.Printf("%s: delivered=%v access=%d: %s\n", mode, d.Delivered, d.Access, d.Reason())
+		decisions, d := set.DecideEvent(nil, &ev, mode)
+		fmt.Printf("%s: delivered=%v access=%d statement=%d: %s\n", mode, d.Delivered, d.Access, d.Statement, d.Reason())
+		for i, dec := range decisions {
+			fmt.Printf("  %s: %s\n", createFlag[i].Resource, dec.Effect)
+		}
 	}
 	// Output:
-	// any: delivered=true access=1: an access is allowed
-	// all: delivered=false access=0: an access is denied
+	// any: delivered=true access=1 statement=0: an access is allowed
+	//   proj/default:env/test:flag/new-checkout: deny
+	//   proj/default:env/production:flag/new-checkout: allow
+	// all: delivered=false access=0 statement=-1: an access is denied
+	//   proj/default:env/test:flag/new-checkout: deny
+	//   proj/default:env/production:flag/new-checkout: allow
 }
 
 // Tags and properties that nobody supplied make a decision indeterminate;

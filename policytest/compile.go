@@ -9,9 +9,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ldpolicy/ldpolicy/event"
 	"github.com/ldpolicy/ldpolicy/policy"
 	"github.com/ldpolicy/ldpolicy/resource"
-	"github.com/ldpolicy/ldpolicy/webhook"
 )
 
 // maxNamedFile bounds what Load reads of a file that a test file names.
@@ -34,8 +34,8 @@ type Suite struct {
 // compiledCase is what running a case needs: its accesses, with their
 // resources parsed and their metadata resolved.
 type compiledCase struct {
-	accesses  []policy.Access
-	resources []resource.Concrete
+	accesses []policy.Access
+	event    policy.Event // the accesses, their resources parsed and resolved
 }
 
 // Warnings returns the problems that compiling the policy accepted, such as
@@ -312,25 +312,21 @@ func (c *compiler) testCase(tc *Case, fileMeta resource.Resolver, set *policy.Se
 	if fileMeta != nil {
 		chain = append(chain, fileMeta)
 	}
-	cc.resources = make([]resource.Concrete, len(cc.accesses))
-	for i, a := range cc.accesses {
-		r, err := resource.ParseConcrete(a.Resource)
-		if err != nil {
-			// Only the accesses of a payload file can be malformed here:
-			// Parse checked the others.
-			c.d.errorf(tc.event, path+".event", "%s: accesses[%d]: %v", c.Path(tc.Event), i, err)
-			return compiledCase{}
-		}
-		if len(chain) > 0 {
-			r.Resolve(chain)
-		}
-		cc.resources[i] = r
+	var resolver resource.Resolver
+	if len(chain) > 0 {
+		resolver = chain
+	}
+	if err := cc.event.Parse(cc.accesses, resolver); err != nil {
+		// Only the accesses of a payload file can be malformed here:
+		// Parse checked the others.
+		c.d.errorf(tc.event, path+".event", "%s: %v", c.Path(tc.Event), err)
+		return compiledCase{}
 	}
 	return cc
 }
 
 // event reads the payload of an event case, from its file or inline.
-func (c *compiler) event(tc *Case, path string) *webhook.Head {
+func (c *compiler) event(tc *Case, path string) *event.Head {
 	n := tc.event
 	data, where := n.appendJSON(nil), "inline event"
 	if tc.Event != "" {
@@ -341,9 +337,9 @@ func (c *compiler) event(tc *Case, path string) *webhook.Head {
 			return nil
 		}
 	}
-	h := &webhook.Head{}
-	if err := webhook.ReadHead(data, h); err != nil {
-		var de *webhook.DecodeError
+	h := &event.Head{}
+	if err := event.ReadHead(data, h); err != nil {
+		var de *event.DecodeError
 		switch {
 		case errors.As(err, &de) && tc.Event != "":
 			err = fmt.Errorf("%s: byte %d: %s", where, de.Offset, de.Msg)

@@ -50,33 +50,20 @@ func (s *Suite) Run(keep func(*Case) bool) []Result {
 
 func (s *Suite) run(c *Case, cc *compiledCase) Result {
 	r := Result{Case: c, Accesses: cc.accesses, Explanations: make([]policy.Explanation, len(cc.accesses))}
-	decisions := make([]policy.Decision, len(cc.accesses))
 	for i, a := range cc.accesses {
-		res := cc.resources[i] // a copy: the suite is shared
-		r.Explanations[i] = s.Policy.Explain(a.Action, &res)
-		decisions[i] = r.Explanations[i].Decision
+		r.Explanations[i] = s.Policy.Explain(a.Action, cc.event.Resource(i))
 	}
 	if !c.IsEvent() {
-		d := decisions[0]
+		d := r.Explanations[0].Decision
 		r.Outcome, r.Indeterminate, r.Statement = Deny, d.Indeterminate, d.Statement
 		if d.Allowed() {
 			r.Outcome = Allow
 		}
 	} else {
-		r.Delivery = s.Policy.DeliverDecided(decisions, c.Mode)
-		r.Outcome, r.Indeterminate, r.Statement = NotDelivered, r.Delivery.Indeterminate, -1
+		_, r.Delivery = s.Policy.DecideEvent(nil, &cc.event, c.Mode)
+		r.Outcome, r.Indeterminate, r.Statement = NotDelivered, r.Delivery.Indeterminate, r.Delivery.Statement
 		if r.Delivery.Delivered {
 			r.Outcome = Delivered
-		}
-		if r.Delivery.Access >= 0 {
-			r.Statement = decisions[r.Delivery.Access].Statement
-		} else {
-			for _, d := range decisions {
-				if d.Statement >= 0 {
-					r.Statement = d.Statement
-					break
-				}
-			}
 		}
 	}
 	r.Failures = check(c, &r)

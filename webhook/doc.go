@@ -1,16 +1,6 @@
-// Package webhook reads and receives LaunchDarkly webhook deliveries:
-// audit-log entries (events), the files that capture them, and the HTTP
-// requests that carry them.
-//
-// # Events
-//
-// [Decode] reads a whole [Event], keeping its raw bytes and every field, the
-// ones outside the schema included. [ReadHead] reads only what deciding the
-// event's delivery needs, much faster, into a reusable [Head], which is also
-// a resource.Resolver of the metadata the event's own body gives, such as
-// the tags of a changed flag. [Stream] splits a captured file (one event, a
-// JSON array, NDJSON or an audit-log list response) into events, one at a
-// time, however large the file.
+// Package webhook receives LaunchDarkly webhook deliveries: the HTTP
+// requests that carry audit-log entries (read with package event), their
+// signatures, and what a receiver needs to process each event once.
 //
 // # Receivers
 //
@@ -49,7 +39,7 @@
 //
 //	set, err := policy.Compile(policy.ProductionFlags(), policy.Options{})
 //	...
-//	h, err := webhook.NewHandler(func(ctx context.Context, ev *webhook.Event) error {
+//	h, err := webhook.NewHandler(func(ctx context.Context, ev *event.Event) error {
 //		return process(ctx, ev) // an error is answered 500, and LaunchDarkly retries
 //	}, webhook.Options{Secrets: []string{os.Getenv("LD_WEBHOOK_SECRET")}, Policy: set})
 //	...

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 
+	"github.com/ldpolicy/ldpolicy/event"
 	"github.com/ldpolicy/ldpolicy/policy"
 	"github.com/ldpolicy/ldpolicy/webhook"
 )
@@ -23,7 +24,7 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	h, err := webhook.NewHandler(func(ctx context.Context, ev *webhook.Event) error {
+	h, err := webhook.NewHandler(func(ctx context.Context, ev *event.Event) error {
 		fmt.Println("received:", ev.Title)
 		return nil
 	}, webhook.Options{Secrets: []string{"whsec-example"}, Policy: set})

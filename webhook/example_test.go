@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/ldpolicy/ldpolicy/event"
 	"github.com/ldpolicy/ldpolicy/webhook"
 )
 
@@ -40,13 +41,13 @@ func ExampleVerify() {
 }
 
 func ExampleReorderer() {
-	r := webhook.NewReorderer(30*time.Second, func(ev *webhook.Event) {
+	r := webhook.NewReorderer(30*time.Second, func(ev *event.Event) {
 		fmt.Println(ev.Time().Format(time.TimeOnly), ev.Name)
 	}, nil)
 	// As they were delivered, out of order:
-	r.Add(&webhook.Event{Name: "targeting changed", Date: 1700000003000})
-	r.Add(&webhook.Event{Name: "flag created", Date: 1700000001000})
-	r.Add(&webhook.Event{Name: "flag turned on", Date: 1700000002000})
+	r.Add(&event.Event{Name: "targeting changed", Date: 1700000003000})
+	r.Add(&event.Event{Name: "flag created", Date: 1700000001000})
+	r.Add(&event.Event{Name: "flag turned on", Date: 1700000002000})
 	// Each is released 30 seconds after it came, with every earlier one;
 	// Flush releases them all now, as when the receiver stops.
 	r.Flush()

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/ldpolicy/ldpolicy/event"
 	"github.com/ldpolicy/ldpolicy/policy"
 	"github.com/ldpolicy/ldpolicy/resource"
 )
@@ -54,7 +55,7 @@ type Options struct {
 	Unsigned bool
 
 	// Policy filters the events: those it does not deliver, decided as
-	// policy.Set.Deliver decides (with the metadata of the event's body,
+	// policy.Set.DecideEvent decides (with the metadata of the event's body,
 	// then of Resolver), are answered 200 and not processed. nil delivers
 	// every event, as a webhook without statements does.
 	Policy *policy.Set
@@ -146,7 +147,7 @@ type Options struct {
 // timeouts of [NewServer], so that a client that sends its body slowly, or
 // not at all, is cut off. A Handler is safe for concurrent use.
 type Handler struct {
-	fn       func(context.Context, *Event) error
+	fn       func(context.Context, *event.Event) error
 	secrets  []string
 	set      *policy.Set
 	mode     policy.Mode
@@ -164,7 +165,7 @@ type Handler struct {
 // is answered 500, so that LaunchDarkly retries. NewHandler fails when fn
 // is nil, when neither Secrets nor Unsigned is set or both are, when a
 // secret is empty, or when a size or age is negative.
-func NewHandler(fn func(ctx context.Context, ev *Event) error, opts Options) (*Handler, error) {
+func NewHandler(fn func(ctx context.Context, ev *event.Event) error, opts Options) (*Handler, error) {
 	switch {
 	case fn == nil:
 		return nil, errors.New("webhook: NewHandler needs a function to call with the events")
@@ -258,7 +259,7 @@ type Result struct {
 	// Body is the request's body, from Unverified on.
 	Body []byte
 	// Event is the decoded event, from Filtered on.
-	Event *Event
+	Event *event.Event
 	// Decisions decide each access of the event, in order, and Delivery
 	// the event, from Filtered on.
 	Decisions []policy.Decision
@@ -379,7 +380,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) *Result {
 }
 
 // call calls the function, giving up the event's reservation if it panics.
-func (h *Handler) call(ctx, keep context.Context, ev *Event, reservation Reservation) error {
+func (h *Handler) call(ctx, keep context.Context, ev *event.Event, reservation Reservation) error {
 	done := false
 	defer func() {
 		if !done && reservation != nil {
@@ -393,7 +394,7 @@ func (h *Handler) call(ctx, keep context.Context, ev *Event, reservation Reserva
 
 // checkAge refuses an event older than the maximum age, or without a
 // date.
-func (h *Handler) checkAge(ev *Event) error {
+func (h *Handler) checkAge(ev *event.Event) error {
 	if ev.Date == 0 {
 		return fmt.Errorf("webhook: the event has no date, so it may be older than %v", h.maxAge)
 	}
@@ -432,32 +433,25 @@ func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, erro
 }
 
 // decide decodes the event of a body and decides its delivery as dry-run
-// does: ReadHead for the accesses and the metadata of the body, every
-// access decided with that metadata and then the resolver's, and the
-// delivery decided from the decisions.
+// does: every access decided with the metadata of the body and then the
+// resolver's, and the delivery decided from the decisions.
 func (h *Handler) decide(body []byte, res *Result) error {
-	var head Head
-	if err := ReadHead(body, &head); err != nil {
+	var head event.Head
+	if err := event.ReadHead(body, &head); err != nil {
 		return err
 	}
 	if !head.HasAccesses {
 		return errors.New(`webhook: the event has no "accesses"`)
 	}
-	ev, err := Decode(body)
+	ev, err := event.Decode(body)
 	if err != nil {
 		return err
 	}
-	chain := resource.Chain{&head, h.resolver}
-	decisions := make([]policy.Decision, len(head.Accesses))
-	for i, a := range head.Accesses {
-		c, err := resource.ParseConcrete(a.Resource)
-		if err != nil {
-			return fmt.Errorf("webhook: accesses[%d]: %v", i, err)
-		}
-		c.Resolve(chain)
-		decisions[i] = h.set.DecideConcrete(a.Action, &c)
+	var pe policy.Event
+	if err := pe.Parse(head.Accesses, resource.Chain{&head, h.resolver}); err != nil {
+		return fmt.Errorf("webhook: %v", err)
 	}
-	res.Event, res.Decisions = ev, decisions
-	res.Delivery = h.set.DeliverDecided(decisions, h.mode)
+	res.Event = ev
+	res.Decisions, res.Delivery = h.set.DecideEvent(nil, &pe, h.mode)
 	return nil
 }

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/ldpolicy/ldpolicy/event"
 	"github.com/ldpolicy/ldpolicy/policy"
 	"github.com/ldpolicy/ldpolicy/resource"
 )
@@ -53,10 +55,10 @@ func signed(body []byte) *http.Request {
 type sink struct {
 	mu     sync.Mutex
 	events []string // the _ids processed, in order
-	fail   func(ev *Event) error
+	fail   func(ev *event.Event) error
 }
 
-func (s *sink) process(_ context.Context, ev *Event) error {
+func (s *sink) process(_ context.Context, ev *event.Event) error {
 	if s.fail != nil {
 		if err := s.fail(ev); err != nil {
 			return err
@@ -170,7 +172,7 @@ func TestHandlerAnswers(t *testing.T) {
 			r.ContentLength = -1
 		}, status: 401, outcome: Unverified},
 		{name: "malformed JSON", body: []byte(`{"_id":"e4",`), status: 400, outcome: Malformed},
-		{name: "array", body: []byte(`[]`), status: 400, outcome: Malformed, answer: "webhook: byte 0: expected an event (a JSON object), found an array\n"},
+		{name: "array", body: []byte(`[]`), status: 400, outcome: Malformed, answer: "event: byte 0: expected an event (a JSON object), found an array\n"},
 		{name: "empty", body: []byte(``), status: 400, outcome: Malformed},
 		{name: "no accesses field", body: []byte(`{"_id":"e5"}`), status: 400, outcome: Malformed, answer: "webhook: the event has no \"accesses\"\n"},
 		{name: "malformed resource", body: testEvent("e6", 1, "updateOn", "proj/default:env/"), status: 400, outcome: Malformed},
@@ -238,7 +240,7 @@ func TestHandlerDuplicate(t *testing.T) {
 // answered 500 and processed when LaunchDarkly retries it.
 func TestHandlerRetryAfterFailure(t *testing.T) {
 	failures := 1
-	s := sink{fail: func(*Event) error {
+	s := sink{fail: func(*event.Event) error {
 		if failures > 0 {
 			failures--
 			return errors.New("database is down")
@@ -272,7 +274,7 @@ func TestHandlerConcurrentDuplicate(t *testing.T) {
 		t.Run(fmt.Sprintf("first fails %v", firstFails), func(t *testing.T) {
 			started, finish := make(chan struct{}), make(chan struct{})
 			var calls int
-			s := sink{fail: func(*Event) error {
+			s := sink{fail: func(*event.Event) error {
 				calls++
 				if calls == 1 {
 					close(started)
@@ -318,7 +320,7 @@ func TestHandlerConcurrentDuplicate(t *testing.T) {
 
 func TestHandlerPanicReleases(t *testing.T) {
 	panics := true
-	s := sink{fail: func(*Event) error {
+	s := sink{fail: func(*event.Event) error {
 		if panics {
 			panics = false
 			panic("boom")
@@ -462,7 +464,7 @@ func TestHandlerDeduperFails(t *testing.T) {
 		}
 	})
 	t.Run("release", func(t *testing.T) {
-		s := sink{fail: func(*Event) error { return errors.New("failed") }}
+		s := sink{fail: func(*event.Event) error { return errors.New("failed") }}
 		h, results := newTestHandler(t, &s, Options{Deduper: brokenDeduper{NewMemoryDeduper(DedupOptions{}), nil, nil, down}})
 		have := serve(h, results, signed(prodEvent("e1", 1)))
 		if have.status != 500 || have.result.Outcome != Failed || !errors.Is(have.result.Err, down) {
@@ -500,10 +502,10 @@ func TestHandlerRotation(t *testing.T) {
 }
 
 func TestNewHandlerErrors(t *testing.T) {
-	fn := func(context.Context, *Event) error { return nil }
+	fn := func(context.Context, *event.Event) error { return nil }
 	tests := []struct {
 		name string
-		fn   func(context.Context, *Event) error
+		fn   func(context.Context, *event.Event) error
 		opts Options
 		want string
 	}{

@@ -4,6 +4,8 @@ import (
 	"container/heap"
 	"sync"
 	"time"
+
+	"github.com/ldpolicy/ldpolicy/event"
 )
 
 // Reorderer puts events back in chronological order. LaunchDarkly does not
@@ -25,7 +27,7 @@ import (
 // events in memory: those it holds when the process stops are lost.
 type Reorderer struct {
 	window time.Duration
-	emit   func(*Event)
+	emit   func(*event.Event)
 	clock  Clock
 
 	// emitMu is held while events are collected and emitted, so that
@@ -41,7 +43,7 @@ type Reorderer struct {
 }
 
 type heldEvent struct {
-	ev       *Event
+	ev       *event.Event
 	arrived  time.Time
 	seq      uint64
 	released bool
@@ -50,12 +52,12 @@ type heldEvent struct {
 // NewReorderer returns a Reorderer that holds events for window and passes
 // them to emit in order of date. clock is the time source; nil means
 // SystemClock.
-func NewReorderer(window time.Duration, emit func(*Event), clock Clock) *Reorderer {
+func NewReorderer(window time.Duration, emit func(*event.Event), clock Clock) *Reorderer {
 	return &Reorderer{window: max(window, 0), emit: emit, clock: clockOrSystem(clock)}
 }
 
 // Add holds an event, to be released in order of date.
-func (r *Reorderer) Add(ev *Event) {
+func (r *Reorderer) Add(ev *event.Event) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	now := r.clock.Now()
@@ -73,7 +75,7 @@ func (r *Reorderer) Flush() {
 	r.emitMu.Lock()
 	defer r.emitMu.Unlock()
 	r.mu.Lock()
-	batch := make([]*Event, 0, len(r.byDate))
+	batch := make([]*event.Event, 0, len(r.byDate))
 	for len(r.byDate) > 0 {
 		batch = append(batch, heap.Pop(&r.byDate).(*heldEvent).ev)
 	}
@@ -118,7 +120,7 @@ func (r *Reorderer) fire(gen uint64) {
 
 // due takes out the events due at now: those held for the window, and
 // every event dated no later than one of them. r.mu is held.
-func (r *Reorderer) due(now time.Time) []*Event {
+func (r *Reorderer) due(now time.Time) []*event.Event {
 	var latest int64
 	found := false
 	for ; r.head < len(r.queue); r.head++ {
@@ -133,7 +135,7 @@ func (r *Reorderer) due(now time.Time) []*Event {
 			latest, found = h.ev.Date, true
 		}
 	}
-	var batch []*Event
+	var batch []*event.Event
 	for found && len(r.byDate) > 0 && r.byDate[0].ev.Date <= latest {
 		h := heap.Pop(&r.byDate).(*heldEvent)
 		h.released = true

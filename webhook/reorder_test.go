@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/ldpolicy/ldpolicy/event"
 )
 
 // emitted records what a Reorderer emits, and when.
@@ -18,7 +20,7 @@ type emitted struct {
 	start time.Time
 }
 
-func (e *emitted) emit(ev *Event) {
+func (e *emitted) emit(ev *event.Event) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.out = append(e.out, fmt.Sprintf("%s@%v", ev.ID, e.clock.Now().Sub(e.start).Seconds()))
@@ -110,7 +112,7 @@ func TestReorderer(t *testing.T) {
 					clock.Advance(time.Duration((a.at - now) * float64(time.Second)))
 					now = a.at
 				}
-				r.Add(&Event{ID: a.id, Date: a.date})
+				r.Add(&event.Event{ID: a.id, Date: a.date})
 			}
 			clock.Advance(time.Hour)
 			if diff := cmp.Diff(tt.want, e.take()); diff != "" {
@@ -129,7 +131,7 @@ func TestReordererHoldsForTheWindow(t *testing.T) {
 	clock := newFakeClock()
 	e := &emitted{clock: clock, start: clock.Now()}
 	r := NewReorderer(time.Minute, e.emit, clock)
-	r.Add(&Event{ID: "a", Date: 1})
+	r.Add(&event.Event{ID: "a", Date: 1})
 	clock.Advance(time.Minute - time.Nanosecond)
 	if out := e.take(); len(out) != 0 || r.Len() != 1 {
 		t.Errorf("emitted %v before the window passed; %d held", out, r.Len())
@@ -144,8 +146,8 @@ func TestReordererFlush(t *testing.T) {
 	clock := newFakeClock()
 	e := &emitted{clock: clock, start: clock.Now()}
 	r := NewReorderer(time.Minute, e.emit, clock)
-	r.Add(&Event{ID: "b", Date: 2})
-	r.Add(&Event{ID: "a", Date: 1})
+	r.Add(&event.Event{ID: "b", Date: 2})
+	r.Add(&event.Event{ID: "a", Date: 1})
 	clock.Advance(time.Second)
 	r.Flush()
 	if diff := cmp.Diff([]string{"a@1", "b@1"}, e.take()); diff != "" {
@@ -155,7 +157,7 @@ func TestReordererFlush(t *testing.T) {
 		t.Errorf("%d timers pending after Flush", clock.pending())
 	}
 	// It goes on working after Flush.
-	r.Add(&Event{ID: "c", Date: 3})
+	r.Add(&event.Event{ID: "c", Date: 3})
 	clock.Advance(time.Minute)
 	if diff := cmp.Diff([]string{"c@61"}, e.take()); diff != "" {
 		t.Errorf("after Flush (-want +have):\n%s", diff)
@@ -168,13 +170,13 @@ func TestReordererAddWhileEmitting(t *testing.T) {
 	clock := newFakeClock()
 	e := &emitted{clock: clock, start: clock.Now()}
 	var r *Reorderer
-	r = NewReorderer(time.Second, func(ev *Event) {
+	r = NewReorderer(time.Second, func(ev *event.Event) {
 		e.emit(ev)
 		if ev.ID == "a" {
-			r.Add(&Event{ID: "follow-up", Date: ev.Date})
+			r.Add(&event.Event{ID: "follow-up", Date: ev.Date})
 		}
 	}, clock)
-	r.Add(&Event{ID: "a", Date: 1})
+	r.Add(&event.Event{ID: "a", Date: 1})
 	clock.Advance(10 * time.Second)
 	if diff := cmp.Diff([]string{"a@1", "follow-up@2"}, e.take()); diff != "" {
 		t.Errorf("emitted (-want +have):\n%s", diff)
@@ -188,7 +190,7 @@ func TestReordererConcurrent(t *testing.T) {
 	clock := newFakeClock()
 	var mu sync.Mutex
 	var dates []int64
-	r := NewReorderer(time.Hour, func(ev *Event) {
+	r := NewReorderer(time.Hour, func(ev *event.Event) {
 		mu.Lock()
 		dates = append(dates, ev.Date)
 		mu.Unlock()
@@ -200,7 +202,7 @@ func TestReordererConcurrent(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := range each {
-				r.Add(&Event{Date: int64((i*7919 + w) % 1000)})
+				r.Add(&event.Event{Date: int64((i*7919 + w) % 1000)})
 				if i%50 == 0 {
 					clock.Advance(time.Second)
 				}

@@ -14,6 +14,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/ldpolicy/ldpolicy/event"
 )
 
 // startServer serves h on a free loopback port with NewServer's settings,
@@ -94,7 +96,7 @@ func TestHandlerHeaderOnlyFlood(t *testing.T) {
 		{"every request read", conns, conns},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			h, err := NewHandler(func(context.Context, *Event) error { return nil },
+			h, err := NewHandler(func(context.Context, *event.Event) error { return nil },
 				Options{Secrets: []string{testSecret}, MaxInFlight: tt.inFlight})
 			if err != nil {
 				t.Fatal(err)
@@ -166,7 +168,7 @@ func TestHandlerHeaderOnlyFlood(t *testing.T) {
 func TestHandlerOverloaded(t *testing.T) {
 	started, finish := make(chan struct{}), make(chan struct{})
 	var once sync.Once
-	s := sink{fail: func(ev *Event) error {
+	s := sink{fail: func(ev *event.Event) error {
 		if ev.ID == "slow" {
 			once.Do(func() { close(started) })
 			<-finish
@@ -199,7 +201,7 @@ func TestHandlerOverloaded(t *testing.T) {
 // the read timeout, and an idle kept-alive connection by the idle timeout.
 // The timeouts are shortened here; NewServer's are tens of seconds.
 func TestServerCutsOffSlowClients(t *testing.T) {
-	h, err := NewHandler(func(context.Context, *Event) error { return nil }, Options{Unsigned: true})
+	h, err := NewHandler(func(context.Context, *event.Event) error { return nil }, Options{Unsigned: true})
 	if err != nil {
 		t.Fatal(err)
 	}

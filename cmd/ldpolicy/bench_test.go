@@ -13,8 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ldpolicy/ldpolicy/event"
 	"github.com/ldpolicy/ldpolicy/internal/corpus"
-	"github.com/ldpolicy/ldpolicy/webhook"
 )
 
 // benchEvents is the size of the in-memory corpus: about 8 MB.
@@ -84,7 +84,7 @@ func BenchmarkDryRun(b *testing.B) {
 		b.ReportAllocs()
 		for i := 0; i < b.N; i++ {
 			for _, line := range lines {
-				var e webhook.Event
+				var e event.Event
 				if err := json.Unmarshal(line, &e); err != nil {
 					b.Fatal(err)
 				}
@@ -95,10 +95,10 @@ func BenchmarkDryRun(b *testing.B) {
 	b.Run("read-head", func(b *testing.B) {
 		b.SetBytes(int64(len(data)))
 		b.ReportAllocs()
-		var h webhook.Head
+		var h event.Head
 		for i := 0; i < b.N; i++ {
 			for _, line := range lines {
-				if err := webhook.ReadHead(line, &h); err != nil {
+				if err := event.ReadHead(line, &h); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -10,10 +10,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ldpolicy/ldpolicy/event"
 	"github.com/ldpolicy/ldpolicy/internal/jsonpatch"
 	"github.com/ldpolicy/ldpolicy/internal/probe"
 	"github.com/ldpolicy/ldpolicy/policy"
-	"github.com/ldpolicy/ldpolicy/resource"
 )
 
 const diffUsage = `usage: ldpolicy diff [flags] OLD NEW [INPUT...]
@@ -506,24 +506,15 @@ type diffCounts struct {
 }
 
 // events compares the versions on the events of the inputs.
-func (d *differ) events(opts options, inputs []input, flush interface{ Flush() error }) error {
+func (d *differ) events(opts options, inputs []event.Input, flush interface{ Flush() error }) error {
 	r := newRunner(opts)
-	chain := resource.Chain{&r.head, opts.meta}
 	var c diffCounts
 	var held []*eventChange // for text, by group
 	var newDecisions []policy.Decision
 	onEvent := func(ev *decided) error {
 		h := ev.head
-		newDecisions = newDecisions[:0]
-		for _, a := range h.Accesses {
-			conc, err := resource.ParseConcrete(a.Resource)
-			if err != nil {
-				return err // the runner has parsed it already
-			}
-			conc.Resolve(chain)
-			newDecisions = append(newDecisions, d.new.DecideConcrete(a.Action, &conc))
-		}
-		nd := d.new.DeliverDecided(newDecisions, opts.mode)
+		var nd policy.Delivery
+		newDecisions, nd = d.new.DecideEvent(newDecisions[:0], ev.event, opts.mode)
 		od := ev.delivery
 		e := &eventChange{
 			Type: "event", Source: ev.source, ID: h.ID, Date: h.Date, Kind: h.Kind,

@@ -14,6 +14,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/ldpolicy/ldpolicy/event"
 	"github.com/ldpolicy/ldpolicy/policy"
 )
 
@@ -79,7 +80,7 @@ func (f *runFlags) register(fs *flag.FlagSet) {
 
 // prepare checks the flags, loads the policy and metadata, and lists the
 // inputs, checking that each can be read.
-func (f *runFlags) prepare(cmd string, inputs []string, stdin io.Reader, stderr io.Writer) (options, []input, error) {
+func (f *runFlags) prepare(cmd string, inputs []string, stdin io.Reader, stderr io.Writer) (options, []event.Input, error) {
 	switch {
 	case f.policyFile == "":
 		return options{}, nil, usagef(cmd, "--policy is required")
@@ -208,7 +209,7 @@ func newEventLine(ev *decided) eventLine {
 		Type: "event", Source: ev.source, ID: h.ID, Date: h.Date, Kind: h.Kind,
 		Delivered: ev.delivery.Delivered, Indeterminate: ev.delivery.Indeterminate,
 		Accesses: make([]accessLine, len(h.Accesses)),
-		title:    h.Title, statement: ev.statement(),
+		title:    h.Title, statement: ev.delivery.Statement,
 	}
 	if line.title == "" {
 		line.title = h.Name

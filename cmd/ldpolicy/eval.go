@@ -9,10 +9,10 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/ldpolicy/ldpolicy/event"
 	"github.com/ldpolicy/ldpolicy/match"
 	"github.com/ldpolicy/ldpolicy/policy"
 	"github.com/ldpolicy/ldpolicy/resource"
-	"github.com/ldpolicy/ldpolicy/webhook"
 )
 
 const evalUsage = `usage: ldpolicy eval --policy FILE --action ACTION --resource RESOURCE [flags]
@@ -229,9 +229,9 @@ func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	var h webhook.Head
-	if err := webhook.ReadHead(eventData, &h); err != nil {
-		var de *webhook.DecodeError
+	var h event.Head
+	if err := event.ReadHead(eventData, &h); err != nil {
+		var de *event.DecodeError
 		if errors.As(err, &de) {
 			err = fmt.Errorf("byte %d: %s", de.Offset, de.Msg)
 		}
@@ -248,20 +248,15 @@ func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if *mode == "all" {
 		m = policy.EveryAccess
 	}
-	// Each access is decided once, with its explanation; the delivery
-	// combines those decisions.
-	explained := make([]policy.Explanation, len(accesses))
-	decisions := make([]policy.Decision, len(accesses))
-	for i, a := range accesses {
-		c, err := resource.ParseConcrete(a.Resource)
-		if err != nil {
-			return inputErr(fmt.Errorf("%s: policy: accesses[%d]: %v", displayName(*eventFile), i, err))
-		}
-		c.Resolve(resolver)
-		explained[i] = pol.Explain(a.Action, &c)
-		decisions[i] = explained[i].Decision
+	var ev policy.Event
+	if err := ev.Parse(accesses, resolver); err != nil {
+		return inputErr(fmt.Errorf("%s: policy: %v", displayName(*eventFile), err))
 	}
-	delivery := pol.DeliverDecided(decisions, m)
+	_, delivery := pol.DecideEvent(nil, &ev, m)
+	explained := make([]policy.Explanation, len(accesses))
+	for i, a := range accesses {
+		explained[i] = pol.Explain(a.Action, ev.Resource(i))
+	}
 	if err := out.event(accesses, explained, delivery); err != nil {
 		return err
 	}

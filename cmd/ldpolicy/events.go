@@ -8,11 +8,11 @@ import (
 	"io"
 	"strings"
 
+	"github.com/ldpolicy/ldpolicy/event"
 	"github.com/ldpolicy/ldpolicy/internal/jsonscan"
 
 	"github.com/ldpolicy/ldpolicy/policy"
 	"github.com/ldpolicy/ldpolicy/resource"
-	"github.com/ldpolicy/ldpolicy/webhook"
 )
 
 // options are the flags that dry-run and filter share.
@@ -31,7 +31,8 @@ type options struct {
 // by the next event: copy what outlives the call.
 type decided struct {
 	source    string
-	head      *webhook.Head
+	head      *event.Head
+	event     *policy.Event // the head's accesses, ready to decide with other policies
 	decisions []policy.Decision
 	delivery  policy.Delivery
 	data      []byte
@@ -61,15 +62,16 @@ func (p problem) Error() string { return p.source + ": " + p.err.Error() }
 type runner struct {
 	options
 	counts
-	head      webhook.Head
-	chain     resource.Chain
+	head      event.Head
+	resolver  resource.Resolver // the head's metadata, then meta's
+	event     policy.Event      // the head's accesses, parsed and resolved
 	decisions []policy.Decision
 	seen      idSet
 }
 
 func newRunner(opts options) *runner {
 	r := &runner{options: opts}
-	r.chain = resource.Chain{&r.head, opts.meta}
+	r.resolver = resource.Chain{&r.head, opts.meta}
 	r.hits = make([]int, opts.set.Len())
 	return r
 }
@@ -79,7 +81,7 @@ func newRunner(opts options) *runner {
 // the run with that problem as the error. An input that cannot be read to
 // its end ends the run with an error of exit status 2: what it held after
 // the error is unknown, and the run is incomplete.
-func (r *runner) run(inputs []input, onEvent func(*decided) error, onProblem func(problem) error) error {
+func (r *runner) run(inputs []event.Input, onEvent func(*decided) error, onProblem func(problem) error) error {
 	for _, in := range inputs {
 		if err := r.runInput(in, onEvent, onProblem); err != nil {
 			return err
@@ -88,7 +90,7 @@ func (r *runner) run(inputs []input, onEvent func(*decided) error, onProblem fun
 	return nil
 }
 
-func (r *runner) runInput(in input, onEvent func(*decided) error, onProblem func(problem) error) error {
+func (r *runner) runInput(in event.Input, onEvent func(*decided) error, onProblem func(problem) error) error {
 	report := func(p problem) error {
 		r.Malformed++
 		if err := onProblem(p); err != nil {
@@ -99,27 +101,26 @@ func (r *runner) runInput(in input, onEvent func(*decided) error, onProblem func
 		}
 		return nil
 	}
-	rd, closeFn, err := in.open(r.stdin)
+	rc, err := in.Open(r.stdin)
 	if err != nil {
 		// Listing the inputs opened it; it has gone since.
-		return inputErr(fmt.Errorf("%s: %s: %v", r.cmd, in.name, underlying(err)))
+		return inputErr(fmt.Errorf("%s: %s: %v", r.cmd, in.Name, err))
 	}
-	defer closeFn()
-	re := &readErrors{r: rd}
-	rd = re
+	defer rc.Close()
+	var rd io.Reader = rc
 	if r.onBytes != nil {
 		rd = &countingReader{rd, r.onBytes}
 	}
+	s := event.NewStream(rd, in.Name)
 	// failed reports a read error, which the stream has turned into the
 	// record at where: it is not malformed input.
 	failed := func(where string) error {
-		return inputErr(fmt.Errorf("%s: %s: read error: %s; the run is incomplete", r.cmd, where, describeReadError(re.err)))
+		return inputErr(fmt.Errorf("%s: %s: read error: %v; the run is incomplete", r.cmd, where, s.Err()))
 	}
-	s := webhook.NewStream(rd, in.name)
 	var ev decided
 	for s.Next() {
 		rec := s.Record()
-		if rec.Err != nil && re.err != nil {
+		if rec.Err != nil && s.Err() != nil {
 			return failed(rec.Source())
 		}
 		r.Events++
@@ -142,21 +143,21 @@ func (r *runner) runInput(in input, onEvent func(*decided) error, onProblem func
 			return err
 		}
 	}
-	if re.err != nil {
+	if s.Err() != nil {
 		// The stream ends at a read error with a record that says so;
 		// should it ever not, the error still ends the run.
-		return failed(in.name)
+		return failed(in.Name)
 	}
 	return nil
 }
 
 // decide decides the event of a record into ev, and counts it. It leaves
 // ev.source empty for a duplicate that is dropped.
-func (r *runner) decide(rec webhook.Record, ev *decided) error {
+func (r *runner) decide(rec event.Record, ev *decided) error {
 	*ev = decided{}
 	h := &r.head
-	if err := webhook.ReadHead(rec.Data, h); err != nil {
-		var de *webhook.DecodeError
+	if err := event.ReadHead(rec.Data, h); err != nil {
+		var de *event.DecodeError
 		if errors.As(err, &de) {
 			return fmt.Errorf("byte %d: %s", de.Offset, de.Msg)
 		}
@@ -165,17 +166,11 @@ func (r *runner) decide(rec webhook.Record, ev *decided) error {
 	if !h.HasAccesses {
 		return errors.New(`the event has no "accesses"`)
 	}
-	r.decisions = r.decisions[:0]
-	var c resource.Concrete
-	for i, a := range h.Accesses {
-		var err error
-		if c, err = resource.ParseConcrete(a.Resource); err != nil {
-			return fmt.Errorf("accesses[%d]: %v", i, err)
-		}
-		c.Resolve(r.chain)
-		d := r.set.DecideConcrete(a.Action, &c)
-		r.decisions = append(r.decisions, d)
+	if err := r.event.Parse(h.Accesses, r.resolver); err != nil {
+		return err
 	}
+	var delivery policy.Delivery
+	r.decisions, delivery = r.set.DecideEvent(r.decisions[:0], &r.event, r.mode)
 	// Only a well-formed event makes its _id seen: the retry of a
 	// malformed one is decided.
 	if h.ID != "" && r.seen.add(h.ID, rec.Data) {
@@ -190,7 +185,6 @@ func (r *runner) decide(rec webhook.Record, ev *decided) error {
 			r.hits[d.Statement]++
 		}
 	}
-	delivery := r.set.DeliverDecided(r.decisions, r.mode)
 	switch {
 	case delivery.Indeterminate:
 		r.Indeterminate++
@@ -199,23 +193,8 @@ func (r *runner) decide(rec webhook.Record, ev *decided) error {
 	default:
 		r.NotDelivered++
 	}
-	*ev = decided{source: rec.Source(), head: h, decisions: r.decisions, delivery: delivery, data: rec.Data}
+	*ev = decided{source: rec.Source(), head: h, event: &r.event, decisions: r.decisions, delivery: delivery, data: rec.Data}
 	return nil
-}
-
-// statement returns the statement that decided an event: the deciding
-// statement of the access that decided its delivery or, when no one access
-// did, of the first access that a statement decided; -1 when none did.
-func (ev *decided) statement() int {
-	if ev.delivery.Access >= 0 {
-		return ev.decisions[ev.delivery.Access].Statement
-	}
-	for _, d := range ev.decisions {
-		if d.Statement >= 0 {
-			return d.Statement
-		}
-	}
-	return -1
 }
 
 // idSet holds the _ids seen by a digest of fixed size: the first 16 bytes
@@ -227,7 +206,7 @@ func (ev *decided) statement() int {
 //
 // The bytes digested are the _id's as JSON decodes them, escapes undone,
 // but with invalid UTF-8 kept as it is: decoded to a Go string as
-// encoding/json decodes it, and as webhook.Head holds it, every invalid
+// encoding/json decodes it, and as event.Head holds it, every invalid
 // byte reads U+FFFD, and _ids that differ only there would be taken for
 // one. (An escaped lone UTF-16 surrogate, "\ud800", still decodes to
 // U+FFFD, as in encoding/json: there are no bytes to keep.)
@@ -238,7 +217,7 @@ type idSet struct {
 	raw   []byte // the undecoded _id, reused
 }
 
-// add adds the _id of an event, id as webhook.ReadHead decoded it from
+// add adds the _id of an event, id as event.ReadHead decoded it from
 // data, and reports whether it was there already.
 func (s *idSet) add(id string, data []byte) bool {
 	if s.seen == nil {
@@ -269,7 +248,7 @@ func (s *idSet) add(id string, data []byte) bool {
 }
 
 // rawID appends to b the bytes of the last "_id" of the event in data,
-// which webhook.ReadHead has checked, decoded as JSON decodes a string but
+// which event.ReadHead has checked, decoded as JSON decodes a string but
 // with invalid UTF-8 kept as it is.
 func rawID(data, b []byte) []byte {
 	s := &jsonscan.Scanner{Data: data, LenientUTF8: true, KeepInvalidUTF8: true}

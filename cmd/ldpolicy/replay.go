@@ -18,7 +18,6 @@ import (
 
 	"github.com/ldpolicy/ldpolicy/internal/jsonscan"
 	"github.com/ldpolicy/ldpolicy/policy"
-	"github.com/ldpolicy/ldpolicy/resource"
 	"github.com/ldpolicy/ldpolicy/webhook"
 )
 
@@ -233,17 +232,15 @@ func runReplay(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 			jobs <- d
 		}
 	}
+	var decisions []policy.Decision
+	var d policy.Delivery
 	onEvent := func(ev *decided) error {
-		chain := resource.Chain{ev.head, meta}
 		var body []byte
 		for _, h := range hooks {
 			if !h.on {
 				continue
 			}
-			d, err := h.set.Deliver(ev.head.Accesses, pm, chain)
-			if err != nil {
-				return err // the runner has parsed every resource already
-			}
+			decisions, d = h.set.DecideEvent(decisions[:0], ev.event, pm)
 			if d.Indeterminate {
 				h.indeterminate++
 			}

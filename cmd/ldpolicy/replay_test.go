@@ -16,6 +16,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/ldpolicy/ldpolicy/event"
 	"github.com/ldpolicy/ldpolicy/internal/corpus"
 	"github.com/ldpolicy/ldpolicy/policy"
 	"github.com/ldpolicy/ldpolicy/webhook"
@@ -122,7 +123,7 @@ func newRecorder(t *testing.T, secret, policyFile string) *recorder {
 		t.Fatal(err)
 	}
 	rec := &recorder{}
-	rec.handler, err = webhook.NewHandler(func(_ context.Context, ev *webhook.Event) error {
+	rec.handler, err = webhook.NewHandler(func(_ context.Context, ev *event.Event) error {
 		rec.mu.Lock()
 		defer rec.mu.Unlock()
 		rec.processed = append(rec.processed, ev.ID)
@@ -288,7 +289,7 @@ func TestReplayRetries(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		h, err := webhook.NewHandler(func(_ context.Context, ev *webhook.Event) error {
+		h, err := webhook.NewHandler(func(_ context.Context, ev *event.Event) error {
 			mu.Lock()
 			defer mu.Unlock()
 			seen[ev.ID]++

@@ -17,6 +17,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/ldpolicy/ldpolicy/event"
 	"github.com/ldpolicy/ldpolicy/policy"
 	"github.com/ldpolicy/ldpolicy/webhook"
 	"github.com/ldpolicy/ldpolicy/webhook/redisdedup"
@@ -181,7 +182,7 @@ func serve(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 	if *mode == "all" {
 		opts.Mode = policy.EveryAccess
 	}
-	process := func(context.Context, *webhook.Event) error {
+	process := func(context.Context, *event.Event) error {
 		return nil // the event is printed by s.result, with its decisions
 	}
 	note := "" // said after the address
@@ -252,7 +253,7 @@ func (s *server) result(res *webhook.Result) {
 	switch res.Outcome {
 	case webhook.Processed, webhook.Filtered:
 		ev := res.Event
-		head := &webhook.Head{ID: ev.ID, Date: ev.Date, Kind: ev.Kind, Name: ev.Name, Title: ev.Title, Accesses: ev.Accesses, HasAccesses: true}
+		head := &event.Head{ID: ev.ID, Date: ev.Date, Kind: ev.Kind, Name: ev.Name, Title: ev.Title, Accesses: ev.Accesses, HasAccesses: true}
 		d := &decided{source: source, head: head, decisions: res.Decisions, delivery: res.Delivery}
 		switch {
 		case res.Delivery.Indeterminate:

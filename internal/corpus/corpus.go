@@ -41,7 +41,7 @@ func Write(w io.Writer, n int, seed int64) error {
 	date := int64(1700000000000)
 	for i := 0; i < n; i++ {
 		date += int64(r.Intn(60000))
-		if err := enc.Encode(event(r, i, date)); err != nil {
+		if err := enc.Encode(entry(r, i, date)); err != nil {
 			return err
 		}
 	}
@@ -65,7 +65,7 @@ type access struct {
 	Resource string `json:"resource"`
 }
 
-func event(r *rand.Rand, i int, date int64) map[string]any {
+func entry(r *rand.Rand, i int, date int64) map[string]any {
 	m := members[r.Intn(len(members))]
 	proj := projects[r.Intn(len(projects))]
 	env := envs[r.Intn(len(envs))]

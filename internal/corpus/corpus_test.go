@@ -6,7 +6,7 @@ import (
 	"io"
 	"testing"
 
-	"github.com/ldpolicy/ldpolicy/webhook"
+	"github.com/ldpolicy/ldpolicy/event"
 )
 
 func TestWrite(t *testing.T) {
@@ -30,7 +30,7 @@ func TestWrite(t *testing.T) {
 	sc := bufio.NewScanner(&a)
 	sc.Buffer(nil, 1<<20)
 	for sc.Scan() {
-		e, err := webhook.Decode(sc.Bytes())
+		e, err := event.Decode(sc.Bytes())
 		if err != nil {
 			t.Fatalf("line %q: %v", sc.Text(), err)
 		}

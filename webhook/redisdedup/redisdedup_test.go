@@ -14,6 +14,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/ldpolicy/ldpolicy/event"
 	"github.com/ldpolicy/ldpolicy/internal/redistest"
 	"github.com/ldpolicy/ldpolicy/webhook"
 )
@@ -253,7 +254,7 @@ type receiver struct {
 func newReceiver(t *testing.T, d *Deduper) *receiver {
 	t.Helper()
 	r := &receiver{processed: map[string]int{}}
-	h, err := webhook.NewHandler(func(_ context.Context, ev *webhook.Event) error {
+	h, err := webhook.NewHandler(func(_ context.Context, ev *event.Event) error {
 		if r.block != nil {
 			r.block(ev.ID)
 		}
@@ -275,13 +276,13 @@ func (r *receiver) count(id string) int {
 	return r.processed[id]
 }
 
-func event(id string) []byte {
+func eventBody(id string) []byte {
 	return fmt.Appendf(nil, `{"_id":%q,"date":1,"accesses":[{"action":"updateOn","resource":"proj/p:env/production:flag/f"}]}`, id)
 }
 
 // deliver posts one delivery of the event id to r and returns the answer.
 func (r *receiver) deliver(id string) (int, string) {
-	body := event(id)
+	body := eventBody(id)
 	req := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set(webhook.SignatureHeader, webhook.Sign("s", body))

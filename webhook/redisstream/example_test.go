@@ -8,6 +8,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/ldpolicy/ldpolicy/event"
 	"github.com/ldpolicy/ldpolicy/policy"
 	"github.com/ldpolicy/ldpolicy/webhook"
 	"github.com/ldpolicy/ldpolicy/webhook/redisdedup"
@@ -58,7 +59,7 @@ func Example_consumer() {
 		}
 		for _, s := range streams {
 			for _, m := range s.Messages {
-				ev, err := webhook.Decode([]byte(m.Values["event"].(string)))
+				ev, err := event.Decode([]byte(m.Values["event"].(string)))
 				if err != nil {
 					log.Printf("entry %s: %v", m.ID, err)
 					continue // left pending, for a person to look at

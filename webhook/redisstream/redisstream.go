@@ -40,6 +40,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/ldpolicy/ldpolicy/event"
 	"github.com/ldpolicy/ldpolicy/webhook"
 )
 
@@ -105,14 +106,14 @@ return {id, 1}
 // appended within the window. It returns the ID of the stream entry that
 // holds the event, and whether this call appended it. An event without an
 // _id is appended every time.
-func (s *Sink) Append(ctx context.Context, ev *webhook.Event) (entry string, appended bool, err error) {
+func (s *Sink) Append(ctx context.Context, ev *event.Event) (entry string, appended bool, err error) {
 	keys := []string{s.stream}
 	if ev.ID != "" {
 		keys = append(keys, s.IDKey(ev.ID))
 	}
 	raw := ev.Raw()
 	if raw == nil {
-		return "", false, errors.New("redisstream: the event has no raw bytes: decode it with webhook.Decode")
+		return "", false, errors.New("redisstream: the event has no raw bytes: decode it with event.Decode")
 	}
 	res, err := appendScript.Run(ctx, s.client, keys, s.window.Milliseconds(),
 		"_id", ev.ID, "date", strconv.FormatInt(ev.Date, 10), "kind", ev.Kind, "event", raw).Slice()
@@ -129,7 +130,7 @@ func (s *Sink) Append(ctx context.Context, ev *webhook.Event) (entry string, app
 
 // Process appends ev as Append does, for use as a webhook.Handler's
 // function: the Handler answers 200 once the event is in the stream.
-func (s *Sink) Process(ctx context.Context, ev *webhook.Event) error {
+func (s *Sink) Process(ctx context.Context, ev *event.Event) error {
 	_, _, err := s.Append(ctx, ev)
 	return err
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/ldpolicy/ldpolicy/event"
 	"github.com/ldpolicy/ldpolicy/internal/redistest"
 	"github.com/ldpolicy/ldpolicy/webhook"
 	"github.com/ldpolicy/ldpolicy/webhook/redisdedup"
@@ -24,9 +25,9 @@ func body(id string) []byte {
 	return fmt.Appendf(nil, `{"_id":%q,"date":1700000000000,"kind":"flag","accesses":[{"action":"updateOn","resource":"proj/p:env/production:flag/f"}]}`, id)
 }
 
-func decode(t *testing.T, b []byte) *webhook.Event {
+func decode(t *testing.T, b []byte) *event.Event {
 	t.Helper()
-	ev, err := webhook.Decode(b)
+	ev, err := event.Decode(b)
 	if err != nil {
 		t.Fatal(err)
 	}

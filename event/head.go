@@ -1,4 +1,4 @@
-package webhook
+package event
 
 import (
 	"fmt"
@@ -50,7 +50,7 @@ type DecodeError struct {
 }
 
 func (e *DecodeError) Error() string {
-	return fmt.Sprintf("webhook: byte %d: %s", e.Offset, e.Msg)
+	return fmt.Sprintf("event: byte %d: %s", e.Offset, e.Msg)
 }
 
 // resourceTypes maps the kind of an event to the type of resource whose

@@ -1,4 +1,4 @@
-package webhook
+package event
 
 import (
 	"encoding/json"
@@ -120,15 +120,15 @@ func TestDecodeExactNestedNames(t *testing.T) {
 
 func TestDecodeErrors(t *testing.T) {
 	tests := []struct{ in, want string }{
-		{``, "webhook: expected an event (a JSON object)"},
-		{`[{}]`, "webhook: expected an event (a JSON object)"},
-		{`{"_id": 1}`, "webhook: malformed event: _id: json: cannot unmarshal number into Go value of type string"},
-		{`{"date": "yesterday"}`, "webhook: malformed event: date: json: cannot unmarshal string into Go value of type int64"},
-		{`{} {}`, "webhook: unexpected data after the event"},
-		{"\v{}", "webhook: expected an event (a JSON object)"},
-		{`{}}`, "webhook: unexpected data after the event"},
-		{`{} ]`, "webhook: unexpected data after the event"},
-		{`{"a":`, "webhook: malformed event: unexpected EOF"},
+		{``, "event: expected an event (a JSON object)"},
+		{`[{}]`, "event: expected an event (a JSON object)"},
+		{`{"_id": 1}`, "event: malformed event: _id: json: cannot unmarshal number into Go value of type string"},
+		{`{"date": "yesterday"}`, "event: malformed event: date: json: cannot unmarshal string into Go value of type int64"},
+		{`{} {}`, "event: unexpected data after the event"},
+		{"\v{}", "event: expected an event (a JSON object)"},
+		{`{}}`, "event: unexpected data after the event"},
+		{`{} ]`, "event: unexpected data after the event"},
+		{`{"a":`, "event: malformed event: unexpected EOF"},
 	}
 	for _, tt := range tests {
 		_, err := Decode([]byte(tt.in))
@@ -229,18 +229,18 @@ func TestReadHeadAsEncodingJSON(t *testing.T) {
 
 func TestReadHeadErrors(t *testing.T) {
 	tests := []struct{ in, want string }{
-		{``, "webhook: byte 0: empty event: expected a JSON object"},
-		{`  [1]`, "webhook: byte 2: expected an event (a JSON object), found an array"},
-		{`{"_id": 5}`, "webhook: byte 8: _id: expected a string, found a number"},
-		{`{"date": "x"}`, `webhook: byte 9: date: expected an integer, found a string`},
-		{`{"date": 1.5}`, "webhook: byte 9: date: expected an integer, found 1.5"},
-		{`{"accesses": {}}`, "webhook: byte 13: accesses: expected an array, found an object"},
-		{`{"accesses": [1]}`, "webhook: byte 14: accesses[0]: expected an object, found a number"},
-		{`{"accesses": [{"action": "updateOn"}]}`, "webhook: byte 14: accesses[0]: missing resource"},
-		{`{"accesses": [{"resource": "proj/p"}]}`, "webhook: byte 14: accesses[0]: missing action"},
-		{`{"accesses": [{"action": 1, "resource": "proj/p"}]}`, "webhook: byte 25: action: expected a string, found a number"},
-		{`{"_id": "a"`, `webhook: byte 11: expected "," or "}" after field "_id", found end of input`},
-		{`{"_id": "a"} x`, `webhook: byte 13: expected the end of the event, found 'x'`},
+		{``, "event: byte 0: empty event: expected a JSON object"},
+		{`  [1]`, "event: byte 2: expected an event (a JSON object), found an array"},
+		{`{"_id": 5}`, "event: byte 8: _id: expected a string, found a number"},
+		{`{"date": "x"}`, `event: byte 9: date: expected an integer, found a string`},
+		{`{"date": 1.5}`, "event: byte 9: date: expected an integer, found 1.5"},
+		{`{"accesses": {}}`, "event: byte 13: accesses: expected an array, found an object"},
+		{`{"accesses": [1]}`, "event: byte 14: accesses[0]: expected an object, found a number"},
+		{`{"accesses": [{"action": "updateOn"}]}`, "event: byte 14: accesses[0]: missing resource"},
+		{`{"accesses": [{"resource": "proj/p"}]}`, "event: byte 14: accesses[0]: missing action"},
+		{`{"accesses": [{"action": 1, "resource": "proj/p"}]}`, "event: byte 25: action: expected a string, found a number"},
+		{`{"_id": "a"`, `event: byte 11: expected "," or "}" after field "_id", found end of input`},
+		{`{"_id": "a"} x`, `event: byte 13: expected the end of the event, found 'x'`},
 	}
 	for _, tt := range tests {
 		var h Head
@@ -306,19 +306,23 @@ func TestHeadMetadataDecides(t *testing.T) {
 	if err := ReadHead([]byte(event), &h); err != nil {
 		t.Fatal(err)
 	}
-	d, err := set.Deliver(h.Accesses, policy.AnyAccess, &h)
-	if err != nil {
+	var ev policy.Event
+	if err := ev.Parse(h.Accesses, &h); err != nil {
 		t.Fatal(err)
 	}
+	_, d := set.DecideEvent(nil, &ev, policy.AnyAccess)
 	if !d.Delivered || !d.Indeterminate {
-		t.Errorf("Deliver = %+v, want delivered and indeterminate (the views are unknown)", d)
+		t.Errorf("DecideEvent = %+v, want delivered and indeterminate (the views are unknown)", d)
 	}
 	views, _ := resource.ParseMetadata("view:checkout")
 	// A metadata file that knows the flag's views settles it: the body's
 	// tags and the file's views are merged.
-	d, _ = set.Deliver(h.Accesses, policy.AnyAccess, resource.Chain{&h, resource.MetadataMap{"proj/p:env/production:flag/f": views}})
+	if err := ev.Parse(h.Accesses, resource.Chain{&h, resource.MetadataMap{"proj/p:env/production:flag/f": views}}); err != nil {
+		t.Fatal(err)
+	}
+	_, d = set.DecideEvent(nil, &ev, policy.AnyAccess)
 	if !d.Delivered || d.Indeterminate {
-		t.Errorf("Deliver with a file = %+v, want delivered, definite", d)
+		t.Errorf("DecideEvent with a file = %+v, want delivered, definite", d)
 	}
 }
 

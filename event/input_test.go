@@ -1,4 +1,4 @@
-package main
+package event
 
 import (
 	"os"
@@ -92,16 +92,16 @@ func TestFindInputsLinks(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			l := findInputs([]string{"d"})
+			l := FindInputs([]string{"d"})
 			var have []string
-			for _, in := range l.inputs {
-				have = append(have, in.name)
+			for _, in := range l.Inputs {
+				have = append(have, in.Name)
 			}
 			if !slices.Equal(have, tt.want) {
 				t.Errorf("inputs:\nhave %q\nwant %q", have, tt.want)
 			}
 			var problems []string
-			for _, p := range l.problems {
+			for _, p := range l.Problems {
 				problems = append(problems, p.Error())
 			}
 			wantProblems := []string(nil)
@@ -111,8 +111,8 @@ func TestFindInputsLinks(t *testing.T) {
 			if !slices.Equal(problems, wantProblems) {
 				t.Errorf("problems:\nhave %q\nwant %q", problems, wantProblems)
 			}
-			if !slices.Equal(l.warnings, tt.warnings) {
-				t.Errorf("warnings:\nhave %q\nwant %q", l.warnings, tt.warnings)
+			if !slices.Equal(l.Warnings, tt.warnings) {
+				t.Errorf("warnings:\nhave %q\nwant %q", l.Warnings, tt.warnings)
 			}
 		})
 	}

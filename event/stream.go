@@ -1,4 +1,4 @@
-package webhook
+package event
 
 import (
 	"bufio"
@@ -69,6 +69,7 @@ func (r Record) Source() string {
 // is the last Record.
 type Stream struct {
 	r       *bufio.Reader
+	rerr    *readErr // the first read error of the underlying reader
 	name    string
 	line    int  // line of the reader's position, from 1
 	lineEnd bool // the last byte read ended a line: the reader is at column 1
@@ -86,7 +87,28 @@ type Stream struct {
 
 // NewStream returns a stream over r, whose records are named name.
 func NewStream(r io.Reader, name string) *Stream {
-	return &Stream{r: bufio.NewReaderSize(r, 64<<10), name: name, line: 1, lineEnd: true}
+	re := &readErr{r: r}
+	return &Stream{r: bufio.NewReaderSize(re, 64<<10), rerr: re, name: name, line: 1, lineEnd: true}
+}
+
+// Err returns the first error other than io.EOF that reading the input
+// met, or nil. When it is set, the last record is the one at which reading
+// stopped, with Err set: it is not malformed input, and the input after it
+// was not read.
+func (s *Stream) Err() error { return s.rerr.err }
+
+// readErr remembers the first error other than io.EOF of a reader.
+type readErr struct {
+	r   io.Reader
+	err error
+}
+
+func (e *readErr) Read(p []byte) (int, error) {
+	n, err := e.r.Read(p)
+	if err != nil && err != io.EOF && e.err == nil {
+		e.err = err
+	}
+	return n, err
 }
 
 // Record returns the current record.

@@ -1,4 +1,4 @@
-package webhook
+package event
 
 import (
 	"bytes"
@@ -67,16 +67,16 @@ func Decode(data []byte) (*Event, error) {
 	const jsonSpace = " \t\r\n" // not \v, \f or Unicode spaces
 	trimmed := bytes.Trim(data, jsonSpace)
 	if len(trimmed) == 0 || trimmed[0] != '{' {
-		return nil, errors.New("webhook: expected an event (a JSON object)")
+		return nil, errors.New("event: expected an event (a JSON object)")
 	}
 	var object json.RawMessage
 	dec := json.NewDecoder(bytes.NewReader(trimmed))
 	if err := dec.Decode(&object); err != nil {
-		return nil, fmt.Errorf("webhook: malformed event: %v", err)
+		return nil, fmt.Errorf("event: malformed event: %v", err)
 	}
 	// Not dec.More: it is false before a stray '}' or ']'.
 	if rest := bytes.Trim(trimmed[dec.InputOffset():], jsonSpace); len(rest) > 0 {
-		return nil, errors.New("webhook: unexpected data after the event")
+		return nil, errors.New("event: unexpected data after the event")
 	}
 	ev := &Event{raw: append([]byte(nil), data...)}
 	var accesses []json.RawMessage
@@ -88,7 +88,7 @@ func Decode(data []byte) (*Event, error) {
 		"_links": &ev.Links,
 	})
 	if err != nil {
-		return nil, fmt.Errorf("webhook: malformed event: %v", err)
+		return nil, fmt.Errorf("event: malformed event: %v", err)
 	}
 	if len(extra) > 0 {
 		ev.Extra = extra
@@ -99,7 +99,7 @@ func Decode(data []byte) (*Event, error) {
 	for i, raw := range accesses {
 		a := &ev.Accesses[i]
 		if _, err := decodeObject(raw, map[string]any{"action": &a.Action, "resource": &a.Resource}); err != nil {
-			return nil, fmt.Errorf("webhook: malformed event: accesses[%d]: %v", i, err)
+			return nil, fmt.Errorf("event: malformed event: accesses[%d]: %v", i, err)
 		}
 	}
 	return ev, nil
