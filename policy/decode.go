@@ -110,7 +110,7 @@ func suggestField(key string) string {
 // positioned [*Error]s. [Load] does both at once and reports every problem
 // of the file together.
 func ParseFile(name string, data []byte) (*File, error) {
-	f, d := decodeFile(name, data)
+	f, d := decodeFile(name, data, 0, len(data))
 	if err := d.err(); err != nil {
 		return nil, err
 	}
@@ -121,7 +121,22 @@ func ParseFile(name string, data []byte) (*File, error) {
 // at once, in file order, as an [ErrorList]. Warnings, such as the typos
 // that [Options.Lenient] accepts, are on the returned [Set].
 func Load(name string, data []byte, opts Options) (*Set, error) {
-	f, d := decodeFile(name, data)
+	f, d := decodeFile(name, data, 0, len(data))
+	return loadDecoded(f, d, opts)
+}
+
+// LoadAt is [Load] for the policy in data[start:end] alone, such as one
+// webhook object of a list response: positions are those of data, so that
+// they point into the file that holds the policy.
+func LoadAt(name string, data []byte, start, end int, opts Options) (*Set, error) {
+	if start < 0 || end < start || end > len(data) {
+		return nil, fmt.Errorf("policy: LoadAt: the range [%d, %d) is not in the %d bytes of %s", start, end, len(data), name)
+	}
+	f, d := decodeFile(name, data, start, end)
+	return loadDecoded(f, d, opts)
+}
+
+func loadDecoded(f *File, d *decoder, opts Options) (*Set, error) {
 	if d.Err != nil {
 		return nil, d.err()
 	}
@@ -248,8 +263,9 @@ func position(name string, lines []int, off int) Position {
 	return Position{Filename: name, Offset: off, Line: line, Column: off - lines[line-1] + 1}
 }
 
-func decodeFile(name string, data []byte) (*File, *decoder) {
-	d := newDecoder(data, name)
+// decodeFile decodes the policy in data[start:end], with positions in data.
+func decodeFile(name string, data []byte, start, end int) (*File, *decoder) {
+	d := &decoder{Scanner: jsonscan.Scanner{Data: data[:end], Pos: start}, text: string(data[start:end]), base: start, name: name}
 	f := &File{Name: name}
 	f.Statements, f.pos, f.start = d.policy(f)
 	f.lines = d.lineStarts()
@@ -264,6 +280,7 @@ type decoder struct {
 	// text is Data as a string, converted once: strings without escapes
 	// are slices of it rather than copies each.
 	text    string
+	base    int // the offset in Data of text, which holds Data[base:]
 	name    string
 	lines   []int
 	errs    ErrorList
@@ -284,7 +301,7 @@ func (d *decoder) str() (string, bool) {
 	case escaped:
 		return string(raw), true
 	}
-	return d.text[start+1 : d.Pos-1], false
+	return d.text[start+1-d.base : d.Pos-1-d.base], false
 }
 
 // fatal returns the syntax error that ended decoding, positioned, or nil.
@@ -324,11 +341,11 @@ func (d *decoder) shape(off, stmt int, field string, index int, format string, a
 // policy decodes the top-level value. It returns the statements, their
 // positions and the offset of the statements array.
 func (d *decoder) policy(f *File) ([]Statement, []stmtPos, int) {
-	if len(d.Data) > MaxFileSize {
-		d.Fail(0, "policy file is %d bytes, longer than the limit of %d", len(d.Data), MaxFileSize)
-		return nil, nil, 0
+	if n := len(d.Data) - d.Pos; n > MaxFileSize {
+		d.Fail(d.Pos, "policy file is %d bytes, longer than the limit of %d", n, MaxFileSize)
+		return nil, nil, d.Pos
 	}
-	if len(d.Data) >= 3 && string(d.Data[:3]) == "\uFEFF" {
+	if d.Pos == 0 && len(d.Data) >= 3 && string(d.Data[:3]) == "\uFEFF" {
 		d.Pos = 3 // a byte order mark, as some editors write
 	}
 	d.WS()

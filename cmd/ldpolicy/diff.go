@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ldpolicy/ldpolicy/event"
+	"github.com/ldpolicy/ldpolicy/internal/display"
 	"github.com/ldpolicy/ldpolicy/internal/jsonpatch"
 	"github.com/ldpolicy/ldpolicy/internal/probe"
 	"github.com/ldpolicy/ldpolicy/policy"
@@ -403,7 +404,7 @@ func (d *differ) accesses(opts policy.Options) error {
 			aw, rw = max(aw, len(a.Action)), max(rw, len(a.Resource))
 		}
 		for _, a := range list {
-			fmt.Fprintf(&b, "  %-*s  %-*s  %s -> %s\n", aw, printable(a.Action), rw, printable(a.Resource), label(a.Old, "old"), label(a.New, "new"))
+			fmt.Fprintf(&b, "  %-*s  %-*s  %s -> %s\n", aw, display.Printable(a.Action), rw, display.Printable(a.Resource), label(a.Old, "old"), label(a.New, "new"))
 		}
 		b.WriteString("\n")
 	}
@@ -607,13 +608,13 @@ func (d *differ) events(opts options, inputs []event.Input, flush interface{ Flu
 			if e.Date != 0 {
 				when = time.UnixMilli(e.Date).UTC().Format("2006-01-02 15:04:05")
 			}
-			fmt.Fprintf(&b, "  %-19s  %-18s  %-48s  %s\n", when, printable(e.Kind), clip(plainTitle(e.title), 48), e.Source)
+			fmt.Fprintf(&b, "  %-19s  %-18s  %-48s  %s\n", when, display.Printable(e.Kind), display.Clip(plainTitle(e.title), 48), e.Source)
 			if e.Old.Indeterminate != e.New.Indeterminate {
 				fmt.Fprintf(&b, "    delivery: %s -> %s\n", deliveryLabel(e.Old), deliveryLabel(e.New))
 			}
 			for _, a := range e.Accesses {
 				if a.Changed {
-					fmt.Fprintf(&b, "    %s on %s: %s -> %s\n", printable(a.Action), printable(a.Resource), label(a.Old, "old"), label(a.New, "new"))
+					fmt.Fprintf(&b, "    %s on %s: %s -> %s\n", display.Printable(a.Action), display.Printable(a.Resource), label(a.Old, "old"), label(a.New, "new"))
 				}
 			}
 		}

@@ -11,10 +11,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/ldpolicy/ldpolicy/event"
+	"github.com/ldpolicy/ldpolicy/internal/display"
 	"github.com/ldpolicy/ldpolicy/policy"
 )
 
@@ -325,7 +324,7 @@ func (o *dryRunOutput) event(e eventLine) error {
 	if e.Date != 0 {
 		when = time.UnixMilli(e.Date).UTC().Format("2006-01-02 15:04:05")
 	}
-	_, err := fmt.Fprintf(o.w, "%-19s  %-18s  %-48s  %-13s  %-12s  %s\n", when, printable(e.Kind), clip(plainTitle(e.title), 48), result, st, e.Source)
+	_, err := fmt.Fprintf(o.w, "%-19s  %-18s  %-48s  %-13s  %-12s  %s\n", when, display.Printable(e.Kind), display.Clip(plainTitle(e.title), 48), result, st, e.Source)
 	return err
 }
 
@@ -424,25 +423,5 @@ func plainTitle(s string) string {
 			b.WriteByte(s[i])
 		}
 	}
-	return printable(strings.Join(strings.Fields(b.String()), " "))
-}
-
-// printable replaces the characters of event data that a terminal would
-// act on (escape sequences, other controls) with '·'.
-func printable(s string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || r == utf8.RuneError {
-			return '·'
-		}
-		return r
-	}, s)
-}
-
-// clip shortens s to n characters, marking the cut with '…'.
-func clip(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:n-1]) + "…"
+	return display.Printable(strings.Join(strings.Fields(b.String()), " "))
 }

@@ -306,23 +306,28 @@ func loadPolicy(name string, stdin io.Reader, opts policy.Options, stderr io.Wri
 // or every problem it has. f is data already parsed, or nil: then data is
 // loaded, which reports the problems of parsing and of compiling together.
 func compilePolicy(name string, data []byte, f *policy.File, opts policy.Options, stderr io.Writer) (*policy.Set, error) {
-	var set *policy.Set
-	var err error
 	if f != nil {
-		set, err = f.Compile(opts)
-	} else {
-		set, err = policy.Load(name, data, opts)
+		return reportCompiled(stderr)(f.Compile(opts))
 	}
-	var errs policy.ErrorList
-	switch {
-	case errors.As(err, &errs):
-		writeProblems(stderr, errs)
-		return nil, &exitError{code: exitUsage}
-	case err != nil:
-		return nil, inputErr(err)
+	return reportCompiled(stderr)(policy.Load(name, data, opts))
+}
+
+// reportCompiled returns a function that takes what compiling a policy
+// returned and writes its problems, or its warnings, to stderr: the
+// problems are an error of exit status 2.
+func reportCompiled(stderr io.Writer) func(*policy.Set, error) (*policy.Set, error) {
+	return func(set *policy.Set, err error) (*policy.Set, error) {
+		var errs policy.ErrorList
+		switch {
+		case errors.As(err, &errs):
+			writeProblems(stderr, errs)
+			return nil, &exitError{code: exitUsage}
+		case err != nil:
+			return nil, inputErr(err)
+		}
+		writeProblems(stderr, set.Warnings())
+		return set, nil
 	}
-	writeProblems(stderr, set.Warnings())
-	return set, nil
 }
 
 // describeSyntaxError describes a malformed concrete resource with a caret

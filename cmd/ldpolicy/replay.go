@@ -3,20 +3,17 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"math/rand/v2"
 	"net/http"
-	"net/url"
-	"regexp"
 	"strings"
 	"sync"
 	"time"
 
-	"github.com/ldpolicy/ldpolicy/internal/jsonscan"
+	"github.com/ldpolicy/ldpolicy/internal/display"
+	"github.com/ldpolicy/ldpolicy/internal/redact"
 	"github.com/ldpolicy/ldpolicy/policy"
 	"github.com/ldpolicy/ldpolicy/webhook"
 )
@@ -77,28 +74,13 @@ delivery is sent).
 Flags:
 `
 
-// hookDef is a webhook as LaunchDarkly's REST API represents it; the
-// statements are read by policy.Load from the same object.
-type hookDef struct {
-	ID     string   `json:"_id"`
-	Name   string   `json:"name"`
-	URL    string   `json:"url"`
-	Secret string   `json:"secret"`
-	Sign   bool     `json:"sign"`
-	On     *bool    `json:"on"`
-	Tags   []string `json:"tags"`
-}
-
 // hook is a webhook that replay delivers to, and what happened to it.
 type hook struct {
-	index int
-	def   hookDef
-	on    bool
-	set   *policy.Set
-	// shownURL is def.URL as replay prints it, and redact takes def.URL
-	// and its secret parts out of a message: see redactURL.
-	shownURL string
-	redact   *strings.Replacer
+	webhook.Config
+	set *policy.Set
+	// redact takes the URL and its secret parts out of a message: see
+	// redact.Replacer.
+	redact *strings.Replacer
 
 	// Decided by the reader.
 	delivered, notDelivered, indeterminate int
@@ -106,14 +88,6 @@ type hook struct {
 	mu                           sync.Mutex
 	deliveries, repeats, retries int
 	failed                       int
-}
-
-// label names the webhook in messages: its index in the file and its name.
-func (h *hook) label() string {
-	if h.def.Name == "" {
-		return fmt.Sprintf("webhook %d", h.index)
-	}
-	return fmt.Sprintf("webhook %d (%s)", h.index, printable(h.def.Name))
 }
 
 // delivery is one event to POST to one webhook.
@@ -184,22 +158,17 @@ func runReplay(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		*seed = rand.Uint64()
 	}
 
-	rp := &replayer{
-		hooks: hooks,
-		out:   &dryRunOutput{w: stdout, stderr: stderr, json: *format == "json", flush: func() error { return nil }},
-		client: &http.Client{
-			Transport: &http.Transport{
-				Proxy:               http.ProxyFromEnvironment,
-				MaxIdleConnsPerHost: *concurrency,
-				ForceAttemptHTTP2:   true,
-			},
-			// A redirect is an answer other than 2xx, as LaunchDarkly
-			// takes it.
-			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-		},
-		timeout: *timeout,
+	transport := &http.Transport{
+		Proxy:               http.ProxyFromEnvironment,
+		MaxIdleConnsPerHost: *concurrency,
+		ForceAttemptHTTP2:   true,
 	}
-	defer rp.client.CloseIdleConnections()
+	rp := &replayer{
+		hooks:  hooks,
+		out:    &dryRunOutput{w: stdout, stderr: stderr, json: *format == "json", flush: func() error { return nil }},
+		sender: &webhook.Sender{Client: &http.Client{Transport: transport}, Timeout: *timeout, UserAgent: "ldpolicy-replay"},
+	}
+	defer transport.CloseIdleConnections()
 	empty, err := policy.Compile(nil, policy.Options{})
 	if err != nil {
 		return err
@@ -237,7 +206,7 @@ func runReplay(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	onEvent := func(ev *decided) error {
 		var body []byte
 		for _, h := range hooks {
-			if !h.on {
+			if !h.On {
 				continue
 			}
 			decisions, d = h.set.DecideEvent(decisions[:0], ev.event, pm)
@@ -310,176 +279,33 @@ func loadHooks(name string, stdin io.Reader, opts policy.Options, stderr io.Writ
 		return nil, err
 	}
 	name = displayName(name)
-	// Messages can quote the file: the URLs in them are redacted.
-	bad := func(format string, args ...any) error {
-		return inputErr(fmt.Errorf("%s: %s", name, redactURLs(fmt.Sprintf(format, args...))))
-	}
-	spans, err := hookSpans(data)
+	configs, err := webhook.ReadConfigs(data)
 	if err != nil {
-		return nil, bad("%v", err)
+		return nil, inputErr(fmt.Errorf("%s: %v", name, err))
 	}
-	if len(spans) == 0 {
-		return nil, bad("no webhooks")
-	}
-	hooks := make([]*hook, len(spans))
-	for i, span := range spans {
-		raw := data[span[0]:span[1]]
-		h := &hook{index: i}
-		if err := json.Unmarshal(raw, &h.def); err != nil {
-			return nil, bad("webhook %d: %v", i, err)
-		}
-		h.shownURL, h.redact = redactURL(h.def.URL), urlRedactor(h.def.URL)
-		h.on = h.def.On == nil || *h.def.On
-		if h.on {
-			u, err := url.Parse(h.def.URL)
-			switch {
-			case h.def.URL == "":
-				return nil, bad("%s: no \"url\"", h.label())
-			case err != nil:
-				// A *url.Error quotes the URL whole.
-				var ue *url.Error
-				if errors.As(err, &ue) {
-					err = ue.Err
-				}
-				return nil, bad("%s: \"url\" is not a URL: %s", h.label(), h.redact.Replace(err.Error()))
-			case u.Scheme != "http" && u.Scheme != "https" || u.Host == "":
-				return nil, bad("%s: \"url\" must be an http or https URL, not %q", h.label(), h.shownURL)
-			}
-		}
-		if h.def.Sign && h.def.Secret == "" {
-			return nil, bad("%s: \"sign\" is true but there is no \"secret\" to sign with", h.label())
-		}
-		// The policy is read from the file with everything but this
-		// webhook blanked out, so that its problems have their positions
-		// in the file.
-		set, err := compilePolicy(name, blankOutside(data, span), nil, opts, stderr)
+	hooks := make([]*hook, len(configs))
+	for i, c := range configs {
+		set, err := reportCompiled(stderr)(c.LoadPolicy(name, data, opts))
 		if err != nil {
 			return nil, err
 		}
-		h.set = set
-		hooks[i] = h
+		hooks[i] = &hook{Config: c, set: set, redact: redact.Replacer(c.URL)}
 	}
 	return hooks, nil
 }
 
-// hookSpans finds the webhook objects of a --webhooks file: one object, a
-// JSON array of them, or a list response {"items": [...]}. It returns the
-// start and end offset of each.
-func hookSpans(data []byte) ([][2]int, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	// value decodes the next value, returning its span.
-	value := func() ([2]int, json.RawMessage, error) {
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
-			return [2]int{}, nil, err
-		}
-		end := int(dec.InputOffset())
-		return [2]int{end - len(raw), end}, raw, nil
-	}
-	// array reads the rest of an array of objects.
-	array := func(what string) ([][2]int, error) {
-		var spans [][2]int
-		for dec.More() {
-			span, raw, err := value()
-			if err != nil {
-				return nil, err
-			}
-			if raw[0] != '{' {
-				return nil, fmt.Errorf("%s %d: expected a webhook object, found %s", what, len(spans), describeStart(raw))
-			}
-			spans = append(spans, span)
-		}
-		_, err := dec.Token() // ']'
-		return spans, err
-	}
-	trimmed := bytes.TrimSpace(data)
-	switch {
-	case bytes.HasPrefix(trimmed, []byte("[")):
-		dec.Token()
-		spans, err := array("element")
-		if err != nil {
-			return nil, err
-		}
-		if dec.More() {
-			return nil, errors.New("expected one JSON value, found more after the array")
-		}
-		return spans, nil
-	case bytes.HasPrefix(trimmed, []byte("{")):
-		// A list response, or one webhook: which one is known only when
-		// an "items" array is found, so check the object whole first.
-		if !json.Valid(trimmed) {
-			var v any
-			return nil, json.Unmarshal(trimmed, &v)
-		}
-		var list struct {
-			Items json.RawMessage `json:"items"`
-		}
-		if err := json.Unmarshal(trimmed, &list); err != nil {
-			return nil, err
-		}
-		if len(list.Items) == 0 || list.Items[0] != '[' {
-			span, _, err := value()
-			return [][2]int{span}, err
-		}
-		dec.Token() // '{'
-		for dec.More() {
-			key, err := dec.Token()
-			if err != nil {
-				return nil, err
-			}
-			if key != "items" {
-				if _, _, err := value(); err != nil {
-					return nil, err
-				}
-				continue
-			}
-			dec.Token() // '['
-			return array("items")
-		}
-	}
-	return nil, fmt.Errorf("expected a webhook object, an array of webhooks or {\"items\": [...]}, found %s", describeStart(trimmed))
-}
-
-// blankOutside returns a copy of data with every byte outside span made a
-// space, but for line breaks, so that offsets, lines and columns inside the
-// span are those of data.
-func blankOutside(data []byte, span [2]int) []byte {
-	out := bytes.Clone(data)
-	for i := range out {
-		if (i < span[0] || i >= span[1]) && out[i] != '\n' {
-			out[i] = ' '
-		}
-	}
-	return out
-}
-
-// describeStart describes what a value is, for an error: its kind, not
-// its text, which may be a URL with credentials cut short where redactURL
-// cannot tell them.
-func describeStart(data []byte) string {
-	if len(data) == 0 {
-		return "an empty file"
-	}
-	return (&jsonscan.Scanner{Data: data}).Found(0)
-}
-
 // replayer sends deliveries and counts what came of them.
 type replayer struct {
-	hooks   []*hook
-	client  *http.Client
-	timeout time.Duration
-	mu      sync.Mutex // guards out
-	out     *dryRunOutput
+	hooks  []*hook
+	sender *webhook.Sender
+	mu     sync.Mutex // guards out
+	out    *dryRunOutput
 }
 
 // deliver sends a delivery, and once more if the first attempt fails.
 func (rp *replayer) deliver(d delivery) {
 	h := d.hook
-	err := rp.post(h, d.body)
-	retried := err != nil
-	if retried {
-		err = rp.post(h, d.body)
-	}
+	retried, err := rp.sender.Send(context.Background(), &h.Config, d.body)
 	h.mu.Lock()
 	h.deliveries++
 	if d.repeat {
@@ -497,46 +323,6 @@ func (rp *replayer) deliver(d delivery) {
 	}
 }
 
-// post makes one attempt at a delivery.
-func (rp *replayer) post(h *hook, body []byte) error {
-	ctx, cancel := context.WithTimeout(context.Background(), rp.timeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, h.def.URL, bytes.NewReader(body))
-	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err
-		}
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("User-Agent", "ldpolicy-replay")
-	if h.def.Sign {
-		req.Header.Set(webhook.SignatureHeader, webhook.Sign(h.def.Secret, body))
-	}
-	resp, err := rp.client.Do(req)
-	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err // it quotes the URL whole; failure names it
-		}
-		return err
-	}
-	defer resp.Body.Close()
-	// Read some of the answer, to say why, and so that the connection can
-	// be used again.
-	answer, _ := io.ReadAll(io.LimitReader(resp.Body, 4<<10))
-	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-	if resp.StatusCode/100 == 2 {
-		return nil
-	}
-	msg := resp.Status
-	if line, _, _ := strings.Cut(string(answer), "\n"); strings.TrimSpace(line) != "" {
-		msg += ": " + clip(printable(strings.TrimSpace(line)), 200)
-	}
-	return errors.New(msg)
-}
-
 // failure reports a delivery that failed after its retry.
 func (rp *replayer) failure(d delivery, err error) {
 	rp.mu.Lock()
@@ -544,7 +330,7 @@ func (rp *replayer) failure(d delivery, err error) {
 	h := d.hook
 	// The error, or the receiver's answer, may quote the URL, or parts of
 	// it.
-	msg := redactURLs(h.redact.Replace(err.Error()))
+	msg := redact.URLs(h.redact.Replace(err.Error()))
 	if rp.out.json {
 		rp.out.writeJSON(struct {
 			Type    string `json:"type"`
@@ -552,10 +338,10 @@ func (rp *replayer) failure(d delivery, err error) {
 			Webhook int    `json:"webhook"`
 			URL     string `json:"url"`
 			Message string `json:"message"`
-		}{"failure", d.source, h.index, h.shownURL, msg})
+		}{"failure", d.source, h.Index, h.ShownURL(), msg})
 		return
 	}
-	fmt.Fprintf(rp.out.stderr, "ldpolicy: %s: %s: POST %s failed twice: %s\n", d.source, h.label(), h.shownURL, msg)
+	fmt.Fprintf(rp.out.stderr, "ldpolicy: %s: %s: POST %s failed twice: %s\n", d.source, h.Label(), h.ShownURL(), msg)
 }
 
 func (rp *replayer) failed() int {
@@ -589,7 +375,7 @@ func (rp *replayer) summary(c *counts, seed *uint64) error {
 	for i, h := range rp.hooks {
 		h.mu.Lock()
 		sums[i] = hookSummary{
-			Webhook: h.index, Name: h.def.Name, URL: h.shownURL, Tags: h.def.Tags, On: h.on,
+			Webhook: h.Index, Name: h.Name, URL: h.ShownURL(), Tags: h.Tags, On: h.On,
 			Delivered: h.delivered, NotDelivered: h.notDelivered, Indeterminate: h.indeterminate,
 			Deliveries: h.deliveries, Repeats: h.repeats, Retries: h.retries, Failed: h.failed,
 		}
@@ -617,7 +403,7 @@ func (rp *replayer) summary(c *counts, seed *uint64) error {
 	}
 	for i, s := range sums {
 		h := rp.hooks[i]
-		fmt.Fprintf(&b, "\n%s: %s\n", h.label(), printable(s.URL))
+		fmt.Fprintf(&b, "\n%s: %s\n", h.Label(), display.Printable(s.URL))
 		if !s.On {
 			b.WriteString("  off: nothing sent\n")
 			continue
@@ -635,93 +421,4 @@ func (rp *replayer) summary(c *counts, seed *uint64) error {
 	}
 	_, err := io.WriteString(rp.out.w, b.String())
 	return err
-}
-
-// redactURL returns a webhook's URL as replay prints it: without what
-// webhooks' URLs carry credentials and tokens in, the userinfo
-// (user:password@, shown as xxxxx@), the query (?REDACTED) and the
-// fragment (#REDACTED). url.URL.Redacted hides the password only.
-func redactURL(raw string) string {
-	u, err := url.Parse(raw)
-	switch {
-	case err != nil:
-		return redactLoosely(raw)
-	case u.Opaque != "":
-		return u.Scheme + ":REDACTED"
-	}
-	if u.User != nil {
-		u.User = url.User("xxxxx")
-	}
-	if u.RawQuery != "" || u.ForceQuery {
-		u.RawQuery, u.ForceQuery = "REDACTED", false
-	}
-	if u.Fragment != "" || u.RawFragment != "" {
-		u.Fragment, u.RawFragment = "REDACTED", ""
-	}
-	return u.String()
-}
-
-// redactLoosely redacts as redactURL does a URL that does not parse (or
-// is cut short in a message), by its delimiters: the userinfo ends with
-// the last "@" before the first "/", "?" or "#" after "://"; the query or
-// fragment starts at the first "?" or "#".
-func redactLoosely(raw string) string {
-	scheme, rest, ok := strings.Cut(raw, "://")
-	if !ok {
-		scheme, rest = "", raw
-	} else {
-		scheme += "://"
-	}
-	end := len(rest)
-	if i := strings.IndexAny(rest, "?#"); i >= 0 {
-		rest, end = rest[:i+1]+"REDACTED", i
-	}
-	if i := strings.IndexAny(rest[:end], "/"); i >= 0 {
-		end = i
-	}
-	if at := strings.LastIndexByte(rest[:end], '@'); at >= 0 {
-		rest = "xxxxx" + rest[at:]
-	}
-	return scheme + rest
-}
-
-// urlPattern finds what looks like a URL with a scheme in a message.
-var urlPattern = regexp.MustCompile(`[A-Za-z][A-Za-z0-9+.-]*://[^\s"'<>]+`)
-
-// redactURLs redacts, as redactURL does, the URLs in a message.
-func redactURLs(msg string) string {
-	return urlPattern.ReplaceAllStringFunc(msg, redactURL)
-}
-
-// urlRedactor returns a replacer that takes the URL raw out of a message,
-// and the parts of it that redactURL hides, which an error or a
-// receiver's answer may quote on their own: the userinfo, the query, and
-// its values and the password when they are long enough to be told from
-// other text.
-func urlRedactor(raw string) *strings.Replacer {
-	pairs := []string{raw, redactURL(raw)}
-	u, err := url.Parse(raw)
-	if err != nil || raw == "" {
-		return strings.NewReplacer(pairs...)
-	}
-	if u.User != nil {
-		pairs = append(pairs, u.User.String(), "xxxxx")
-		if p, ok := u.User.Password(); ok && len(p) >= 4 {
-			pairs = append(pairs, p, "xxxxx")
-		}
-	}
-	if u.RawQuery != "" {
-		pairs = append(pairs, u.RawQuery, "REDACTED")
-		for _, values := range u.Query() {
-			for _, v := range values {
-				if len(v) >= 4 {
-					pairs = append(pairs, v, "REDACTED")
-				}
-			}
-		}
-	}
-	if f := u.EscapedFragment(); f != "" {
-		pairs = append(pairs, "#"+f, "#REDACTED")
-	}
-	return strings.NewReplacer(pairs...)
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/ldpolicy/ldpolicy/event"
+	"github.com/ldpolicy/ldpolicy/internal/redact"
 	"github.com/ldpolicy/ldpolicy/policy"
 	"github.com/ldpolicy/ldpolicy/webhook"
 	"github.com/ldpolicy/ldpolicy/webhook/redisdedup"
@@ -334,7 +335,7 @@ func dialRedis(ctx context.Context, rawURL, env string) (*redis.Client, error) {
 	opts, err := redis.ParseURL(rawURL)
 	if err != nil {
 		// The error of ParseURL may quote the URL: say only what is wrong.
-		return nil, usagef("serve", "%s: expected a URL such as redis://HOST:6379/0, found %s", from, redactURL(rawURL))
+		return nil, usagef("serve", "%s: expected a URL such as redis://HOST:6379/0, found %s", from, redact.URL(rawURL))
 	}
 	redis.SetLogger(quietLogger{}) // its messages repeat the errors that serve reports
 	client := redis.NewClient(opts)
