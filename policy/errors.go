@@ -4,35 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/ldpolicy/ldpolicy/match"
 	"github.com/ldpolicy/ldpolicy/resource"
 )
-
-// Position is a place in a policy file.
-type Position struct {
-	Filename string
-	Offset   int // byte offset, from 0
-	Line     int // from 1; 0 when the position is unknown
-	Column   int // byte column, from 1
-}
-
-// IsValid reports whether the position is known.
-func (p Position) IsValid() bool { return p.Line > 0 }
-
-// String returns "file:line:column", or as much of it as is known.
-func (p Position) String() string {
-	s := p.Filename
-	if p.IsValid() {
-		if s != "" {
-			s += ":"
-		}
-		s += strconv.Itoa(p.Line) + ":" + strconv.Itoa(p.Column)
-	}
-	return s
-}
 
 // Error is a problem in a policy, located by statement, field and list
 // index and, when the policy came from a file, by position in it.

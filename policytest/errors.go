@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/ldpolicy/ldpolicy/policy"
@@ -36,7 +35,7 @@ type Error struct {
 // Error returns "file:line:col: path: message".
 func (e *Error) Error() string {
 	var b strings.Builder
-	b.WriteString(formatPos(e.Pos))
+	b.WriteString(e.Pos.String())
 	if e.Path != "" {
 		if b.Len() > 0 {
 			b.WriteString(": ")
@@ -68,22 +67,6 @@ func (e *Error) Message() string {
 }
 
 func (e *Error) Unwrap() error { return e.Err }
-
-// formatPos returns "file:line:col", "file:line" when the column is not
-// known, or "file" when the line is not.
-func formatPos(p policy.Position) string {
-	s := p.Filename
-	if p.Line > 0 {
-		if s != "" {
-			s += ":"
-		}
-		s += strconv.Itoa(p.Line)
-		if p.Column > 0 {
-			s += ":" + strconv.Itoa(p.Column)
-		}
-	}
-	return s
-}
 
 // ErrorList is a list of problems, in the order of their positions.
 type ErrorList []*Error
