@@ -290,10 +290,7 @@ func (c *checker) fromError(e *policy.Error, decoding bool) {
 	if e.Warning {
 		sev = Warning
 	}
-	fd := Finding{
-		Code: code, Severity: sev, Message: e.Message(),
-		Pos: e.Pos, Statement: e.Statement, Field: e.Field, Index: e.Index, Value: e.Value, Offset: e.Offset,
-	}
+	fd := Finding{Code: code, Severity: sev, Message: e.Message(), Location: e.Location}
 	if rs != nil {
 		fd.Fix = rs.Fix
 	}
@@ -313,7 +310,7 @@ func (c *checker) add(code string, stmt int, field string, index int, value stri
 	}
 	fd := Finding{
 		Code: code, Severity: r.Severity, Message: fmt.Sprintf(format, args...), Fix: fix,
-		Statement: stmt, Field: field, Index: index, Value: value, Offset: off,
+		Location: policy.Location{Statement: stmt, Field: field, Index: index, Value: value, Offset: off},
 	}
 	if c.f != nil {
 		if stmt >= 0 {
@@ -386,7 +383,7 @@ func (c *checker) finish() *Report {
 			}
 			c.counts[Info]++
 			c.findings = append(c.findings, Finding{
-				Code: codeSuppression, Severity: Info, Pos: s.Pos, Statement: -1, Index: -1, Offset: -1,
+				Code: codeSuppression, Severity: Info, Location: policy.Location{Pos: s.Pos, Statement: -1, Index: -1, Offset: -1},
 				Message: fmt.Sprintf("suppression of %s matches no finding: remove it", what),
 			})
 		}

@@ -13,42 +13,15 @@ import (
 // Error is a problem in a policy, located by statement, field and list
 // index and, when the policy came from a file, by position in it.
 type Error struct {
-	Pos Position
-	// Statement is the index of the statement; -1 for a problem with the
-	// policy as a whole.
-	Statement int
-	// Field is the JSON field, such as "resources"; empty for a problem with
-	// the statement as a whole.
-	Field string
-	// Index is the index of the element in the field's list; -1 when the
-	// problem is not with one element.
-	Index int
-	// Value is the specifier the problem is in, and Offset the byte offset
-	// of the problem inside it; Offset is -1 when there is no such value.
-	Value  string
-	Offset int
+	// Location is where the problem is; its fields and its Path are
+	// promoted: e.Pos, e.Statement, e.Path().
+	Location
 	// Warning marks a problem that compiling accepted, such as a typo that
 	// Options.Lenient rewrites.
 	Warning bool
-	Err     error
-}
-
-// Path returns where the problem is, as "statements[N].field[I]".
-func (e *Error) Path() string {
-	var b strings.Builder
-	if e.Statement >= 0 {
-		fmt.Fprintf(&b, "statements[%d]", e.Statement)
-	}
-	if e.Field != "" {
-		if b.Len() > 0 {
-			b.WriteByte('.')
-		}
-		b.WriteString(e.Field)
-		if e.Index >= 0 {
-			fmt.Fprintf(&b, "[%d]", e.Index)
-		}
-	}
-	return b.String()
+	// Err is what is wrong, such as a *resource.SyntaxError; Message gives
+	// its message without a location.
+	Err error
 }
 
 // Message returns what is wrong, without the location.
@@ -88,6 +61,7 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
+// Unwrap returns e.Err.
 func (e *Error) Unwrap() error { return e.Err }
 
 // ErrorList is a list of problems, in the order they appear in the policy.

@@ -1,6 +1,10 @@
 package policy
 
-import "strconv"
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
 
 // Position is a place in a file: a policy file, or a test, metadata or
 // event file that package policytest reads. The errors of this package
@@ -43,4 +47,54 @@ func (p Position) String() string {
 		}
 	}
 	return s
+}
+
+// Location is where in a policy something is: a statement, one of its
+// fields and an element of the field's list, the byte at fault inside that
+// element, and the [Position] of all that in the file the policy was read
+// from. The problems of this package ([Error]) and the findings of package
+// lint are located by it, and both print its [Location.Path].
+type Location struct {
+	// Pos is the position in the file: of the byte at fault when there is
+	// one, else of the element, of the field's value or of the statement.
+	// It is unknown (invalid) for a policy that was not read from a file,
+	// such as one compiled from Statement values.
+	Pos Position
+	// Statement is the index of the statement, from 0; -1 for the policy
+	// as a whole.
+	Statement int
+	// Field is the statement's JSON field, such as "resources", spelt as
+	// the file spells it (Terraform's "not_resources" for "notResources");
+	// empty for the statement as a whole.
+	Field string
+	// Index is the index of the element in the field's list, from 0; -1
+	// for the field as a whole.
+	Index int
+	// Value is the element at fault, a specifier, and Offset the byte
+	// offset inside it, from 0, of the part at fault; Offset counts the
+	// bytes of the string as decoded, past any JSON escapes. Offset is -1
+	// when there is no such element or no such part.
+	Value  string
+	Offset int
+}
+
+// Path returns where the location is in the policy's JSON: as
+// "statements[2].resources[0]" for an element, "statements[2].resources"
+// for a field, "statements[2]" for a statement, and "" for the policy as a
+// whole.
+func (l Location) Path() string {
+	var b strings.Builder
+	if l.Statement >= 0 {
+		fmt.Fprintf(&b, "statements[%d]", l.Statement)
+	}
+	if l.Field != "" {
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(l.Field)
+		if l.Index >= 0 {
+			fmt.Fprintf(&b, "[%d]", l.Index)
+		}
+	}
+	return b.String()
 }
