@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/ldpolicy/ldpolicy/internal/errlist"
 	"github.com/ldpolicy/ldpolicy/match"
 	"github.com/ldpolicy/ldpolicy/resource"
 )
@@ -68,44 +69,18 @@ func (e *Error) Unwrap() error { return e.Err }
 // When compiling fails, the list holds the warnings too.
 type ErrorList []*Error
 
-// Error returns the first error that is not a warning and how many more
-// problems there are.
+// Error returns the message of the first problem that is not a warning
+// (of the first problem when all are) and how many more problems there
+// are.
 func (l ErrorList) Error() string {
-	if len(l) == 0 {
-		return "no errors"
-	}
-	first := l[0]
-	for _, e := range l {
-		if !e.Warning {
-			first = e
-			break
-		}
-	}
-	switch len(l) {
-	case 1:
-		return first.Error()
-	case 2:
-		return first.Error() + " (and 1 more problem)"
-	}
-	return fmt.Sprintf("%s (and %d more problems)", first, len(l)-1)
+	return errlist.Message(l, func(e *Error) bool { return e.Warning })
 }
 
 // Err returns l as an error, or nil when l is empty.
-func (l ErrorList) Err() error {
-	if len(l) == 0 {
-		return nil
-	}
-	return l
-}
+func (l ErrorList) Err() error { return errlist.Err(l) }
 
 // Unwrap returns the errors of l, for [errors.Is] and [errors.As].
-func (l ErrorList) Unwrap() []error {
-	out := make([]error, len(l))
-	for i, e := range l {
-		out[i] = e
-	}
-	return out
-}
+func (l ErrorList) Unwrap() []error { return errlist.Unwrap(l) }
 
 // sort orders the list by position in the file, then by statement, field
 // order and index.

@@ -2,10 +2,10 @@ package policytest
 
 import (
 	"errors"
-	"fmt"
 	"sort"
 	"strings"
 
+	"github.com/ldpolicy/ldpolicy/internal/errlist"
 	"github.com/ldpolicy/ldpolicy/policy"
 	"github.com/ldpolicy/ldpolicy/resource"
 )
@@ -66,49 +66,24 @@ func (e *Error) Message() string {
 	return e.Err.Error()
 }
 
+// Unwrap returns e.Err.
 func (e *Error) Unwrap() error { return e.Err }
 
 // ErrorList is a list of problems, in the order of their positions.
 type ErrorList []*Error
 
-// Error returns the first problem that is not a warning and how many more
-// there are.
+// Error returns the message of the first problem that is not a warning
+// (of the first problem when all are) and how many more problems there
+// are.
 func (l ErrorList) Error() string {
-	if len(l) == 0 {
-		return "no errors"
-	}
-	first := l[0]
-	for _, e := range l {
-		if !e.Warning {
-			first = e
-			break
-		}
-	}
-	switch len(l) {
-	case 1:
-		return first.Error()
-	case 2:
-		return first.Error() + " (and 1 more problem)"
-	}
-	return fmt.Sprintf("%s (and %d more problems)", first, len(l)-1)
+	return errlist.Message(l, func(e *Error) bool { return e.Warning })
 }
 
 // Err returns l as an error, or nil when l is empty.
-func (l ErrorList) Err() error {
-	if len(l) == 0 {
-		return nil
-	}
-	return l
-}
+func (l ErrorList) Err() error { return errlist.Err(l) }
 
 // Unwrap returns the errors of l, for [errors.Is] and [errors.As].
-func (l ErrorList) Unwrap() []error {
-	out := make([]error, len(l))
-	for i, e := range l {
-		out[i] = e
-	}
-	return out
-}
+func (l ErrorList) Unwrap() []error { return errlist.Unwrap(l) }
 
 // sort orders the problems of each file by position, keeping the files in
 // the order they first appear.
