@@ -104,7 +104,7 @@ func Compile(stmts []Statement, opts Options) (*Set, error) {
 	}
 	if len(errs) > 0 {
 		errs = append(errs, set.warnings...)
-		errs.sort()
+		sortErrors(errs)
 		return nil, errs
 	}
 	set.plans, set.other = makePlans(set.denies, set.allows)

@@ -135,7 +135,7 @@ func Load(name string, data []byte, opts Options) (*Set, error) {
 		}
 	}
 	if len(errs) > 0 {
-		errs.sort()
+		sortErrors(errs)
 		return nil, errs
 	}
 	for _, w := range set.warnings {
@@ -174,7 +174,7 @@ func (f *File) Compile(opts Options) (*Set, error) {
 		for _, e := range errs {
 			f.locate(e)
 		}
-		errs.sort()
+		sortErrors(errs)
 		return nil, errs
 	}
 	if err != nil {

@@ -6,7 +6,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/ldpolicy/ldpolicy/internal/errlist"
 	"github.com/ldpolicy/ldpolicy/match"
 	"github.com/ldpolicy/ldpolicy/resource"
 )
@@ -65,26 +64,72 @@ func (e *Error) Error() string {
 // Unwrap returns e.Err.
 func (e *Error) Unwrap() error { return e.Err }
 
+// IsWarning reports whether e is only a warning (e.Warning), for
+// [Problem].
+func (e *Error) IsWarning() bool { return e.Warning }
+
 // ErrorList is a list of problems, in the order they appear in the policy.
 // When compiling fails, the list holds the warnings too.
-type ErrorList []*Error
+type ErrorList = Problems[*Error]
+
+// Problem is what a [Problems] list holds: an error that may be only a
+// warning. [*Error] is one, and so is the Error of package policytest.
+type Problem interface {
+	error
+	// IsWarning reports whether the problem is only a warning: one that
+	// did not stop what found it, such as a typo that Options.Lenient
+	// rewrites.
+	IsWarning() bool
+}
+
+// Problems is a list of problems that is itself an error: [ErrorList]
+// lists the problems of a policy, and policytest.ErrorList those of a test
+// file and the files it names.
+type Problems[E Problem] []E
 
 // Error returns the message of the first problem that is not a warning
 // (of the first problem when all are) and how many more problems there
 // are.
-func (l ErrorList) Error() string {
-	return errlist.Message(l, func(e *Error) bool { return e.Warning })
+func (l Problems[E]) Error() string {
+	if len(l) == 0 {
+		return "no errors"
+	}
+	first := l[0]
+	for _, e := range l {
+		if !e.IsWarning() {
+			first = e
+			break
+		}
+	}
+	switch len(l) {
+	case 1:
+		return first.Error()
+	case 2:
+		return first.Error() + " (and 1 more problem)"
+	}
+	return fmt.Sprintf("%s (and %d more problems)", first, len(l)-1)
 }
 
 // Err returns l as an error, or nil when l is empty.
-func (l ErrorList) Err() error { return errlist.Err(l) }
+func (l Problems[E]) Err() error {
+	if len(l) == 0 {
+		return nil
+	}
+	return l
+}
 
-// Unwrap returns the errors of l, for [errors.Is] and [errors.As].
-func (l ErrorList) Unwrap() []error { return errlist.Unwrap(l) }
+// Unwrap returns the problems of l, for [errors.Is] and [errors.As].
+func (l Problems[E]) Unwrap() []error {
+	out := make([]error, len(l))
+	for i, e := range l {
+		out[i] = e
+	}
+	return out
+}
 
-// sort orders the list by position in the file, then by statement, field
+// sortErrors orders l by position in the file, then by statement, field
 // order and index.
-func (l ErrorList) sort() {
+func sortErrors(l ErrorList) {
 	sort.SliceStable(l, func(i, j int) bool {
 		a, b := l[i], l[j]
 		if a.Pos.Offset != b.Pos.Offset && a.Pos.IsValid() && b.Pos.IsValid() {

@@ -5,7 +5,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/ldpolicy/ldpolicy/internal/errlist"
 	"github.com/ldpolicy/ldpolicy/policy"
 	"github.com/ldpolicy/ldpolicy/resource"
 )
@@ -69,25 +68,18 @@ func (e *Error) Message() string {
 // Unwrap returns e.Err.
 func (e *Error) Unwrap() error { return e.Err }
 
-// ErrorList is a list of problems, in the order of their positions.
-type ErrorList []*Error
+// IsWarning reports whether e is only a warning (e.Warning), for
+// [policy.Problem].
+func (e *Error) IsWarning() bool { return e.Warning }
 
-// Error returns the message of the first problem that is not a warning
-// (of the first problem when all are) and how many more problems there
-// are.
-func (l ErrorList) Error() string {
-	return errlist.Message(l, func(e *Error) bool { return e.Warning })
-}
+// ErrorList is a list of problems, in the order of their positions. Its
+// Error reports the first problem that is not a warning, and how many
+// more there are.
+type ErrorList = policy.Problems[*Error]
 
-// Err returns l as an error, or nil when l is empty.
-func (l ErrorList) Err() error { return errlist.Err(l) }
-
-// Unwrap returns the errors of l, for [errors.Is] and [errors.As].
-func (l ErrorList) Unwrap() []error { return errlist.Unwrap(l) }
-
-// sort orders the problems of each file by position, keeping the files in
-// the order they first appear.
-func (l ErrorList) sort() {
+// sortErrors orders the problems of each file by position, keeping the
+// files in the order they first appear.
+func sortErrors(l ErrorList) {
 	files := map[string]int{}
 	for _, e := range l {
 		if _, ok := files[e.Pos.Filename]; !ok {
