@@ -18,7 +18,8 @@ type Position struct {
 	// Filename is the name the file was read under, as the caller gave it;
 	// empty when there is none.
 	Filename string
-	// Offset is the byte offset from the start of the file, from 0.
+	// Offset is the byte offset from the start of the file, from 0; like
+	// Column, it is 0 when only the line is known.
 	Offset int
 	// Line is the line number, from 1; 0 when the position is unknown.
 	Line int
@@ -63,14 +64,16 @@ type Location struct {
 	// Statement is the index of the statement, from 0; -1 for the policy
 	// as a whole.
 	Statement int
-	// Field is the statement's JSON field, such as "resources", spelt as
-	// the file spells it (Terraform's "not_resources" for "notResources");
-	// empty for the statement as a whole.
+	// Field is the statement's JSON field, such as "resources"; for a
+	// policy read from a file, spelt as the file spells it (Terraform's
+	// "not_resources" for "notResources"). Empty for the statement as a
+	// whole.
 	Field string
 	// Index is the index of the element in the field's list, from 0; -1
 	// for the field as a whole.
 	Index int
-	// Value is the element at fault, a specifier, and Offset the byte
+	// Value is the element at fault, a resource or action specifier, and
+	// Offset the byte
 	// offset inside it, from 0, of the part at fault; Offset counts the
 	// bytes of the string as decoded, past any JSON escapes. Offset is -1
 	// when there is no such element or no such part.
