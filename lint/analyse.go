@@ -72,15 +72,18 @@ func (c *checker) cutShort(stmts []policy.Statement, what string) {
 	}
 	steps := c.budget.Limit()
 	if worst.cost < costly {
-		c.add(codeTooLarge, -1, "", -1, "", -1, "", "the policy is too large to compare its statements within the analysis budget of %d steps: %s were not checked; split it, or check its parts on their own", steps, what)
+		c.add(Finding{Code: codeTooLarge, Location: wholePolicy(), Message: fmt.Sprintf("the policy is too large to compare its statements within the analysis budget of %d steps: %s were not checked; split it, or check its parts on their own", steps, what)})
 		return
 	}
 	off := strings.IndexByte(worst.value, '{')
 	if off < 0 {
 		off = strings.IndexAny(worst.value, "?[\\*")
 	}
-	c.add(codeTooLarge, worst.stmt, worst.field, worst.index, worst.value, max(off, 0), "",
-		"the policy's patterns are too complex to compare its statements within the analysis budget of %d steps: %s were not checked; this pattern costs the most, %d steps to match a name as long as itself: simplify its brace groups, stars and '?', or list its alternatives as separate elements", steps, what, worst.cost)
+	c.add(Finding{
+		Code:     codeTooLarge,
+		Location: policy.Location{Statement: worst.stmt, Field: worst.field, Index: worst.index, Value: worst.value, Offset: max(off, 0)},
+		Message:  fmt.Sprintf("the policy's patterns are too complex to compare its statements within the analysis budget of %d steps: %s were not checked; this pattern costs the most, %d steps to match a name as long as itself: simplify its brace groups, stars and '?', or list its alternatives as separate elements", steps, what, worst.cost),
+	})
 }
 
 // analyse runs the rules about statements together (LDP2xx) on a policy
@@ -100,11 +103,11 @@ func (c *checker) analyse(set *policy.Set) {
 	if len(stmts) == 0 {
 		switch {
 		case !c.role():
-			c.add(codeEmpty, -1, "", -1, "", -1, "", "no statements: the webhook has no filter and receives every event")
+			c.add(Finding{Code: codeEmpty, Location: wholePolicy(), Message: "no statements: the webhook has no filter and receives every event"})
 		case c.base == policy.NoAccess:
-			c.add(codeNothing, -1, "", -1, "", -1, "", "the role has no statements and its base permissions are %s, so it grants nothing on its own", c.basePhrase())
+			c.add(Finding{Code: codeNothing, Location: wholePolicy(), Message: fmt.Sprintf("the role has no statements and its base permissions are %s, so it grants nothing on its own", c.basePhrase())})
 		default:
-			c.add(codeEmpty, -1, "", -1, "", -1, "", "no statements: the role grants only its base permissions, %q", c.base)
+			c.add(Finding{Code: codeEmpty, Location: wholePolicy(), Message: fmt.Sprintf("no statements: the role grants only its base permissions, %q", c.base)})
 		}
 		return
 	}
@@ -115,7 +118,7 @@ func (c *checker) analyse(set *policy.Set) {
 	}
 
 	if len(stmts) > maxAnalysed {
-		c.add(codeTooLarge, -1, "", -1, "", -1, "", "the policy has %d statements, more than the %d whose pairs can be compared: %s were not checked", len(stmts), maxAnalysed, uncheckedAll)
+		c.add(Finding{Code: codeTooLarge, Location: wholePolicy(), Message: fmt.Sprintf("the policy has %d statements, more than the %d whose pairs can be compared: %s were not checked", len(stmts), maxAnalysed, uncheckedAll)})
 		return
 	}
 	attrs := c.attrs
@@ -131,7 +134,7 @@ func (c *checker) analyse(set *policy.Set) {
 		c.cutShort(stmts, uncheckedAll)
 		return
 	case !complete:
-		c.add(codeTooLarge, -1, "", -1, "", -1, "", "the policy names too many distinct resources and actions to compare its statements (more than %d representative accesses): %s were not checked", probe.Limit, uncheckedAll)
+		c.add(Finding{Code: codeTooLarge, Location: wholePolicy(), Message: fmt.Sprintf("the policy names too many distinct resources and actions to compare its statements (more than %d representative accesses): %s were not checked", probe.Limit, uncheckedAll)})
 		return
 	}
 	if done := c.elements(stmts, accesses, attrs, budget); done < len(stmts) {
@@ -214,7 +217,7 @@ func (c *checker) analyse(set *policy.Set) {
 		}
 		if ok {
 			overridden[i] = true
-			c.add(codeOverridden, i, "", -1, "", -1, "", "this allow statement seems overridden: %s every access it applies to, and deny overrides allow whatever the order, so it allows nothing%s; narrow the deny or remove this statement", denyPhrase(by), probed)
+			c.add(Finding{Code: codeOverridden, Location: wholeStatement(i), Message: fmt.Sprintf("this allow statement seems overridden: %s every access it applies to, and deny overrides allow whatever the order, so it allows nothing%s; narrow the deny or remove this statement", denyPhrase(by), probed)})
 		}
 	}
 
@@ -243,7 +246,7 @@ func (c *checker) analyse(set *policy.Set) {
 			if stmts[i].Effect == policy.Deny {
 				verb = "deny"
 			}
-			c.add(codeRedundant, i, "", -1, "", -1, "", "this statement seems redundant: %s already %s every access it applies to%s; remove it", statementsPhrase(by), verbFor(verb, len(by)), probed)
+			c.add(Finding{Code: codeRedundant, Location: wholeStatement(i), Message: fmt.Sprintf("this statement seems redundant: %s already %s every access it applies to%s; remove it", statementsPhrase(by), verbFor(verb, len(by)), probed)})
 		}
 	}
 
@@ -386,13 +389,13 @@ func denyPhrase(idx []int) string {
 func (c *checker) never(i int, st policy.Statement) {
 	for j, a := range st.NotActions {
 		if a == "*" {
-			c.add(codeNever, i, "notActions", j, a, 0, "", "this statement never applies: notActions lists \"*\", which leaves no action")
+			c.add(Finding{Code: codeNever, Location: policy.Location{Statement: i, Field: "notActions", Index: j, Value: a, Offset: 0}, Message: "this statement never applies: notActions lists \"*\", which leaves no action"})
 			return
 		}
 	}
 	for j, r := range st.NotResources {
 		if r == "*" {
-			c.add(codeNever, i, "notResources", j, r, 0, "", "this statement never applies: notResources lists \"*\", which leaves no resource")
+			c.add(Finding{Code: codeNever, Location: policy.Location{Statement: i, Field: "notResources", Index: j, Value: r, Offset: 0}, Message: "this statement never applies: notResources lists \"*\", which leaves no resource"})
 			return
 		}
 	}
@@ -400,7 +403,7 @@ func (c *checker) never(i int, st policy.Statement) {
 	if c.about[i] {
 		hint = "; see the other findings of this statement"
 	}
-	c.add(codeNever, i, "", -1, "", -1, "", "this statement seems never to apply: no access falls under both its actions and its resources%s%s", probed, hint)
+	c.add(Finding{Code: codeNever, Location: wholeStatement(i), Message: fmt.Sprintf("this statement seems never to apply: no access falls under both its actions and its resources%s%s", probed, hint)})
 }
 
 // nothing reports LDP204: no access is allowed. For a webhook, it
@@ -414,17 +417,17 @@ func (c *checker) nothing(stmts []policy.Statement) {
 	}
 	if c.role() {
 		if hasAllow {
-			c.add(codeNothing, -1, "", -1, "", -1, "", "the role seems to grant nothing on its own: every allow statement is overridden or never applies, and its base permissions are %s%s", c.basePhrase(), probed)
+			c.add(Finding{Code: codeNothing, Location: wholePolicy(), Message: fmt.Sprintf("the role seems to grant nothing on its own: every allow statement is overridden or never applies, and its base permissions are %s%s", c.basePhrase(), probed)})
 			return
 		}
-		c.add(codeNothing, -1, "", -1, "", -1, "", "the role has no allow statement and its base permissions are %s, so it grants nothing on its own, and its deny statements take nothing away from a member's other roles (roles are cumulative: one role's deny does not override another's allow); add the allow statements the denies are meant to restrict, or give the role \"reader\" base permissions", c.basePhrase())
+		c.add(Finding{Code: codeNothing, Location: wholePolicy(), Message: fmt.Sprintf("the role has no allow statement and its base permissions are %s, so it grants nothing on its own, and its deny statements take nothing away from a member's other roles (roles are cumulative: one role's deny does not override another's allow); add the allow statements the denies are meant to restrict, or give the role \"reader\" base permissions", c.basePhrase())})
 		return
 	}
 	if hasAllow {
-		c.add(codeNothing, -1, "", -1, "", -1, "", "the policy seems to allow nothing, so the webhook receives no event: every allow statement is overridden or never applies%s", probed)
+		c.add(Finding{Code: codeNothing, Location: wholePolicy(), Message: fmt.Sprintf("the policy seems to allow nothing, so the webhook receives no event: every allow statement is overridden or never applies%s", probed)})
 		return
 	}
-	c.add(codeNothing, -1, "", -1, "", -1, "", "the policy has no allow statement, so every access is denied by default and the webhook receives no event; deny statements only take away what allow statements give: add an allow statement, such as allow \"*\" on \"proj/*:env/*:flag/*\"")
+	c.add(Finding{Code: codeNothing, Location: wholePolicy(), Message: "the policy has no allow statement, so every access is denied by default and the webhook receives no event; deny statements only take away what allow statements give: add an allow statement, such as allow \"*\" on \"proj/*:env/*:flag/*\""})
 }
 
 // broad reports LDP205 for an allow statement with notResources or
@@ -461,7 +464,7 @@ func (c *checker) broad(i int, st policy.Statement) {
 		if len(examples) > 0 {
 			also = ", such as " + joinAnd(examples)
 		}
-		c.add(codeBroad, i, "notResources", -1, "", -1, "", "allow with notResources applies to every resource of every type and depth that is not listed%s, not only to resources like the ones listed: list what to allow in \"resources\" instead", also)
+		c.add(Finding{Code: codeBroad, Location: wholeField(i, "notResources"), Message: fmt.Sprintf("allow with notResources applies to every resource of every type and depth that is not listed%s, not only to resources like the ones listed: list what to allow in \"resources\" instead", also)})
 	}
 	if st.NotActions != nil && !contains(st.NotActions, "*") {
 		var pats []*match.Pattern
@@ -500,7 +503,7 @@ func (c *checker) broad(i int, st policy.Statement) {
 		if len(examples) > 0 {
 			also = ", such as " + joinAnd(examples) + ","
 		}
-		c.add(codeBroad, i, "notActions", -1, "", -1, "", "allow with notActions allows every action that is not listed%s and any action LaunchDarkly adds later: list what to allow in \"actions\" instead", also)
+		c.add(Finding{Code: codeBroad, Location: wholeField(i, "notActions"), Message: fmt.Sprintf("allow with notActions allows every action that is not listed%s and any action LaunchDarkly adds later: list what to allow in \"actions\" instead", also)})
 	}
 }
 
@@ -594,7 +597,11 @@ func (c *checker) coveredElements(i int, field string, items []string, n int, bu
 	for j, s := range items {
 		if k, ok := first[s]; ok {
 			dropped[j] = true
-			c.add(codeElement, i, field, j, s, 0, "", "%q repeats element %d of %s: remove it", s, k, field)
+			c.add(Finding{
+				Code:     codeElement,
+				Location: policy.Location{Statement: i, Field: field, Index: j, Value: s, Offset: 0},
+				Message:  fmt.Sprintf("%q repeats element %d of %s: remove it", s, k, field),
+			})
 			continue
 		}
 		first[s] = j
@@ -643,7 +650,11 @@ func (c *checker) coveredElements(i int, field string, items []string, n int, bu
 				if items[k] == "*" {
 					verb, how = "is covered", "" // "*" covers everything: no probing needed
 				}
-				c.add(codeElement, i, field, j, items[j], 0, "", "%q %s by %q, element %d of %s%s: remove it", items[j], verb, items[k], k, field, how)
+				c.add(Finding{
+					Code:     codeElement,
+					Location: policy.Location{Statement: i, Field: field, Index: j, Value: items[j], Offset: 0},
+					Message:  fmt.Sprintf("%q %s by %q, element %d of %s%s: remove it", items[j], verb, items[k], k, field, how),
+				})
 				break
 			}
 		}

@@ -183,9 +183,9 @@ func (c *checker) role() bool { return c.opts.Policy.Context == policy.Role }
 func (c *checker) run() {
 	if c.role() && c.assumed {
 		if c.f.Kind == policy.RoleFile {
-			c.add(codeBase, -1, "", -1, "", -1, "", "the custom role gives no \"basePermissions\": checked as \"no_access\", the default of LaunchDarkly's REST API (Terraform's default is \"reader\"); add \"basePermissions\" to say which")
+			c.add(Finding{Code: codeBase, Location: wholePolicy(), Message: "the custom role gives no \"basePermissions\": checked as \"no_access\", the default of LaunchDarkly's REST API (Terraform's default is \"reader\"); add \"basePermissions\" to say which"})
 		} else {
-			c.add(codeBase, -1, "", -1, "", -1, "", "a list of statements has no base permissions: checked as a custom role with \"no_access\", the default of LaunchDarkly's REST API; a custom role object, with \"policy\" and \"basePermissions\", says which")
+			c.add(Finding{Code: codeBase, Location: wholePolicy(), Message: "a list of statements has no base permissions: checked as a custom role with \"no_access\", the default of LaunchDarkly's REST API; a custom role object, with \"policy\" and \"basePermissions\", says which"})
 		}
 	}
 	popts := c.analysisOptions()
@@ -290,10 +290,7 @@ func (c *checker) fromError(e *policy.Error, decoding bool) {
 	if e.Warning {
 		sev = Warning
 	}
-	fd := Finding{
-		Code: code, Severity: sev, Message: e.Message(),
-		Pos: e.Pos, Statement: e.Statement, Field: e.Field, Index: e.Index, Value: e.Value, Offset: e.Offset,
-	}
+	fd := Finding{Code: code, Severity: sev, Message: e.Message(), Location: e.Location}
 	if rs != nil {
 		fd.Fix = rs.Fix
 	}
@@ -303,27 +300,44 @@ func (c *checker) fromError(e *policy.Error, decoding bool) {
 	c.keep(fd)
 }
 
-// add records a finding at element index of a field of statement stmt
-// (index -1: the field; field "": the statement), at byte offset off in
-// value (-1: the element itself).
-func (c *checker) add(code string, stmt int, field string, index int, value string, off int, fix, format string, args ...any) {
-	r, _ := LookupRule(code)
-	if value == "" {
-		off = -1
-	}
-	fd := Finding{
-		Code: code, Severity: r.Severity, Message: fmt.Sprintf(format, args...), Fix: fix,
-		Statement: stmt, Field: field, Index: index, Value: value, Offset: off,
+// add records a finding. The caller gives its Code, Message, Fix and
+// Location: wholePolicy, wholeStatement or wholeField, or, for a finding
+// about one element, the statement, field and index, the element as Value
+// and the Offset of the byte at fault in it. add fills in the rest: the
+// severity of the rule and, when the policy came from a file, the position
+// in it and the field as the file spells it.
+func (c *checker) add(fd Finding) {
+	r, _ := LookupRule(fd.Code)
+	fd.Severity = r.Severity
+	if fd.Value == "" {
+		fd.Offset = -1
 	}
 	if c.f != nil {
-		if stmt >= 0 {
-			fd.Pos = c.f.Position(stmt, field, index, off)
-			fd.Field = c.f.FieldName(stmt, field)
+		if fd.Statement >= 0 {
+			fd.Pos = c.f.Position(fd.Statement, fd.Field, fd.Index, fd.Offset)
+			fd.Field = c.f.FieldName(fd.Statement, fd.Field)
 		} else {
 			fd.Pos = c.f.Position(-1, "", -1, -1)
 		}
 	}
 	c.keep(fd)
+}
+
+// wholePolicy is the location of a finding about the policy as a whole.
+func wholePolicy() policy.Location {
+	return policy.Location{Statement: -1, Index: -1, Offset: -1}
+}
+
+// wholeStatement is the location of a finding about statement i as a
+// whole.
+func wholeStatement(i int) policy.Location {
+	return policy.Location{Statement: i, Index: -1, Offset: -1}
+}
+
+// wholeField is the location of a finding about a field of statement i as
+// a whole, such as "notResources".
+func wholeField(i int, field string) policy.Location {
+	return policy.Location{Statement: i, Field: field, Index: -1, Offset: -1}
 }
 
 // keep counts a finding and keeps it unless a suppression matches it. With
@@ -386,7 +400,7 @@ func (c *checker) finish() *Report {
 			}
 			c.counts[Info]++
 			c.findings = append(c.findings, Finding{
-				Code: codeSuppression, Severity: Info, Pos: s.Pos, Statement: -1, Index: -1, Offset: -1,
+				Code: codeSuppression, Severity: Info, Location: policy.Location{Pos: s.Pos, Statement: -1, Index: -1, Offset: -1},
 				Message: fmt.Sprintf("suppression of %s matches no finding: remove it", what),
 			})
 		}

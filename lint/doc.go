@@ -10,8 +10,9 @@
 // each returns [Finding]s in file order. A finding has a stable code (the
 // rules below, also listed by [Rules]), a [Severity], a message that says
 // what is wrong and what to write instead, often the fix itself, and a
-// location: the file, line and column, the JSON path such as
-// "statements[2].resources[0]", and the byte offset inside the specifier.
+// location ([policy.Location]): the file, line and column, the JSON path
+// such as "statements[2].resources[0]", and the byte offset inside the
+// specifier.
 //
 // # Severities
 //

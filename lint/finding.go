@@ -1,7 +1,6 @@
 package lint
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/ldpolicy/ldpolicy/policy"
@@ -50,38 +49,11 @@ type Finding struct {
 	// Fix is the value at fault as it was probably meant, such as
 	// "proj/*:env/production:flag/*"; empty when there is no single fix.
 	Fix string
-
-	Pos policy.Position // where in the file; invalid for a policy built by hand
-	// Statement is the index of the statement; -1 for the policy as a whole.
-	Statement int
-	// Field is the statement field as the file spells it, such as
-	// "resources" or Terraform's "not_resources"; empty for the statement
-	// as a whole.
-	Field string
-	// Index is the element of the field's list; -1 for the field as a whole.
-	Index int
-	// Value is the element at fault, and Offset the byte offset inside it
-	// of the part at fault; Offset is -1 when there is no such element.
-	Value  string
-	Offset int
-}
-
-// Path returns where the finding is, as "statements[2].resources[0]".
-func (f Finding) Path() string {
-	var b strings.Builder
-	if f.Statement >= 0 {
-		fmt.Fprintf(&b, "statements[%d]", f.Statement)
-	}
-	if f.Field != "" {
-		if b.Len() > 0 {
-			b.WriteByte('.')
-		}
-		b.WriteString(f.Field)
-		if f.Index >= 0 {
-			fmt.Fprintf(&b, "[%d]", f.Index)
-		}
-	}
-	return b.String()
+	// Location is where the finding is: the statement, field and element,
+	// the byte at fault inside the element, and the position in the file
+	// (invalid for a policy built by hand). Its fields and its Path are
+	// promoted: f.Pos, f.Statement, f.Path().
+	policy.Location
 }
 
 // String returns the finding on one line, as

@@ -283,7 +283,12 @@ func (c *checker) hierarchy(i, j int, s *spec, actions []string, types map[strin
 	default:
 		msg = fmt.Sprintf("%s: name a resource the actions act on, such as %q", head, fix)
 	}
-	c.add(codeHierarchy, i, "resources", j, s.text, s.orig(segs[len(segs)-1].Offset), fix, "%s", msg)
+	c.add(Finding{
+		Code:     codeHierarchy,
+		Location: policy.Location{Statement: i, Field: "resources", Index: j, Value: s.text, Offset: s.orig(segs[len(segs)-1].Offset)},
+		Fix:      fix,
+		Message:  msg,
+	})
 }
 
 func equalPrefix(long, short []string) bool {
@@ -333,8 +338,9 @@ func (c *checker) checkSpecifier(i int, field string, j int, s *spec) {
 		return
 	}
 	segs := s.Segments()
-	add := func(code string, off int, fix, format string, args ...any) {
-		c.add(code, i, field, j, s.text, s.orig(off), fix, format, args...)
+	// at locates a finding at byte off of the specifier as parsed.
+	at := func(off int) policy.Location {
+		return policy.Location{Statement: i, Field: field, Index: j, Value: s.text, Offset: s.orig(off)}
 	}
 
 	// LDP103: unknown types.
@@ -346,9 +352,9 @@ func (c *checker) checkSpecifier(i int, field string, j int, s *spec) {
 		known = false
 		if sug := suggestType(seg.Type); sug != "" {
 			fix := replaceAt(s.String(), seg.Offset, len(seg.Type), sug)
-			add(codeUnknownType, seg.Offset, fix, "unknown resource type %q: did you mean %q (%q)?", seg.Type, sug, fix)
+			c.add(Finding{Code: codeUnknownType, Location: at(seg.Offset), Fix: fix, Message: fmt.Sprintf("unknown resource type %q: did you mean %q (%q)?", seg.Type, sug, fix)})
 		} else {
-			add(codeUnknownType, seg.Offset, "", "unknown resource type %q: the catalogue documents no such type, so this matches only resources of a type LaunchDarkly may not have", seg.Type)
+			c.add(Finding{Code: codeUnknownType, Location: at(seg.Offset), Message: fmt.Sprintf("unknown resource type %q: the catalogue documents no such type, so this matches only resources of a type LaunchDarkly may not have", seg.Type)})
 		}
 	}
 
@@ -363,7 +369,7 @@ func (c *checker) checkSpecifier(i int, field string, j int, s *spec) {
 		}
 		known = false // the scoping is moot until the segment has a name
 		fix := replaceAt(s.String(), seg.Offset, len(seg.Type), seg.Type+"/*")
-		add(codeAlone, seg.Offset, fix, "%q alone is a %s resource without a key, which LaunchDarkly does not have (%s resources are written %q), so this matches nothing: did you mean %q?", seg.Type, seg.Type, seg.Type, t.Specifier, fix)
+		c.add(Finding{Code: codeAlone, Location: at(seg.Offset), Fix: fix, Message: fmt.Sprintf("%q alone is a %s resource without a key, which LaunchDarkly does not have (%s resources are written %q), so this matches nothing: did you mean %q?", seg.Type, seg.Type, seg.Type, t.Specifier, fix)})
 	}
 
 	// LDP104: a chain of known types that no resource has.
@@ -374,35 +380,35 @@ func (c *checker) checkSpecifier(i int, field string, j int, s *spec) {
 		have := shapeOf(segs)
 		if strings.Join(want, ":") != strings.Join(have, ":") {
 			fix := rescope(segs, want, s.String())
-			add(codeScoping, segs[0].Offset, fix, "%q resources are scoped as %q; no resource has the shape of %q: did you mean %q?", last.Type, t.Specifier, s.text, fix)
+			c.add(Finding{Code: codeScoping, Location: at(segs[0].Offset), Fix: fix, Message: fmt.Sprintf("%q resources are scoped as %q; no resource has the shape of %q: did you mean %q?", last.Type, t.Specifier, s.text, fix)})
 		}
 	}
 
 	for _, seg := range segs {
-		c.checkName(s.String(), seg.Name, seg, add, false)
+		c.checkName(s.String(), seg.Name, seg, at, false)
 		props := map[string]string{}
 		for _, m := range seg.Modifiers {
 			switch m := m.(type) {
 			case resource.Tag:
 				if m.Attribute != "" {
-					c.checkAttribute(m.Attribute, m.Offset, add, false)
+					c.checkAttribute(m.Attribute, m.Offset, at, false)
 				} else {
-					c.checkPattern(s.String(), m.Pattern, m.Offset, add, true)
+					c.checkPattern(s.String(), m.Pattern, m.Offset, at, true)
 				}
 			case resource.View:
-				c.checkName(s.String(), m.Name, seg, add, true)
+				c.checkName(s.String(), m.Name, seg, at, true)
 				if !viewTypes[seg.Type] && seg.Type != "" {
-					add(codeModifier, m.Offset, "", "%q resources are not linked to views, so %q never holds: LaunchDarkly links flags, segments and AI configs to views", seg.Type, m.String())
+					c.add(Finding{Code: codeModifier, Location: at(m.Offset), Message: fmt.Sprintf("%q resources are not linked to views, so %q never holds: LaunchDarkly links flags, segments and AI configs to views", seg.Type, m.String())})
 				}
 				if p := m.Name.Pattern; p != "" && strings.ToLower(p) != p {
 					k := strings.IndexFunc(p, unicode.IsUpper)
 					fix := replaceAt(s.String(), m.Name.Offset, len(p), strings.ToLower(p))
-					add(codeViewCase, m.Name.Offset+k, fix, "view keys are lower case, so %q, with the upper-case %q, matches no view: did you mean %q?", p, string([]rune(p[k:])[0]), fix)
+					c.add(Finding{Code: codeViewCase, Location: at(m.Name.Offset + k), Fix: fix, Message: fmt.Sprintf("view keys are lower case, so %q, with the upper-case %q, matches no view: did you mean %q?", p, string([]rune(p[k:])[0]), fix)})
 				}
 			case resource.Property:
-				c.checkProperty(seg, m, add)
+				c.checkProperty(seg, m, at)
 				if v, ok := props[m.Name]; ok && v != m.Value {
-					add(codeModifier, m.Offset, "", "{%s:%s} and {%s:%s} on one segment never hold together", m.Name, v, m.Name, m.Value)
+					c.add(Finding{Code: codeModifier, Location: at(m.Offset), Message: fmt.Sprintf("{%s:%s} and {%s:%s} on one segment never hold together", m.Name, v, m.Name, m.Value)})
 				}
 				props[m.Name] = m.Value
 			}
@@ -421,18 +427,18 @@ var properties = map[string]map[string][]string{
 }
 
 // checkProperty runs LDP108 on a property selector.
-func (c *checker) checkProperty(seg resource.Segment, m resource.Property, add func(string, int, string, string, ...any)) {
+func (c *checker) checkProperty(seg resource.Segment, m resource.Property, at func(off int) policy.Location) {
 	props, ok := properties[seg.Type]
 	if !ok {
-		add(codeModifier, m.Offset, "", "%q resources have no property selectors, so %s never holds; LaunchDarkly documents {critical:true} on environments", seg.Type, m.String())
+		c.add(Finding{Code: codeModifier, Location: at(m.Offset), Message: fmt.Sprintf("%q resources have no property selectors, so %s never holds; LaunchDarkly documents {critical:true} on environments", seg.Type, m.String())})
 		return
 	}
 	values, ok := props[m.Name]
 	if !ok {
 		if sug := nearest(m.Name, keysOf(props)); sug != "" {
-			add(codeModifier, m.Offset, "", "unknown property %q, so %s never holds: did you mean {%s:%s}?", m.Name, m.String(), sug, m.Value)
+			c.add(Finding{Code: codeModifier, Location: at(m.Offset), Message: fmt.Sprintf("unknown property %q, so %s never holds: did you mean {%s:%s}?", m.Name, m.String(), sug, m.Value)})
 		} else {
-			add(codeModifier, m.Offset, "", "unknown property %q, so %s never holds: LaunchDarkly documents {critical:true} and {critical:false}", m.Name, m.String())
+			c.add(Finding{Code: codeModifier, Location: at(m.Offset), Message: fmt.Sprintf("unknown property %q, so %s never holds: LaunchDarkly documents {critical:true} and {critical:false}", m.Name, m.String())})
 		}
 		return
 	}
@@ -441,7 +447,7 @@ func (c *checker) checkProperty(seg resource.Segment, m resource.Property, add f
 			return
 		}
 	}
-	add(codeModifier, m.Offset, "", "property %q is %s, never %q, so %s never holds", m.Name, strings.Join(values, " or "), m.Value, m.String())
+	c.add(Finding{Code: codeModifier, Location: at(m.Offset), Message: fmt.Sprintf("property %q is %s, never %q, so %s never holds", m.Name, strings.Join(values, " or "), m.Value, m.String())})
 }
 
 func keysOf(m map[string][]string) []string {
@@ -453,44 +459,44 @@ func keysOf(m map[string][]string) []string {
 }
 
 // checkName runs LDP105 to LDP107 on a name of a segment or view.
-func (c *checker) checkName(whole string, n resource.Name, seg resource.Segment, add func(string, int, string, string, ...any), view bool) {
+func (c *checker) checkName(whole string, n resource.Name, seg resource.Segment, at func(off int) policy.Location, view bool) {
 	if seg.IsBare() && !view {
 		return
 	}
 	if n.Attribute != "" {
-		c.checkAttribute(n.Attribute, n.Offset, add, view)
+		c.checkAttribute(n.Attribute, n.Offset, at, view)
 		return
 	}
-	c.checkPattern(whole, n.Pattern, n.Offset, add, false)
+	c.checkPattern(whole, n.Pattern, n.Offset, at, false)
 }
 
 // checkAttribute runs LDP107, LDP110 and LDP111 on a role attribute that
 // stands for a name, a view (when view is set) or a tag at offset off.
-func (c *checker) checkAttribute(attr string, off int, add func(string, int, string, string, ...any), view bool) {
+func (c *checker) checkAttribute(attr string, off int, at func(off int) policy.Location, view bool) {
 	values, ok := c.opts.Policy.Attributes[attr]
 	if !ok {
 		if c.opts.Policy.Context == policy.Role {
-			add(codeUnbound, off, "", "role attribute %q is not bound here, so this specifier matches nothing; LaunchDarkly binds it per member from the role assignment: bind it to check the role as such a member has it", attr)
+			c.add(Finding{Code: codeUnbound, Location: at(off), Message: fmt.Sprintf("role attribute %q is not bound here, so this specifier matches nothing; LaunchDarkly binds it per member from the role assignment: bind it to check the role as such a member has it", attr)})
 		} else {
-			add(codeUnbound, off, "", "role attribute %q in a webhook policy, which has no role attributes: this specifier matches nothing", attr)
+			c.add(Finding{Code: codeUnbound, Location: at(off), Message: fmt.Sprintf("role attribute %q in a webhook policy, which has no role attributes: this specifier matches nothing", attr)})
 		}
 		return
 	}
 	for _, v := range values {
 		var ae *resource.AttributeError
 		if err := resource.CheckValue(attr, v); errors.As(err, &ae) {
-			add(codeValue, off, "", "role attribute %q is bound to the malformed value %q (at its byte %d: %s): a value is one pattern, such as \"team-*\", matched where the attribute stands", attr, v, ae.Offset, ae.Msg)
+			c.add(Finding{Code: codeValue, Location: at(off), Message: fmt.Sprintf("role attribute %q is bound to the malformed value %q (at its byte %d: %s): a value is one pattern, such as \"team-*\", matched where the attribute stands", attr, v, ae.Offset, ae.Msg)})
 			continue
 		}
 		if view && strings.ToLower(v) != v {
-			add(codeViewCase, off, "", "role attribute %q is bound to %q, which has upper-case letters: view keys are lower case, so it matches no view", attr, v)
+			c.add(Finding{Code: codeViewCase, Location: at(off), Message: fmt.Sprintf("role attribute %q is bound to %q, which has upper-case letters: view keys are lower case, so it matches no view", attr, v)})
 		}
 	}
 }
 
 // checkPattern runs LDP105 and LDP106 on a name pattern (a tag pattern
 // when tag is set) that starts at offset off of the element whole.
-func (c *checker) checkPattern(whole, pat string, off int, add func(string, int, string, string, ...any), tag bool) {
+func (c *checker) checkPattern(whole, pat string, off int, at func(off int) policy.Location, tag bool) {
 	p, err := match.Compile(pat)
 	if err != nil {
 		return
@@ -511,7 +517,7 @@ func (c *checker) checkPattern(whole, pat string, off int, add func(string, int,
 			}
 			msg += fmt.Sprintf("; list the alternatives as separate elements (%s)", quoteAll(alts))
 		}
-		add(codeGlob, off+k, "", "%s", msg)
+		c.add(Finding{Code: codeGlob, Location: at(off + k), Message: msg})
 		return
 	}
 	// Outside '*', every character must be one a key or tag can hold.
@@ -530,14 +536,14 @@ func (c *checker) checkPattern(whole, pat string, off int, add func(string, int,
 		case ':':
 			why = `":" starts a segment only before a type and "/"`
 		}
-		add(codeNotKey, off+k, "", "%q can never be a LaunchDarkly %s: %s; %ss are letters, digits, \"_\", \".\" and \"-\"", pat, what, why, what)
+		c.add(Finding{Code: codeNotKey, Location: at(off + k), Message: fmt.Sprintf("%q can never be a LaunchDarkly %s: %s; %ss are letters, digits, \"_\", \".\" and \"-\"", pat, what, why, what)})
 		return
 	}
 	if !tag && p.Shape() == match.Exact && !resource.IsKey(pat) {
-		add(codeNotKey, off, "", "%q can never be a LaunchDarkly key: keys start with a letter or digit", pat)
+		c.add(Finding{Code: codeNotKey, Location: at(off), Message: fmt.Sprintf("%q can never be a LaunchDarkly key: keys start with a letter or digit", pat)})
 	}
 	if tag && p.Shape() == match.Exact && !resource.IsTag(pat) {
-		add(codeNotKey, off, "", "%q can never be a LaunchDarkly tag: tags are at most 64 characters", pat)
+		c.add(Finding{Code: codeNotKey, Location: at(off), Message: fmt.Sprintf("%q can never be a LaunchDarkly tag: tags are at most 64 characters", pat)})
 	}
 }
 
@@ -607,20 +613,21 @@ func (c *checker) checkAction(i int, field string, j int, s string) {
 	if err != nil {
 		return
 	}
-	add := func(code string, off int, fix, format string, args ...any) {
-		c.add(code, i, field, j, s, off, fix, format, args...)
+	// at locates a finding at byte off of the action.
+	at := func(off int) policy.Location {
+		return policy.Location{Statement: i, Field: field, Index: j, Value: s, Offset: off}
 	}
 	if p.Shape() == match.Glob {
-		c.checkPattern(s, s, 0, add, false)
+		c.checkPattern(s, s, 0, at, false)
 	}
 	if p.Shape() == match.Exact {
 		if action.Known(s) {
 			return
 		}
 		if sug := suggestAction(s); sug != "" {
-			add(codeUnknownAction, 0, sug, "unknown action %q: did you mean %q?", s, sug)
+			c.add(Finding{Code: codeUnknownAction, Location: at(0), Fix: sug, Message: fmt.Sprintf("unknown action %q: did you mean %q?", s, sug)})
 		} else {
-			add(codeUnknownAction, 0, "", "unknown action %q: the catalogue documents no such action (it may be newer than the catalogue)", s)
+			c.add(Finding{Code: codeUnknownAction, Location: at(0), Message: fmt.Sprintf("unknown action %q: the catalogue documents no such action (it may be newer than the catalogue)", s)})
 		}
 		return
 	}
@@ -631,5 +638,5 @@ func (c *checker) checkAction(i int, field string, j int, s string) {
 			}
 		}
 	}
-	add(codeUnknownAction, 0, "", "%q matches no documented action (actions are case-sensitive)", s)
+	c.add(Finding{Code: codeUnknownAction, Location: at(0), Message: fmt.Sprintf("%q matches no documented action (actions are case-sensitive)", s)})
 }

@@ -84,7 +84,7 @@ type compiled struct {
 func Compile(stmts []Statement, opts Options) (*Set, error) {
 	var errs ErrorList
 	if len(stmts) > MaxStatements {
-		errs = append(errs, &Error{Statement: MaxStatements, Index: -1, Offset: -1, Err: fmt.Errorf("more than %d statements", MaxStatements)})
+		errs = append(errs, &Error{Location: Location{Statement: MaxStatements, Index: -1, Offset: -1}, Err: fmt.Errorf("more than %d statements", MaxStatements)})
 		stmts = stmts[:MaxStatements]
 	}
 	var attrErrs ErrorList
@@ -104,7 +104,7 @@ func Compile(stmts []Statement, opts Options) (*Set, error) {
 	}
 	if len(errs) > 0 {
 		errs = append(errs, set.warnings...)
-		errs.sort()
+		sortErrors(errs)
 		return nil, errs
 	}
 	set.plans, set.other = makePlans(set.denies, set.allows)
@@ -144,14 +144,14 @@ func checkAttributes(attrs map[string][]string) (map[string][]string, ErrorList)
 	sort.Strings(names)
 	for _, name := range names {
 		if !resource.IsKey(name) {
-			errs = append(errs, &Error{Statement: -1, Index: -1, Offset: -1, Err: fmt.Errorf("role attribute name %q is not a key", name)})
+			errs = append(errs, &Error{Location: Location{Statement: -1, Index: -1, Offset: -1}, Err: fmt.Errorf("role attribute name %q is not a key", name)})
 			continue
 		}
 		values := []string{}
 		for _, v := range attrs[name] {
 			var ae *resource.AttributeError
 			if err := resource.CheckValue(name, v); errors.As(err, &ae) {
-				errs = append(errs, &Error{Statement: -1, Index: -1, Offset: -1, Err: fmt.Errorf("role attribute %q: malformed value %q at offset %d: %s", name, v, ae.Offset, ae.Msg)})
+				errs = append(errs, &Error{Location: Location{Statement: -1, Index: -1, Offset: -1}, Err: fmt.Errorf("role attribute %q: malformed value %q at offset %d: %s", name, v, ae.Offset, ae.Msg)})
 				continue
 			}
 			values = append(values, v)
@@ -164,7 +164,7 @@ func checkAttributes(attrs map[string][]string) (map[string][]string, ErrorList)
 func compileStatement(i int, st Statement, opts Options) (c compiled, errs ErrorList, warnings ErrorList) {
 	c.index, c.effect = i, st.Effect
 	fail := func(field string, index int, err error) {
-		errs = append(errs, &Error{Statement: i, Field: field, Index: index, Offset: -1, Err: err})
+		errs = append(errs, &Error{Location: Location{Statement: i, Field: field, Index: index, Offset: -1}, Err: err})
 	}
 	switch st.Effect {
 	case Allow, Deny:
@@ -231,7 +231,7 @@ func listsLen(lists []list) int {
 
 // specifierError locates the error of a malformed specifier.
 func specifierError(stmt int, field string, index int, value string, err error) *Error {
-	e := &Error{Statement: stmt, Field: field, Index: index, Value: value, Offset: -1, Err: err}
+	e := &Error{Location: Location{Statement: stmt, Field: field, Index: index, Value: value, Offset: -1}, Err: err}
 	var rs *resource.SyntaxError
 	var ms *match.SyntaxError
 	switch {

@@ -150,7 +150,7 @@ func loadDecoded(f *File, d *decoder, opts Options) (*Set, error) {
 		}
 	}
 	if len(errs) > 0 {
-		errs.sort()
+		sortErrors(errs)
 		return nil, errs
 	}
 	for _, w := range set.warnings {
@@ -189,7 +189,7 @@ func (f *File) Compile(opts Options) (*Set, error) {
 		for _, e := range errs {
 			f.locate(e)
 		}
-		errs.sort()
+		sortErrors(errs)
 		return nil, errs
 	}
 	if err != nil {
@@ -212,7 +212,7 @@ func (f *File) Position(stmt int, field string, index, offset int) Position {
 	if stmt < 0 || stmt >= len(f.pos) {
 		return position(f.Name, f.lines, f.start)
 	}
-	return f.locate(&Error{Statement: stmt, Field: field, Index: index, Offset: offset}).Pos
+	return f.locate(&Error{Location: Location{Statement: stmt, Field: field, Index: index, Offset: offset}}).Pos
 }
 
 // FieldName returns the name of a field of statement stmt as the file
@@ -309,7 +309,7 @@ func (d *decoder) fatal() *Error {
 	if d.Err == nil {
 		return nil
 	}
-	return &Error{Pos: d.pos(d.Err.Offset), Statement: -1, Index: -1, Offset: -1, Err: errors.New(d.Err.Msg)}
+	return &Error{Location: Location{Pos: d.pos(d.Err.Offset), Statement: -1, Index: -1, Offset: -1}, Err: errors.New(d.Err.Msg)}
 }
 
 func (d *decoder) err() error {
@@ -335,7 +335,7 @@ func (d *decoder) pos(off int) Position { return position(d.name, d.lineStarts()
 
 // shape records a problem with the shape of a value at offset off.
 func (d *decoder) shape(off, stmt int, field string, index int, format string, args ...any) {
-	d.errs = append(d.errs, &Error{Pos: d.pos(off), Statement: stmt, Field: field, Index: index, Offset: -1, Err: fmt.Errorf(format, args...)})
+	d.errs = append(d.errs, &Error{Location: Location{Pos: d.pos(off), Statement: stmt, Field: field, Index: index, Offset: -1}, Err: fmt.Errorf(format, args...)})
 }
 
 // policy decodes the top-level value. It returns the statements, their
@@ -507,7 +507,7 @@ func (d *decoder) statement(idx int) (Statement, stmtPos) {
 			if s := suggestField(key); s != "" {
 				msg += fmt.Sprintf(" (did you mean %q?)", s)
 			}
-			d.errs = append(d.errs, &Error{Pos: d.pos(keyOff), Statement: idx, Field: key, Index: -1, Offset: -1, Err: errors.New(msg)})
+			d.errs = append(d.errs, &Error{Location: Location{Pos: d.pos(keyOff), Statement: idx, Field: key, Index: -1, Offset: -1}, Err: errors.New(msg)})
 			d.Skip()
 			return
 		case sp.fields[id].present:

@@ -32,7 +32,7 @@
 // with a "policy" array (a custom role). Validation reports every problem
 // at once, each with the statement index, the field, the list index, the
 // byte offset inside a malformed specifier, and its line and column in the
-// file (columns count bytes). See [Error].
+// file (columns count bytes). See [Error], [Location] and [Position].
 //
 // # Specifiers
 //

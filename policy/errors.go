@@ -4,75 +4,24 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/ldpolicy/ldpolicy/match"
 	"github.com/ldpolicy/ldpolicy/resource"
 )
 
-// Position is a place in a policy file.
-type Position struct {
-	Filename string
-	Offset   int // byte offset, from 0
-	Line     int // from 1; 0 when the position is unknown
-	Column   int // byte column, from 1
-}
-
-// IsValid reports whether the position is known.
-func (p Position) IsValid() bool { return p.Line > 0 }
-
-// String returns "file:line:column", or as much of it as is known.
-func (p Position) String() string {
-	s := p.Filename
-	if p.IsValid() {
-		if s != "" {
-			s += ":"
-		}
-		s += strconv.Itoa(p.Line) + ":" + strconv.Itoa(p.Column)
-	}
-	return s
-}
-
 // Error is a problem in a policy, located by statement, field and list
 // index and, when the policy came from a file, by position in it.
 type Error struct {
-	Pos Position
-	// Statement is the index of the statement; -1 for a problem with the
-	// policy as a whole.
-	Statement int
-	// Field is the JSON field, such as "resources"; empty for a problem with
-	// the statement as a whole.
-	Field string
-	// Index is the index of the element in the field's list; -1 when the
-	// problem is not with one element.
-	Index int
-	// Value is the specifier the problem is in, and Offset the byte offset
-	// of the problem inside it; Offset is -1 when there is no such value.
-	Value  string
-	Offset int
+	// Location is where the problem is; its fields and its Path are
+	// promoted: e.Pos, e.Statement, e.Path().
+	Location
 	// Warning marks a problem that compiling accepted, such as a typo that
 	// Options.Lenient rewrites.
 	Warning bool
-	Err     error
-}
-
-// Path returns where the problem is, as "statements[N].field[I]".
-func (e *Error) Path() string {
-	var b strings.Builder
-	if e.Statement >= 0 {
-		fmt.Fprintf(&b, "statements[%d]", e.Statement)
-	}
-	if e.Field != "" {
-		if b.Len() > 0 {
-			b.WriteByte('.')
-		}
-		b.WriteString(e.Field)
-		if e.Index >= 0 {
-			fmt.Fprintf(&b, "[%d]", e.Index)
-		}
-	}
-	return b.String()
+	// Err is what is wrong, such as a *resource.SyntaxError; Message gives
+	// its message without a location.
+	Err error
 }
 
 // Message returns what is wrong, without the location.
@@ -112,21 +61,42 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
+// Unwrap returns e.Err.
 func (e *Error) Unwrap() error { return e.Err }
+
+// IsWarning reports whether e is only a warning (e.Warning), for
+// [Problem].
+func (e *Error) IsWarning() bool { return e.Warning }
 
 // ErrorList is a list of problems, in the order they appear in the policy.
 // When compiling fails, the list holds the warnings too.
-type ErrorList []*Error
+type ErrorList = Problems[*Error]
 
-// Error returns the first error that is not a warning and how many more
-// problems there are.
-func (l ErrorList) Error() string {
+// Problem is what a [Problems] list holds: an error that may be only a
+// warning. [*Error] is one, and so is the Error of package policytest.
+type Problem interface {
+	error
+	// IsWarning reports whether the problem is only a warning: one that
+	// did not stop what found it, such as a typo that Options.Lenient
+	// rewrites.
+	IsWarning() bool
+}
+
+// Problems is a list of problems that is itself an error: [ErrorList]
+// lists the problems of a policy, and policytest.ErrorList those of a test
+// file and the files it names.
+type Problems[E Problem] []E
+
+// Error returns the message of the first problem that is not a warning
+// (of the first problem when all are) and how many more problems there
+// are.
+func (l Problems[E]) Error() string {
 	if len(l) == 0 {
 		return "no errors"
 	}
 	first := l[0]
 	for _, e := range l {
-		if !e.Warning {
+		if !e.IsWarning() {
 			first = e
 			break
 		}
@@ -141,15 +111,15 @@ func (l ErrorList) Error() string {
 }
 
 // Err returns l as an error, or nil when l is empty.
-func (l ErrorList) Err() error {
+func (l Problems[E]) Err() error {
 	if len(l) == 0 {
 		return nil
 	}
 	return l
 }
 
-// Unwrap returns the errors of l, for [errors.Is] and [errors.As].
-func (l ErrorList) Unwrap() []error {
+// Unwrap returns the problems of l, for [errors.Is] and [errors.As].
+func (l Problems[E]) Unwrap() []error {
 	out := make([]error, len(l))
 	for i, e := range l {
 		out[i] = e
@@ -157,9 +127,9 @@ func (l ErrorList) Unwrap() []error {
 	return out
 }
 
-// sort orders the list by position in the file, then by statement, field
+// sortErrors orders l by position in the file, then by statement, field
 // order and index.
-func (l ErrorList) sort() {
+func sortErrors(l ErrorList) {
 	sort.SliceStable(l, func(i, j int) bool {
 		a, b := l[i], l[j]
 		if a.Pos.Offset != b.Pos.Offset && a.Pos.IsValid() && b.Pos.IsValid() {

@@ -56,3 +56,20 @@ func TestFilePosition(t *testing.T) {
 		t.Errorf("Position in a File without a source = %+v, want an invalid position in \"built\"", p)
 	}
 }
+
+func TestPositionString(t *testing.T) {
+	for _, tt := range []struct {
+		pos  Position
+		want string
+	}{
+		{Position{}, ""},
+		{Position{Filename: "w.json"}, "w.json"},
+		{Position{Filename: "w.json", Offset: 30, Line: 2, Column: 3}, "w.json:2:3"},
+		{Position{Filename: "t.yaml", Line: 4}, "t.yaml:4"}, // the column is not known
+		{Position{Line: 2, Column: 3}, "2:3"},
+	} {
+		if have := tt.pos.String(); have != tt.want {
+			t.Errorf("%#v.String() = %q, want %q", tt.pos, have, tt.want)
+		}
+	}
+}

@@ -57,7 +57,7 @@ func Load(name string) (*Suite, error) {
 	// checked, so that every problem is reported at once.
 	s, cerrs := f.compile(readFile, errs == nil)
 	if errs = append(errs, cerrs...); len(errs) > 0 {
-		errs.sort()
+		sortErrors(errs)
 		return nil, errs
 	}
 	return s, nil
@@ -105,7 +105,7 @@ func (f *File) Compile(read func(name string) ([]byte, error)) (*Suite, error) {
 	}
 	s, errs := f.compile(read, true)
 	if len(errs) > 0 {
-		errs.sort()
+		sortErrors(errs)
 		return nil, errs
 	}
 	return s, nil

@@ -2,9 +2,7 @@ package policytest
 
 import (
 	"errors"
-	"fmt"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/ldpolicy/ldpolicy/policy"
@@ -36,7 +34,7 @@ type Error struct {
 // Error returns "file:line:col: path: message".
 func (e *Error) Error() string {
 	var b strings.Builder
-	b.WriteString(formatPos(e.Pos))
+	b.WriteString(e.Pos.String())
 	if e.Path != "" {
 		if b.Len() > 0 {
 			b.WriteString(": ")
@@ -67,69 +65,21 @@ func (e *Error) Message() string {
 	return e.Err.Error()
 }
 
+// Unwrap returns e.Err.
 func (e *Error) Unwrap() error { return e.Err }
 
-// formatPos returns "file:line:col", "file:line" when the column is not
-// known, or "file" when the line is not.
-func formatPos(p policy.Position) string {
-	s := p.Filename
-	if p.Line > 0 {
-		if s != "" {
-			s += ":"
-		}
-		s += strconv.Itoa(p.Line)
-		if p.Column > 0 {
-			s += ":" + strconv.Itoa(p.Column)
-		}
-	}
-	return s
-}
+// IsWarning reports whether e is only a warning (e.Warning), for
+// [policy.Problem].
+func (e *Error) IsWarning() bool { return e.Warning }
 
-// ErrorList is a list of problems, in the order of their positions.
-type ErrorList []*Error
+// ErrorList is a list of problems, in the order of their positions. Its
+// Error reports the first problem that is not a warning, and how many
+// more there are.
+type ErrorList = policy.Problems[*Error]
 
-// Error returns the first problem that is not a warning and how many more
-// there are.
-func (l ErrorList) Error() string {
-	if len(l) == 0 {
-		return "no errors"
-	}
-	first := l[0]
-	for _, e := range l {
-		if !e.Warning {
-			first = e
-			break
-		}
-	}
-	switch len(l) {
-	case 1:
-		return first.Error()
-	case 2:
-		return first.Error() + " (and 1 more problem)"
-	}
-	return fmt.Sprintf("%s (and %d more problems)", first, len(l)-1)
-}
-
-// Err returns l as an error, or nil when l is empty.
-func (l ErrorList) Err() error {
-	if len(l) == 0 {
-		return nil
-	}
-	return l
-}
-
-// Unwrap returns the errors of l, for [errors.Is] and [errors.As].
-func (l ErrorList) Unwrap() []error {
-	out := make([]error, len(l))
-	for i, e := range l {
-		out[i] = e
-	}
-	return out
-}
-
-// sort orders the problems of each file by position, keeping the files in
-// the order they first appear.
-func (l ErrorList) sort() {
+// sortErrors orders the problems of each file by position, keeping the
+// files in the order they first appear.
+func sortErrors(l ErrorList) {
 	files := map[string]int{}
 	for _, e := range l {
 		if _, ok := files[e.Pos.Filename]; !ok {

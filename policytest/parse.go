@@ -159,7 +159,7 @@ func parse(name string, data []byte) (*File, ErrorList) {
 	}
 	d := &decoder{src: src, errs: errs}
 	f := d.file(root)
-	d.errs.sort()
+	sortErrors(d.errs)
 	return f, d.errs
 }
 
