@@ -11,13 +11,16 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"golang.org/x/tools/txtar"
 )
 
 var update = flag.Bool("update", false, "rewrite the files that cmp compares in testdata/script")
 
 // TestScripts runs the end-to-end scripts in testdata/script. A script is a
-// txtar archive: its comment holds commands, one per line, and its files are
-// written to a temporary directory that the commands run in.
+// txtar archive (golang.org/x/tools/txtar): its comment holds commands, one
+// per line, and its files are written to a temporary directory that the
+// commands run in.
 //
 //	ldpolicy ARGS... [< FILE]   run ldpolicy, with FILE as stdin
 //	exit N                      the last run exited with status N
@@ -55,54 +58,18 @@ func TestScripts(t *testing.T) {
 	}
 }
 
-type archive struct {
-	comment string
-	files   []archiveFile
-}
-
-type archiveFile struct {
-	name string
-	data string
-}
-
-func parseArchive(data string) archive {
-	var a archive
-	lines := strings.SplitAfter(data, "\n")
-	cur := &a.comment
-	for _, line := range lines {
-		trimmed := strings.TrimRight(line, "\n")
-		if strings.HasPrefix(trimmed, "-- ") && strings.HasSuffix(trimmed, " --") && len(trimmed) > 6 {
-			a.files = append(a.files, archiveFile{name: strings.TrimSpace(trimmed[3 : len(trimmed)-3])})
-			cur = &a.files[len(a.files)-1].data
-			continue
-		}
-		*cur += line
-	}
-	return a
-}
-
-func (a archive) format() string {
-	var b strings.Builder
-	b.WriteString(a.comment)
-	for _, f := range a.files {
-		fmt.Fprintf(&b, "-- %s --\n%s", f.name, f.data)
-	}
-	return b.String()
-}
-
 func runScript(t *testing.T, file, shared string) {
-	src, err := os.ReadFile(file)
+	a, err := txtar.ParseFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := parseArchive(string(src))
 	dir := t.TempDir()
-	for _, f := range a.files {
-		path := filepath.Join(dir, f.name)
+	for _, f := range a.Files {
+		path := filepath.Join(dir, f.Name)
 		if err := os.MkdirAll(filepath.Dir(path), 0o777); err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(path, []byte(f.data), 0o666); err != nil {
+		if err := os.WriteFile(path, f.Data, 0o666); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -111,7 +78,7 @@ func runScript(t *testing.T, file, shared string) {
 	var stdout, stderr string
 	code := 0
 	ran, checkedExit, rewrote := false, true, false
-	for n, line := range strings.Split(a.comment, "\n") {
+	for n, line := range strings.Split(string(a.Comment), "\n") {
 		line = strings.TrimSpace(line)
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
@@ -161,10 +128,16 @@ func runScript(t *testing.T, file, shared string) {
 				t.Fatalf("%s: no file %q in the archive", where, args[2])
 			}
 			if *update {
-				a.files[i].data, rewrote = have, true
+				// An archive holds whole lines: txtar.Format would add
+				// the missing newline, and the next run would fail.
+				if have != "" && !strings.HasSuffix(have, "\n") {
+					t.Errorf("%s: -update: %s does not end in a newline", where, args[1])
+					continue
+				}
+				a.Files[i].Data, rewrote = []byte(have), true
 				continue
 			}
-			if want := a.files[i].data; have != want {
+			if want := string(a.Files[i].Data); have != want {
 				t.Errorf("%s: %s differs\nhave:\n%s\nwant:\n%s", where, args[1], have, want)
 			}
 		case "stdout", "stderr":
@@ -223,7 +196,7 @@ func runScript(t *testing.T, file, shared string) {
 		t.Errorf("%s: the last run has no exit line", file)
 	}
 	if rewrote {
-		if err := os.WriteFile(file, []byte(a.format()), 0o666); err != nil {
+		if err := os.WriteFile(file, txtar.Format(a), 0o666); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -240,9 +213,9 @@ func pick(t *testing.T, where, name, stdout, stderr string) string {
 	return ""
 }
 
-func findFile(a archive, name string) int {
-	for i, f := range a.files {
-		if f.name == name {
+func findFile(a *txtar.Archive, name string) int {
+	for i, f := range a.Files {
+		if f.Name == name {
 			return i
 		}
 	}
