@@ -26,6 +26,21 @@
 // "/" introduces a token, an object member's name or an array index
 // ("0", "12": decimal, without leading zeros), in which "~1" stands for "/"
 // and "~0" for "~".
+//
+// # Why not github.com/evanphx/json-patch/v5
+//
+// That library was tried in its place (v5.9.11, behind a wrapper that found
+// the failing operation by applying shorter prefixes of the patch, and
+// guarded its known faults), and measured against the json-patch-tests
+// conformance suite: on tests.json it passes 87 of 92 cases (85 with the
+// guards), this package 92; on spec_tests.json both pass 16 of 16. It
+// accepts array indexes such as "01" and "+1", compares numbers in test by
+// their text (1 is not 1.0), copies null for a member named "", copies the
+// document as it was before the patch for a copy from "", lets a test of
+// null pass on a missing member, and panics on a test of an array that
+// holds null. It reports neither which operation failed nor where it is in
+// the patch file, so the wrapper came to 404 lines against this package's
+// 654, for worse answers. This package stays.
 package jsonpatch
 
 import (
