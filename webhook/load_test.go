@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -18,16 +19,12 @@ import (
 	"github.com/ldpolicy/ldpolicy/event"
 )
 
-// loadDeliveries is how many requests TestLoad sends: 50,000, or 5,000
-// under the race detector, which makes each request about seven times
-// slower: enough for 32 workers to race on every path of the Handler,
-// while .ci/run sends the full 50,000 without -race.
-func loadDeliveries() int {
-	if raceEnabled {
-		return 5_000
-	}
-	return 50_000
-}
+// loadRequests is how many requests TestLoad sends: 5,000 by default,
+// enough for 32 workers to race on every path of the Handler under -race;
+// .ci/run sends 50,000 without -race, for the throughput and latency:
+//
+//	go test ./webhook -run '^TestLoad$' -v -load-requests 50000
+var loadRequests = flag.Int("load-requests", 5_000, "the `number` of requests TestLoad sends")
 
 // loadKind is a kind of request TestLoad sends, and what it must get.
 type loadKind int
@@ -55,11 +52,14 @@ type loadRequest struct {
 // status. It logs the throughput and the 99th percentile of the latency.
 func TestLoad(t *testing.T) {
 	if testing.Short() {
-		t.Skip("the load test sends tens of thousands of requests; it runs without -short")
+		t.Skip("the load test sends thousands of requests; it runs without -short")
 	}
 	const workers = 32
 	const maxBody = 16 << 10
-	n := loadDeliveries()
+	n := *loadRequests
+	if n < 100 {
+		t.Fatalf("-load-requests %d: send at least 100, for every kind of request", n)
+	}
 	reqs := loadPlan(n, maxBody)
 
 	var mu sync.Mutex
