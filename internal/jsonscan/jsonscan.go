@@ -13,8 +13,8 @@ import (
 	"unicode/utf8"
 )
 
-// MaxDepth is how deeply Skip follows nested arrays and objects.
-const MaxDepth = 512
+// maxDepth is how deeply Skip follows nested arrays and objects.
+const maxDepth = 512
 
 // A SyntaxError is malformed JSON at byte Offset.
 type SyntaxError struct {
@@ -198,7 +198,7 @@ func (s *Scanner) RawString() ([]byte, bool) {
 			case 't':
 				b = append(b, '\t')
 			case 'u':
-				r, w := DecodeUnicodeEscape(s.Data[s.Pos:min(s.Pos+12, len(s.Data))])
+				r, w := decodeUnicodeEscape(s.Data[s.Pos:min(s.Pos+12, len(s.Data))])
 				if w == 0 {
 					s.Fail(s.Pos, `malformed \u escape in string`)
 					return nil, false
@@ -234,10 +234,10 @@ func (s *Scanner) RawString() ([]byte, bool) {
 	return nil, false
 }
 
-// DecodeUnicodeEscape decodes the \uXXXX escape (with its low surrogate, if
+// decodeUnicodeEscape decodes the \uXXXX escape (with its low surrogate, if
 // any) at the start of b. It returns the rune and the width of the escape,
 // 0 if malformed. A lone surrogate decodes to U+FFFD, as in encoding/json.
-func DecodeUnicodeEscape(b []byte) (rune, int) {
+func decodeUnicodeEscape(b []byte) (rune, int) {
 	r := hex4(b)
 	if r < 0 {
 		return 0, 0
@@ -345,8 +345,8 @@ func (s *Scanner) Array(f func(i int)) {
 func (s *Scanner) Skip() { s.skip(0) }
 
 func (s *Scanner) skip(depth int) {
-	if depth > MaxDepth {
-		s.Fail(s.Pos, "JSON nested more than %d deep", MaxDepth)
+	if depth > maxDepth {
+		s.Fail(s.Pos, "JSON nested more than %d deep", maxDepth)
 		return
 	}
 	switch c := s.Peek(); {
@@ -437,7 +437,7 @@ func RawOffset(raw string, off int) int {
 			n++
 			continue
 		}
-		r, w := DecodeUnicodeEscape([]byte(raw[i:]))
+		r, w := decodeUnicodeEscape([]byte(raw[i:]))
 		i += max(w, 2)
 		n += utf8.RuneLen(r)
 	}

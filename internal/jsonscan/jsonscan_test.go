@@ -58,7 +58,7 @@ func TestErrors(t *testing.T) {
 		{`1.`, 0, "malformed number"},
 		{`1e`, 0, "malformed number"},
 		{`tru`, 0, `invalid JSON literal: expected "true"`},
-		{strings.Repeat("[", MaxDepth+2), MaxDepth + 1, "JSON nested more than 512 deep"},
+		{strings.Repeat("[", maxDepth+2), maxDepth + 1, "JSON nested more than 512 deep"},
 	}
 	for _, tt := range tests {
 		s := &Scanner{Data: []byte(tt.in)}
