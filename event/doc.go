@@ -5,8 +5,8 @@
 //
 // [Decode] reads a whole [Event], keeping its raw bytes and every field, the
 // ones outside the schema included. [ReadHead] reads only what deciding the
-// event needs, much faster and without allocating once its [Head] has been
-// used, into a reusable Head. A Head is also a resource.Resolver of the
+// event needs, much faster, into a reusable [Head] whose memory it reuses:
+// it allocates only the strings it keeps. A Head is also a resource.Resolver of the
 // metadata that the event's own body gives, such as the tags of a changed
 // flag, so deciding an event is:
 //

@@ -35,6 +35,13 @@
 // delivered events over to a Redis Stream, once per _id. A [Reorderer]
 // puts events back in order of date, for consumers that need it.
 //
+// # Sending as LaunchDarkly does
+//
+// To test a receiver, [ReadConfigs] reads webhooks in the shapes of
+// LaunchDarkly's REST API (their URLs, secrets and policies, located in the
+// file), and a [Sender] delivers events to them as LaunchDarkly does: the
+// bytes as they are, signed, a redirect taken as a failure, one retry.
+//
 // A receiver in full:
 //
 //	set, err := policy.Compile(policy.ProductionFlags(), policy.Options{})
