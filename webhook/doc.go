@@ -35,13 +35,6 @@
 // delivered events over to a Redis Stream, once per _id. A [Reorderer]
 // puts events back in order of date, for consumers that need it.
 //
-// # Sending as LaunchDarkly does
-//
-// To test a receiver, [ReadConfigs] reads webhooks in the shapes of
-// LaunchDarkly's REST API (their URLs, secrets and policies, located in the
-// file), and a [Sender] delivers events to them as LaunchDarkly does: the
-// bytes as they are, signed, a redirect taken as a failure, one retry.
-//
 // A receiver in full:
 //
 //	set, err := policy.Compile(policy.ProductionFlags(), policy.Options{})
@@ -51,4 +44,11 @@
 //	}, webhook.Options{Secrets: []string{os.Getenv("LD_WEBHOOK_SECRET")}, Policy: set})
 //	...
 //	log.Fatal(webhook.NewServer(":8080", h).ListenAndServe())
+//
+// # Sending as LaunchDarkly does
+//
+// To test a receiver, [ReadConfigs] reads webhooks in the shapes of
+// LaunchDarkly's REST API (their URLs, secrets and policies, located in the
+// file), and a [Sender] delivers events to them as LaunchDarkly does: the
+// bytes as they are, signed, a redirect taken as a failure, one retry.
 package webhook
