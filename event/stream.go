@@ -30,6 +30,26 @@ type Record struct {
 	// Err says why this part of the input is not an event; Data is then
 	// nil.
 	Err error
+
+	// startLine and startCol are where Data starts in the input, from 1;
+	// 0 when unknown.
+	startLine, startCol int
+}
+
+// Position returns the line and column, from 1, of the byte at offset off
+// of Data in the input, so that a problem found in an event can be located
+// in the file that holds it, pretty-printed or not. Columns count bytes. It
+// returns 0, 0 when the stream did not record where the event starts.
+func (r Record) Position(off int) (line, col int) {
+	if r.startLine == 0 || off < 0 || off > len(r.Data) {
+		return 0, 0
+	}
+	before := r.Data[:off]
+	nl := bytes.LastIndexByte(before, '\n')
+	if nl < 0 {
+		return r.startLine, r.startCol + off
+	}
+	return r.startLine + bytes.Count(before, []byte("\n")), off - nl
 }
 
 // Source names the place of the record in the input: "name:line",
@@ -72,6 +92,7 @@ type Stream struct {
 	rerr    *readErr // the first read error of the underlying reader
 	name    string
 	line    int  // line of the reader's position, from 1
+	col     int  // column of the reader's position, from 1, in bytes
 	lineEnd bool // the last byte read ended a line: the reader is at column 1
 	started bool // past the byte order mark, if any
 
@@ -88,7 +109,7 @@ type Stream struct {
 // NewStream returns a stream over r, whose records are named name.
 func NewStream(r io.Reader, name string) *Stream {
 	re := &readErr{r: r}
-	return &Stream{r: bufio.NewReaderSize(re, 64<<10), rerr: re, name: name, line: 1, lineEnd: true}
+	return &Stream{r: bufio.NewReaderSize(re, 64<<10), rerr: re, name: name, line: 1, col: 1, lineEnd: true}
 }
 
 // Err returns the first error other than io.EOF that reading the input
@@ -157,7 +178,7 @@ func (s *Stream) step() bool {
 		return false
 	}
 	c, _ := s.r.Peek(1)
-	line := s.line
+	line, col := s.line, s.col
 	if s.inArray {
 		switch {
 		case c[0] == ']':
@@ -181,7 +202,7 @@ func (s *Stream) step() bool {
 			return s.resync(line, err)
 		}
 		s.afterElem = true
-		return s.event(data, 0, index)
+		return s.event(data, 0, index, line, col)
 	}
 	if c[0] == '[' {
 		s.read(1)
@@ -192,7 +213,7 @@ func (s *Stream) step() bool {
 	if err != nil {
 		return s.resync(line, err)
 	}
-	return s.expand(data, line)
+	return s.expand(data, line, col)
 }
 
 // read consumes n bytes, counting lines.
@@ -206,7 +227,12 @@ func (s *Stream) count(b []byte) {
 	if len(b) == 0 {
 		return
 	}
-	s.line += bytes.Count(b, []byte("\n"))
+	if nl := bytes.LastIndexByte(b, '\n'); nl >= 0 {
+		s.line += bytes.Count(b, []byte("\n"))
+		s.col = len(b) - nl
+	} else {
+		s.col += len(b)
+	}
 	s.lineEnd = b[len(b)-1] == '\n'
 }
 
@@ -256,23 +282,25 @@ func (s *Stream) atValueStart() bool {
 	return len(b) == 1 && (b[0] == '{' || b[0] == '[')
 }
 
-// event makes data the current record, if it is an object.
-func (s *Stream) event(data []byte, line, index int) bool {
+// event makes data, which starts at startLine and startCol, the current
+// record, if it is an object.
+func (s *Stream) event(data []byte, line, index, startLine, startCol int) bool {
 	if data[0] != '{' {
 		return s.fail(line, index, "expected an event (a JSON object), found %s", (&jsonscan.Scanner{Data: data}).Found(0))
 	}
-	s.rec = Record{Name: s.name, Line: line, Index: index, Data: data}
+	s.rec = Record{Name: s.name, Line: line, Index: index, Data: data, startLine: startLine, startCol: startCol}
 	return true
 }
 
-// expand returns the events of a value held in memory: the value itself,
-// or the items of a list response.
-func (s *Stream) expand(data []byte, line int) bool {
+// expand returns the events of a value held in memory, which starts at
+// line and col: the value itself, or the items of a list response.
+func (s *Stream) expand(data []byte, line, col int) bool {
 	if data[0] != '{' || !bytes.Contains(data, []byte(`"items"`)) && !bytes.Contains(data, []byte(`\u`)) {
 		// No key can spell "items": not a list response. The event's
 		// decoder checks the syntax, so it is not scanned twice.
-		return s.event(data, line, -1)
+		return s.event(data, line, -1, line, col)
 	}
+	whole := Record{Data: data, startLine: line, startCol: col}
 	sc := &jsonscan.Scanner{Data: data}
 	isList := false
 	sc.Object(func(key []byte, _ int) {
@@ -284,13 +312,17 @@ func (s *Stream) expand(data []byte, line int) bool {
 		sc.Array(func(i int) {
 			start := sc.Pos
 			if sc.Skip(); sc.Err == nil {
-				s.pending = append(s.pending, s.elementRecord(data[start:sc.Pos], line, i))
+				r := s.elementRecord(data[start:sc.Pos], line, i)
+				if r.Err == nil {
+					r.startLine, r.startCol = whole.Position(start)
+				}
+				s.pending = append(s.pending, r)
 			}
 		})
 	})
 	if !isList {
 		s.pending = s.pending[:0]
-		return s.event(data, line, -1)
+		return s.event(data, line, -1, line, col)
 	}
 	if sc.Err != nil {
 		// The items read before the error stand; the error takes the
