@@ -131,7 +131,8 @@ type checked struct {
 
 func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
-	format := fs.String("format", "text", "output `format`: text, json, sarif or github")
+	var format string
+	fs.Var(newFormatFlag(&format, "text", "json", "sarif", "github"), "format", "output `format`: text, json, sarif or github")
 	lenient := fs.Bool("lenient", false, "accept the typo \":/flag/\" in specifiers, with a warning")
 	strict := fs.Bool("strict", false, "exit with status 1 on warnings too")
 	role := fs.Bool("role", false, "check bare lists of statements as custom roles with no_access base permissions (default: webhook filters); webhook and custom role objects are checked as what they are")
@@ -145,19 +146,14 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return helpIsDone(err)
 	}
-	switch *format {
-	case "text", "json", "sarif", "github":
-	default:
-		return usagef("check", "--format must be text, json, sarif or github, not %q", *format)
-	}
 	if *list {
 		if len(files) > 0 {
 			return usagef("check", "--list takes no files")
 		}
-		if err := writeRules(stdout, *format); err != nil {
+		if err := writeRules(stdout, format); err != nil {
 			return err
 		}
-		if *format == "json" {
+		if format == "json" {
 			return nil // an array of rules, as before
 		}
 		_, err := fmt.Fprintf(stdout, "\ncatalogue of resource types and actions: LaunchDarkly docs as of %s\n", action.Refreshed())
@@ -194,7 +190,7 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	}
 
 	var werr error
-	switch *format {
+	switch format {
 	case "json":
 		werr = writeCheckJSON(stdout, results)
 	case "sarif":

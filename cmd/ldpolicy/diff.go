@@ -88,22 +88,23 @@ Flags:
 
 // diffFlags are the flags of diff.
 type diffFlags struct {
-	patchFile, format, metadataFile, mode string
-	failOnWider, role, lenient, dedup     bool
-	attrs                                 attributeFlag
+	patchFile, format, metadataFile   string
+	mode                              policy.Mode
+	failOnWider, role, lenient, dedup bool
+	attrs                             attributeFlag
 }
 
 func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("diff", flag.ContinueOnError)
 	f := diffFlags{attrs: attributeFlag{}}
 	fs.StringVar(&f.patchFile, "patch", "", "a JSON Patch `FILE` (RFC 6902): NEW is OLD with the patch applied")
-	fs.StringVar(&f.format, "format", "text", "output `format`: text, or json for NDJSON records")
+	fs.Var(newFormatFlag(&f.format, "text", "json"), "format", "output `format`: text, or json for NDJSON records")
 	fs.BoolVar(&f.failOnWider, "fail-on-wider", false, "exit with status 1 when the new version allows an access or delivers an event that the old one did not")
 	fs.BoolVar(&f.role, "role", false, "compare custom roles, where an empty policy grants nothing")
 	fs.BoolVar(&f.lenient, "lenient", false, "read the typo \":/flag/\" in specifiers as \":flag/\", with a warning")
 	fs.Var(f.attrs, "attribute", "bind a role attribute: `NAME=VALUE[,VALUE...]` (repeatable)")
 	fs.StringVar(&f.metadataFile, "metadata", "", "with INPUTs, a JSON `FILE` of tags, properties and views by resource path")
-	fs.StringVar(&f.mode, "mode", "any", "with INPUTs, deliver an event when `any` access is allowed, or only when all are")
+	fs.Var(modeFlag{&f.mode}, "mode", "with INPUTs, deliver an event when `any` access is allowed, or only when all are")
 	fs.BoolVar(&f.dedup, "dedup", false, "with INPUTs, leave out events whose _id came before")
 	rest, err := parseFlags(fs, args, stdout, diffUsage)
 	if err != nil {
@@ -119,22 +120,12 @@ func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return usagef("diff", "give the policy file that --patch applies to")
 	case len(rest) < nfiles:
 		return usagef("diff", "give the OLD and NEW policy files, or OLD and --patch")
-	case f.format != "text" && f.format != "json":
-		return usagef("diff", "--format must be text or json, not %q", f.format)
-	case f.mode != "any" && f.mode != "all":
-		return usagef("diff", "--mode must be any or all, not %q", f.mode)
 	case len(rest) == nfiles && (set("metadata") || set("mode") || set("dedup")):
 		return usagef("diff", "--metadata, --mode and --dedup apply to captured events: give INPUTs")
 	}
 	files, inputs := rest[:nfiles], rest[nfiles:]
-	stdinUsers := 0
-	for _, name := range append(append([]string{f.patchFile, f.metadataFile}, files...), inputs...) {
-		if name == "-" {
-			stdinUsers++
-		}
-	}
-	if stdinUsers > 1 {
-		return usagef("diff", "only one of the policy files, --patch, --metadata and the inputs can read stdin")
+	if err := stdinOnce("diff", "the policy files, --patch, --metadata and the inputs", append(append([]string{f.patchFile, f.metadataFile}, files...), inputs...)...); err != nil {
+		return err
 	}
 	if err := f.attrs.check("diff", true); err != nil {
 		return err
@@ -181,10 +172,7 @@ func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		if ierr != nil {
 			return ierr
 		}
-		opts := options{cmd: "diff", set: d.old, meta: meta, dedup: f.dedup, stdin: stdin}
-		if f.mode == "all" {
-			opts.mode = policy.EveryAccess
-		}
+		opts := options{cmd: "diff", set: d.old, mode: f.mode, meta: meta, dedup: f.dedup, stdin: stdin}
 		err = d.events(opts, ins, bw)
 	}
 	if err != nil {

@@ -62,15 +62,16 @@ Flags:
 
 // runFlags are the flags of dry-run and filter.
 type runFlags struct {
-	policyFile, metadataFile, mode string
-	lenient, strict, failOnIndet   bool
-	dedup                          bool
+	policyFile, metadataFile     string
+	mode                         policy.Mode
+	lenient, strict, failOnIndet bool
+	dedup                        bool
 }
 
 func (f *runFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.policyFile, "policy", "", "the policy `FILE` of the webhook (required)")
 	fs.StringVar(&f.metadataFile, "metadata", "", "a JSON `FILE` of tags, properties and views by resource path")
-	fs.StringVar(&f.mode, "mode", "any", "deliver an event when `any` access is allowed, or only when all are")
+	fs.Var(modeFlag{&f.mode}, "mode", "deliver an event when `any` access is allowed, or only when all are")
 	fs.BoolVar(&f.lenient, "lenient", false, "read the typo \":/flag/\" in specifiers as \":flag/\", with a warning")
 	fs.BoolVar(&f.strict, "strict", false, "stop at the first input that is not a well-formed event, with exit status 1")
 	fs.BoolVar(&f.failOnIndet, "fail-on-indeterminate", false, "exit with status 1 when an event's delivery is indeterminate")
@@ -80,23 +81,11 @@ func (f *runFlags) register(fs *flag.FlagSet) {
 // prepare checks the flags, loads the policy and metadata, and lists the
 // inputs, checking that each can be read.
 func (f *runFlags) prepare(cmd string, inputs []string, stdin io.Reader, stderr io.Writer) (options, []event.Input, error) {
-	switch {
-	case f.policyFile == "":
+	if f.policyFile == "" {
 		return options{}, nil, usagef(cmd, "--policy is required")
-	case f.mode != "any" && f.mode != "all":
-		return options{}, nil, usagef(cmd, "--mode must be any or all, not %q", f.mode)
 	}
-	stdinUsers := 0
-	for _, name := range append([]string{f.policyFile, f.metadataFile}, inputs...) {
-		if name == "-" {
-			stdinUsers++
-		}
-	}
-	if len(inputs) == 0 {
-		stdinUsers++ // events come from stdin
-	}
-	if stdinUsers > 1 {
-		return options{}, nil, usagef(cmd, "only one of --policy, --metadata and the inputs can read stdin")
+	if err := stdinOnce(cmd, "--policy, --metadata and the inputs", append([]string{f.policyFile, f.metadataFile}, eventInputs(inputs)...)...); err != nil {
+		return options{}, nil, err
 	}
 	set, err := loadPolicy(f.policyFile, stdin, policy.Options{Lenient: f.lenient}, stderr)
 	if err != nil {
@@ -110,27 +99,21 @@ func (f *runFlags) prepare(cmd string, inputs []string, stdin io.Reader, stderr 
 	if err != nil {
 		return options{}, nil, err
 	}
-	opts := options{cmd: cmd, set: set, meta: meta, dedup: f.dedup, strict: f.strict, stdin: stdin}
-	if f.mode == "all" {
-		opts.mode = policy.EveryAccess
-	}
-	return opts, ins, nil
+	return options{cmd: cmd, set: set, mode: f.mode, meta: meta, dedup: f.dedup, strict: f.strict, stdin: stdin}, ins, nil
 }
 
 func runDryRun(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("dry-run", flag.ContinueOnError)
 	var rf runFlags
 	rf.register(fs)
-	format := fs.String("format", "text", "output `format`: text, or json for NDJSON records")
+	var format string
+	fs.Var(newFormatFlag(&format, "text", "json"), "format", "output `format`: text, or json for NDJSON records")
 	sortBy := fs.String("sort", "", "order events by `date` (LaunchDarkly does not deliver in order); this holds the decided events in memory")
 	inputs, err := parseFlags(fs, args, stdout, dryRunUsage)
 	if err != nil {
 		return helpIsDone(err)
 	}
-	switch {
-	case *format != "text" && *format != "json":
-		return usagef("dry-run", "--format must be text or json, not %q", *format)
-	case *sortBy != "" && *sortBy != "date":
+	if *sortBy != "" && *sortBy != "date" {
 		return usagef("dry-run", "--sort must be date, not %q", *sortBy)
 	}
 	opts, ins, err := rf.prepare("dry-run", inputs, stdin, stderr)
@@ -144,7 +127,7 @@ func runDryRun(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	// stderr and at the end, rather than a system call each.
 	bw := bufio.NewWriterSize(stdout, 64<<10)
 	defer bw.Flush()
-	out := &dryRunOutput{w: bw, flush: bw.Flush, json: *format == "json", set: opts.set, stderr: stderr}
+	out := &dryRunOutput{w: bw, flush: bw.Flush, json: format == "json", set: opts.set, stderr: stderr}
 
 	var held []eventLine // with --sort
 	onEvent := func(ev *decided) error {

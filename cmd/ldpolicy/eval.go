@@ -130,8 +130,10 @@ func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	act := fs.String("action", "", "the `ACTION` of the access, such as updateOn")
 	res := fs.String("resource", "", "the `RESOURCE` of the access, such as proj/default:env/production:flag/dark-mode")
 	eventFile := fs.String("event", "", "a webhook payload `FILE` to decide delivery of (\"-\" for stdin)")
-	format := fs.String("format", "text", "output `format`: text or json")
-	mode := fs.String("mode", "any", "for --event, deliver when `any` access is allowed, or only when all are")
+	var format string
+	fs.Var(newFormatFlag(&format, "text", "json"), "format", "output `format`: text or json")
+	var mode policy.Mode
+	fs.Var(modeFlag{&mode}, "mode", "for --event, deliver when `any` access is allowed, or only when all are")
 	lenient := fs.Bool("lenient", false, "read the typo \":/flag/\" in specifiers as \":flag/\", with a warning")
 	role := fs.Bool("role", false, "decide as a custom role, where an empty policy grants nothing")
 	metadataFile := fs.String("metadata", "", "a JSON `FILE` of tags, properties and views by resource path")
@@ -156,10 +158,6 @@ func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return usagef("eval", "--policy is given %d times: a webhook has one policy; with --role, each --policy is a role of one member", len(policyFiles))
 	case len(policyFiles) > 1 && *eventFile != "":
 		return usagef("eval", "--event decides a webhook's delivery, under one --policy; several roles decide accesses (--action and --resource)")
-	case *format != "text" && *format != "json":
-		return usagef("eval", "--format must be text or json, not %q", *format)
-	case *mode != "any" && *mode != "all":
-		return usagef("eval", "--mode must be any or all, not %q", *mode)
 	case *eventFile != "" && (set("action") || set("resource")):
 		return usagef("eval", "give either --event or --action and --resource, not both")
 	case *eventFile == "" && (!set("action") || !set("resource")):
@@ -167,14 +165,8 @@ func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	case *eventFile == "" && set("mode"):
 		return usagef("eval", "--mode applies to --event only")
 	}
-	stdinUsers := 0
-	for _, f := range append([]string{*eventFile, *metadataFile}, policyFiles...) {
-		if f == "-" {
-			stdinUsers++
-		}
-	}
-	if stdinUsers > 1 {
-		return usagef("eval", "only one of --policy, --event and --metadata can read stdin")
+	if err := stdinOnce("eval", "--policy, --event and --metadata", append([]string{*eventFile, *metadataFile}, policyFiles...)...); err != nil {
+		return err
 	}
 	if err := attrs.check("eval", true); err != nil {
 		return err
@@ -198,7 +190,7 @@ func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return usagef("eval", "%s is a custom role, which receives no events: --event decides a webhook's delivery; decide the event's accesses with --action and --resource", displayName(policyFile))
 	}
 	if *eventFile == "" && (*role || isRole(first)) {
-		return evalMember(policyFiles, data, first, opts, *act, *res, *metadataFile, stdin, stdout, stderr, *format == "json")
+		return evalMember(policyFiles, data, first, opts, *act, *res, *metadataFile, stdin, stdout, stderr, format == "json")
 	}
 	pol, err := compilePolicy(displayName(policyFile), data[0], first, opts, stderr)
 	if err != nil {
@@ -208,7 +200,7 @@ func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	out := &output{w: stdout, json: *format == "json", set: pol}
+	out := &output{w: stdout, json: format == "json", set: pol}
 
 	if *eventFile == "" {
 		c, err := parseResourceFlag(*res, resolver)
@@ -244,15 +236,11 @@ func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	// then the metadata file.
 	resolver = resource.Chain{&h, resolver}
 	accesses := h.Accesses
-	m := policy.AnyAccess
-	if *mode == "all" {
-		m = policy.EveryAccess
-	}
 	var ev policy.Event
 	if err := ev.Parse(accesses, resolver); err != nil {
 		return inputErr(fmt.Errorf("%s: policy: %v", displayName(*eventFile), err))
 	}
-	_, delivery := pol.DecideEvent(nil, &ev, m)
+	_, delivery := pol.DecideEvent(nil, &ev, mode)
 	explained := make([]policy.Explanation, len(accesses))
 	for i, a := range accesses {
 		explained[i] = pol.Explain(a.Action, ev.Resource(i))

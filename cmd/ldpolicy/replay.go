@@ -102,9 +102,11 @@ func runReplay(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("replay", flag.ContinueOnError)
 	hooksFile := fs.String("webhooks", "", "the `FILE` of webhooks to deliver to, in the REST API's shape (required)")
 	metadataFile := fs.String("metadata", "", "a JSON `FILE` of tags, properties and views by resource path")
-	mode := fs.String("mode", "any", "deliver an event when `any` access is allowed, or only when all are")
+	var mode policy.Mode
+	fs.Var(modeFlag{&mode}, "mode", "deliver an event when `any` access is allowed, or only when all are")
 	lenient := fs.Bool("lenient", false, "read the typo \":/flag/\" in specifiers as \":flag/\", with a warning")
-	format := fs.String("format", "text", "output `format`: text, or json for NDJSON records")
+	var format string
+	fs.Var(newFormatFlag(&format, "text", "json"), "format", "output `format`: text, or json for NDJSON records")
 	shuffle := fs.Bool("shuffle", false, "deliver in a random order (holds the deliveries in memory)")
 	seed := fs.Uint64("seed", 0, "the `SEED` of --shuffle and --duplicate-rate (default: drawn at random, and printed)")
 	dupRate := fs.Float64("duplicate-rate", 0, "send this share `R` (0 to 1) of the deliveries a second time")
@@ -118,10 +120,6 @@ func runReplay(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	switch {
 	case *hooksFile == "":
 		return usagef("replay", "--webhooks is required")
-	case *mode != "any" && *mode != "all":
-		return usagef("replay", "--mode must be any or all, not %q", *mode)
-	case *format != "text" && *format != "json":
-		return usagef("replay", "--format must be text or json, not %q", *format)
 	case !(*dupRate >= 0 && *dupRate <= 1):
 		return usagef("replay", "--duplicate-rate must be between 0 and 1, not %v", *dupRate)
 	case *concurrency < 1:
@@ -129,17 +127,8 @@ func runReplay(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	case *timeout <= 0:
 		return usagef("replay", "--timeout must be positive, not %v", *timeout)
 	}
-	stdinUsers := 0
-	for _, name := range append([]string{*hooksFile, *metadataFile}, inputs...) {
-		if name == "-" {
-			stdinUsers++
-		}
-	}
-	if len(inputs) == 0 {
-		stdinUsers++
-	}
-	if stdinUsers > 1 {
-		return usagef("replay", "only one of --webhooks, --metadata and the inputs can read stdin")
+	if err := stdinOnce("replay", "--webhooks, --metadata and the inputs", append([]string{*hooksFile, *metadataFile}, eventInputs(inputs)...)...); err != nil {
+		return err
 	}
 	hooks, err := loadHooks(*hooksFile, stdin, policy.Options{Lenient: *lenient}, stderr)
 	if err != nil {
@@ -165,17 +154,13 @@ func runReplay(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	}
 	rp := &replayer{
 		hooks:  hooks,
-		out:    &dryRunOutput{w: stdout, stderr: stderr, json: *format == "json", flush: func() error { return nil }},
+		out:    &dryRunOutput{w: stdout, stderr: stderr, json: format == "json", flush: func() error { return nil }},
 		sender: &webhook.Sender{Client: &http.Client{Transport: transport}, Timeout: *timeout, UserAgent: "ldpolicy-replay"},
 	}
 	defer transport.CloseIdleConnections()
 	empty, err := policy.Compile(nil, policy.Options{})
 	if err != nil {
 		return err
-	}
-	pm := policy.AnyAccess
-	if *mode == "all" {
-		pm = policy.EveryAccess
 	}
 	// The runner reads and checks the events, and counts them, malformed
 	// input and duplicate _ids; each webhook's policy decides them here.
@@ -209,7 +194,7 @@ func runReplay(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 			if !h.On {
 				continue
 			}
-			decisions, d = h.set.DecideEvent(decisions[:0], ev.event, pm)
+			decisions, d = h.set.DecideEvent(decisions[:0], ev.event, mode)
 			if d.Indeterminate {
 				h.indeterminate++
 			}

@@ -114,10 +114,12 @@ func serve(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 	unsigned := fs.Bool("unsigned", false, "accept deliveries without a signature, from a webhook that has no secret")
 	policyFile := fs.String("policy", "", "the policy `FILE` of the webhook (required)")
 	metadataFile := fs.String("metadata", "", "a JSON `FILE` of tags, properties and views by resource path")
-	mode := fs.String("mode", "any", "deliver an event when `any` access is allowed, or only when all are")
+	var mode policy.Mode
+	fs.Var(modeFlag{&mode}, "mode", "deliver an event when `any` access is allowed, or only when all are")
 	lenient := fs.Bool("lenient", false, "read the typo \":/flag/\" in specifiers as \":flag/\", with a warning")
 	addr := fs.String("addr", "127.0.0.1:8080", "listen on `HOST:PORT`; port 0 picks a free one")
-	format := fs.String("format", "text", "output `format`: text, or json for NDJSON records")
+	var format string
+	fs.Var(newFormatFlag(&format, "text", "json"), "format", "output `format`: text, or json for NDJSON records")
 	maxEvents := fs.Int("max-events", 0, "stop after `N` events (delivered or not; duplicates and refused requests do not count); 0 for no limit")
 	maxAge := fs.Duration("max-age", 0, "refuse events whose date is older than this `duration`; 0 accepts any date")
 	redisURL := fs.String("redis", "", "remember _ids in the Redis at `URL` (redis://[:PASSWORD@]HOST:PORT/DB, or rediss://), shared by several instances")
@@ -138,16 +140,10 @@ func serve(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 		return usagef("serve", "--secret or --secret-env is required; --unsigned accepts deliveries without a signature")
 	case sf.given() && *unsigned:
 		return usagef("serve", "--unsigned and a secret exclude each other")
-	case *mode != "any" && *mode != "all":
-		return usagef("serve", "--mode must be any or all, not %q", *mode)
-	case *format != "text" && *format != "json":
-		return usagef("serve", "--format must be text or json, not %q", *format)
 	case *maxEvents < 0:
 		return usagef("serve", "--max-events must not be negative, not %d", *maxEvents)
 	case *maxAge < 0:
 		return usagef("serve", "--max-age must not be negative, not %v", *maxAge)
-	case *policyFile == "-" && *metadataFile == "-":
-		return usagef("serve", "only one of --policy and --metadata can read stdin")
 	case *redisURL != "" && *redisEnv != "":
 		return usagef("serve", "--redis and --redis-env exclude each other")
 	case *redisURL == "" && *redisEnv == "" && (flagGiven(fs, "stream") || flagGiven(fs, "redis-prefix") || flagGiven(fs, "lease")):
@@ -156,6 +152,9 @@ func serve(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 		return usagef("serve", "--stream is empty: name the stream the events go to")
 	case *lease < redisdedup.MinLease:
 		return usagef("serve", "--lease must be at least %v, not %v", redisdedup.MinLease, *lease)
+	}
+	if err := stdinOnce("serve", "--policy and --metadata", *policyFile, *metadataFile); err != nil {
+		return err
 	}
 	secrets, err := sf.secrets("serve")
 	if err != nil {
@@ -171,17 +170,14 @@ func serve(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 	}
 
 	s := &server{
-		out:       &dryRunOutput{w: stdout, stderr: stderr, json: *format == "json", set: set, flush: func() error { return nil }},
+		out:       &dryRunOutput{w: stdout, stderr: stderr, json: format == "json", set: set, flush: func() error { return nil }},
 		maxEvents: *maxEvents,
 		full:      make(chan struct{}),
 		counts:    serveCounts{Refused: map[string]int{}},
 	}
 	opts := webhook.Options{
-		Secrets: secrets, Unsigned: *unsigned, Policy: set, Resolver: meta, MaxAge: *maxAge,
+		Secrets: secrets, Unsigned: *unsigned, Policy: set, Resolver: meta, Mode: mode, MaxAge: *maxAge,
 		OnResult: s.result,
-	}
-	if *mode == "all" {
-		opts.Mode = policy.EveryAccess
 	}
 	process := func(context.Context, *event.Event) error {
 		return nil // the event is printed by s.result, with its decisions

@@ -116,7 +116,7 @@ type testFlags struct {
 func runTest(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("test", flag.ContinueOnError)
 	var tf testFlags
-	fs.StringVar(&tf.format, "format", "text", "output `format`: text, json or junit")
+	fs.Var(newFormatFlag(&tf.format, "text", "json", "junit"), "format", "output `format`: text, json or junit")
 	fs.BoolVar(&tf.coverage, "coverage", false, "report how many cases each statement decided, and the statements that decided none")
 	fs.Float64Var(&tf.minCoverage, "min-coverage", 0, "fail when less than `PCT` percent of the statements decided a case (implies --coverage)")
 	runRE := fs.String("run", "", "run only the cases whose name (or, without one, title) matches `REGEXP`")
@@ -126,10 +126,7 @@ func runTest(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return helpIsDone(err)
 	}
 	tf.minSet = flagGiven(fs, "min-coverage")
-	switch {
-	case tf.format != "text" && tf.format != "json" && tf.format != "junit":
-		return usagef("test", "--format must be text, json or junit, not %q", tf.format)
-	case tf.minCoverage < 0 || tf.minCoverage > 100:
+	if tf.minCoverage < 0 || tf.minCoverage > 100 {
 		return usagef("test", "--min-coverage must be a percentage from 0 to 100, not %v", tf.minCoverage)
 	}
 	tf.coverage = tf.coverage || tf.minSet
