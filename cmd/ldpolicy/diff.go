@@ -88,10 +88,10 @@ Flags:
 
 // diffFlags are the flags of diff.
 type diffFlags struct {
-	patchFile, format, metadataFile   string
-	mode                              policy.Mode
-	failOnWider, role, lenient, dedup bool
-	attrs                             attributeFlag
+	eventFlags
+	patchFile, format          string
+	failOnWider, role, lenient bool
+	attrs                      attributeFlag
 }
 
 func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -103,8 +103,7 @@ func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs.BoolVar(&f.role, "role", false, "compare custom roles, where an empty policy grants nothing")
 	fs.BoolVar(&f.lenient, "lenient", false, "read the typo \":/flag/\" in specifiers as \":flag/\", with a warning")
 	fs.Var(f.attrs, "attribute", "bind a role attribute: `NAME=VALUE[,VALUE...]` (repeatable)")
-	fs.StringVar(&f.metadataFile, "metadata", "", "with INPUTs, a JSON `FILE` of tags, properties and views by resource path")
-	fs.Var(modeFlag{&f.mode}, "mode", "with INPUTs, deliver an event when `any` access is allowed, or only when all are")
+	f.eventFlags.register(fs, "with INPUTs, ")
 	fs.BoolVar(&f.dedup, "dedup", false, "with INPUTs, leave out events whose _id came before")
 	rest, err := parseFlags(fs, args, stdout, diffUsage)
 	if err != nil {
@@ -164,16 +163,11 @@ func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(inputs) == 0 {
 		err = d.accesses(popts)
 	} else {
-		meta, merr := loadMetadata(f.metadataFile, stdin)
-		if merr != nil {
-			return merr
+		r, ins, rerr := f.runner("diff", d.old, inputs, stdin, stderr)
+		if rerr != nil {
+			return rerr
 		}
-		ins, ierr := checkInputs("diff", inputs, stderr)
-		if ierr != nil {
-			return ierr
-		}
-		opts := options{cmd: "diff", set: d.old, mode: f.mode, meta: meta, dedup: f.dedup, stdin: stdin}
-		err = d.events(opts, ins, bw)
+		err = d.events(r, ins, bw)
 	}
 	if err != nil {
 		return err
@@ -494,16 +488,16 @@ type diffCounts struct {
 	NarrowerAccesses  int `json:"narrowerAccesses"`
 }
 
-// events compares the versions on the events of the inputs.
-func (d *differ) events(opts options, inputs []event.Input, flush interface{ Flush() error }) error {
-	r := newRunner(opts)
+// events compares the versions on the events of the inputs, which r
+// decides with the old version.
+func (d *differ) events(r *runner, inputs []event.Input, flush interface{ Flush() error }) error {
 	var c diffCounts
 	var held []*eventChange // for text, by group
 	var newDecisions []policy.Decision
 	onEvent := func(ev *decided) error {
 		h := ev.head
 		var nd policy.Delivery
-		newDecisions, nd = d.new.DecideEvent(newDecisions[:0], ev.event, opts.mode)
+		newDecisions, nd = d.new.DecideEvent(newDecisions[:0], ev.event, r.mode)
 		od := ev.delivery
 		e := &eventChange{
 			Type: "event", Source: ev.source, ID: h.ID, Date: h.Date, Kind: h.Kind,

@@ -62,44 +62,34 @@ Flags:
 
 // runFlags are the flags of dry-run and filter.
 type runFlags struct {
-	policyFile, metadataFile     string
-	mode                         policy.Mode
-	lenient, strict, failOnIndet bool
-	dedup                        bool
+	eventFlags
+	policyFile           string
+	lenient, failOnIndet bool
 }
 
 func (f *runFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.policyFile, "policy", "", "the policy `FILE` of the webhook (required)")
-	fs.StringVar(&f.metadataFile, "metadata", "", "a JSON `FILE` of tags, properties and views by resource path")
-	fs.Var(modeFlag{&f.mode}, "mode", "deliver an event when `any` access is allowed, or only when all are")
+	f.eventFlags.register(fs, "")
 	fs.BoolVar(&f.lenient, "lenient", false, "read the typo \":/flag/\" in specifiers as \":flag/\", with a warning")
 	fs.BoolVar(&f.strict, "strict", false, "stop at the first input that is not a well-formed event, with exit status 1")
 	fs.BoolVar(&f.failOnIndet, "fail-on-indeterminate", false, "exit with status 1 when an event's delivery is indeterminate")
 	fs.BoolVar(&f.dedup, "dedup", false, "leave out events whose _id came before (LaunchDarkly retries a delivery once)")
 }
 
-// prepare checks the flags, loads the policy and metadata, and lists the
-// inputs, checking that each can be read.
-func (f *runFlags) prepare(cmd string, inputs []string, stdin io.Reader, stderr io.Writer) (options, []event.Input, error) {
+// prepare checks the flags, loads the policy, and returns the runner of
+// the inputs (see eventFlags.runner).
+func (f *runFlags) prepare(cmd string, inputs []string, stdin io.Reader, stderr io.Writer) (*runner, []event.Input, error) {
 	if f.policyFile == "" {
-		return options{}, nil, usagef(cmd, "--policy is required")
+		return nil, nil, usagef(cmd, "--policy is required")
 	}
 	if err := stdinOnce(cmd, "--policy, --metadata and the inputs", append([]string{f.policyFile, f.metadataFile}, eventInputs(inputs)...)...); err != nil {
-		return options{}, nil, err
+		return nil, nil, err
 	}
 	set, err := loadPolicy(f.policyFile, stdin, policy.Options{Lenient: f.lenient}, stderr)
 	if err != nil {
-		return options{}, nil, err
+		return nil, nil, err
 	}
-	meta, err := loadMetadata(f.metadataFile, stdin)
-	if err != nil {
-		return options{}, nil, err
-	}
-	ins, err := checkInputs(cmd, inputs, stderr)
-	if err != nil {
-		return options{}, nil, err
-	}
-	return options{cmd: cmd, set: set, mode: f.mode, meta: meta, dedup: f.dedup, strict: f.strict, stdin: stdin}, ins, nil
+	return f.runner(cmd, set, inputs, stdin, stderr)
 }
 
 func runDryRun(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -116,18 +106,17 @@ func runDryRun(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if *sortBy != "" && *sortBy != "date" {
 		return usagef("dry-run", "--sort must be date, not %q", *sortBy)
 	}
-	opts, ins, err := rf.prepare("dry-run", inputs, stdin, stderr)
+	r, ins, err := rf.prepare("dry-run", inputs, stdin, stderr)
 	if err != nil {
 		return err
 	}
 	prog := newProgress(stderr)
-	opts.onBytes = prog.addBytes
-	r := newRunner(opts)
+	r.onBytes = prog.addBytes
 	// Records are written through a buffer, flushed before anything goes to
 	// stderr and at the end, rather than a system call each.
 	bw := bufio.NewWriterSize(stdout, 64<<10)
 	defer bw.Flush()
-	out := &dryRunOutput{w: bw, flush: bw.Flush, json: format == "json", set: opts.set, stderr: stderr}
+	out := &dryRunOutput{w: bw, flush: bw.Flush, json: format == "json", set: r.set, stderr: stderr}
 
 	var held []eventLine // with --sort
 	onEvent := func(ev *decided) error {

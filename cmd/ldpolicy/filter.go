@@ -40,13 +40,12 @@ func runFilter(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return helpIsDone(err)
 	}
-	opts, ins, err := rf.prepare("filter", inputs, stdin, stderr)
+	r, ins, err := rf.prepare("filter", inputs, stdin, stderr)
 	if err != nil {
 		return err
 	}
 	prog := newProgress(stderr)
-	opts.onBytes = prog.addBytes
-	r := newRunner(opts)
+	r.onBytes = prog.addBytes
 	w := bufio.NewWriterSize(stdout, 64<<10)
 	var compact bytes.Buffer
 	written := 0

@@ -101,9 +101,8 @@ type delivery struct {
 func runReplay(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("replay", flag.ContinueOnError)
 	hooksFile := fs.String("webhooks", "", "the `FILE` of webhooks to deliver to, in the REST API's shape (required)")
-	metadataFile := fs.String("metadata", "", "a JSON `FILE` of tags, properties and views by resource path")
-	var mode policy.Mode
-	fs.Var(modeFlag{&mode}, "mode", "deliver an event when `any` access is allowed, or only when all are")
+	var ef eventFlags
+	ef.register(fs, "")
 	lenient := fs.Bool("lenient", false, "read the typo \":/flag/\" in specifiers as \":flag/\", with a warning")
 	var format string
 	fs.Var(newFormatFlag(&format, "text", "json"), "format", "output `format`: text, or json for NDJSON records")
@@ -127,18 +126,10 @@ func runReplay(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	case *timeout <= 0:
 		return usagef("replay", "--timeout must be positive, not %v", *timeout)
 	}
-	if err := stdinOnce("replay", "--webhooks, --metadata and the inputs", append([]string{*hooksFile, *metadataFile}, eventInputs(inputs)...)...); err != nil {
+	if err := stdinOnce("replay", "--webhooks, --metadata and the inputs", append([]string{*hooksFile, ef.metadataFile}, eventInputs(inputs)...)...); err != nil {
 		return err
 	}
 	hooks, err := loadHooks(*hooksFile, stdin, policy.Options{Lenient: *lenient}, stderr)
-	if err != nil {
-		return err
-	}
-	meta, err := loadMetadata(*metadataFile, stdin)
-	if err != nil {
-		return err
-	}
-	ins, err := checkInputs("replay", inputs, stderr)
 	if err != nil {
 		return err
 	}
@@ -164,7 +155,10 @@ func runReplay(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	}
 	// The runner reads and checks the events, and counts them, malformed
 	// input and duplicate _ids; each webhook's policy decides them here.
-	r := newRunner(options{cmd: "replay", set: empty, meta: meta, stdin: stdin})
+	r, ins, err := ef.runner("replay", empty, inputs, stdin, stderr)
+	if err != nil {
+		return err
+	}
 	rng := rand.New(rand.NewPCG(*seed, *seed))
 
 	jobs := make(chan delivery, *concurrency)
@@ -194,7 +188,7 @@ func runReplay(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 			if !h.On {
 				continue
 			}
-			decisions, d = h.set.DecideEvent(decisions[:0], ev.event, mode)
+			decisions, d = h.set.DecideEvent(decisions[:0], ev.event, ef.mode)
 			if d.Indeterminate {
 				h.indeterminate++
 			}
