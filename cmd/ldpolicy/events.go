@@ -156,15 +156,8 @@ func (r *runner) runInput(in event.Input, onEvent func(*decided) error, onProble
 func (r *runner) decide(rec event.Record, ev *decided) error {
 	*ev = decided{}
 	h := &r.head
-	if err := event.ReadHead(rec.Data, h); err != nil {
-		var de *event.DecodeError
-		if errors.As(err, &de) {
-			return fmt.Errorf("byte %d: %s", de.Offset, de.Msg)
-		}
+	if err := readHead(rec.Data, h); err != nil {
 		return err
-	}
-	if !h.HasAccesses {
-		return errors.New(`the event has no "accesses"`)
 	}
 	if err := r.event.Parse(h.Accesses, r.resolver); err != nil {
 		return err
@@ -194,6 +187,22 @@ func (r *runner) decide(rec event.Record, ev *decided) error {
 		r.NotDelivered++
 	}
 	*ev = decided{source: rec.Source(), head: h, event: &r.event, decisions: r.decisions, delivery: delivery, data: rec.Data}
+	return nil
+}
+
+// readHead reads the head of an event with event.ReadHead, and requires
+// its "accesses". A syntax error says at which byte it is.
+func readHead(data []byte, h *event.Head) error {
+	if err := event.ReadHead(data, h); err != nil {
+		var de *event.DecodeError
+		if errors.As(err, &de) {
+			return fmt.Errorf("byte %d: %s", de.Offset, de.Msg)
+		}
+		return err
+	}
+	if !h.HasAccesses {
+		return errors.New(`the event has no "accesses"`)
+	}
 	return nil
 }
 
