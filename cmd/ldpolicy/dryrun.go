@@ -292,12 +292,17 @@ func (o *dryRunOutput) event(e eventLine) error {
 	if e.statement >= 0 {
 		st = fmt.Sprintf("statement %d", e.statement)
 	}
-	when := "-"
-	if e.Date != 0 {
-		when = time.UnixMilli(e.Date).UTC().Format("2006-01-02 15:04:05")
-	}
-	_, err := fmt.Fprintf(o.w, "%-19s  %-18s  %-48s  %-13s  %-12s  %s\n", when, display.Printable(e.Kind), display.Clip(plainTitle(e.title), 48), result, st, e.Source)
+	_, err := fmt.Fprintf(o.w, "%-19s  %-18s  %-48s  %-13s  %-12s  %s\n", shownDate(e.Date), display.Printable(e.Kind), display.Clip(plainTitle(e.title), 48), result, st, e.Source)
 	return err
+}
+
+// shownDate is an event's date, in milliseconds since the epoch, as
+// people read it; "-" for none.
+func shownDate(ms int64) string {
+	if ms == 0 {
+		return "-"
+	}
+	return time.UnixMilli(ms).UTC().Format("2006-01-02 15:04:05")
 }
 
 func (o *dryRunOutput) problem(p problem) error {
