@@ -150,14 +150,7 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		if len(files) > 0 {
 			return usagef("check", "--list takes no files")
 		}
-		if err := writeRules(stdout, format); err != nil {
-			return err
-		}
-		if format == "json" {
-			return nil // an array of rules, as before
-		}
-		_, err := fmt.Fprintf(stdout, "\ncatalogue of resource types and actions: LaunchDarkly docs as of %s\n", action.Refreshed())
-		return err
+		return listRules(stdout, format)
 	}
 	if len(files) == 0 {
 		return usagef("check", "no policy files given")
@@ -189,26 +182,41 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		results = append(results, r)
 	}
 
-	var werr error
-	switch format {
-	case "json":
-		werr = writeCheckJSON(stdout, results)
-	case "sarif":
-		werr = writeSARIF(stdout, results)
-	case "github":
-		werr = writeGitHub(stdout, results)
-	default:
-		werr = writeCheckText(stdout, results)
-	}
-	switch {
-	case werr != nil:
-		return werr
+	switch err := writeChecked(stdout, format, results); {
+	case err != nil:
+		return err
 	case unreadable > 0:
 		return &exitError{code: exitUsage}
 	case failed > 0:
 		return &exitError{code: exitNo}
 	}
 	return nil
+}
+
+// listRules writes the codes of the findings (--list), and for people the
+// date of the catalogue of resource types and actions.
+func listRules(stdout io.Writer, format string) error {
+	if err := writeRules(stdout, format); err != nil {
+		return err
+	}
+	if format == "json" {
+		return nil // an array of rules, as before
+	}
+	_, err := fmt.Fprintf(stdout, "\ncatalogue of resource types and actions: LaunchDarkly docs as of %s\n", action.Refreshed())
+	return err
+}
+
+// writeChecked writes what check found in the files, in the format.
+func writeChecked(stdout io.Writer, format string, results []checked) error {
+	switch format {
+	case "json":
+		return writeCheckJSON(stdout, results)
+	case "sarif":
+		return writeSARIF(stdout, results)
+	case "github":
+		return writeGitHub(stdout, results)
+	}
+	return writeCheckText(stdout, results)
 }
 
 // checkFile reads and checks one file, with the suppressions of the flags
