@@ -91,6 +91,7 @@ type diffFlags struct {
 	patchFile, format          string
 	failOnWider, role, lenient bool
 	attrs                      attributeFlag
+	files, inputs              []string // the arguments: OLD and NEW, or OLD; the INPUTs
 }
 
 func (f *diffFlags) register(fs *flag.FlagSet) {
@@ -107,7 +108,7 @@ func (f *diffFlags) register(fs *flag.FlagSet) {
 
 // check reports bad usage, and splits the arguments into the policy files
 // and the inputs.
-func (f *diffFlags) check(fs *flag.FlagSet, rest []string) (files, inputs []string, err error) {
+func (f *diffFlags) check(fs *flag.FlagSet, rest []string) error {
 	set := func(name string) bool { return flagGiven(fs, name) }
 	nfiles := 2
 	if f.patchFile != "" {
@@ -115,22 +116,23 @@ func (f *diffFlags) check(fs *flag.FlagSet, rest []string) (files, inputs []stri
 	}
 	switch {
 	case len(rest) < nfiles && f.patchFile != "":
-		return nil, nil, usagef("diff", "give the policy file that --patch applies to")
+		return usagef("diff", "give the policy file that --patch applies to")
 	case len(rest) < nfiles:
-		return nil, nil, usagef("diff", "give the OLD and NEW policy files, or OLD and --patch")
+		return usagef("diff", "give the OLD and NEW policy files, or OLD and --patch")
 	case len(rest) == nfiles && (set("metadata") || set("mode") || set("dedup")):
-		return nil, nil, usagef("diff", "--metadata, --mode and --dedup apply to captured events: give INPUTs")
+		return usagef("diff", "--metadata, --mode and --dedup apply to captured events: give INPUTs")
 	}
-	files, inputs = rest[:nfiles], rest[nfiles:]
-	if err := stdinOnce("diff", "the policy files, --patch, --metadata and the inputs", append(append([]string{f.patchFile, f.metadataFile}, files...), inputs...)...); err != nil {
-		return nil, nil, err
+	f.files, f.inputs = rest[:nfiles], rest[nfiles:]
+	if err := stdinOnce("diff", "the policy files, --patch, --metadata and the inputs", append(append([]string{f.patchFile, f.metadataFile}, f.files...), f.inputs...)...); err != nil {
+		return err
 	}
-	return files, inputs, f.attrs.check("diff", true)
+	return f.attrs.check("diff", true)
 }
 
-// load reads and compiles the versions that files and --patch name, and
-// returns their differ and the options they were compiled with.
-func (f *diffFlags) load(files []string, stdin io.Reader, stderr io.Writer) (*differ, policy.Options, error) {
+// load reads and compiles the versions that the policy files and --patch
+// name, and returns their differ and the options they were compiled with.
+func (f *diffFlags) load(stdin io.Reader, stderr io.Writer) (*differ, policy.Options, error) {
+	files := f.files
 	popts := policy.Options{Lenient: f.lenient, Attributes: f.attrs}
 	d := &differ{json: f.format == "json", stderr: stderr}
 	oldData, err := readInput(files[0], stdin)
@@ -157,29 +159,20 @@ func (f *diffFlags) load(files []string, stdin io.Reader, stderr io.Writer) (*di
 	return d, popts, err
 }
 
-func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("diff", flag.ContinueOnError)
-	var f diffFlags
-	f.register(fs)
-	rest, err := parseFlags(fs, args, stdout, diffUsage)
-	if err != nil {
-		return helpIsDone(err)
-	}
-	files, inputs, err := f.check(fs, rest)
-	if err != nil {
-		return err
-	}
-	d, popts, err := f.load(files, stdin, stderr)
+// runDiff runs diff; f.check has split its arguments into f.files and
+// f.inputs.
+func runDiff(f *diffFlags, _ []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	d, popts, err := f.load(stdin, stderr)
 	if err != nil {
 		return err
 	}
 	bw := bufio.NewWriterSize(stdout, 64<<10)
 	defer bw.Flush()
 	d.w = bw
-	if len(inputs) == 0 {
+	if len(f.inputs) == 0 {
 		err = d.accesses(popts)
 	} else {
-		r, ins, rerr := f.runner("diff", d.old, inputs, stdin, stderr)
+		r, ins, rerr := f.runner("diff", d.old, f.inputs, stdin, stderr)
 		if rerr != nil {
 			return rerr
 		}
@@ -192,7 +185,7 @@ func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return err
 	}
 	if f.failOnWider {
-		return d.widerError(len(inputs) > 0)
+		return d.widerError(len(f.inputs) > 0)
 	}
 	return nil
 }

@@ -76,15 +76,17 @@ func (f *runFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.dedup, "dedup", false, "leave out events whose _id came before (LaunchDarkly retries a delivery once)")
 }
 
-// prepare checks the flags, loads the policy, and returns the runner of
-// the inputs (see eventFlags.runner).
-func (f *runFlags) prepare(cmd string, inputs []string, stdin io.Reader, stderr io.Writer) (*runner, []event.Input, error) {
+// check reports bad usage.
+func (f *runFlags) check(fs *flag.FlagSet, inputs []string) error {
 	if f.policyFile == "" {
-		return nil, nil, usagef(cmd, "--policy is required")
+		return usagef(fs.Name(), "--policy is required")
 	}
-	if err := stdinOnce(cmd, "--policy, --metadata and the inputs", append([]string{f.policyFile, f.metadataFile}, eventInputs(inputs)...)...); err != nil {
-		return nil, nil, err
-	}
+	return stdinOnce(fs.Name(), "--policy, --metadata and the inputs", append([]string{f.policyFile, f.metadataFile}, orStdin(inputs)...)...)
+}
+
+// prepare loads the policy, and returns the runner of the inputs (see
+// eventFlags.runner).
+func (f *runFlags) prepare(cmd string, inputs []string, stdin io.Reader, stderr io.Writer) (*runner, []event.Input, error) {
 	set, err := loadPolicy(f.policyFile, stdin, policy.Options{Lenient: f.lenient}, stderr)
 	if err != nil {
 		return nil, nil, err
@@ -92,49 +94,57 @@ func (f *runFlags) prepare(cmd string, inputs []string, stdin io.Reader, stderr 
 	return f.runner(cmd, set, inputs, stdin, stderr)
 }
 
-func runDryRun(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("dry-run", flag.ContinueOnError)
-	var rf runFlags
-	rf.register(fs)
-	var format string
-	fs.Var(newFormatFlag(&format, "text", "json"), "format", "output `format`: text, or json for NDJSON records")
-	sortBy := fs.String("sort", "", "order events by `date` (LaunchDarkly does not deliver in order); this holds the decided events in memory")
-	inputs, err := parseFlags(fs, args, stdout, dryRunUsage)
-	if err != nil {
-		return helpIsDone(err)
+// indeterminateError is the error of --fail-on-indeterminate for a run of
+// cmd that counted c; nil when the flag is off or no delivery was
+// indeterminate.
+func (f *runFlags) indeterminateError(cmd string, c *counts) error {
+	if f.failOnIndet && c.Indeterminate > 0 {
+		return &exitError{exitNo, fmt.Errorf("%s: %d event%s with an indeterminate delivery", cmd, c.Indeterminate, plural(c.Indeterminate))}
 	}
-	if *sortBy != "" && *sortBy != "date" {
-		return usagef("dry-run", "--sort must be date, not %q", *sortBy)
+	return nil
+}
+
+// dryRunFlags are the flags of dry-run.
+type dryRunFlags struct {
+	runFlags
+	format, sortBy string
+}
+
+func (f *dryRunFlags) register(fs *flag.FlagSet) {
+	f.runFlags.register(fs)
+	fs.Var(newFormatFlag(&f.format, "text", "json"), "format", "output `format`: text, or json for NDJSON records")
+	fs.StringVar(&f.sortBy, "sort", "", "order events by `date` (LaunchDarkly does not deliver in order); this holds the decided events in memory")
+}
+
+// check reports bad usage.
+func (f *dryRunFlags) check(fs *flag.FlagSet, inputs []string) error {
+	if f.sortBy != "" && f.sortBy != "date" {
+		return usagef("dry-run", "--sort must be date, not %q", f.sortBy)
 	}
-	r, ins, err := rf.prepare("dry-run", inputs, stdin, stderr)
+	return f.runFlags.check(fs, inputs)
+}
+
+func runDryRun(f *dryRunFlags, inputs []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	r, ins, err := f.prepare("dry-run", inputs, stdin, stderr)
 	if err != nil {
 		return err
 	}
-	prog := newProgress(stderr)
-	r.onBytes = prog.addBytes
 	// Records are written through a buffer, flushed before anything goes to
 	// stderr and at the end, rather than a system call each.
 	bw := bufio.NewWriterSize(stdout, 64<<10)
 	defer bw.Flush()
-	out := &dryRunOutput{w: bw, flush: bw.Flush, json: format == "json", set: r.set, stderr: stderr}
+	out := &dryRunOutput{w: bw, flush: bw.Flush, json: f.format == "json", set: r.set, stderr: stderr}
 
 	var held []eventLine // with --sort
 	onEvent := func(ev *decided) error {
-		prog.addEvent()
 		line := newEventLine(ev)
-		if *sortBy != "" {
+		if f.sortBy != "" {
 			held = append(held, line)
 			return nil
 		}
 		return out.event(line)
 	}
-	onProblem := func(p problem) error {
-		prog.addEvent()
-		return out.problem(p)
-	}
-	err = r.run(ins, onEvent, onProblem)
-	prog.done()
-	if err != nil {
+	if err := r.runShowingProgress(stderr, ins, onEvent, out.problem); err != nil {
 		return err
 	}
 	sort.SliceStable(held, func(i, j int) bool { return held[i].Date < held[j].Date })
@@ -146,10 +156,7 @@ func runDryRun(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err := out.summary(&r.counts); err != nil {
 		return err
 	}
-	if rf.failOnIndet && r.Indeterminate > 0 {
-		return &exitError{exitNo, fmt.Errorf("dry-run: %d event%s with an indeterminate delivery", r.Indeterminate, plural(r.Indeterminate))}
-	}
-	return nil
+	return f.indeterminateError("dry-run", &r.counts)
 }
 
 // eventLine is a decided event as dry-run reports it. It owns its data.

@@ -172,17 +172,9 @@ func (f *evalFlags) check(fs *flag.FlagSet, rest []string) error {
 	return f.attrs.check("eval", true)
 }
 
-func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
-	var f evalFlags
-	f.register(fs)
-	rest, err := parseFlags(fs, args, stdout, evalUsage)
-	if err != nil {
-		return helpIsDone(err)
-	}
-	if err := f.check(fs, rest); err != nil {
-		return err
-	}
+// runEval runs eval; its arguments are all flags, which f.check has
+// checked.
+func runEval(f *evalFlags, _ []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	opts := policy.Options{Lenient: f.lenient, Attributes: f.attrs}
 	if f.role {
 		opts.Context = policy.Role
@@ -199,7 +191,7 @@ func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return usagef("eval", "%s is a custom role, which receives no events: --event decides a webhook's delivery; decide the event's accesses with --action and --resource", displayName(policyFile))
 	}
 	if f.eventFile == "" && (f.role || isRole(first)) {
-		return evalMember(&f, data, first, opts, stdin, stdout, stderr)
+		return evalMember(f, data, first, opts, stdin, stdout, stderr)
 	}
 	pol, err := compilePolicy(displayName(policyFile), data[0], first, opts, stderr)
 	if err != nil {

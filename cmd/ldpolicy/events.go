@@ -90,6 +90,22 @@ func (r *runner) run(inputs []event.Input, onEvent func(*decided) error, onProbl
 	return nil
 }
 
+// runShowingProgress runs r as run does, and shows on stderr how the run
+// goes (see progress).
+func (r *runner) runShowingProgress(stderr io.Writer, inputs []event.Input, onEvent func(*decided) error, onProblem func(problem) error) error {
+	prog := newProgress(stderr)
+	r.onBytes = prog.addBytes
+	err := r.run(inputs, func(ev *decided) error {
+		prog.addEvent()
+		return onEvent(ev)
+	}, func(p problem) error {
+		prog.addEvent()
+		return onProblem(p)
+	})
+	prog.done()
+	return err
+}
+
 func (r *runner) runInput(in event.Input, onEvent func(*decided) error, onProblem func(problem) error) error {
 	report := func(p problem) error {
 		r.Malformed++

@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"io"
 	"slices"
 	"strconv"
 	"strings"
@@ -17,6 +18,46 @@ import (
 type flagValueError struct{ msg string }
 
 func (e *flagValueError) Error() string { return e.msg }
+
+// commandFlags are the flags of a command.
+type commandFlags interface {
+	// register defines the flags.
+	register(fs *flag.FlagSet)
+	// check reports bad usage once the flags are parsed; args are the
+	// other arguments.
+	check(fs *flag.FlagSet, args []string) error
+}
+
+// parseCommand defines the flags f of the command name, parses them with
+// parseFlags, checks them, and returns the other arguments. For --help it
+// prints usageText and the flags, and returns flag.ErrHelp, which
+// helpIsDone turns into success.
+func parseCommand(name string, f commandFlags, args []string, stdout io.Writer, usageText string) ([]string, error) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	f.register(fs)
+	rest, err := parseFlags(fs, args, stdout, usageText)
+	if err != nil {
+		return nil, err
+	}
+	return rest, f.check(fs, rest)
+}
+
+// withFlags returns the run function of the command name, whose flags are
+// an F: it parses and checks them with parseCommand, and calls run with
+// them and the other arguments.
+func withFlags[F any, P interface {
+	*F
+	commandFlags
+}](name, usageText string, run func(f P, args []string, stdin io.Reader, stdout, stderr io.Writer) error) func(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	return func(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+		f := P(new(F))
+		rest, err := parseCommand(name, f, args, stdout, usageText)
+		if err != nil {
+			return helpIsDone(err)
+		}
+		return run(f, rest, stdin, stdout, stderr)
+	}
+}
 
 // quoted marks the flag values that are strings to people, as --format
 // is: help quotes their defaults, as the flag package quotes the defaults
@@ -121,9 +162,9 @@ func stdinReaders(names []string) int {
 	return n
 }
 
-// eventInputs returns the INPUTs of a command that reads events as the
-// files they read: none reads stdin.
-func eventInputs(inputs []string) []string {
+// orStdin returns the file arguments of a command, or "-" (stdin) when
+// there are none.
+func orStdin(inputs []string) []string {
 	if len(inputs) == 0 {
 		return []string{"-"}
 	}

@@ -60,12 +60,12 @@ Flags:
 
 // fmtFlags are the flags of fmt.
 type fmtFlags struct {
-	check, diff, write bool
-	opts               policyfmt.Options
+	checkOnly, diff, write bool
+	opts                   policyfmt.Options
 }
 
 func (f *fmtFlags) register(fs *flag.FlagSet) {
-	fs.BoolVar(&f.check, "check", false, "list the files that are not formatted, and exit with status 1 if there are any")
+	fs.BoolVar(&f.checkOnly, "check", false, "list the files that are not formatted, and exit with status 1 if there are any")
 	fs.BoolVar(&f.diff, "d", false, "write a unified diff of the changes instead of the formatted files")
 	fs.BoolVar(&f.diff, "diff", false, "the same as -d")
 	fs.BoolVar(&f.write, "w", false, "rewrite the files that are not formatted in place")
@@ -73,27 +73,22 @@ func (f *fmtFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.opts.CamelCase, "camel-case", false, "write not_actions and not_resources as notActions and notResources")
 }
 
-func runFmt(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("fmt", flag.ContinueOnError)
-	var f fmtFlags
-	f.register(fs)
-	args, err := parseFlags(fs, args, stdout, fmtUsage)
-	if err != nil {
-		return helpIsDone(err)
-	}
-	if len(args) == 0 {
-		args = []string{"-"}
-	}
-	stdinUsers := stdinReaders(args)
+// check reports bad usage.
+func (f *fmtFlags) check(_ *flag.FlagSet, args []string) error {
+	stdinUsers := stdinReaders(orStdin(args))
 	switch {
-	case f.check && f.write:
+	case f.checkOnly && f.write:
 		return usagef("fmt", "--check and -w cannot be used together: --check never writes")
 	case f.write && stdinUsers > 0:
 		return usagef("fmt", "-w rewrites files in place, and stdin is not a file")
 	case stdinUsers > 1:
 		return usagef("fmt", "stdin can be read only once")
 	}
-	files, failed := listPolicyFiles(args, stderr)
+	return nil
+}
+
+func runFmt(f *fmtFlags, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	files, failed := listPolicyFiles(orStdin(args), stderr)
 	unformatted := 0
 	for _, name := range files {
 		changed, ok, err := f.file(name, stdin, stdout, stderr)
@@ -110,7 +105,7 @@ func runFmt(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	switch {
 	case failed > 0:
 		return &exitError{code: exitUsage}
-	case f.check && unformatted > 0:
+	case f.checkOnly && unformatted > 0:
 		return &exitError{code: exitNo}
 	}
 	return nil
@@ -144,7 +139,7 @@ func (f *fmtFlags) file(name string, stdin io.Reader, stdout, stderr io.Writer) 
 		}
 	}
 	switch {
-	case f.check:
+	case f.checkOnly:
 		if changed && !f.diff {
 			_, err = fmt.Fprintln(stdout, shown)
 		}

@@ -90,17 +90,17 @@ type command struct {
 }
 
 var commands = []command{
-	{"dry-run", "decide which captured webhook events a policy delivers, and why", runDryRun},
-	{"filter", "write the captured events a policy delivers (or not), as NDJSON", runFilter},
-	{"eval", "decide one access, or the delivery of one event, under a policy", runEval},
+	{"dry-run", "decide which captured webhook events a policy delivers, and why", withFlags("dry-run", dryRunUsage, runDryRun)},
+	{"filter", "write the captured events a policy delivers (or not), as NDJSON", withFlags("filter", filterUsage, runFilter)},
+	{"eval", "decide one access, or the delivery of one event, under a policy", withFlags("eval", evalUsage, runEval)},
 	{"check", "validate and lint policy files: every problem, with its code and position", runCheck},
-	{"fmt", "write policy files in canonical form, or list those that are not", runFmt},
-	{"diff", "show the accesses and events that a new version of a policy decides differently", runDiff},
-	{"test", "run policy tests: accesses and events with the decision each must get", runTest},
+	{"fmt", "write policy files in canonical form, or list those that are not", withFlags("fmt", fmtUsage, runFmt)},
+	{"diff", "show the accesses and events that a new version of a policy decides differently", withFlags("diff", diffUsage, runDiff)},
+	{"test", "run policy tests: accesses and events with the decision each must get", withFlags("test", testUsage, runTest)},
 	{"sign", "print the X-LD-Signature of a body, as LaunchDarkly signs it", runSign},
 	{"verify", "check an X-LD-Signature against a body", runVerify},
 	{"serve", "run a local webhook receiver that verifies, filters and prints each event", runServe},
-	{"replay", "deliver captured events to webhooks' URLs as LaunchDarkly would", runReplay},
+	{"replay", "deliver captured events to webhooks' URLs as LaunchDarkly would", withFlags("replay", replayUsage, runReplay)},
 }
 
 const usage = `ldpolicy decides LaunchDarkly policy statements offline: which accesses a

@@ -124,7 +124,8 @@ func (f *replayFlags) register(fs *flag.FlagSet) {
 }
 
 // check reports bad usage.
-func (f *replayFlags) check(inputs []string) error {
+func (f *replayFlags) check(fs *flag.FlagSet, inputs []string) error {
+	f.seedSet = flagGiven(fs, "seed")
 	switch {
 	case f.hooksFile == "":
 		return usagef("replay", "--webhooks is required")
@@ -135,25 +136,14 @@ func (f *replayFlags) check(inputs []string) error {
 	case f.timeout <= 0:
 		return usagef("replay", "--timeout must be positive, not %v", f.timeout)
 	}
-	return stdinOnce("replay", "--webhooks, --metadata and the inputs", append([]string{f.hooksFile, f.metadataFile}, eventInputs(inputs)...)...)
+	return stdinOnce("replay", "--webhooks, --metadata and the inputs", append([]string{f.hooksFile, f.metadataFile}, orStdin(inputs)...)...)
 }
 
 // random reports whether replay makes random choices, which follow the
 // seed.
 func (f *replayFlags) random() bool { return f.shuffle || f.dupRate > 0 }
 
-func runReplay(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("replay", flag.ContinueOnError)
-	var f replayFlags
-	f.register(fs)
-	inputs, err := parseFlags(fs, args, stdout, replayUsage)
-	if err != nil {
-		return helpIsDone(err)
-	}
-	f.seedSet = flagGiven(fs, "seed")
-	if err := f.check(inputs); err != nil {
-		return err
-	}
+func runReplay(f *replayFlags, inputs []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	hooks, err := loadHooks(f.hooksFile, stdin, policy.Options{Lenient: f.lenient}, stderr)
 	if err != nil {
 		return err
@@ -161,7 +151,7 @@ func runReplay(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if f.random() && !f.seedSet {
 		f.seed = rand.Uint64()
 	}
-	rp := newReplayer(hooks, &f, stdout, stderr)
+	rp := newReplayer(hooks, f, stdout, stderr)
 	defer rp.sender.Client.CloseIdleConnections()
 	// The runner reads and checks the events, and counts them, malformed
 	// input and duplicate _ids; each webhook's policy decides them in

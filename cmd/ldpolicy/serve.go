@@ -168,15 +168,9 @@ func (f *serveFlags) redis() bool { return f.redisURL != "" || f.redisEnv != "" 
 
 // serve runs the receiver until ctx is done or --max-events events came.
 func serve(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	var f serveFlags
-	f.register(fs)
-	rest, err := parseFlags(fs, args, stdout, serveUsage)
-	if err != nil {
+	if _, err := parseCommand("serve", &f, args, stdout, serveUsage); err != nil {
 		return helpIsDone(err)
-	}
-	if err := f.check(fs, rest); err != nil {
-		return err
 	}
 	secrets, err := f.secrets.secrets("serve")
 	if err != nil {

@@ -109,60 +109,50 @@ type testFlags struct {
 	coverage    bool
 	minCoverage float64
 	minSet      bool // --min-coverage was given
-	run         *regexp.Regexp
+	runRE       string
+	run         *regexp.Regexp // runRE compiled
 	verbose     bool
 }
 
-func (tf *testFlags) register(fs *flag.FlagSet, runRE *string) {
+func (tf *testFlags) register(fs *flag.FlagSet) {
 	fs.Var(newFormatFlag(&tf.format, "text", "json", "junit"), "format", "output `format`: text, json or junit")
 	fs.BoolVar(&tf.coverage, "coverage", false, "report how many cases each statement decided, and the statements that decided none")
 	fs.Float64Var(&tf.minCoverage, "min-coverage", 0, "fail when less than `PCT` percent of the statements decided a case (implies --coverage)")
-	fs.StringVar(runRE, "run", "", "run only the cases whose name (or, without one, title) matches `REGEXP`")
+	fs.StringVar(&tf.runRE, "run", "", "run only the cases whose name (or, without one, title) matches `REGEXP`")
 	fs.BoolVar(&tf.verbose, "v", false, "show the cases that pass too")
 }
 
 // check reports bad usage, and completes the flags: --min-coverage
 // implies --coverage, and --run is compiled.
-func (tf *testFlags) check(fs *flag.FlagSet, runRE string) error {
+func (tf *testFlags) check(fs *flag.FlagSet, _ []string) error {
 	tf.minSet = flagGiven(fs, "min-coverage")
 	if tf.minCoverage < 0 || tf.minCoverage > 100 {
 		return usagef("test", "--min-coverage must be a percentage from 0 to 100, not %v", tf.minCoverage)
 	}
 	tf.coverage = tf.coverage || tf.minSet
-	if runRE != "" {
+	if tf.runRE != "" {
 		var err error
-		if tf.run, err = regexp.Compile(runRE); err != nil {
+		if tf.run, err = regexp.Compile(tf.runRE); err != nil {
 			return usagef("test", "--run: %v", err)
 		}
 	}
 	return nil
 }
 
-func runTest(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("test", flag.ContinueOnError)
-	var tf testFlags
-	var runRE string
-	tf.register(fs, &runRE)
-	paths, err := parseFlags(fs, args, stdout, testUsage)
-	if err != nil {
-		return helpIsDone(err)
-	}
-	if err := tf.check(fs, runRE); err != nil {
-		return err
-	}
+func runTest(tf *testFlags, paths []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(paths) == 0 {
 		paths = []string{"."}
 	}
 	runs, cov := runTestFiles(paths, tf.run, stderr)
 	t := tally(runs)
 	if tf.run != nil && t.cases == 0 && t.errors == 0 {
-		fmt.Fprintf(stderr, "ldpolicy: test: warning: no case matches --run %q\n", runRE)
+		fmt.Fprintf(stderr, "ldpolicy: test: warning: no case matches --run %q\n", tf.runRE)
 	}
 	below := tf.coverage && shownPercent(cov.Percent()) < tf.minCoverage
 	if below {
 		fmt.Fprintf(stderr, "ldpolicy: test: coverage %s is below --min-coverage %v%%\n", formatPercent(cov.Percent()), tf.minCoverage)
 	}
-	if err := writeTestRuns(stdout, runs, t, cov, tf, !below); err != nil {
+	if err := writeTestRuns(stdout, runs, t, cov, *tf, !below); err != nil {
 		return err
 	}
 	switch {
