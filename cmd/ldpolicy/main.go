@@ -93,7 +93,7 @@ var commands = []command{
 	{"dry-run", "decide which captured webhook events a policy delivers, and why", withFlags("dry-run", dryRunUsage, runDryRun)},
 	{"filter", "write the captured events a policy delivers (or not), as NDJSON", withFlags("filter", filterUsage, runFilter)},
 	{"eval", "decide one access, or the delivery of one event, under a policy", withFlags("eval", evalUsage, runEval)},
-	{"check", "validate and lint policy files: every problem, with its code and position", runCheck},
+	{"check", "validate and lint policy files: every problem, with its code and position", withFlags("check", checkUsage, runCheck)},
 	{"fmt", "write policy files in canonical form, or list those that are not", withFlags("fmt", fmtUsage, runFmt)},
 	{"diff", "show the accesses and events that a new version of a policy decides differently", withFlags("diff", diffUsage, runDiff)},
 	{"test", "run policy tests: accesses and events with the decision each must get", withFlags("test", testUsage, runTest)},
