@@ -129,90 +129,106 @@ type checked struct {
 	err        error
 }
 
-func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("check", flag.ContinueOnError)
-	format := fs.String("format", "text", "output `format`: text, json, sarif or github")
-	lenient := fs.Bool("lenient", false, "accept the typo \":/flag/\" in specifiers, with a warning")
-	strict := fs.Bool("strict", false, "exit with status 1 on warnings too")
-	role := fs.Bool("role", false, "check bare lists of statements as custom roles with no_access base permissions (default: webhook filters); webhook and custom role objects are checked as what they are")
-	attrs := attributeFlag{}
-	fs.Var(attrs, "attribute", "bind a role attribute: `NAME=VALUE[,VALUE...]` (repeatable)")
-	var suppress suppressFlag
-	fs.Var(&suppress, "suppress", "leave out the findings of these codes: `CODE[,CODE...]` (repeatable)")
-	list := fs.Bool("list", false, "list the codes of the findings, with their severity and an example, and the date of the catalogue")
-	maxShown := fs.Int("max-findings", maxFindings, "show at most `N` findings of each file, the most severe first (0: all)")
-	files, err := parseFlags(fs, args, stdout, checkUsage)
-	if err != nil {
-		return helpIsDone(err)
-	}
-	switch *format {
-	case "text", "json", "sarif", "github":
-	default:
-		return usagef("check", "--format must be text, json, sarif or github, not %q", *format)
-	}
-	if *list {
-		if len(files) > 0 {
-			return usagef("check", "--list takes no files")
-		}
-		if err := writeRules(stdout, *format); err != nil {
-			return err
-		}
-		if *format == "json" {
-			return nil // an array of rules, as before
-		}
-		_, err := fmt.Fprintf(stdout, "\ncatalogue of resource types and actions: LaunchDarkly docs as of %s\n", action.Refreshed())
-		return err
-	}
-	if len(files) == 0 {
+// checkFlags are the flags of check.
+type checkFlags struct {
+	format                      string
+	lenient, strict, role, list bool
+	attrs                       attributeFlag
+	suppress                    suppressFlag
+	maxShown                    int
+}
+
+func (f *checkFlags) register(fs *flag.FlagSet) {
+	fs.Var(newFormatFlag(&f.format, "text", "json", "sarif", "github"), "format", "output `format`: text, json, sarif or github")
+	fs.BoolVar(&f.lenient, "lenient", false, "accept the typo \":/flag/\" in specifiers, with a warning")
+	fs.BoolVar(&f.strict, "strict", false, "exit with status 1 on warnings too")
+	fs.BoolVar(&f.role, "role", false, "check bare lists of statements as custom roles with no_access base permissions (default: webhook filters); webhook and custom role objects are checked as what they are")
+	f.attrs = attributeFlag{}
+	fs.Var(f.attrs, "attribute", "bind a role attribute: `NAME=VALUE[,VALUE...]` (repeatable)")
+	fs.Var(&f.suppress, "suppress", "leave out the findings of these codes: `CODE[,CODE...]` (repeatable)")
+	fs.BoolVar(&f.list, "list", false, "list the codes of the findings, with their severity and an example, and the date of the catalogue")
+	fs.IntVar(&f.maxShown, "max-findings", maxFindings, "show at most `N` findings of each file, the most severe first (0: all)")
+}
+
+// check reports bad usage.
+func (f *checkFlags) check(_ *flag.FlagSet, files []string) error {
+	switch {
+	case f.list && len(files) > 0:
+		return usagef("check", "--list takes no files")
+	case f.list:
+		return nil
+	case len(files) == 0:
 		return usagef("check", "no policy files given")
 	}
 	// A malformed value is a finding (LDP111) where the policy names the
 	// attribute.
-	if err := attrs.check("check", false); err != nil {
+	if err := f.attrs.check("check", false); err != nil {
 		return err
 	}
-	if *maxShown < 0 {
-		return usagef("check", "--max-findings must be 0 or more, not %d", *maxShown)
+	if f.maxShown < 0 {
+		return usagef("check", "--max-findings must be 0 or more, not %d", f.maxShown)
 	}
-	opts := lint.Options{Policy: policy.Options{Lenient: *lenient, Attributes: attrs}, MaxFindings: *maxShown}
-	if *role {
+	return nil
+}
+
+func runCheck(f *checkFlags, files []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if f.list {
+		return listRules(stdout, f.format)
+	}
+	opts := lint.Options{Policy: policy.Options{Lenient: f.lenient, Attributes: f.attrs}, MaxFindings: f.maxShown}
+	if f.role {
 		opts.Policy.Context = policy.Role
 	}
 
 	var results []checked
 	unreadable, failed := 0, 0
 	for _, name := range files {
-		r := checkFile(name, stdin, opts, suppress)
+		r := checkFile(name, stdin, opts, f.suppress)
 		if r.err != nil {
 			unreadable++
 			fmt.Fprintf(stderr, "ldpolicy: %v\n", r.err)
 		}
-		if r.counts[lint.Error] > 0 || *strict && r.counts[lint.Warning] > 0 {
+		if r.counts[lint.Error] > 0 || f.strict && r.counts[lint.Warning] > 0 {
 			failed++
 		}
 		results = append(results, r)
 	}
 
-	var werr error
-	switch *format {
-	case "json":
-		werr = writeCheckJSON(stdout, results)
-	case "sarif":
-		werr = writeSARIF(stdout, results)
-	case "github":
-		werr = writeGitHub(stdout, results)
-	default:
-		werr = writeCheckText(stdout, results)
-	}
-	switch {
-	case werr != nil:
-		return werr
+	switch err := writeChecked(stdout, f.format, results); {
+	case err != nil:
+		return err
 	case unreadable > 0:
 		return &exitError{code: exitUsage}
 	case failed > 0:
 		return &exitError{code: exitNo}
 	}
 	return nil
+}
+
+// listRules writes the codes of the findings (--list), and for people the
+// date of the catalogue of resource types and actions.
+func listRules(stdout io.Writer, format string) error {
+	if err := writeRules(stdout, format); err != nil {
+		return err
+	}
+	if format == "json" {
+		return nil // an array of rules, as before
+	}
+	_, err := fmt.Fprintf(stdout, "\ncatalogue of resource types and actions: LaunchDarkly docs as of %s\n", action.Refreshed())
+	return err
+}
+
+// writeChecked writes what check found in the files, in the format.
+func writeChecked(stdout io.Writer, format string, results []checked) error {
+	switch format {
+	case "json":
+		return writeCheckJSON(stdout, results)
+	case "sarif":
+		return writeSARIF(stdout, results)
+	case "github":
+		return writeGitHub(stdout, results)
+	}
+	return writeCheckText(stdout, results)
 }
 
 // checkFile reads and checks one file, with the suppressions of the flags

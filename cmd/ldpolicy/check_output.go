@@ -291,30 +291,15 @@ func sarifLevel(s lint.Severity) string {
 // its file, line and column. Columns are UTF-16 code units, as SARIF has
 // them by default.
 func writeSARIF(w io.Writer, results []checked) error {
-	rules := lint.Rules()
-	index := map[string]int{}
+	rules, index := sarifRules()
 	run := sarifRun{
 		Tool: sarifTool{Driver: sarifDriver{
 			Name:           "ldpolicy",
 			InformationURI: "https://github.com/ldpolicy/ldpolicy",
+			Rules:          rules,
 		}},
 		Results:    []sarifResult{},
 		ColumnKind: "utf16CodeUnits",
-	}
-	for i, r := range rules {
-		index[r.Code] = i
-		precision := "very-high"
-		if r.Probed {
-			precision = "high"
-		}
-		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRule{
-			ID:                   r.Code,
-			ShortDescription:     sarifText{r.Summary},
-			FullDescription:      sarifText{r.Summary + ". Example: " + r.Example},
-			Help:                 sarifText{r.Help},
-			DefaultConfiguration: sarifConfig{sarifLevel(r.Severity)},
-			Properties:           sarifRuleTag{Tags: []string{"launchdarkly", "policy"}, Precision: precision},
-		})
 	}
 	inv := sarifInvocation{ExecutionSuccessful: true}
 	for _, r := range results {
@@ -323,29 +308,7 @@ func writeSARIF(w io.Writer, results []checked) error {
 			inv.Notifications = append(inv.Notifications, sarifNotification{Level: "error", Message: sarifText{r.err.Error()}})
 		}
 		for _, f := range r.findings {
-			file := f.Pos.Filename
-			if file == "" {
-				file = r.file
-			}
-			loc := sarifLocation{PhysicalLocation: sarifPhysical{ArtifactLocation: sarifArtifact{URI: filepath.ToSlash(file)}}}
-			if f.Pos.IsValid() {
-				col := f.Pos.Column
-				if file == r.file {
-					col = utf16Column(r.data, f.Pos.Offset, f.Pos.Column)
-				}
-				loc.PhysicalLocation.Region = &sarifRegion{StartLine: f.Pos.Line, StartColumn: col, ByteOffset: f.Pos.Offset}
-			}
-			if p := f.Path(); p != "" {
-				loc.LogicalLocations = []sarifLogical{{FullyQualifiedName: p, Kind: "member"}}
-			}
-			res := sarifResult{
-				RuleID: f.Code, RuleIndex: index[f.Code], Level: sarifLevel(f.Severity),
-				Message: sarifText{f.Message}, Locations: []sarifLocation{loc},
-			}
-			if f.Fix != "" {
-				res.Properties = &sarifFix{f.Fix}
-			}
-			run.Results = append(run.Results, res)
+			run.Results = append(run.Results, sarifFinding(&r, f, index[f.Code]))
 		}
 		if r.omitted > 0 {
 			// Results left out: a notification where tools show how the
@@ -369,6 +332,57 @@ func writeSARIF(w io.Writer, results []checked) error {
 		Schema:  "https://json.schemastore.org/sarif-2.1.0.json",
 		Runs:    []sarifRun{run},
 	})
+}
+
+// sarifRules returns the rules of the findings in SARIF, and the index of
+// each by its code.
+func sarifRules() ([]sarifRule, map[string]int) {
+	var rules []sarifRule
+	index := map[string]int{}
+	for i, r := range lint.Rules() {
+		index[r.Code] = i
+		precision := "very-high"
+		if r.Probed {
+			precision = "high"
+		}
+		rules = append(rules, sarifRule{
+			ID:                   r.Code,
+			ShortDescription:     sarifText{r.Summary},
+			FullDescription:      sarifText{r.Summary + ". Example: " + r.Example},
+			Help:                 sarifText{r.Help},
+			DefaultConfiguration: sarifConfig{sarifLevel(r.Severity)},
+			Properties:           sarifRuleTag{Tags: []string{"launchdarkly", "policy"}, Precision: precision},
+		})
+	}
+	return rules, index
+}
+
+// sarifFinding is a finding of the file r in SARIF, with the index of its
+// rule.
+func sarifFinding(r *checked, f lint.Finding, rule int) sarifResult {
+	file := f.Pos.Filename
+	if file == "" {
+		file = r.file
+	}
+	loc := sarifLocation{PhysicalLocation: sarifPhysical{ArtifactLocation: sarifArtifact{URI: filepath.ToSlash(file)}}}
+	if f.Pos.IsValid() {
+		col := f.Pos.Column
+		if file == r.file {
+			col = utf16Column(r.data, f.Pos.Offset, f.Pos.Column)
+		}
+		loc.PhysicalLocation.Region = &sarifRegion{StartLine: f.Pos.Line, StartColumn: col, ByteOffset: f.Pos.Offset}
+	}
+	if p := f.Path(); p != "" {
+		loc.LogicalLocations = []sarifLogical{{FullyQualifiedName: p, Kind: "member"}}
+	}
+	res := sarifResult{
+		RuleID: f.Code, RuleIndex: rule, Level: sarifLevel(f.Severity),
+		Message: sarifText{f.Message}, Locations: []sarifLocation{loc},
+	}
+	if f.Fix != "" {
+		res.Properties = &sarifFix{f.Fix}
+	}
+	return res
 }
 
 // utf16Column converts the byte column col of the byte at offset off in

@@ -123,144 +123,148 @@ func (a attributeFlag) check(cmd string, values bool) error {
 	return nil
 }
 
-func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
-	var policyFiles stringList
-	fs.Var(&policyFiles, "policy", "the policy `FILE` (\"-\" for stdin); with --role, repeat it for each role the member holds")
-	act := fs.String("action", "", "the `ACTION` of the access, such as updateOn")
-	res := fs.String("resource", "", "the `RESOURCE` of the access, such as proj/default:env/production:flag/dark-mode")
-	eventFile := fs.String("event", "", "a webhook payload `FILE` to decide delivery of (\"-\" for stdin)")
-	format := fs.String("format", "text", "output `format`: text or json")
-	mode := fs.String("mode", "any", "for --event, deliver when `any` access is allowed, or only when all are")
-	lenient := fs.Bool("lenient", false, "read the typo \":/flag/\" in specifiers as \":flag/\", with a warning")
-	role := fs.Bool("role", false, "decide as a custom role, where an empty policy grants nothing")
-	metadataFile := fs.String("metadata", "", "a JSON `FILE` of tags, properties and views by resource path")
-	attrs := attributeFlag{}
-	fs.Var(attrs, "attribute", "bind a role attribute: `NAME=VALUE[,VALUE...]` (repeatable)")
-	rest, err := parseFlags(fs, args, stdout, evalUsage)
-	if err != nil {
-		return helpIsDone(err)
-	}
+// evalFlags are the flags of eval.
+type evalFlags struct {
+	policyFiles                                   stringList
+	action, resource, eventFile, format, metadata string
+	mode                                          policy.Mode
+	lenient, role                                 bool
+	attrs                                         attributeFlag
+}
 
+func (f *evalFlags) register(fs *flag.FlagSet) {
+	fs.Var(&f.policyFiles, "policy", "the policy `FILE` (\"-\" for stdin); with --role, repeat it for each role the member holds")
+	fs.StringVar(&f.action, "action", "", "the `ACTION` of the access, such as updateOn")
+	fs.StringVar(&f.resource, "resource", "", "the `RESOURCE` of the access, such as proj/default:env/production:flag/dark-mode")
+	fs.StringVar(&f.eventFile, "event", "", "a webhook payload `FILE` to decide delivery of (\"-\" for stdin)")
+	fs.Var(newFormatFlag(&f.format, "text", "json"), "format", "output `format`: text or json")
+	fs.Var(modeFlag{&f.mode}, "mode", "for --event, deliver when `any` access is allowed, or only when all are")
+	fs.BoolVar(&f.lenient, "lenient", false, "read the typo \":/flag/\" in specifiers as \":flag/\", with a warning")
+	fs.BoolVar(&f.role, "role", false, "decide as a custom role, where an empty policy grants nothing")
+	fs.StringVar(&f.metadata, "metadata", "", "a JSON `FILE` of tags, properties and views by resource path")
+	f.attrs = attributeFlag{}
+	fs.Var(f.attrs, "attribute", "bind a role attribute: `NAME=VALUE[,VALUE...]` (repeatable)")
+}
+
+// check reports bad usage: arguments, and flags that go together or
+// exclude each other.
+func (f *evalFlags) check(fs *flag.FlagSet, rest []string) error {
 	set := func(name string) bool { return flagGiven(fs, name) }
-	policyFile := ""
-	if len(policyFiles) > 0 {
-		policyFile = policyFiles[0]
-	}
 	switch {
 	case len(rest) > 0:
 		return usagef("eval", "unexpected argument %q", rest[0])
-	case len(policyFiles) == 0:
+	case len(f.policyFiles) == 0:
 		return usagef("eval", "--policy is required")
-	case len(policyFiles) > 1 && !*role:
-		return usagef("eval", "--policy is given %d times: a webhook has one policy; with --role, each --policy is a role of one member", len(policyFiles))
-	case len(policyFiles) > 1 && *eventFile != "":
+	case len(f.policyFiles) > 1 && !f.role:
+		return usagef("eval", "--policy is given %d times: a webhook has one policy; with --role, each --policy is a role of one member", len(f.policyFiles))
+	case len(f.policyFiles) > 1 && f.eventFile != "":
 		return usagef("eval", "--event decides a webhook's delivery, under one --policy; several roles decide accesses (--action and --resource)")
-	case *format != "text" && *format != "json":
-		return usagef("eval", "--format must be text or json, not %q", *format)
-	case *mode != "any" && *mode != "all":
-		return usagef("eval", "--mode must be any or all, not %q", *mode)
-	case *eventFile != "" && (set("action") || set("resource")):
+	case f.eventFile != "" && (set("action") || set("resource")):
 		return usagef("eval", "give either --event or --action and --resource, not both")
-	case *eventFile == "" && (!set("action") || !set("resource")):
+	case f.eventFile == "" && (!set("action") || !set("resource")):
 		return usagef("eval", "give --action and --resource, or --event")
-	case *eventFile == "" && set("mode"):
+	case f.eventFile == "" && set("mode"):
 		return usagef("eval", "--mode applies to --event only")
 	}
-	stdinUsers := 0
-	for _, f := range append([]string{*eventFile, *metadataFile}, policyFiles...) {
-		if f == "-" {
-			stdinUsers++
-		}
-	}
-	if stdinUsers > 1 {
-		return usagef("eval", "only one of --policy, --event and --metadata can read stdin")
-	}
-	if err := attrs.check("eval", true); err != nil {
+	if err := stdinOnce("eval", "--policy, --event and --metadata", append([]string{f.eventFile, f.metadata}, f.policyFiles...)...); err != nil {
 		return err
 	}
+	return f.attrs.check("eval", true)
+}
 
-	opts := policy.Options{Lenient: *lenient, Attributes: attrs}
-	if *role {
+// runEval runs eval; its arguments are all flags, which f.check has
+// checked.
+func runEval(f *evalFlags, _ []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	opts := policy.Options{Lenient: f.lenient, Attributes: f.attrs}
+	if f.role {
 		opts.Context = policy.Role
 	}
-	data := make([][]byte, len(policyFiles))
-	for i, name := range policyFiles {
-		var err error
-		if data[i], err = readInput(name, stdin); err != nil {
-			return err
-		}
+	data, err := readInputs(f.policyFiles, stdin)
+	if err != nil {
+		return err
 	}
 	// A custom role file is a role, with or without --role; roles do not
 	// receive events.
+	policyFile := f.policyFiles[0]
 	first := parsed(policyFile, data[0])
-	if *eventFile != "" && isRole(first) {
+	if f.eventFile != "" && isRole(first) {
 		return usagef("eval", "%s is a custom role, which receives no events: --event decides a webhook's delivery; decide the event's accesses with --action and --resource", displayName(policyFile))
 	}
-	if *eventFile == "" && (*role || isRole(first)) {
-		return evalMember(policyFiles, data, first, opts, *act, *res, *metadataFile, stdin, stdout, stderr, *format == "json")
+	if f.eventFile == "" && (f.role || isRole(first)) {
+		return evalMember(f, data, first, opts, stdin, stdout, stderr)
 	}
 	pol, err := compilePolicy(displayName(policyFile), data[0], first, opts, stderr)
 	if err != nil {
 		return err
 	}
-	resolver, err := loadMetadata(*metadataFile, stdin)
+	meta, err := loadMetadata(f.metadata, stdin)
 	if err != nil {
 		return err
 	}
-	out := &output{w: stdout, json: *format == "json", set: pol}
-
-	if *eventFile == "" {
-		c, err := parseResourceFlag(*res, resolver)
-		if err != nil {
-			return err
-		}
-		e := pol.Explain(*act, &c)
-		if err := out.access(*act, e); err != nil {
-			return err
-		}
-		if !e.Decision.Allowed() {
-			return &exitError{code: exitNo}
-		}
-		return nil
+	out := &output{w: stdout, json: f.format == "json", set: pol}
+	if f.eventFile == "" {
+		return evalAccess(out, f.action, f.resource, meta)
 	}
+	return evalEvent(out, f.eventFile, f.mode, meta, stdin)
+}
 
-	eventData, err := readInput(*eventFile, stdin)
+// readInputs reads files, or stdin for "-".
+func readInputs(names []string, stdin io.Reader) ([][]byte, error) {
+	data := make([][]byte, len(names))
+	for i, name := range names {
+		var err error
+		if data[i], err = readInput(name, stdin); err != nil {
+			return nil, err
+		}
+	}
+	return data, nil
+}
+
+// evalAccess decides an access under the policy of out, and explains why.
+func evalAccess(out *output, act, res string, meta resource.Resolver) error {
+	c, err := parseResourceFlag(res, meta)
+	if err != nil {
+		return err
+	}
+	e := out.set.Explain(act, &c)
+	if err := out.access(act, e); err != nil {
+		return err
+	}
+	return exitNoUnless(e.Decision.Allowed())
+}
+
+// evalEvent decides whether a webhook with the policy of out receives the
+// event of the file name, and explains why.
+func evalEvent(out *output, name string, mode policy.Mode, meta resource.Resolver, stdin io.Reader) error {
+	data, err := readInput(name, stdin)
 	if err != nil {
 		return err
 	}
 	var h event.Head
-	if err := event.ReadHead(eventData, &h); err != nil {
-		var de *event.DecodeError
-		if errors.As(err, &de) {
-			err = fmt.Errorf("byte %d: %s", de.Offset, de.Msg)
-		}
-		return inputErr(fmt.Errorf("%s: %v", displayName(*eventFile), err))
-	}
-	if !h.HasAccesses {
-		return inputErr(fmt.Errorf("%s: the event has no \"accesses\"", displayName(*eventFile)))
+	if err := readHead(data, &h); err != nil {
+		return inputErr(fmt.Errorf("%s: %v", displayName(name), err))
 	}
 	// The tags the event's body gives of the changed resource come first,
 	// then the metadata file.
-	resolver = resource.Chain{&h, resolver}
-	accesses := h.Accesses
-	m := policy.AnyAccess
-	if *mode == "all" {
-		m = policy.EveryAccess
-	}
 	var ev policy.Event
-	if err := ev.Parse(accesses, resolver); err != nil {
-		return inputErr(fmt.Errorf("%s: policy: %v", displayName(*eventFile), err))
+	if err := ev.Parse(h.Accesses, resource.Chain{&h, meta}); err != nil {
+		return inputErr(fmt.Errorf("%s: policy: %v", displayName(name), err))
 	}
-	_, delivery := pol.DecideEvent(nil, &ev, m)
-	explained := make([]policy.Explanation, len(accesses))
-	for i, a := range accesses {
-		explained[i] = pol.Explain(a.Action, ev.Resource(i))
+	_, delivery := out.set.DecideEvent(nil, &ev, mode)
+	explained := make([]policy.Explanation, len(h.Accesses))
+	for i, a := range h.Accesses {
+		explained[i] = out.set.Explain(a.Action, ev.Resource(i))
 	}
-	if err := out.event(accesses, explained, delivery); err != nil {
+	if err := out.event(h.Accesses, explained, delivery); err != nil {
 		return err
 	}
-	if !delivery.Delivered {
+	return exitNoUnless(delivery.Delivered)
+}
+
+// exitNoUnless returns the exit status 1 of a deny, or of an event not
+// delivered, unless ok; the decision has been written.
+func exitNoUnless(ok bool) error {
+	if !ok {
 		return &exitError{code: exitNo}
 	}
 	return nil

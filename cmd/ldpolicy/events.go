@@ -90,6 +90,22 @@ func (r *runner) run(inputs []event.Input, onEvent func(*decided) error, onProbl
 	return nil
 }
 
+// runShowingProgress runs r as run does, and shows on stderr how the run
+// goes (see progress).
+func (r *runner) runShowingProgress(stderr io.Writer, inputs []event.Input, onEvent func(*decided) error, onProblem func(problem) error) error {
+	prog := newProgress(stderr)
+	r.onBytes = prog.addBytes
+	err := r.run(inputs, func(ev *decided) error {
+		prog.addEvent()
+		return onEvent(ev)
+	}, func(p problem) error {
+		prog.addEvent()
+		return onProblem(p)
+	})
+	prog.done()
+	return err
+}
+
 func (r *runner) runInput(in event.Input, onEvent func(*decided) error, onProblem func(problem) error) error {
 	report := func(p problem) error {
 		r.Malformed++
@@ -156,15 +172,8 @@ func (r *runner) runInput(in event.Input, onEvent func(*decided) error, onProble
 func (r *runner) decide(rec event.Record, ev *decided) error {
 	*ev = decided{}
 	h := &r.head
-	if err := event.ReadHead(rec.Data, h); err != nil {
-		var de *event.DecodeError
-		if errors.As(err, &de) {
-			return fmt.Errorf("byte %d: %s", de.Offset, de.Msg)
-		}
+	if err := readHead(rec.Data, h); err != nil {
 		return err
-	}
-	if !h.HasAccesses {
-		return errors.New(`the event has no "accesses"`)
 	}
 	if err := r.event.Parse(h.Accesses, r.resolver); err != nil {
 		return err
@@ -194,6 +203,22 @@ func (r *runner) decide(rec event.Record, ev *decided) error {
 		r.NotDelivered++
 	}
 	*ev = decided{source: rec.Source(), head: h, event: &r.event, decisions: r.decisions, delivery: delivery, data: rec.Data}
+	return nil
+}
+
+// readHead reads the head of an event with event.ReadHead, and requires
+// its "accesses". A syntax error says at which byte it is.
+func readHead(data []byte, h *event.Head) error {
+	if err := event.ReadHead(data, h); err != nil {
+		var de *event.DecodeError
+		if errors.As(err, &de) {
+			return fmt.Errorf("byte %d: %s", de.Offset, de.Msg)
+		}
+		return err
+	}
+	if !h.HasAccesses {
+		return errors.New(`the event has no "accesses"`)
+	}
 	return nil
 }
 

@@ -58,95 +58,102 @@ usage, or a file that cannot be read, written, or parsed.
 Flags:
 `
 
-func runFmt(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("fmt", flag.ContinueOnError)
-	check := fs.Bool("check", false, "list the files that are not formatted, and exit with status 1 if there are any")
-	var diff, write bool
-	fs.BoolVar(&diff, "d", false, "write a unified diff of the changes instead of the formatted files")
-	fs.BoolVar(&diff, "diff", false, "the same as -d")
-	fs.BoolVar(&write, "w", false, "rewrite the files that are not formatted in place")
-	fs.BoolVar(&write, "write", false, "the same as -w")
-	camel := fs.Bool("camel-case", false, "write not_actions and not_resources as notActions and notResources")
-	args, err := parseFlags(fs, args, stdout, fmtUsage)
-	if err != nil {
-		return helpIsDone(err)
-	}
-	if len(args) == 0 {
-		args = []string{"-"}
-	}
-	stdinUsers := 0
-	for _, a := range args {
-		if a == "-" {
-			stdinUsers++
-		}
-	}
+// fmtFlags are the flags of fmt.
+type fmtFlags struct {
+	checkOnly, diff, write bool
+	opts                   policyfmt.Options
+}
+
+func (f *fmtFlags) register(fs *flag.FlagSet) {
+	fs.BoolVar(&f.checkOnly, "check", false, "list the files that are not formatted, and exit with status 1 if there are any")
+	fs.BoolVar(&f.diff, "d", false, "write a unified diff of the changes instead of the formatted files")
+	fs.BoolVar(&f.diff, "diff", false, "the same as -d")
+	fs.BoolVar(&f.write, "w", false, "rewrite the files that are not formatted in place")
+	fs.BoolVar(&f.write, "write", false, "the same as -w")
+	fs.BoolVar(&f.opts.CamelCase, "camel-case", false, "write not_actions and not_resources as notActions and notResources")
+}
+
+// check reports bad usage.
+func (f *fmtFlags) check(_ *flag.FlagSet, args []string) error {
+	stdinUsers := stdinReaders(orStdin(args))
 	switch {
-	case *check && write:
+	case f.checkOnly && f.write:
 		return usagef("fmt", "--check and -w cannot be used together: --check never writes")
-	case write && stdinUsers > 0:
+	case f.write && stdinUsers > 0:
 		return usagef("fmt", "-w rewrites files in place, and stdin is not a file")
 	case stdinUsers > 1:
 		return usagef("fmt", "stdin can be read only once")
 	}
-	files, failed := listPolicyFiles(args, stderr)
-	opts := policyfmt.Options{CamelCase: *camel}
+	return nil
+}
+
+func runFmt(f *fmtFlags, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	files, failed := listPolicyFiles(orStdin(args), stderr)
 	unformatted := 0
 	for _, name := range files {
-		data, err := readInput(name, stdin)
+		changed, ok, err := f.file(name, stdin, stdout, stderr)
 		if err != nil {
-			fmt.Fprintf(stderr, "ldpolicy: %v\n", errors.Unwrap(err))
-			failed++
-			continue
+			return err
 		}
-		shown := displayName(name)
-		out, err := policyfmt.Format(shown, data, opts)
-		var errs policy.ErrorList
-		switch {
-		case errors.As(err, &errs):
-			writeProblems(stderr, errs)
-			failed++
-			continue
-		case err != nil:
-			fmt.Fprintf(stderr, "ldpolicy: %s: %v\n", shown, err)
-			failed++
-			continue
-		}
-		changed := !bytes.Equal(out, data)
 		if changed {
 			unformatted++
 		}
-		if diff && changed {
-			if _, err := stdout.Write(udiff.Unified(shown, shown, data, out)); err != nil {
-				return err
-			}
-		}
-		switch {
-		case *check:
-			if changed && !diff {
-				if _, err := fmt.Fprintln(stdout, shown); err != nil {
-					return err
-				}
-			}
-		case write:
-			if changed {
-				if err := writeAtomically(name, out); err != nil {
-					fmt.Fprintf(stderr, "ldpolicy: %v\n", err)
-					failed++
-				}
-			}
-		case !diff:
-			if _, err := stdout.Write(out); err != nil {
-				return err
-			}
+		if !ok {
+			failed++
 		}
 	}
 	switch {
 	case failed > 0:
 		return &exitError{code: exitUsage}
-	case *check && unformatted > 0:
+	case f.checkOnly && unformatted > 0:
 		return &exitError{code: exitNo}
 	}
 	return nil
+}
+
+// file formats a policy file and writes, lists or rewrites it as the flags
+// say. It reports whether the file is not formatted, and whether it could
+// be read, parsed and rewritten (the problems went to stderr); an error
+// writing to stdout ends fmt.
+func (f *fmtFlags) file(name string, stdin io.Reader, stdout, stderr io.Writer) (changed, ok bool, err error) {
+	data, err := readInput(name, stdin)
+	if err != nil {
+		fmt.Fprintf(stderr, "ldpolicy: %v\n", errors.Unwrap(err))
+		return false, false, nil
+	}
+	shown := displayName(name)
+	out, err := policyfmt.Format(shown, data, f.opts)
+	var errs policy.ErrorList
+	switch {
+	case errors.As(err, &errs):
+		writeProblems(stderr, errs)
+		return false, false, nil
+	case err != nil:
+		fmt.Fprintf(stderr, "ldpolicy: %s: %v\n", shown, err)
+		return false, false, nil
+	}
+	changed = !bytes.Equal(out, data)
+	if f.diff && changed {
+		if _, err := stdout.Write(udiff.Unified(shown, shown, data, out)); err != nil {
+			return changed, true, err
+		}
+	}
+	switch {
+	case f.checkOnly:
+		if changed && !f.diff {
+			_, err = fmt.Fprintln(stdout, shown)
+		}
+	case f.write:
+		if changed {
+			if err := writeAtomically(name, out); err != nil {
+				fmt.Fprintf(stderr, "ldpolicy: %v\n", err)
+				return changed, false, nil
+			}
+		}
+	case !f.diff:
+		_, err = stdout.Write(out)
+	}
+	return changed, true, err
 }
 
 // listPolicyFiles expands the arguments of fmt: directories become the .json

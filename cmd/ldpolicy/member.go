@@ -54,17 +54,18 @@ func loadRole(name string, data []byte, f *policy.File, opts policy.Options, std
 	return roleFile{file: shown, grant: policy.Grant{Role: key, Policy: set, Base: base}, baseAssumed: assumed}, nil
 }
 
-// evalMember decides one access for a member who holds the role of each
-// file, whose contents are data; first is the first file parsed, or nil.
-func evalMember(files []string, data [][]byte, first *policy.File, opts policy.Options, act, res, metadataFile string, stdin io.Reader, stdout, stderr io.Writer, asJSON bool) error {
-	roles := make([]roleFile, len(files))
-	grants := make([]policy.Grant, len(files))
-	for i, name := range files {
-		var f *policy.File
+// evalMember decides the access of f for a member who holds the role of
+// each --policy file, whose contents are data; first is the first file
+// parsed, or nil.
+func evalMember(f *evalFlags, data [][]byte, first *policy.File, opts policy.Options, stdin io.Reader, stdout, stderr io.Writer) error {
+	roles := make([]roleFile, len(f.policyFiles))
+	grants := make([]policy.Grant, len(f.policyFiles))
+	for i, name := range f.policyFiles {
+		var pf *policy.File
 		if i == 0 {
-			f = first
+			pf = first
 		}
-		r, err := loadRole(name, data[i], f, opts, stderr)
+		r, err := loadRole(name, data[i], pf, opts, stderr)
 		if err != nil {
 			return err
 		}
@@ -74,27 +75,24 @@ func evalMember(files []string, data [][]byte, first *policy.File, opts policy.O
 	if err != nil {
 		return inputErr(err)
 	}
-	resolver, err := loadMetadata(metadataFile, stdin)
+	resolver, err := loadMetadata(f.metadata, stdin)
 	if err != nil {
 		return err
 	}
-	c, err := parseResourceFlag(res, resolver)
+	c, err := parseResourceFlag(f.resource, resolver)
 	if err != nil {
 		return err
 	}
-	e := member.Explain(act, &c)
-	if asJSON {
+	e := member.Explain(f.action, &c)
+	if f.format == "json" {
 		err = writeMemberJSON(stdout, roles, e)
 	} else {
-		err = writeMemberText(stdout, roles, act, e)
+		err = writeMemberText(stdout, roles, f.action, e)
 	}
 	if err != nil {
 		return err
 	}
-	if !e.Decision.Allowed() {
-		return &exitError{code: exitNo}
-	}
-	return nil
+	return exitNoUnless(e.Decision.Allowed())
 }
 
 // describeBase says what a role's base permissions are, and whether they

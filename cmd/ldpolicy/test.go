@@ -109,41 +109,72 @@ type testFlags struct {
 	coverage    bool
 	minCoverage float64
 	minSet      bool // --min-coverage was given
-	run         *regexp.Regexp
+	runRE       string
+	run         *regexp.Regexp // runRE compiled
 	verbose     bool
 }
 
-func runTest(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("test", flag.ContinueOnError)
-	var tf testFlags
-	fs.StringVar(&tf.format, "format", "text", "output `format`: text, json or junit")
+func (tf *testFlags) register(fs *flag.FlagSet) {
+	fs.Var(newFormatFlag(&tf.format, "text", "json", "junit"), "format", "output `format`: text, json or junit")
 	fs.BoolVar(&tf.coverage, "coverage", false, "report how many cases each statement decided, and the statements that decided none")
 	fs.Float64Var(&tf.minCoverage, "min-coverage", 0, "fail when less than `PCT` percent of the statements decided a case (implies --coverage)")
-	runRE := fs.String("run", "", "run only the cases whose name (or, without one, title) matches `REGEXP`")
+	fs.StringVar(&tf.runRE, "run", "", "run only the cases whose name (or, without one, title) matches `REGEXP`")
 	fs.BoolVar(&tf.verbose, "v", false, "show the cases that pass too")
-	paths, err := parseFlags(fs, args, stdout, testUsage)
-	if err != nil {
-		return helpIsDone(err)
-	}
+}
+
+// check reports bad usage, and completes the flags: --min-coverage
+// implies --coverage, and --run is compiled.
+func (tf *testFlags) check(fs *flag.FlagSet, _ []string) error {
 	tf.minSet = flagGiven(fs, "min-coverage")
-	switch {
-	case tf.format != "text" && tf.format != "json" && tf.format != "junit":
-		return usagef("test", "--format must be text, json or junit, not %q", tf.format)
-	case tf.minCoverage < 0 || tf.minCoverage > 100:
+	if tf.minCoverage < 0 || tf.minCoverage > 100 {
 		return usagef("test", "--min-coverage must be a percentage from 0 to 100, not %v", tf.minCoverage)
 	}
 	tf.coverage = tf.coverage || tf.minSet
-	if *runRE != "" {
-		if tf.run, err = regexp.Compile(*runRE); err != nil {
+	if tf.runRE != "" {
+		var err error
+		if tf.run, err = regexp.Compile(tf.runRE); err != nil {
 			return usagef("test", "--run: %v", err)
 		}
 	}
+	return nil
+}
+
+func runTest(tf *testFlags, paths []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(paths) == 0 {
 		paths = []string{"."}
 	}
+	runs, cov := runTestFiles(paths, tf.run, stderr)
+	t := tally(runs)
+	if tf.run != nil && t.cases == 0 && t.errors == 0 {
+		fmt.Fprintf(stderr, "ldpolicy: test: warning: no case matches --run %q\n", tf.runRE)
+	}
+	below := tf.coverage && shownPercent(cov.Percent()) < tf.minCoverage
+	if below {
+		fmt.Fprintf(stderr, "ldpolicy: test: coverage %s is below --min-coverage %v%%\n", formatPercent(cov.Percent()), tf.minCoverage)
+	}
+	if err := writeTestRuns(stdout, runs, t, cov, *tf, !below); err != nil {
+		return err
+	}
+	switch {
+	case t.errors > 0:
+		return &exitError{code: exitUsage}
+	case below || t.failed > 0:
+		return &exitError{code: exitNo}
+	}
+	return nil
+}
 
+// runTestFiles runs the cases of the test files that paths name (those
+// whose title run matches, when run is not nil), writing the problems of
+// the files to stderr, and returns the runs and the coverage of their
+// policies.
+func runTestFiles(paths []string, run *regexp.Regexp, stderr io.Writer) ([]fileRun, *policytest.Coverage) {
 	var runs []fileRun
 	var cov policytest.Coverage
+	var keep func(*policytest.Case) bool
+	if run != nil {
+		keep = func(c *policytest.Case) bool { return run.MatchString(c.Title()) }
+	}
 	for _, in := range findTestFiles(paths) {
 		r := fileRun{name: in.name, err: in.err}
 		if r.err == nil {
@@ -155,45 +186,31 @@ func runTest(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 			continue
 		}
 		writeTestProblems(stderr, r.suite.Warnings())
-		var keep func(*policytest.Case) bool
-		if tf.run != nil {
-			keep = func(c *policytest.Case) bool { return tf.run.MatchString(c.Title()) }
-		}
 		r.results = r.suite.Run(keep)
 		cov.Add(r.suite, r.results)
 		runs = append(runs, r)
 	}
+	return runs, &cov
+}
 
-	t := tally(runs)
-	if tf.run != nil && t.cases == 0 && t.errors == 0 {
-		fmt.Fprintf(stderr, "ldpolicy: test: warning: no case matches --run %q\n", *runRE)
-	}
-	below := tf.coverage && shownPercent(cov.Percent()) < tf.minCoverage
-	if below {
-		fmt.Fprintf(stderr, "ldpolicy: test: coverage %s is below --min-coverage %v%%\n", formatPercent(cov.Percent()), tf.minCoverage)
-	}
+// writeTestRuns writes the results of the runs in the format of the flags;
+// covOK says whether the coverage is enough.
+func writeTestRuns(stdout io.Writer, runs []fileRun, t totals, cov *policytest.Coverage, tf testFlags, covOK bool) error {
 	var out []byte
+	var err error
 	switch tf.format {
 	case "json":
-		out, err = testJSON(runs, t, &cov, tf, !below)
+		out, err = testJSON(runs, t, cov, tf, covOK)
 	case "junit":
-		out, err = testJUnit(runs, t, &cov, tf)
+		out, err = testJUnit(runs, t, cov, tf)
 	default:
-		out = testText(runs, t, &cov, tf, !below)
+		out = testText(runs, t, cov, tf, covOK)
 	}
 	if err != nil {
 		return err
 	}
-	if _, err := stdout.Write(out); err != nil {
-		return err
-	}
-	switch {
-	case t.errors > 0:
-		return &exitError{code: exitUsage}
-	case below || t.failed > 0:
-		return &exitError{code: exitNo}
-	}
-	return nil
+	_, err = stdout.Write(out)
+	return err
 }
 
 // shownPercent is a percentage as ldpolicy test shows it and compares it
