@@ -583,7 +583,7 @@ func (g *resourceGen) matched(s, i int, distinct []test, memo map[string]matched
 		}
 	}
 	if len(mm.keys) == 0 {
-		mm.keys = g.keys[i][:1] // a role attribute bound to no key
+		mm.keys = g.keys[i][:1:1] // a role attribute bound to no key; appending copies
 	}
 	mm.fewest = fewest(distinct, mm.keys)
 	memo[id] = mm
@@ -608,10 +608,12 @@ func (g *resourceGen) metaOf(s, i int) *meta {
 func (g *resourceGen) vary(base []choice, hit, miss [][]string, cs []choice) {
 	g.emit(base)
 	for i := range g.sh.segs {
-		for _, k := range append(hit[i], miss[i]...) {
-			copy(cs, base)
-			cs[i].key = k
-			g.emit(cs)
+		for _, keys := range [2][]string{hit[i], miss[i]} {
+			for _, k := range keys {
+				copy(cs, base)
+				cs[i].key = k
+				g.emit(cs)
+			}
 		}
 		for _, m := range g.metas[i] {
 			copy(cs, base)
