@@ -201,6 +201,7 @@ type sarifTool struct {
 
 type sarifDriver struct {
 	Name           string      `json:"name"`
+	Version        string      `json:"version"`
 	InformationURI string      `json:"informationUri"`
 	Rules          []sarifRule `json:"rules"`
 }
@@ -295,6 +296,7 @@ func writeSARIF(w io.Writer, results []checked) error {
 	run := sarifRun{
 		Tool: sarifTool{Driver: sarifDriver{
 			Name:           "ldpolicy",
+			Version:        version(),
 			InformationURI: "https://github.com/ldpolicy/ldpolicy",
 			Rules:          rules,
 		}},

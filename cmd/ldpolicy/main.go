@@ -18,6 +18,7 @@
 //	ldpolicy verify --secret SECRET --signature HEX [FILE]
 //	ldpolicy serve --policy FILE (--secret SECRET | --unsigned) [--addr HOST:PORT]
 //	ldpolicy replay --webhooks FILE [INPUT...]
+//	ldpolicy version
 //
 // Run "ldpolicy help COMMAND" for the flags of a command.
 package main
@@ -101,6 +102,7 @@ var commands = []command{
 	{"verify", "check an X-LD-Signature against a body", runVerify},
 	{"serve", "run a local webhook receiver that verifies, filters and prints each event", runServe},
 	{"replay", "deliver captured events to webhooks' URLs as LaunchDarkly would", withFlags("replay", replayUsage, runReplay)},
+	{"version", "print ldpolicy's version", runVersion},
 }
 
 const usage = `ldpolicy decides LaunchDarkly policy statements offline: which accesses a
@@ -145,6 +147,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		}
 		printUsage(stdout)
 		return nil
+	case "--version", "-version", "-v":
+		return runVersion(args[1:], stdin, stdout, stderr)
 	}
 	for _, c := range commands {
 		if c.name == name {
