@@ -16,7 +16,7 @@ import (
 	"github.com/ldpolicy/ldpolicy/resource"
 )
 
-const checkUsage = `usage: ldpolicy check [flags] FILE...
+const checkUsage = `usage: ldpolicy check [flags] PATH...
        ldpolicy check --list
 
 Check validates policy files and lints them. It reports every problem of
@@ -60,8 +60,10 @@ The text output prints each finding as
 (no severity word for errors), followed, for a finding inside a specifier,
 by the specifier with a caret under the byte at fault, and for a file
 without errors by "FILE: valid, N statements" and its counts of warnings
-and infos. Columns count bytes. "-" reads a policy from stdin.
+and infos. Columns count bytes.
 
+` + pathsUsage + `
+` + excludeUsage + `
 --format json writes one JSON array of a record per file, each with its
 findings; sarif writes SARIF 2.1.0 for code-scanning tools; github writes
 GitHub Actions workflow commands (::error file=...,line=...::message) that
@@ -136,6 +138,7 @@ type checkFlags struct {
 	attrs                       attributeFlag
 	suppress                    suppressFlag
 	maxShown                    int
+	exclude                     excludeFlag
 }
 
 func (f *checkFlags) register(fs *flag.FlagSet) {
@@ -148,6 +151,7 @@ func (f *checkFlags) register(fs *flag.FlagSet) {
 	fs.Var(&f.suppress, "suppress", "leave out the findings of these codes: `CODE[,CODE...]` (repeatable)")
 	fs.BoolVar(&f.list, "list", false, "list the codes of the findings, with their severity and an example, and the date of the catalogue")
 	fs.IntVar(&f.maxShown, "max-findings", maxFindings, "show at most `N` findings of each file, the most severe first (0: all)")
+	f.exclude.register(fs)
 }
 
 // check reports bad usage.
@@ -159,6 +163,8 @@ func (f *checkFlags) check(_ *flag.FlagSet, files []string) error {
 		return nil
 	case len(files) == 0:
 		return usagef("check", "no policy files given")
+	case stdinReaders(files) > 1:
+		return usagef("check", "stdin can be read only once")
 	}
 	// A malformed value is a finding (LDP111) where the policy names the
 	// attribute.
@@ -180,10 +186,17 @@ func runCheck(f *checkFlags, files []string, stdin io.Reader, stdout, stderr io.
 		opts.Policy.Context = policy.Role
 	}
 
+	found, err := policyWalker("check", f.exclude).find(files, stderr)
+	if err != nil {
+		return err
+	}
 	var results []checked
 	unreadable, failed := 0, 0
-	for _, name := range files {
-		r := checkFile(name, stdin, opts, f.suppress)
+	for _, in := range found {
+		r := checked{file: in.path, err: in.err}
+		if r.err == nil {
+			r = checkFile(in.path, stdin, opts, f.suppress)
+		}
 		if r.err != nil {
 			unreadable++
 			fmt.Fprintf(stderr, "ldpolicy: %v\n", r.err)
