@@ -20,7 +20,8 @@ const testUsage = `usage: ldpolicy test [flags] [PATH...]
 Test runs policy tests: files that name a policy, or hold it inline, and
 list accesses and events with the decision each must get.
 
-A PATH is a test file, read whatever its name, or a directory, searched
+A PATH is a test file, read whatever its name; "-", one test file read
+from stdin, as YAML (JSON is YAML too); or a directory, searched
 recursively and in name order (leaving out directories and files whose
 names start with ".", and symbolic links) for the files named
 NAME.ldtest.yaml, NAME.ldtest.yml or NAME.ldtest.json. The default is ".".
@@ -72,7 +73,8 @@ Fields of a case:
 	               supplied; by default such a decision fails the case
 
 The paths of the files a test file names (policy, metadata, event) are
-relative to the test file's directory. An unknown or duplicate field is an error, reported with
+relative to the test file's directory; for the test file on stdin, to the
+current directory. An unknown or duplicate field is an error, reported with
 its line and column. A case passes when its decision is the expected one,
 decided by the expected statement if one is given, and indeterminate only
 if expected.
@@ -128,7 +130,10 @@ func (tf *testFlags) register(fs *flag.FlagSet) {
 
 // check reports bad usage, and completes the flags: --min-coverage
 // implies --coverage, and --run is compiled.
-func (tf *testFlags) check(fs *flag.FlagSet, _ []string) error {
+func (tf *testFlags) check(fs *flag.FlagSet, paths []string) error {
+	if stdinReaders(paths) > 1 {
+		return usagef("test", "stdin can be read only once")
+	}
 	tf.minSet = flagGiven(fs, "min-coverage")
 	if tf.minCoverage < 0 || tf.minCoverage > 100 {
 		return usagef("test", "--min-coverage must be a percentage from 0 to 100, not %v", tf.minCoverage)
@@ -151,7 +156,7 @@ func runTest(tf *testFlags, paths []string, stdin io.Reader, stdout, stderr io.W
 	if err != nil {
 		return err
 	}
-	runs, cov := runTestFiles(files, tf.run, stderr)
+	runs, cov := runTestFiles(files, tf.run, stdin, stderr)
 	t := tally(runs)
 	if tf.run != nil && t.cases == 0 && t.errors == 0 {
 		fmt.Fprintf(stderr, "ldpolicy: test: warning: no case matches --run %q\n", tf.runRE)
@@ -173,10 +178,10 @@ func runTest(tf *testFlags, paths []string, stdin io.Reader, stdout, stderr io.W
 }
 
 // runTestFiles runs the cases of the test files found (those whose title
-// run matches, when run is not nil), writing the
+// run matches, when run is not nil), "-" read from stdin, writing the
 // problems of the files to stderr, and returns the runs and the coverage
 // of their policies.
-func runTestFiles(files []found, run *regexp.Regexp, stderr io.Writer) ([]fileRun, *policytest.Coverage) {
+func runTestFiles(files []found, run *regexp.Regexp, stdin io.Reader, stderr io.Writer) ([]fileRun, *policytest.Coverage) {
 	var runs []fileRun
 	var cov policytest.Coverage
 	var keep func(*policytest.Case) bool
@@ -184,9 +189,9 @@ func runTestFiles(files []found, run *regexp.Regexp, stderr io.Writer) ([]fileRu
 		keep = func(c *policytest.Case) bool { return run.MatchString(c.Title()) }
 	}
 	for _, in := range files {
-		r := fileRun{name: in.path, err: in.err}
+		r := fileRun{name: displayName(in.path), err: in.err}
 		if r.err == nil {
-			r.suite, r.err = policytest.Load(in.path)
+			r.suite, r.err = loadTestFile(in.path, stdin)
 		}
 		if r.err != nil {
 			writeTestProblems(stderr, r.err)
@@ -199,6 +204,19 @@ func runTestFiles(files []found, run *regexp.Regexp, stderr io.Writer) ([]fileRu
 		runs = append(runs, r)
 	}
 	return runs, &cov
+}
+
+// loadTestFile loads a test file, or for "-" the one on stdin, whose
+// files are named relative to the current directory.
+func loadTestFile(name string, stdin io.Reader) (*policytest.Suite, error) {
+	if name != "-" {
+		return policytest.Load(name)
+	}
+	data, err := readInput(name, stdin)
+	if err != nil {
+		return nil, errors.Unwrap(err)
+	}
+	return policytest.LoadSource(displayName(name), data)
 }
 
 // writeTestRuns writes the results of the runs in the format of the flags;
