@@ -60,7 +60,8 @@ The text output prints each finding as
 (no severity word for errors), followed, for a finding inside a specifier,
 by the specifier with a caret under the byte at fault, and for a file
 without errors by "FILE: valid, N statements" and its counts of warnings
-and infos. Columns count bytes.
+and infos. Columns count bytes in text and JSON, characters in GitHub
+annotations (as GitHub counts them), and UTF-16 code units in SARIF.
 
 ` + pathsUsage + `
 ` + excludeUsage + `

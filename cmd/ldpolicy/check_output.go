@@ -113,6 +113,8 @@ func writeCheckJSON(w io.Writer, results []checked) error {
 // which annotate the lines of the files in a pull request:
 //
 //	::warning file=webhook.json,line=3,col=14,title=LDP102::unknown action ...
+//
+// Columns count characters, as GitHub counts them, not bytes.
 func writeGitHub(w io.Writer, results []checked) error {
 	var b strings.Builder
 	for _, r := range results {
@@ -124,7 +126,11 @@ func writeGitHub(w io.Writer, results []checked) error {
 			}
 			fmt.Fprintf(&b, "::%s file=%s", cmd, ghProperty(filepath.ToSlash(file)))
 			if f.Pos.IsValid() {
-				fmt.Fprintf(&b, ",line=%d,col=%d", f.Pos.Line, f.Pos.Column)
+				col := f.Pos.Column
+				if file == r.file {
+					col = runeColumn(r.data, f.Pos.Offset, col)
+				}
+				fmt.Fprintf(&b, ",line=%d,col=%d", f.Pos.Line, col)
 			}
 			msg := f.Message
 			if p := f.Path(); p != "" {
@@ -390,17 +396,32 @@ func sarifFinding(r *checked, f lint.Finding, rule int) sarifResult {
 // utf16Column converts the byte column col of the byte at offset off in
 // data to a column counted in UTF-16 code units.
 func utf16Column(data []byte, off, col int) int {
+	return countColumn(data, off, col, func(r rune) int {
+		if r == utf8.RuneError {
+			return 1
+		}
+		return len(utf16.Encode([]rune{r}))
+	})
+}
+
+// runeColumn converts the byte column col of the byte at offset off in
+// data to a column counted in characters (an invalid byte is one).
+func runeColumn(data []byte, off, col int) int {
+	return countColumn(data, off, col, func(rune) int { return 1 })
+}
+
+// countColumn converts the byte column col of the byte at offset off in
+// data to a column counted in the units of width: the width of each
+// character before it on its line, plus one. It returns col when data
+// does not hold the line.
+func countColumn(data []byte, off, col int, width func(r rune) int) int {
 	start := off - (col - 1)
 	if start < 0 || off > len(data) {
 		return col
 	}
 	n := 1
 	for _, r := range string(data[start:off]) {
-		if r == utf8.RuneError {
-			n++
-			continue
-		}
-		n += len(utf16.Encode([]rune{r}))
+		n += width(r)
 	}
 	return n
 }
