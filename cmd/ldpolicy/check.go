@@ -102,7 +102,9 @@ and the other is noted as not applied (--fix again applies it if it still
 holds). Then the fixed file is checked: its findings are shown and decide
 the exit status, as without --fix. --fix -d writes a unified diff of the
 fixes instead of rewriting the files (stdin included), then the findings
-of the fixed text, whose exit status it has.
+of the fixed text, whose exit status it has. In SARIF, a finding that
+--fix fixes carries its fix ("fixes": the element's region replaced by
+the new JSON string).
 
 --attribute NAME=VALUE,... binds a role attribute, as LaunchDarkly binds it
 for a member or a team: each value is a pattern ("team-*"), matched where

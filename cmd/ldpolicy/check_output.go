@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -246,16 +247,34 @@ type sarifNotification struct {
 }
 
 type sarifResult struct {
-	RuleID     string          `json:"ruleId"`
-	RuleIndex  int             `json:"ruleIndex"`
-	Level      string          `json:"level"`
-	Message    sarifText       `json:"message"`
-	Locations  []sarifLocation `json:"locations"`
-	Properties *sarifFix       `json:"properties,omitempty"`
+	RuleID     string           `json:"ruleId"`
+	RuleIndex  int              `json:"ruleIndex"`
+	Level      string           `json:"level"`
+	Message    sarifText        `json:"message"`
+	Locations  []sarifLocation  `json:"locations"`
+	Fixes      []sarifFixObject `json:"fixes,omitempty"`
+	Properties *sarifFix        `json:"properties,omitempty"`
 }
 
 type sarifFix struct {
 	Fix string `json:"fix"`
+}
+
+// sarifFixObject is a fix that check --fix applies: the element's JSON
+// string replaced.
+type sarifFixObject struct {
+	Description     sarifText             `json:"description"`
+	ArtifactChanges []sarifArtifactChange `json:"artifactChanges"`
+}
+
+type sarifArtifactChange struct {
+	ArtifactLocation sarifArtifact      `json:"artifactLocation"`
+	Replacements     []sarifReplacement `json:"replacements"`
+}
+
+type sarifReplacement struct {
+	DeletedRegion   sarifRegion `json:"deletedRegion"`
+	InsertedContent sarifText   `json:"insertedContent"`
 }
 
 type sarifLocation struct {
@@ -275,7 +294,10 @@ type sarifArtifact struct {
 type sarifRegion struct {
 	StartLine   int `json:"startLine"`
 	StartColumn int `json:"startColumn"`
+	EndLine     int `json:"endLine,omitempty"`
+	EndColumn   int `json:"endColumn,omitempty"` // the column after the region
 	ByteOffset  int `json:"byteOffset"`
+	ByteLength  int `json:"byteLength,omitempty"`
 }
 
 type sarifLogical struct {
@@ -390,7 +412,29 @@ func sarifFinding(r *checked, f lint.Finding, rule int) sarifResult {
 	if f.Fix != "" {
 		res.Properties = &sarifFix{f.Fix}
 	}
+	if e, err := lint.FixEdit(r.policy, f); err == nil && file == r.file {
+		res.Fixes = []sarifFixObject{{
+			Description: sarifText{fmt.Sprintf("Replace %s with %s", r.data[e.Start:e.End], e.Text)},
+			ArtifactChanges: []sarifArtifactChange{{
+				ArtifactLocation: sarifArtifact{URI: filepath.ToSlash(file)},
+				Replacements:     []sarifReplacement{{DeletedRegion: sarifSpan(r.data, e.Start, e.End), InsertedContent: sarifText{e.Text}}},
+			}},
+		}}
+	}
 	return res
+}
+
+// sarifSpan is the region of data[start:end], which holds no line break,
+// with UTF-16 columns.
+func sarifSpan(data []byte, start, end int) sarifRegion {
+	lineStart := bytes.LastIndexByte(data[:start], '\n') + 1
+	line := bytes.Count(data[:lineStart], []byte("\n")) + 1
+	col := utf16Column(data, start, start-lineStart+1)
+	return sarifRegion{
+		StartLine: line, StartColumn: col,
+		EndLine: line, EndColumn: col + utf16Column(data, end, end-start+1) - 1,
+		ByteOffset: start, ByteLength: end - start,
+	}
 }
 
 // utf16Column converts the byte column col of the byte at offset off in
