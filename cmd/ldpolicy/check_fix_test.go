@@ -67,25 +67,7 @@ func TestSARIFFixes(t *testing.T) {
 	}
 	var stdout, stderr bytes.Buffer
 	exitCode(run([]string{"check", "--format", "sarif", name}, nil, &stdout, &stderr), &stderr)
-	var log struct {
-		Runs []struct {
-			Results []struct {
-				RuleID string `json:"ruleId"`
-				Fixes  []struct {
-					ArtifactChanges []struct {
-						Replacements []struct {
-							DeletedRegion struct {
-								StartLine, StartColumn, EndLine, EndColumn, ByteOffset, ByteLength int
-							} `json:"deletedRegion"`
-							InsertedContent struct {
-								Text string `json:"text"`
-							} `json:"insertedContent"`
-						} `json:"replacements"`
-					} `json:"artifactChanges"`
-				} `json:"fixes"`
-			} `json:"results"`
-		} `json:"runs"`
-	}
+	var log sarifLog // as written, so as read
 	if err := json.Unmarshal(stdout.Bytes(), &log); err != nil {
 		t.Fatalf("%v\n%s", err, stdout.String())
 	}

@@ -247,22 +247,23 @@ type sarifNotification struct {
 }
 
 type sarifResult struct {
-	RuleID     string           `json:"ruleId"`
-	RuleIndex  int              `json:"ruleIndex"`
-	Level      string           `json:"level"`
-	Message    sarifText        `json:"message"`
-	Locations  []sarifLocation  `json:"locations"`
-	Fixes      []sarifFixObject `json:"fixes,omitempty"`
-	Properties *sarifFix        `json:"properties,omitempty"`
+	RuleID     string          `json:"ruleId"`
+	RuleIndex  int             `json:"ruleIndex"`
+	Level      string          `json:"level"`
+	Message    sarifText       `json:"message"`
+	Locations  []sarifLocation `json:"locations"`
+	Fixes      []sarifFix      `json:"fixes,omitempty"`
+	Properties *sarifFixBag    `json:"properties,omitempty"`
 }
 
-type sarifFix struct {
+// sarifFixBag is the property bag of a result whose finding has a fix.
+type sarifFixBag struct {
 	Fix string `json:"fix"`
 }
 
-// sarifFixObject is a fix that check --fix applies: the element's JSON
-// string replaced.
-type sarifFixObject struct {
+// sarifFix is a fix that check --fix applies: the element's JSON string
+// replaced.
+type sarifFix struct {
 	Description     sarifText             `json:"description"`
 	ArtifactChanges []sarifArtifactChange `json:"artifactChanges"`
 }
@@ -410,10 +411,10 @@ func sarifFinding(r *checked, f lint.Finding, rule int) sarifResult {
 		Message: sarifText{f.Message}, Locations: []sarifLocation{loc},
 	}
 	if f.Fix != "" {
-		res.Properties = &sarifFix{f.Fix}
+		res.Properties = &sarifFixBag{f.Fix}
 	}
 	if e, err := lint.FixEdit(r.policy, f); err == nil && file == r.file {
-		res.Fixes = []sarifFixObject{{
+		res.Fixes = []sarifFix{{
 			Description: sarifText{fmt.Sprintf("Replace %s with %s", r.data[e.Start:e.End], e.Text)},
 			ArtifactChanges: []sarifArtifactChange{{
 				ArtifactLocation: sarifArtifact{URI: filepath.ToSlash(file)},
