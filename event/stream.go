@@ -268,10 +268,20 @@ func (s *Stream) skipSpace() error {
 	}
 }
 
+// errorHere is an error of copyValue at the reader's position (a bracket
+// that closes nothing, a line break in a string), rather than one of the
+// value as a whole.
+type errorHere struct{ error }
+
 // resync reports err for the value that started at line and col, and
 // skips to the next line that starts with '{' or '[', where the next value
-// presumably starts.
+// presumably starts. The error is located at the value's start, or, for an
+// errorHere, at the reader's position.
 func (s *Stream) resync(line, col int, err error) bool {
+	atLine, atCol := line, col
+	if e, ok := err.(errorHere); ok {
+		atLine, atCol, err = s.line, s.col, e.error
+	}
 	for !(s.lineEnd && s.atValueStart()) {
 		b, rerr := s.r.ReadSlice('\n')
 		s.count(b)
@@ -286,7 +296,7 @@ func (s *Stream) resync(line, col int, err error) bool {
 			break
 		}
 	}
-	return s.fail(line, -1, line, col, "%v", err)
+	return s.fail(line, -1, atLine, atCol, "%v", err)
 }
 
 // atValueStart reports whether the next byte opens an object or array.
@@ -516,7 +526,7 @@ func (s *Stream) copyValue() ([]byte, error) {
 				if v.inString {
 					s.count(chunk[:i])
 					s.r.Discard(i)
-					return nil, errors.New("line break inside a string: the value is cut short")
+					return nil, errorHere{errors.New("line break inside a string: the value is cut short")}
 				}
 				end, newline = i+1, true
 				break
@@ -525,7 +535,7 @@ func (s *Stream) copyValue() ([]byte, error) {
 			if err != nil {
 				s.count(chunk[:i])
 				s.r.Discard(i)
-				return nil, err
+				return nil, errorHere{err}
 			}
 			if n == 1 {
 				end = i + 1

@@ -73,7 +73,9 @@ accessesChanged; "old" and "new" are its delivery; "accesses" all of its
 accesses, each with its "old" and "new" decision and whether it
 "changed"), or an "access" record for each representative access that
 changes ("change" is wider, narrower or indeterminate); an "error" record
-for each input that is not an event; and a "summary" record last.
+for each input that is not an event, located as dry-run locates it (text
+reports it on stderr as FILE:LINE:COLUMN: message); and a "summary" record
+last.
 
 Exit status: 0 when the comparison completed, whatever it found; 1 with
 --fail-on-wider when the new version allows an access, or delivers an event,

@@ -50,8 +50,14 @@ decided, and the statements that decided nothing. With --format json it
 writes NDJSON: an "event" record per event, an "error" record per input
 that is not an event, and a "summary" record last.
 
-Malformed input is reported with its place and counted, and the run goes
-on; --strict stops at the first problem instead.
+Malformed input is reported and counted, and the run goes on; --strict
+stops at the first problem instead. It is located as compilers locate
+problems, FILE:LINE:COLUMN (columns count bytes), in NDJSON, pretty-printed
+arrays and list responses alike: at the byte that is wrong (for an access's
+malformed resource, at its byte in the resource's string), or at the start
+of a value that is not an event. An "error" record has the record's
+"source" (FILE:LINE, or FILE#INDEX for an element of an array), its "line"
+and "column", and the "message".
 
 Exit status: 0 when the run completed; 1 when --strict stopped it or
 --fail-on-indeterminate found an indeterminate event; 2 for bad usage, an
@@ -317,8 +323,10 @@ func (o *dryRunOutput) problem(p problem) error {
 		return o.writeJSON(struct {
 			Type    string `json:"type"`
 			Source  string `json:"source"`
+			Line    int    `json:"line,omitempty"`
+			Column  int    `json:"column,omitempty"`
 			Message string `json:"message"`
-		}{"error", p.source, p.err.Error()})
+		}{"error", p.source, p.line, p.col, p.err.Error()})
 	}
 	if err := o.flush(); err != nil {
 		return err

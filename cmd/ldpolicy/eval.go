@@ -58,7 +58,9 @@ decision that metadata nobody supplied could change is indeterminate, and is
 made with that metadata taken as absent.
 
 The policy file is a JSON array of statements, a webhook ({"statements":
-[...]}) or a custom role ({"policy": [...]}); "-" reads it from stdin.
+[...]}) or a custom role ({"policy": [...]}); "-" reads it from stdin. An
+--event file holds one event; a malformed one is reported at the line and
+column of the problem (FILE:LINE:COLUMN: message), as dry-run reports it.
 
 Exit status: 0 for allow or delivered, 1 for deny or not delivered, 2 for
 bad usage or input. An indeterminate decision exits as the decision it
@@ -240,15 +242,20 @@ func evalEvent(out *output, name string, mode policy.Mode, meta resource.Resolve
 	if err != nil {
 		return err
 	}
+	// A malformed event is located in the file: file:line:col.
+	malformed := func(err error) error {
+		line, col := event.Position(data, errorOffset(err))
+		return inputErr(fmt.Errorf("%s:%d:%d: %v", displayName(name), line, col, err))
+	}
 	var h event.Head
 	if err := readHead(data, &h); err != nil {
-		return inputErr(fmt.Errorf("%s: %v", displayName(name), err))
+		return malformed(err)
 	}
 	// The tags the event's body gives of the changed resource come first,
 	// then the metadata file.
 	var ev policy.Event
-	if err := ev.Parse(h.Accesses, resource.Chain{&h, meta}); err != nil {
-		return inputErr(fmt.Errorf("%s: policy: %v", displayName(name), err))
+	if err := parseAccesses(&ev, &h, data, resource.Chain{&h, meta}); err != nil {
+		return malformed(err)
 	}
 	_, delivery := out.set.DecideEvent(nil, &ev, mode)
 	explained := make([]policy.Explanation, len(h.Accesses))

@@ -18,7 +18,8 @@ and problems go to stderr, so that filter sits in a pipeline:
 
 	ldpolicy filter --policy p.json events/ | jq .title
 
-INPUTs are read as dry-run reads them ("ldpolicy dry-run --help"). An event
+INPUTs are read, and malformed input is located (FILE:LINE:COLUMN), as
+dry-run reads and locates them ("ldpolicy dry-run --help"). An event
 whose delivery is indeterminate (it depends on metadata nobody supplied)
 goes where its decision with that metadata taken as absent puts it, and is
 counted as indeterminate.

@@ -46,7 +46,8 @@ decision without the missing metadata delivers it, as a receiver's
 webhook.Handler decides. INPUT is read as dry-run reads it: a file of one
 event, a JSON array, NDJSON or a list response, gzipped or not, a directory,
 or "-" for stdin, the default. Input that is not an event is reported on
-stderr (with --format json, as an "error" record) and counted.
+stderr (with --format json, as an "error" record), located as dry-run
+locates it (FILE:LINE:COLUMN), and counted.
 
 To test a receiver's tolerance of LaunchDarkly's ways, --shuffle delivers
 the events in a random order (it holds them in memory), --duplicate-rate
