@@ -224,3 +224,26 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+func TestSuggest(t *testing.T) {
+	for _, tt := range []struct{ got, want string }{
+		{"updateOnn", "updateOn"},
+		{"updateon", "updateOn"},
+		{"deleteFlg", "deleteFlag"},
+		{"frobnicate", ""},
+	} {
+		if have := SuggestAction(tt.got); have != tt.want {
+			t.Errorf("SuggestAction(%q) = %q, want %q", tt.got, have, tt.want)
+		}
+	}
+	for _, tt := range []struct{ got, want string }{
+		{"flg", "flag"},
+		{"environment", "env"},
+		{"projects", "proj"},
+		{"widget", ""},
+	} {
+		if have := SuggestType(tt.got); have != tt.want {
+			t.Errorf("SuggestType(%q) = %q, want %q", tt.got, have, tt.want)
+		}
+	}
+}
