@@ -1,6 +1,7 @@
 package action
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/ldpolicy/ldpolicy/internal/editdist"
@@ -42,4 +43,29 @@ func SuggestType(typ string) string {
 		}
 	}
 	return ""
+}
+
+// UnknownAction describes, for a warning, an action that the catalogue
+// does not know: it names the documented action it probably means, which
+// it returns too, or says that the action may be newer than the
+// catalogue. It returns "" for an action that the catalogue knows.
+func UnknownAction(a string) (msg, suggestion string) {
+	if Known(a) {
+		return "", ""
+	}
+	if sug := SuggestAction(a); sug != "" {
+		return fmt.Sprintf("unknown action %q: did you mean %q?", a, sug), sug
+	}
+	return fmt.Sprintf("unknown action %q: the catalogue documents no such action (it may be newer than the catalogue)", a), ""
+}
+
+// UnknownType is UnknownAction for a resource type.
+func UnknownType(typ string) (msg, suggestion string) {
+	if _, ok := Lookup(typ); ok {
+		return "", ""
+	}
+	if sug := SuggestType(typ); sug != "" {
+		return fmt.Sprintf("unknown resource type %q: did you mean %q?", typ, sug), sug
+	}
+	return fmt.Sprintf("unknown resource type %q: the catalogue documents no such type (it may be newer than the catalogue)", typ), ""
 }

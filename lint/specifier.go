@@ -622,13 +622,8 @@ func (c *checker) checkAction(i int, field string, j int, s string) {
 		c.checkPattern(s, s, 0, at, false)
 	}
 	if p.Shape() == match.Exact {
-		if action.Known(s) {
-			return
-		}
-		if sug := action.SuggestAction(s); sug != "" {
-			c.add(Finding{Code: codeUnknownAction, Location: at(0), Fix: sug, Message: fmt.Sprintf("unknown action %q: did you mean %q?", s, sug)})
-		} else {
-			c.add(Finding{Code: codeUnknownAction, Location: at(0), Message: fmt.Sprintf("unknown action %q: the catalogue documents no such action (it may be newer than the catalogue)", s)})
+		if msg, sug := action.UnknownAction(s); msg != "" {
+			c.add(Finding{Code: codeUnknownAction, Location: at(0), Fix: sug, Message: msg})
 		}
 		return
 	}
