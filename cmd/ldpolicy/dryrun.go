@@ -59,6 +59,13 @@ of a value that is not an event. An "error" record has the record's
 "source" (FILE:LINE, or FILE#INDEX for an element of an array), its "line"
 and "column", and the "message".
 
+When stderr is a terminal, a run that takes more than a second shows its
+progress there (events, MiB and events a second), on a line drawn again in
+place; what the run writes to the terminal meanwhile, on stdout or stderr,
+clears that line first and draws it again after, so that the two never mix.
+The line is cleared at the end; it is never written when stderr is not a
+terminal.
+
 Exit status: 0 when the run completed; 1 when --strict stopped it or
 --fail-on-indeterminate found an indeterminate event; 2 for bad usage, an
 unusable policy or metadata file, or an input that cannot be read.
@@ -137,9 +144,10 @@ func runDryRun(f *dryRunFlags, inputs []string, stdin io.Reader, stdout, stderr 
 	}
 	// Records are written through a buffer, flushed before anything goes to
 	// stderr and at the end, rather than a system call each.
-	bw := bufio.NewWriterSize(stdout, 64<<10)
+	prog := newProgress(stdout, stderr)
+	bw := bufio.NewWriterSize(prog.stdout, 64<<10)
 	defer bw.Flush()
-	out := &dryRunOutput{w: bw, flush: bw.Flush, json: f.format == "json", set: r.set, stderr: stderr}
+	out := &dryRunOutput{w: bw, flush: bw.Flush, json: f.format == "json", set: r.set, stderr: prog.stderr}
 
 	var held []eventLine // with --sort
 	onEvent := func(ev *decided) error {
@@ -150,7 +158,7 @@ func runDryRun(f *dryRunFlags, inputs []string, stdin io.Reader, stdout, stderr 
 		}
 		return out.event(line)
 	}
-	if err := r.runShowingProgress(stderr, ins, onEvent, out.problem); err != nil {
+	if err := r.runShowingProgress(prog, ins, onEvent, out.problem); err != nil {
 		return err
 	}
 	sort.SliceStable(held, func(i, j int) bool { return held[i].Date < held[j].Date })

@@ -110,10 +110,10 @@ func (r *runner) run(inputs []event.Input, onEvent func(*decided) error, onProbl
 	return nil
 }
 
-// runShowingProgress runs r as run does, and shows on stderr how the run
-// goes (see progress).
-func (r *runner) runShowingProgress(stderr io.Writer, inputs []event.Input, onEvent func(*decided) error, onProblem func(problem) error) error {
-	prog := newProgress(stderr)
+// runShowingProgress runs r as run does, and shows how the run goes with
+// prog (see progress): onEvent and onProblem write through prog.stdout and
+// prog.stderr.
+func (r *runner) runShowingProgress(prog *progress, inputs []event.Input, onEvent func(*decided) error, onProblem func(problem) error) error {
 	r.onBytes = prog.addBytes
 	err := r.run(inputs, func(ev *decided) error {
 		prog.addEvent()
