@@ -226,24 +226,23 @@ func contains(list []string, s string) bool {
 }
 
 func TestSuggest(t *testing.T) {
-	for _, tt := range []struct{ got, want string }{
-		{"updateOnn", "updateOn"},
-		{"updateon", "updateOn"},
-		{"deleteFlg", "deleteFlag"},
-		{"frobnicate", ""},
+	for _, tt := range []struct {
+		name    string
+		suggest func(string) string
+		got     string
+		want    string
+	}{
+		{"SuggestAction", SuggestAction, "updateOnn", "updateOn"},
+		{"SuggestAction", SuggestAction, "updateon", "updateOn"},
+		{"SuggestAction", SuggestAction, "deleteFlg", "deleteFlag"},
+		{"SuggestAction", SuggestAction, "frobnicate", ""},
+		{"SuggestType", SuggestType, "flg", "flag"},
+		{"SuggestType", SuggestType, "environment", "env"},
+		{"SuggestType", SuggestType, "projects", "proj"},
+		{"SuggestType", SuggestType, "widget", ""},
 	} {
-		if have := SuggestAction(tt.got); have != tt.want {
-			t.Errorf("SuggestAction(%q) = %q, want %q", tt.got, have, tt.want)
-		}
-	}
-	for _, tt := range []struct{ got, want string }{
-		{"flg", "flag"},
-		{"environment", "env"},
-		{"projects", "proj"},
-		{"widget", ""},
-	} {
-		if have := SuggestType(tt.got); have != tt.want {
-			t.Errorf("SuggestType(%q) = %q, want %q", tt.got, have, tt.want)
+		if have := tt.suggest(tt.got); have != tt.want {
+			t.Errorf("%s(%q) = %q, want %q", tt.name, tt.got, have, tt.want)
 		}
 	}
 }
