@@ -343,6 +343,12 @@ func (m *Matcher) MatchShaped(c *Concrete) match.Truth {
 	if m.never {
 		return match.False
 	}
+	return m.matchTests(c)
+}
+
+// matchTests is [Matcher.MatchShaped] for a matcher that is neither the
+// bare "*" nor one that matches nothing.
+func (m *Matcher) matchTests(c *Concrete) match.Truth {
 	unknown := false
 	for i := range m.tests {
 		sm := &m.tests[i]

@@ -210,14 +210,15 @@ func (c *Concrete) String() string { return c.text }
 // the same order, a type alone ("acct") apart from the type with a key
 // ("acct/key").
 func (c *Concrete) HasShape(s Shape) bool {
-	if c.shape != s.hash {
-		return false
-	}
-	if s.hash&exactKey != 0 {
-		return true
-	}
-	// Equal hashes: compare the types, against a collision.
-	rest := s.types
+	// An exact key is the shape; an inexact one is confirmed by the types,
+	// against a collision.
+	return c.shape == s.hash && (s.hash&exactKey != 0 || c.hasTypes(s.types))
+}
+
+// hasTypes reports whether the types of c's segments, each followed by '/'
+// or, for a type alone, by ';', make up types.
+func (c *Concrete) hasTypes(types string) bool {
+	rest := types
 	for i := 0; i < c.n; i++ {
 		seg := &c.segs[i]
 		typ := c.text[seg.start:seg.slash]
