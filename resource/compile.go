@@ -321,7 +321,7 @@ func (m *Matcher) Match(c *Concrete) match.Truth {
 	if m.never || !c.HasShape(m.shape) {
 		return match.False
 	}
-	return m.MatchShaped(c)
+	return m.matchTests(c)
 }
 
 // Shape returns the shape of the resources m can match, and false for the
@@ -346,8 +346,9 @@ func (m *Matcher) MatchShaped(c *Concrete) match.Truth {
 	return m.matchTests(c)
 }
 
-// matchTests is [Matcher.MatchShaped] for a matcher that is neither the
-// bare "*" nor one that matches nothing.
+// matchTests is Match for a resource of m's shape, and a matcher that is
+// neither the bare "*" nor one that matches nothing: it runs the tests of
+// m's segments. Sublist.Match runs them the same way, written out.
 func (m *Matcher) matchTests(c *Concrete) match.Truth {
 	unknown := false
 	for i := range m.tests {

@@ -165,11 +165,36 @@ func (l *Sublist) Match(c *Concrete) match.Truth {
 			return t
 		}
 	}
+	// The tests of each matcher are those of Matcher.matchTests, written
+	// out rather than called: testing a list takes one call, however many
+	// matchers it has. TestIndex holds the two to the same answers.
 	res := match.False
+matchers:
 	for _, m := range l.ms {
-		if res = res.Or(m.matchTests(c)); res == match.True {
-			break
+		t := match.True
+		for i := range m.tests {
+			sm := &m.tests[i]
+			cs := &c.segs[sm.index]
+			if !sm.bare && !sm.name.match(c.text[cs.slash+1:cs.end]) {
+				continue matchers
+			}
+			for j := range sm.mods {
+				if !cs.known {
+					t = match.Unknown
+					continue
+				}
+				switch sm.mods[j].holds(cs.meta) {
+				case match.False:
+					continue matchers
+				case match.Unknown:
+					t = match.Unknown
+				}
+			}
 		}
+		if t == match.True {
+			return match.True
+		}
+		res = match.Unknown
 	}
 	return res
 }
