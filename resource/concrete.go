@@ -25,7 +25,7 @@ type Concrete struct {
 	// shape identifies the sequence of types, "acct" apart from
 	// "acct/x": two resources with different shapes never match the same
 	// specifier, which lets a matcher reject most of them with one compare.
-	shape uint64 // the hash of a Shape
+	shape uint64 // the hash of a shape
 	segs  [MaxSegments]concreteSeg
 }
 
@@ -206,10 +206,10 @@ func (seg *concreteSeg) parse(s string, a, b int) *SyntaxError {
 // String returns the text c was parsed from.
 func (c *Concrete) String() string { return c.text }
 
-// HasShape reports whether c has the shape s: the same segment types in
+// hasShape reports whether c has the shape s: the same segment types in
 // the same order, a type alone ("acct") apart from the type with a key
 // ("acct/key").
-func (c *Concrete) HasShape(s Shape) bool {
+func (c *Concrete) hasShape(s shape) bool {
 	// An exact key is the shape; an inexact one is confirmed by the types,
 	// against a collision.
 	return c.shape == s.hash && (s.hash&exactKey != 0 || c.hasTypes(s.types))

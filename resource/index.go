@@ -24,7 +24,7 @@ import (
 //
 // An Index is immutable and safe for concurrent use by multiple goroutines.
 type Index struct {
-	shapes []Shape
+	shapes []shape
 	lists  []indexList
 }
 
@@ -48,7 +48,7 @@ func NewIndex(lists [][]*Matcher) *Index {
 	x := &Index{lists: make([]indexList, len(lists))}
 	// The matchers of every list, and their shapes, each in one array.
 	ms, shapes := make([]*Matcher, 0, n), make([]int, 0, n)
-	number := map[Shape]int{}
+	number := map[shape]int{}
 	for i, l := range lists {
 		start := len(ms)
 		for _, m := range l {
@@ -104,7 +104,7 @@ func (x *Index) Lists() int { return len(x.lists) }
 // allocate.
 func (x *Index) Find(c *Concrete) int {
 	for i := range x.shapes {
-		if c.HasShape(x.shapes[i]) {
+		if c.hasShape(x.shapes[i]) {
 			return i
 		}
 	}
@@ -140,7 +140,7 @@ func (x *Index) List(s, i int) Sublist {
 // the list's matchers that can match a resource of that shape. It matches
 // a resource when one of them does. The zero Sublist matches nothing.
 type Sublist struct {
-	shape Shape
+	shape shape
 	// slow is set when Match takes more than the comparison of c's key with
 	// the shape's to tell whether c has the shape and the testing of ms:
 	// when any or all is set, or the shape's key is not exact.
@@ -205,7 +205,7 @@ func (l *Sublist) decideUntested(c *Concrete) (match.Truth, bool) {
 	switch {
 	case l.any:
 		return match.True, true
-	case !c.HasShape(l.shape):
+	case !c.hasShape(l.shape):
 		return match.False, true
 	case l.all:
 		return match.True, true
