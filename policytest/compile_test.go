@@ -32,7 +32,7 @@ func TestCompileErrors(t *testing.T) {
 			"t.ldtest.yaml": "policy: p.json\ncases: [{action: a, resource: proj/p, expect: allow}]\n",
 			"p.json":        "effect: allow\n",
 		}, []string{
-			`p.json:1:1: expected a JSON array of statements, or an object with a "statements" or "policy" array, found 'e'`,
+			`p.json:1:1: expected a JSON array of statements, or an object with a "statements" or "policy" array, found what looks like YAML: policy files are JSON (convert it, for example with yq -o json)`,
 		}},
 		// Problems in an inline policy are placed in the test file, by the
 		// path of the value.
