@@ -280,8 +280,7 @@ func evalEvent(out *output, name string, mode policy.Mode, meta resource.Resolve
 		for j := range ws {
 			// Located at the string of the action, or of the resource.
 			w := &ws[j]
-			field := w.Path[strings.LastIndexByte(w.Path, '.')+1:]
-			if off, ok := event.AccessOffset(data, i, field, 0); ok {
+			if off, ok := event.AccessOffset(data, i, w.field, 0); ok {
 				w.File = displayName(name)
 				w.Line, w.Column = event.Position(data, off)
 			}
@@ -337,6 +336,7 @@ type queryWarning struct {
 	Message string `json:"message"`
 	// Suggestion is the documented name probably meant, if any.
 	Suggestion string `json:"suggestion,omitempty"`
+	field      string // of the access: "action" or "resource"
 }
 
 func (w queryWarning) String() string {
@@ -354,7 +354,7 @@ func (w queryWarning) String() string {
 func unknownNames(act string, c *resource.Concrete, actionPath, resourcePath string) []queryWarning {
 	var ws []queryWarning
 	if msg, sug := action.UnknownAction(act); msg != "" {
-		ws = append(ws, queryWarning{Path: actionPath, Message: msg, Suggestion: sug})
+		ws = append(ws, queryWarning{Path: actionPath, Message: msg, Suggestion: sug, field: "action"})
 	}
 	for i := 0; i < c.Len(); i++ {
 		typ, again := c.Type(i), false
@@ -362,7 +362,7 @@ func unknownNames(act string, c *resource.Concrete, actionPath, resourcePath str
 			again = again || c.Type(j) == typ
 		}
 		if msg, sug := action.UnknownType(typ); msg != "" && !again {
-			ws = append(ws, queryWarning{Path: resourcePath, Message: msg, Suggestion: sug})
+			ws = append(ws, queryWarning{Path: resourcePath, Message: msg, Suggestion: sug, field: "resource"})
 		}
 	}
 	return ws
