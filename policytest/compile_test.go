@@ -117,9 +117,9 @@ cases:
 			"bad-resource.json": `{"accesses": [{"action": "a", "resource": "proj/p"}, {"action": "a", "resource": "env/"}]}`,
 		}, []string{
 			`t.ldtest.yaml:3:13: cases[0].event: open missing.json: file does not exist`,
-			`t.ldtest.yaml:4:13: cases[1].event: array.json: byte 0: expected an event (a JSON object), found an array`,
+			`t.ldtest.yaml:4:13: cases[1].event: array.json:1:1: expected an event (a JSON object), found an array`,
 			`t.ldtest.yaml:5:13: cases[2].event: no-accesses.json has no "accesses"`,
-			`t.ldtest.yaml:6:13: cases[3].event: bad-resource.json: accesses[1]: resource: syntax error at offset 4: empty name after "env/"`,
+			`t.ldtest.yaml:6:13: cases[3].event: bad-resource.json:1:87: accesses[1]: resource: syntax error at offset 4: empty name after "env/"`,
 			`t.ldtest.yaml:7:13: cases[4].event: inline event: action: expected a string, found a number`,
 			`t.ldtest.yaml:8:13: cases[5].event: inline event has no "accesses"`,
 		}},
