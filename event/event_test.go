@@ -427,7 +427,7 @@ func TestStream(t *testing.T) {
 		}},
 		{"items that are not an array", `{"_id":"x","items":5}`, []streamed{{"f:1", `{"_id":"x","items":5}`, ""}}},
 		{"a list response with a syntax error", `{"items":[` + a + `, tru]}` + "\n" + b, []streamed{
-			{"f:1#0", a, ""}, {"f:1", "", `invalid JSON at byte 23: invalid JSON literal: expected "true"`}, {"f:2", b, ""},
+			{"f:1#0", a, ""}, {"f:1", "", `invalid JSON literal: expected "true"`}, {"f:2", b, ""},
 		}},
 		{"pretty events one after another", "{\n\"_id\":\"a\"\n}\n{\n\"_id\":\"b\"\n}\n", []streamed{{"f:1", a, ""}, {"f:4", b, ""}}},
 		{"strings with brackets and quotes", `{"_id":"a","t":"} ] [ { \" \\"}` + "\n" + b, []streamed{

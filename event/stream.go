@@ -31,25 +31,38 @@ type Record struct {
 	// nil.
 	Err error
 
-	// startLine and startCol are where Data starts in the input, from 1;
-	// 0 when unknown.
+	// startLine and startCol are where Data starts in the input, from 1,
+	// or, with Err, where the problem is; 0 when unknown.
 	startLine, startCol int
 }
 
 // Position returns the line and column, from 1, of the byte at offset off
 // of Data in the input, so that a problem found in an event can be located
-// in the file that holds it, pretty-printed or not. Columns count bytes. It
-// returns 0, 0 when the stream did not record where the event starts.
+// in the file that holds it, pretty-printed or not. Columns count bytes.
+// For a record with Err, Position(0) is where the problem is: the start of
+// the value that is not an event, or the byte at which the input stops
+// making sense. It returns 0, 0 when the stream did not record where the
+// record is.
 func (r Record) Position(off int) (line, col int) {
 	if r.startLine == 0 || off < 0 || off > len(r.Data) {
 		return 0, 0
 	}
-	before := r.Data[:off]
-	nl := bytes.LastIndexByte(before, '\n')
-	if nl < 0 {
-		return r.startLine, r.startCol + off
+	line, col = Position(r.Data, off)
+	if line == 1 {
+		return r.startLine, r.startCol + col - 1
 	}
-	return r.startLine + bytes.Count(before, []byte("\n")), off - nl
+	return r.startLine + line - 1, col
+}
+
+// Position returns the line and column, from 1, of the byte at offset off
+// of data, such as the contents of a file that holds one event, where
+// [DecodeError.Offset] or [AccessOffset] locate a problem. Columns count
+// bytes. An offset out of range is taken as the nearest end of data.
+func Position(data []byte, off int) (line, col int) {
+	off = max(0, min(off, len(data)))
+	before := data[:off]
+	nl := bytes.LastIndexByte(before, '\n')
+	return 1 + bytes.Count(before, []byte("\n")), off - nl
 }
 
 // Source names the place of the record in the input: "name:line",
@@ -151,9 +164,9 @@ func (s *Stream) Next() bool {
 	}
 }
 
-// fail makes the current record an error.
-func (s *Stream) fail(line, index int, format string, args ...any) bool {
-	s.rec = Record{Name: s.name, Line: line, Index: index, Err: fmt.Errorf(format, args...)}
+// fail makes the current record an error, at line and col of the input.
+func (s *Stream) fail(line, index, atLine, atCol int, format string, args ...any) bool {
+	s.rec = Record{Name: s.name, Line: line, Index: index, Err: fmt.Errorf(format, args...), startLine: atLine, startCol: atCol}
 	return true
 }
 
@@ -171,9 +184,9 @@ func (s *Stream) step() bool {
 		s.done = true
 		switch {
 		case err != io.EOF:
-			return s.fail(s.line, -1, "read error: %v", err)
+			return s.fail(s.line, -1, s.line, s.col, "read error: %v", err)
 		case s.inArray:
-			return s.fail(s.line, -1, `unexpected end of input in an array: missing "]"`)
+			return s.fail(s.line, -1, s.line, s.col, `unexpected end of input in an array: missing "]"`)
 		}
 		return false
 	}
@@ -188,7 +201,7 @@ func (s *Stream) step() bool {
 		case s.afterElem && c[0] != ',':
 			s.inArray = false
 			err := fmt.Errorf("expected \",\" or \"]\" after an array element, found %q", c[0])
-			return s.resync(line, err)
+			return s.resync(line, col, err)
 		case s.afterElem:
 			s.read(1)
 			s.afterElem = false
@@ -199,7 +212,7 @@ func (s *Stream) step() bool {
 		data, err := s.copyValue()
 		if err != nil {
 			s.inArray = false
-			return s.resync(line, err)
+			return s.resync(line, col, err)
 		}
 		s.afterElem = true
 		return s.event(data, 0, index, line, col)
@@ -211,7 +224,7 @@ func (s *Stream) step() bool {
 	}
 	data, err := s.copyValue()
 	if err != nil {
-		return s.resync(line, err)
+		return s.resync(line, col, err)
 	}
 	return s.expand(data, line, col)
 }
@@ -255,10 +268,20 @@ func (s *Stream) skipSpace() error {
 	}
 }
 
-// resync reports err for the value that started at line, and skips to the
-// next line that starts with '{' or '[', where the next value presumably
-// starts.
-func (s *Stream) resync(line int, err error) bool {
+// errorHere is an error of copyValue at the reader's position (a bracket
+// that closes nothing, a line break in a string), rather than one of the
+// value as a whole.
+type errorHere struct{ error }
+
+// resync reports err for the value that started at line and col, and
+// skips to the next line that starts with '{' or '[', where the next value
+// presumably starts. The error is located at the value's start, or, for an
+// errorHere, at the reader's position.
+func (s *Stream) resync(line, col int, err error) bool {
+	atLine, atCol := line, col
+	if e, ok := err.(errorHere); ok {
+		atLine, atCol, err = s.line, s.col, e.error
+	}
 	for !(s.lineEnd && s.atValueStart()) {
 		b, rerr := s.r.ReadSlice('\n')
 		s.count(b)
@@ -273,7 +296,7 @@ func (s *Stream) resync(line int, err error) bool {
 			break
 		}
 	}
-	return s.fail(line, -1, "%v", err)
+	return s.fail(line, -1, atLine, atCol, "%v", err)
 }
 
 // atValueStart reports whether the next byte opens an object or array.
@@ -286,7 +309,7 @@ func (s *Stream) atValueStart() bool {
 // record, if it is an object.
 func (s *Stream) event(data []byte, line, index, startLine, startCol int) bool {
 	if data[0] != '{' {
-		return s.fail(line, index, "expected an event (a JSON object), found %s", (&jsonscan.Scanner{Data: data}).Found(0))
+		return s.fail(line, index, startLine, startCol, "expected an event (a JSON object), found %s", (&jsonscan.Scanner{Data: data}).Found(0))
 	}
 	s.rec = Record{Name: s.name, Line: line, Index: index, Data: data, startLine: startLine, startCol: startCol}
 	return true
@@ -313,9 +336,7 @@ func (s *Stream) expand(data []byte, line, col int) bool {
 			start := sc.Pos
 			if sc.Skip(); sc.Err == nil {
 				r := s.elementRecord(data[start:sc.Pos], line, i)
-				if r.Err == nil {
-					r.startLine, r.startCol = whole.Position(start)
-				}
+				r.startLine, r.startCol = whole.Position(start)
 				s.pending = append(s.pending, r)
 			}
 		})
@@ -327,7 +348,10 @@ func (s *Stream) expand(data []byte, line, col int) bool {
 	if sc.Err != nil {
 		// The items read before the error stand; the error takes the
 		// place of the rest.
-		s.pending = append(s.pending, Record{Name: s.name, Line: line, Index: -1, Err: errors.New(sc.Err.Error())})
+		// Position locates the error: its message need not.
+		r := Record{Name: s.name, Line: line, Index: -1, Err: errors.New(sc.Err.Msg)}
+		r.startLine, r.startCol = whole.Position(sc.Err.Offset)
+		s.pending = append(s.pending, r)
 	}
 	return false // Next returns the pending records
 }
@@ -502,7 +526,7 @@ func (s *Stream) copyValue() ([]byte, error) {
 				if v.inString {
 					s.count(chunk[:i])
 					s.r.Discard(i)
-					return nil, errors.New("line break inside a string: the value is cut short")
+					return nil, errorHere{errors.New("line break inside a string: the value is cut short")}
 				}
 				end, newline = i+1, true
 				break
@@ -511,7 +535,7 @@ func (s *Stream) copyValue() ([]byte, error) {
 			if err != nil {
 				s.count(chunk[:i])
 				s.r.Discard(i)
-				return nil, err
+				return nil, errorHere{err}
 			}
 			if n == 1 {
 				end = i + 1

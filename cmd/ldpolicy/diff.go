@@ -38,7 +38,8 @@ both versions and lists the events whose delivery changes, grouped as newly
 delivered and no longer delivered, then the events delivered as before some
 of whose accesses are decided differently. Under each event are the accesses
 whose decision changes, with the deciding statement before and after. Only
-the events that change are held in memory.
+the events that change are held in memory. On a terminal, a long run shows
+its progress on stderr, as dry-run does.
 
 Without INPUTs, diff compares the versions on representative accesses: for
 every resource specifier and action pattern of either version, accesses
@@ -73,7 +74,9 @@ accessesChanged; "old" and "new" are its delivery; "accesses" all of its
 accesses, each with its "old" and "new" decision and whether it
 "changed"), or an "access" record for each representative access that
 changes ("change" is wider, narrower or indeterminate); an "error" record
-for each input that is not an event; and a "summary" record last.
+for each input that is not an event, located as dry-run locates it (text
+reports it on stderr as FILE:LINE:COLUMN: message); and a "summary" record
+last.
 
 Exit status: 0 when the comparison completed, whatever it found; 1 with
 --fail-on-wider when the new version allows an access, or delivers an event,
@@ -166,17 +169,22 @@ func runDiff(f *diffFlags, _ []string, stdin io.Reader, stdout, stderr io.Writer
 	if err != nil {
 		return err
 	}
-	bw := bufio.NewWriterSize(stdout, 64<<10)
+	var r *runner
+	var ins []event.Input
+	prog := &progress{stdout: stdout, stderr: stderr} // off: no events
+	if len(f.inputs) > 0 {
+		if r, ins, err = f.runner("diff", d.old, f.inputs, stdin, stderr); err != nil {
+			return err
+		}
+		prog = newProgress(stdout, stderr)
+	}
+	bw := bufio.NewWriterSize(prog.stdout, 64<<10)
 	defer bw.Flush()
-	d.w = bw
-	if len(f.inputs) == 0 {
+	d.w, d.stderr = bw, prog.stderr
+	if r == nil {
 		err = d.accesses(popts)
 	} else {
-		r, ins, rerr := f.runner("diff", d.old, f.inputs, stdin, stderr)
-		if rerr != nil {
-			return rerr
-		}
-		err = d.events(r, ins, bw)
+		err = d.events(r, ins, bw, prog)
 	}
 	if err != nil {
 		return err
@@ -537,8 +545,8 @@ type diffCounts struct {
 }
 
 // events compares the versions on the events of the inputs, which r
-// decides with the old version.
-func (d *differ) events(r *runner, inputs []event.Input, flush interface{ Flush() error }) error {
+// decides with the old version, showing how the run goes with prog.
+func (d *differ) events(r *runner, inputs []event.Input, flush interface{ Flush() error }, prog *progress) error {
 	var c diffCounts
 	var held []*eventChange // for text, by group
 	var newDecisions []policy.Decision
@@ -555,7 +563,7 @@ func (d *differ) events(r *runner, inputs []event.Input, flush interface{ Flush(
 		return nil
 	}
 	problems := &dryRunOutput{w: d.w, stderr: d.stderr, json: d.json, flush: flush.Flush}
-	if err := r.run(inputs, onEvent, problems.problem); err != nil {
+	if err := r.runShowingProgress(prog, inputs, onEvent, problems.problem); err != nil {
 		return err
 	}
 	c.Events, c.Malformed, c.Duplicates, c.Dropped = r.Events, r.Malformed, r.Duplicates, r.Dropped

@@ -50,8 +50,21 @@ decided, and the statements that decided nothing. With --format json it
 writes NDJSON: an "event" record per event, an "error" record per input
 that is not an event, and a "summary" record last.
 
-Malformed input is reported with its place and counted, and the run goes
-on; --strict stops at the first problem instead.
+Malformed input is reported and counted, and the run goes on; --strict
+stops at the first problem instead. It is located as compilers locate
+problems, FILE:LINE:COLUMN (columns count bytes), in NDJSON, pretty-printed
+arrays and list responses alike: at the byte that is wrong (for an access's
+malformed resource, at its byte in the resource's string), or at the start
+of a value that is not an event. An "error" record has the record's
+"source" (FILE:LINE, or FILE#INDEX for an element of an array), its "line"
+and "column", and the "message".
+
+When stderr is a terminal, a run that takes more than a second shows its
+progress there (events, MiB and events a second), on a line drawn again in
+place; what the run writes to the terminal meanwhile, on stdout or stderr,
+clears that line first and draws it again after, so that the two never mix.
+The line is cleared at the end; it is never written when stderr is not a
+terminal.
 
 Exit status: 0 when the run completed; 1 when --strict stopped it or
 --fail-on-indeterminate found an indeterminate event; 2 for bad usage, an
@@ -131,9 +144,10 @@ func runDryRun(f *dryRunFlags, inputs []string, stdin io.Reader, stdout, stderr 
 	}
 	// Records are written through a buffer, flushed before anything goes to
 	// stderr and at the end, rather than a system call each.
-	bw := bufio.NewWriterSize(stdout, 64<<10)
+	prog := newProgress(stdout, stderr)
+	bw := bufio.NewWriterSize(prog.stdout, 64<<10)
 	defer bw.Flush()
-	out := &dryRunOutput{w: bw, flush: bw.Flush, json: f.format == "json", set: r.set, stderr: stderr}
+	out := &dryRunOutput{w: bw, flush: bw.Flush, json: f.format == "json", set: r.set, stderr: prog.stderr}
 
 	var held []eventLine // with --sort
 	onEvent := func(ev *decided) error {
@@ -144,7 +158,7 @@ func runDryRun(f *dryRunFlags, inputs []string, stdin io.Reader, stdout, stderr 
 		}
 		return out.event(line)
 	}
-	if err := r.runShowingProgress(stderr, ins, onEvent, out.problem); err != nil {
+	if err := r.runShowingProgress(prog, ins, onEvent, out.problem); err != nil {
 		return err
 	}
 	sort.SliceStable(held, func(i, j int) bool { return held[i].Date < held[j].Date })
@@ -317,8 +331,10 @@ func (o *dryRunOutput) problem(p problem) error {
 		return o.writeJSON(struct {
 			Type    string `json:"type"`
 			Source  string `json:"source"`
+			Line    int    `json:"line,omitempty"`
+			Column  int    `json:"column,omitempty"`
 			Message string `json:"message"`
-		}{"error", p.source, p.err.Error()})
+		}{"error", p.source, p.line, p.col, p.err.Error()})
 	}
 	if err := o.flush(); err != nil {
 		return err

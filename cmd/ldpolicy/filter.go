@@ -18,7 +18,9 @@ and problems go to stderr, so that filter sits in a pipeline:
 
 	ldpolicy filter --policy p.json events/ | jq .title
 
-INPUTs are read as dry-run reads them ("ldpolicy dry-run --help"). An event
+INPUTs are read, malformed input is located (FILE:LINE:COLUMN), and a long
+run shows its progress on a terminal, as in dry-run ("ldpolicy dry-run
+--help"). An event
 whose delivery is indeterminate (it depends on metadata nobody supplied)
 goes where its decision with that metadata taken as absent puts it, and is
 counted as indeterminate.
@@ -47,7 +49,8 @@ func runFilter(f *filterFlags, inputs []string, stdin io.Reader, stdout, stderr 
 	if err != nil {
 		return err
 	}
-	w := bufio.NewWriterSize(stdout, 64<<10)
+	prog := newProgress(stdout, stderr)
+	w := bufio.NewWriterSize(prog.stdout, 64<<10)
 	var compact bytes.Buffer
 	written := 0
 	onEvent := func(ev *decided) error {
@@ -64,10 +67,10 @@ func runFilter(f *filterFlags, inputs []string, stdin io.Reader, stdout, stderr 
 		return err
 	}
 	onProblem := func(p problem) error {
-		_, err := fmt.Fprintf(stderr, "ldpolicy: %v\n", p)
+		_, err := fmt.Fprintf(prog.stderr, "ldpolicy: %v\n", p)
 		return err
 	}
-	err = r.runShowingProgress(stderr, ins, onEvent, onProblem)
+	err = r.runShowingProgress(prog, ins, onEvent, onProblem)
 	if ferr := w.Flush(); err == nil {
 		err = ferr
 	}

@@ -83,9 +83,11 @@ func evalMember(f *evalFlags, data [][]byte, first *policy.File, opts policy.Opt
 	if err != nil {
 		return err
 	}
+	warnings := unknownNames(f.action, &c, "--action", "--resource")
+	writeWarnings(stderr, warnings)
 	e := member.Explain(f.action, &c)
 	if f.format == "json" {
-		err = writeMemberJSON(stdout, roles, e)
+		err = writeMemberJSON(stdout, roles, e, warnings)
 	} else {
 		err = writeMemberText(stdout, roles, f.action, e)
 	}
@@ -127,7 +129,7 @@ func writeMemberText(w io.Writer, roles []roleFile, act string, e policy.MemberE
 	return err
 }
 
-func writeMemberJSON(w io.Writer, roles []roleFile, e policy.MemberExplanation) error {
+func writeMemberJSON(w io.Writer, roles []roleFile, e policy.MemberExplanation, warnings []queryWarning) error {
 	type roleJSON struct {
 		Role                   string          `json:"role"`
 		File                   string          `json:"file"`
@@ -140,7 +142,8 @@ func writeMemberJSON(w io.Writer, roles []roleFile, e policy.MemberExplanation) 
 		r := roles[i]
 		list[i] = roleJSON{g.Role, r.file, r.grant.Base.String(), r.baseAssumed, g.Decision}
 	}
-	// The member's decision as policy writes it, with "roles" last.
+	// The member's decision as policy writes it, with "roles" after it,
+	// and the warnings of the query, if any, last.
 	decision, err := e.Decision.MarshalJSON()
 	if err != nil {
 		return err
@@ -151,5 +154,5 @@ func writeMemberJSON(w io.Writer, roles []roleFile, e policy.MemberExplanation) 
 	}
 	out := append(decision[:len(decision)-1:len(decision)-1], `,"roles":`...)
 	out = append(append(out, rolesJSON...), '}')
-	return (&output{w: w, json: true}).writeJSON(json.RawMessage(out))
+	return (&output{w: w, json: true, warnings: warnings}).writeDecision(out)
 }

@@ -46,7 +46,9 @@ decision without the missing metadata delivers it, as a receiver's
 webhook.Handler decides. INPUT is read as dry-run reads it: a file of one
 event, a JSON array, NDJSON or a list response, gzipped or not, a directory,
 or "-" for stdin, the default. Input that is not an event is reported on
-stderr (with --format json, as an "error" record) and counted.
+stderr (with --format json, as an "error" record), located as dry-run
+locates it (FILE:LINE:COLUMN), and counted. On a terminal, a long run shows
+on stderr how the reading of the events goes, as dry-run does.
 
 To test a receiver's tolerance of LaunchDarkly's ways, --shuffle delivers
 the events in a random order (it holds them in memory), --duplicate-rate
@@ -151,8 +153,6 @@ func runReplay(f *replayFlags, inputs []string, stdin io.Reader, stdout, stderr 
 	if f.random() && !f.seedSet {
 		f.seed = rand.Uint64()
 	}
-	rp := newReplayer(hooks, f, stdout, stderr)
-	defer rp.sender.Client.CloseIdleConnections()
 	// The runner reads and checks the events, and counts them, malformed
 	// input and duplicate _ids; each webhook's policy decides them in
 	// rp.event.
@@ -164,7 +164,10 @@ func runReplay(f *replayFlags, inputs []string, stdin io.Reader, stdout, stderr 
 	if err != nil {
 		return err
 	}
-	if err := rp.replay(r, ins, f.concurrency); err != nil {
+	prog := newProgress(stdout, stderr)
+	rp := newReplayer(hooks, f, prog.stdout, prog.stderr)
+	defer rp.sender.Client.CloseIdleConnections()
+	if err := rp.replay(r, ins, f.concurrency, prog); err != nil {
 		return err
 	}
 	var seed *uint64
@@ -257,8 +260,9 @@ func newReplayer(hooks []*hook, f *replayFlags, stdout, stderr io.Writer) *repla
 // replay reads the events of the inputs with r and has concurrency
 // senders deliver each to the webhooks whose policy delivers it; with
 // --shuffle, once every event has been read, and only if all could be. It
-// returns when the senders are done.
-func (rp *replayer) replay(r *runner, inputs []event.Input, concurrency int) error {
+// shows how the reading goes with prog, and returns when the senders are
+// done.
+func (rp *replayer) replay(r *runner, inputs []event.Input, concurrency int, prog *progress) error {
 	rp.jobs = make(chan delivery, concurrency)
 	var wg sync.WaitGroup
 	for range concurrency {
@@ -270,7 +274,7 @@ func (rp *replayer) replay(r *runner, inputs []event.Input, concurrency int) err
 			}
 		}()
 	}
-	err := r.run(inputs, rp.event, rp.problem)
+	err := r.runShowingProgress(prog, inputs, rp.event, rp.problem)
 	if rp.shuffle && err == nil {
 		rp.rng.Shuffle(len(rp.held), func(i, j int) { rp.held[i], rp.held[j] = rp.held[j], rp.held[i] })
 		for _, d := range rp.held {

@@ -301,7 +301,7 @@ func (s *server) result(res *webhook.Result) {
 			fmt.Fprintf(s.out.stderr, "ldpolicy: serve: %v\n", err)
 		}
 		if res.Err != nil { // processed, but its commit failed
-			s.out.problem(problem{source, fmt.Errorf("warning: %v", strings.TrimPrefix(res.Err.Error(), "webhook: "))})
+			s.out.problem(problem{source: source, err: fmt.Errorf("warning: %v", strings.TrimPrefix(res.Err.Error(), "webhook: "))})
 		}
 		s.events++
 		if s.events == s.maxEvents {
@@ -315,7 +315,7 @@ func (s *server) result(res *webhook.Result) {
 		if res.Err != nil {
 			msg += ": " + strings.TrimPrefix(res.Err.Error(), "webhook: ")
 		}
-		s.out.problem(problem{source, errors.New(msg)})
+		s.out.problem(problem{source: source, err: errors.New(msg)})
 	}
 }
 
