@@ -23,7 +23,7 @@ list accesses and events with the decision each must get.
 A PATH is a test file, read whatever its name; "-", one test file read
 from stdin, as YAML (JSON is YAML too); or a directory, searched
 recursively and in name order (leaving out directories and files whose
-names start with ".", and symbolic links) for the files named
+names start with ".", and the symbolic links found) for the files named
 NAME.ldtest.yaml, NAME.ldtest.yml or NAME.ldtest.json. The default is ".".
 A file whose name ends in ".json" is read as JSON, any other as YAML. A
 directory without test files is bad usage, and then nothing runs.

@@ -19,14 +19,15 @@ import (
 // pathsUsage explains the PATH arguments of check and fmt, in their help.
 const pathsUsage = `A PATH is a policy file, "-" for stdin, or a directory, read recursively
 and in name order for the .json files that may hold a policy, leaving out
-directories and files whose names start with "." and symbolic links. In a
-directory, files that are clearly not policies are skipped with a note on
-stderr: policy tests (NAME.ldtest.yaml, .yml or .json), suppression files
-(.lint), files that are not .json (.ndjson, .yaml, ...), and .json files
-that hold audit-log events (an entry, an array of entries, NDJSON, a list
-response {"items": [...]}), a JSON Patch, or metadata (the format of eval
---metadata). A file named as a PATH is read whatever it holds. A directory
-without a policy file is bad usage, and then nothing is read.
+directories and files whose names start with "." and the symbolic links
+found in it. In a directory, files that are clearly not policies are
+skipped with a note on stderr: policy tests (NAME.ldtest.yaml, .yml or
+.json), suppression files (.lint), files that are not .json (.ndjson,
+.yaml, ...), and .json files that hold audit-log events (an entry, an
+array of entries, NDJSON, a list response {"items": [...]}), a JSON Patch,
+or metadata (the format of eval --metadata). A file named as a PATH is
+read whatever it holds. A directory without a policy file is bad usage,
+and then nothing is read.
 `
 
 // excludeUsage explains --exclude, in the help of check, fmt and test.
@@ -96,9 +97,10 @@ type found struct {
 
 // find lists the files that the arguments name, in order: a file, or "-"
 // for stdin, as it is (reading it reports what is wrong with it); a
-// directory, recursively and in name order, for the files that w.take
-// takes, leaving out the directories and files whose names start with
-// "." below it, those --exclude excludes, and symbolic links. It notes on
+// directory (or a link to one), recursively and in name order, for the
+// files that w.take takes, leaving out the directories and files whose
+// names start with "." below it, those --exclude excludes, and symbolic
+// links. It notes on
 // stderr each file it does not take, with why; a file is listed once
 // however often it is named. A directory without a file to take is an
 // error with exit status 2, and then nothing is listed.
@@ -122,13 +124,18 @@ func (w *walker) find(args []string, stderr io.Writer) ([]found, error) {
 			add(found{path: arg, explicit: true})
 			continue
 		}
+		// A link to a directory, as an argument, is followed.
+		root := arg
+		if li, err := os.Lstat(arg); err == nil && li.Mode()&fs.ModeSymlink != 0 {
+			root = arg + string(filepath.Separator)
+		}
 		taken, skipped, excluded := 0, 0, 0
-		err = filepath.WalkDir(arg, func(p string, d fs.DirEntry, err error) error {
+		err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
 				add(found{path: p, err: err})
 				return nil
 			}
-			if p == arg {
+			if p == root {
 				return nil
 			}
 			rel, _ := filepath.Rel(arg, p)
