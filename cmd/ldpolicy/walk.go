@@ -90,9 +90,8 @@ type walker struct {
 
 // found is a file to read, or a directory that could not be read.
 type found struct {
-	path     string
-	explicit bool  // named as an argument, not found in a directory
-	err      error // why a directory below an argument could not be read
+	path string
+	err  error // why a directory below an argument could not be read
 }
 
 // find lists the files that the arguments name, in order: a file, or "-"
@@ -100,10 +99,10 @@ type found struct {
 // directory (or a link to one), recursively and in name order, for the
 // files that w.take takes, leaving out the directories and files whose
 // names start with "." below it, those --exclude excludes, and symbolic
-// links. It notes on
-// stderr each file it does not take, with why; a file is listed once
-// however often it is named. A directory without a file to take is an
-// error with exit status 2, and then nothing is listed.
+// links. It notes on stderr each file it does not take, with why; a file
+// is listed once however often it is named. A directory without a file to
+// take, and that could be read, is an error with exit status 2, and then
+// nothing is listed.
 func (w *walker) find(args []string, stderr io.Writer) ([]found, error) {
 	var files []found
 	seen := map[string]bool{}
@@ -121,7 +120,7 @@ func (w *walker) find(args []string, stderr io.Writer) ([]found, error) {
 	for _, arg := range args {
 		info, err := os.Stat(arg)
 		if arg == "-" || err != nil || !info.IsDir() {
-			add(found{path: arg, explicit: true})
+			add(found{path: arg})
 			continue
 		}
 		// A link to a directory, as an argument, is followed.
@@ -129,9 +128,10 @@ func (w *walker) find(args []string, stderr io.Writer) ([]found, error) {
 		if li, err := os.Lstat(arg); err == nil && li.Mode()&fs.ModeSymlink != 0 {
 			root = arg + string(filepath.Separator)
 		}
-		taken, skipped, excluded := 0, 0, 0
+		taken, skipped, excluded, failed := 0, 0, 0, 0
 		err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
+				failed++
 				add(found{path: p, err: err})
 				return nil
 			}
@@ -169,7 +169,7 @@ func (w *walker) find(args []string, stderr io.Writer) ([]found, error) {
 			add(found{path: arg, err: err})
 			continue
 		}
-		if taken == 0 {
+		if taken == 0 && failed == 0 {
 			msg := fmt.Sprintf("%s: no %s", arg, w.none)
 			var left []string
 			if skipped > 0 {
