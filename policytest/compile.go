@@ -49,6 +49,15 @@ func Load(name string) (*Suite, error) {
 	if err != nil {
 		return nil, err
 	}
+	return LoadSource(name, data)
+}
+
+// LoadSource is [Load] for a test file already read, such as one read from
+// stdin: name is what its problems call it, and decides its syntax as in
+// [Parse]; the files it names are read relative to the directory of name,
+// which for a name without one, such as "<stdin>", is the current
+// directory.
+func LoadSource(name string, data []byte) (*Suite, error) {
 	f, errs := parse(name, data)
 	if f == nil {
 		return nil, errs

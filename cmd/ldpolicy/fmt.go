@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -15,7 +14,7 @@ import (
 	"github.com/ldpolicy/ldpolicy/policy"
 )
 
-const fmtUsage = `usage: ldpolicy fmt [flags] [FILE...]
+const fmtUsage = `usage: ldpolicy fmt [flags] [PATH...]
 
 Fmt writes policy files in one canonical form, so that a change to a policy
 under review shows as a change of meaning, not of layout:
@@ -39,12 +38,13 @@ may feed Terraform as well as the REST API; --camel-case writes them as
 notActions and notResources. Formatting changes no value: the formatted file
 decodes to the same statements and fields, and so decides the same.
 
-A FILE is a policy file, or a directory, read recursively for .json files;
-"-" or no FILE reads stdin. A file must be well-formed JSON of a policy
-file's shape whose statements have only known fields; its problems are
-printed as check prints them. Specifiers are not checked: a file that check
-rejects for a malformed specifier is formatted all the same.
+` + pathsUsage + `
+No PATH reads stdin. A file must be well-formed JSON of a policy file's
+shape whose statements have only known fields; its problems are printed as
+check prints them. Specifiers are not checked: a file that check rejects
+for a malformed specifier is formatted all the same.
 
+` + excludeUsage + `
 Without flags, fmt writes the formatted files to stdout. --check writes
 nothing but the names of the files that are not formatted; -w rewrites them
 in place (through a temporary file in the same directory, renamed over the
@@ -62,6 +62,7 @@ Flags:
 type fmtFlags struct {
 	checkOnly, diff, write bool
 	opts                   policyfmt.Options
+	exclude                excludeFlag
 }
 
 func (f *fmtFlags) register(fs *flag.FlagSet) {
@@ -71,6 +72,7 @@ func (f *fmtFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.write, "w", false, "rewrite the files that are not formatted in place")
 	fs.BoolVar(&f.write, "write", false, "the same as -w")
 	fs.BoolVar(&f.opts.CamelCase, "camel-case", false, "write not_actions and not_resources as notActions and notResources")
+	f.exclude.register(fs)
 }
 
 // check reports bad usage.
@@ -88,10 +90,18 @@ func (f *fmtFlags) check(_ *flag.FlagSet, args []string) error {
 }
 
 func runFmt(f *fmtFlags, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	files, failed := listPolicyFiles(orStdin(args), stderr)
-	unformatted := 0
-	for _, name := range files {
-		changed, ok, err := f.file(name, stdin, stdout, stderr)
+	files, err := policyWalker("fmt", f.exclude).find(orStdin(args), stderr)
+	if err != nil {
+		return err
+	}
+	failed, unformatted := 0, 0
+	for _, in := range files {
+		if in.err != nil {
+			fmt.Fprintf(stderr, "ldpolicy: %v\n", in.err)
+			failed++
+			continue
+		}
+		changed, ok, err := f.file(in.path, stdin, stdout, stderr)
 		if err != nil {
 			return err
 		}
@@ -154,36 +164,6 @@ func (f *fmtFlags) file(name string, stdin io.Reader, stdout, stderr io.Writer) 
 		_, err = stdout.Write(out)
 	}
 	return changed, true, err
-}
-
-// listPolicyFiles expands the arguments of fmt: directories become the .json
-// files in them, recursively. It reports the directories it cannot read,
-// and returns how many there were.
-func listPolicyFiles(args []string, stderr io.Writer) ([]string, int) {
-	var files []string
-	failed := 0
-	for _, arg := range args {
-		info, err := os.Stat(arg)
-		if arg == "-" || err != nil || !info.IsDir() {
-			files = append(files, arg) // reading reports what is wrong with it
-			continue
-		}
-		err = filepath.WalkDir(arg, func(path string, d fs.DirEntry, err error) error {
-			switch {
-			case err != nil:
-				fmt.Fprintf(stderr, "ldpolicy: %v\n", err)
-				failed++
-			case d.Type().IsRegular() && filepath.Ext(path) == ".json":
-				files = append(files, path)
-			}
-			return nil
-		})
-		if err != nil {
-			fmt.Fprintf(stderr, "ldpolicy: %v\n", err)
-			failed++
-		}
-	}
-	return files, failed
 }
 
 // writeAtomically replaces the file name (the file it links to, if it is a

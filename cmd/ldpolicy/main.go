@@ -9,8 +9,9 @@
 //	ldpolicy filter --policy FILE [INPUT...]
 //	ldpolicy eval --policy FILE --action ACTION --resource RESOURCE
 //	ldpolicy eval --policy FILE --event FILE
-//	ldpolicy check [--format text|json|sarif|github] [--strict] FILE...
-//	ldpolicy fmt [-w | --check] [-d] [FILE...]
+//	ldpolicy check [--format text|json|sarif|github] [--strict] PATH...
+//	ldpolicy check --fix [-d] PATH...
+//	ldpolicy fmt [-w | --check] [-d] [PATH...]
 //	ldpolicy diff OLD NEW [INPUT...]
 //	ldpolicy diff --patch PATCH OLD [INPUT...]
 //	ldpolicy test [PATH...]
