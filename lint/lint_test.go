@@ -88,6 +88,7 @@ var ruleTests = []ruleTest{
 	{code: "LDP106", name: "comma in a name", in: pol(allow(`"*"`, `"proj/a,b"`)), want: []string{"statements[0].resources[0]"}, msg: "a comma inside a name is literal"},
 	{code: "LDP106", name: "leading dash", in: pol(allow(`"*"`, `"proj/-x"`)), want: []string{"statements[0].resources[0]"}},
 	{code: "LDP106", name: "colon in a name", in: pol(allow(`"*"`, `"proj/a:b"`)), want: []string{"statements[0].resources[0]"}},
+	{code: "LDP106", name: "a character outside ASCII", in: pol(allow(`"*"`, `"proj/café"`)), want: []string{"statements[0].resources[0]"}, msg: `no key has 'é';`},
 	{code: "LDP106", name: "long tag", in: pol(allow(`"*"`, `"proj/*:env/*;`+strings.Repeat("t", 65)+`"`)), want: []string{"statements[0].resources[0]"}},
 	{code: "LDP106", name: "keys", in: pol(allow(`"*"`, `"proj/a.b_c-D9:env/*-x;qa_*"`))},
 	{code: "LDP107", name: "unbound", in: pol(allow(`"*"`, `"proj/${roleAttribute/projects}:env/*"`)), want: []string{"statements[0].resources[0]"}},

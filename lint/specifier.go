@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/ldpolicy/ldpolicy/action"
 	"github.com/ldpolicy/ldpolicy/internal/editdist"
@@ -527,7 +528,8 @@ func (c *checker) checkPattern(whole, pat string, off int, at func(off int) poli
 		if ch == '*' || valid(ch) {
 			continue
 		}
-		why := fmt.Sprintf("no %s has %q", what, ch)
+		bad, _ := utf8.DecodeRuneInString(pat[k:]) // the character, not its first byte
+		why := fmt.Sprintf("no %s has %q", what, bad)
 		switch ch {
 		case ',':
 			why = "a comma inside a name is literal, it does not list two names: write one element each"
