@@ -7,7 +7,8 @@
 // grant far more than they name.
 //
 // [Check] checks a decoded [policy.File] and [CheckSource] the bytes of one;
-// each returns [Finding]s in file order. A finding has a stable code (the
+// each returns a [Report]: its [Finding]s in file order, and their counts by
+// severity. A finding has a stable code (the
 // rules below, also listed by [Rules]), a [Severity], a message that says
 // what is wrong and what to write instead, often the fix itself, and a
 // location ([policy.Location]): the file, line and column, the JSON path
@@ -161,8 +162,8 @@
 // made before it ran out are kept, each decided on complete sets of
 // accesses.
 //
-// A hostile file can have a finding for every few bytes. [CheckReport]
-// with [Options.MaxFindings] keeps only the most severe findings, the
+// A hostile file can have a finding for every few bytes. [Options.MaxFindings]
+// keeps only the most severe findings, the
 // earliest first, and counts the others by severity, so that the memory
 // a check holds does not grow with them.
 //

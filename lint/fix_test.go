@@ -14,7 +14,7 @@ func fixed(t *testing.T, src string, opts Options) (string, []Edit, []Unfixed) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	findings, err := Check(f, opts)
+	findings, err := findingsOf(Check(f, opts))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +57,7 @@ func TestFixEdits(t *testing.T) {
 		t.Errorf("fixing the fixed file: edits %s, unfixed %v", codesOf(edits), unfixed)
 	}
 	f, _ := policy.ParseFile("p.json", []byte(have))
-	findings, _ := Check(f, Options{})
+	findings, _ := findingsOf(Check(f, Options{}))
 	var codes []string
 	for _, fd := range findings {
 		codes = append(codes, fd.Code)
@@ -118,7 +118,7 @@ func TestFixesDoWhatTheySay(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		before, _ := Check(f, tt.opts)
+		before, _ := findingsOf(Check(f, tt.opts))
 		withFix := false
 		for _, fd := range before {
 			withFix = withFix || fd.Code == tt.code && fd.Fix != ""
@@ -133,7 +133,7 @@ func TestFixesDoWhatTheySay(t *testing.T) {
 			continue
 		}
 		out := ApplyEdits([]byte(tt.in), edits)
-		after, err := CheckSource("p.json", out, tt.opts)
+		after, err := findingsOf(CheckSource("p.json", out, tt.opts))
 		if err != nil {
 			t.Fatal(err)
 		}

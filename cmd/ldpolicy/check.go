@@ -335,10 +335,10 @@ func (r *checked) check(data []byte, opts lint.Options) {
 	var rep *lint.Report
 	var err error
 	if perr == nil {
-		rep, err = lint.CheckReport(f, opts)
+		rep, err = lint.Check(f, opts)
 		r.policy, r.statements = f, len(f.Statements)
 	} else {
-		rep, err = lint.CheckSourceReport(r.file, data, opts)
+		rep, err = lint.CheckSource(r.file, data, opts)
 	}
 	if err != nil {
 		r.err = err
