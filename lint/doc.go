@@ -7,7 +7,7 @@
 // grant far more than they name.
 //
 // [Check] checks a decoded [policy.File] and [CheckSource] the bytes of one;
-// each returns a [Report]: its [Finding]s in file order, and their counts by
+// each returns a [Report]: its findings ([Finding]) in file order, and their counts by
 // severity. A finding has a stable code (the
 // rules below, also listed by [Rules]), a [Severity], a message that says
 // what is wrong and what to write instead, often the fix itself, and a
