@@ -240,9 +240,11 @@ func (s *Stream) count(b []byte) {
 	if len(b) == 0 {
 		return
 	}
-	if nl := bytes.LastIndexByte(b, '\n'); nl >= 0 {
-		s.line += bytes.Count(b, []byte("\n"))
-		s.col = len(b) - nl
+	// bytes.Count is vectorized, bytes.LastIndexByte is not: it runs only
+	// on a chunk with a line break, and then stops at the last one.
+	if n := bytes.Count(b, []byte("\n")); n > 0 {
+		s.line += n
+		s.col = len(b) - bytes.LastIndexByte(b, '\n')
 	} else {
 		s.col += len(b)
 	}
