@@ -1,0 +1,264 @@
+package terraform
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/ldpolicy/ldpolicy/policy"
+)
+
+// maxSyntaxErrors bounds the syntax errors reported for one file.
+const maxSyntaxErrors = 20
+
+// readHCLFiles reads the .tf files of the module directory dir, names in
+// the order given.
+func (r *reader) readHCLFiles(dir string, names []string) ([]*Resource, ErrorList) {
+	var res []*Resource
+	var errs ErrorList
+	seen := map[string]*Resource{}
+	for _, name := range names {
+		src, err := r.readFile(name, MaxHCLSize)
+		if err != nil {
+			errs = append(errs, errorf(policy.Position{Filename: r.show(name)}, "%v", err))
+			continue
+		}
+		if e := checkNesting(src); e != nil {
+			errs = append(errs, e)
+			continue
+		}
+		file, diags := hclsyntax.ParseConfig(src.data, src.name, hcl.InitialPos)
+		if diags.HasErrors() {
+			errs = append(errs, syntaxErrors(src, diags)...)
+			continue
+		}
+		ev := &evaluator{r: r, src: src, dir: dir}
+		for _, b := range file.Body.(*hclsyntax.Body).Blocks {
+			if b.Type != "resource" || len(b.Labels) != 2 || !isPolicyType(b.Labels[0]) {
+				continue
+			}
+			res0 := &Resource{Address: b.Labels[0] + "." + b.Labels[1], Type: b.Labels[0], Pos: src.pos(b.DefRange().Start.Byte)}
+			if first := seen[res0.Address]; first != nil {
+				errs = append(errs, &Error{Pos: res0.Pos, Address: res0.Address, Err: fmt.Errorf("duplicate resource: %s is declared at %s already", res0.Address, first.Pos)})
+				continue
+			}
+			seen[res0.Address] = res0
+			res = append(res, r.readResource(res0, &hclAttrs{ev: ev, body: b.Body}, src.name))
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	checkRefs(res)
+	resolve(res)
+	return res, nil
+}
+
+// syntaxErrors turns HCL's diagnostics into located problems.
+func syntaxErrors(src *srcFile, diags hcl.Diagnostics) ErrorList {
+	var errs ErrorList
+	for _, d := range diags {
+		if d.Severity != hcl.DiagError {
+			continue
+		}
+		if len(errs) == maxSyntaxErrors {
+			errs = append(errs, errorf(policy.Position{Filename: src.name}, "more syntax errors"))
+			break
+		}
+		p := policy.Position{Filename: src.name}
+		if d.Subject != nil {
+			p = src.pos(d.Subject.Start.Byte)
+		}
+		msg := d.Summary
+		if r, n := utf8.DecodeRuneInString(msg); n > 0 && !(len(msg) > n && unicode.IsUpper(rune(msg[n]))) {
+			msg = string(unicode.ToLower(r)) + msg[n:] // "Invalid expression", not "JSON"
+		}
+		if d.Detail != "" {
+			msg += ": " + d.Detail
+		}
+		errs = append(errs, errorf(p, "%s", msg))
+	}
+	return errs
+}
+
+// checkNesting checks, before HCL parses a file, that its expressions and
+// blocks nest at most MaxDepth deep: HCL's parser recurses for every
+// bracket, brace, block, template, unary operator and conditional, without
+// a bound, and a deep enough nesting would overflow the stack, which no
+// recover catches. The depth is counted on the tokens, conservatively: an
+// operator counts until the end of the list element, argument or line it
+// is in.
+func checkNesting(src *srcFile) *Error {
+	tokens, _ := hclsyntax.LexConfig(src.data, src.name, hcl.InitialPos)
+	type frame struct {
+		open hclsyntax.TokenType
+		ops  int // unary operators and conditionals in the current item
+	}
+	stack := []frame{{open: hclsyntax.TokenNil}}
+	depth := 0
+	prev := hclsyntax.TokenNil
+	for _, t := range tokens {
+		top := &stack[len(stack)-1]
+		switch t.Type {
+		case hclsyntax.TokenOBrace, hclsyntax.TokenOBrack, hclsyntax.TokenOParen,
+			hclsyntax.TokenTemplateInterp, hclsyntax.TokenTemplateControl,
+			hclsyntax.TokenOQuote, hclsyntax.TokenOHeredoc:
+			stack = append(stack, frame{open: t.Type})
+			depth++
+		case hclsyntax.TokenCBrace, hclsyntax.TokenCBrack, hclsyntax.TokenCParen,
+			hclsyntax.TokenTemplateSeqEnd, hclsyntax.TokenCQuote, hclsyntax.TokenCHeredoc:
+			if len(stack) > 1 {
+				depth -= 1 + top.ops
+				stack = stack[:len(stack)-1]
+			}
+		case hclsyntax.TokenQuestion, hclsyntax.TokenBang:
+			top.ops++
+			depth++
+		case hclsyntax.TokenMinus:
+			switch prev {
+			case hclsyntax.TokenNumberLit, hclsyntax.TokenIdent, hclsyntax.TokenCBrack, hclsyntax.TokenCParen,
+				hclsyntax.TokenCBrace, hclsyntax.TokenCQuote, hclsyntax.TokenCHeredoc:
+				// a binary operator: HCL parses a chain of them in a loop
+			default:
+				top.ops++
+				depth++
+			}
+		case hclsyntax.TokenComma:
+			depth -= top.ops
+			top.ops = 0
+		case hclsyntax.TokenNewline:
+			// A newline ends an item in a body or an object, not inside
+			// brackets or parentheses.
+			if top.open == hclsyntax.TokenNil || top.open == hclsyntax.TokenOBrace {
+				depth -= top.ops
+				top.ops = 0
+			}
+		case hclsyntax.TokenIdent:
+			// %{if} and %{for} nest until %{endif} and %{endfor}.
+			if prev == hclsyntax.TokenTemplateControl {
+				switch string(t.Bytes) {
+				case "if", "for":
+					top.ops++
+					depth++
+				}
+			}
+		}
+		if depth > MaxDepth {
+			return errorf(src.pos(t.Range.Start.Byte), "nested more than %d deep (brackets, braces, blocks, templates and operators)", MaxDepth)
+		}
+		if t.Type != hclsyntax.TokenComment {
+			prev = t.Type
+		}
+	}
+	return nil
+}
+
+// hclAttrs are the attributes and blocks of a resource in a .tf file.
+type hclAttrs struct {
+	ev   *evaluator
+	body *hclsyntax.Body
+}
+
+func (a *hclAttrs) resolved() bool { return false }
+
+func (a *hclAttrs) get(name string) (value, bool, *Error) {
+	attr := a.body.Attributes[name]
+	var blocks []*hclsyntax.Block
+	for _, b := range a.body.Blocks {
+		switch {
+		case b.Type == name:
+			blocks = append(blocks, b)
+		case b.Type == "dynamic" && len(b.Labels) == 1 && b.Labels[0] == name:
+			return value{}, false, a.ev.errAt(b.DefRange(), "the dynamic block %q is not known without running Terraform: only literal values, jsonencode(...) of them and file(...) are read from .tf files; read the output of \"terraform show -json\" (a plan or the state) for resolved values", name)
+		}
+	}
+	switch {
+	case attr != nil && len(blocks) > 0:
+		return value{}, false, a.ev.errAt(blocks[0].DefRange(), "both an attribute %s and %s blocks: give one", name, name)
+	case attr != nil:
+		ev := a.ev
+		if name == "custom_role_keys" {
+			if v, ok, err := a.roleKeys(attr.Expr); ok || err != nil {
+				return v, ok, err
+			}
+		}
+		v, err := ev.eval(attr.Expr, 1)
+		if err != nil {
+			return value{}, false, err
+		}
+		return v, v.kind != nullKind, nil
+	case len(blocks) > 0:
+		list := value{kind: listKind, at: a.ev.at(blocks[0].DefRange())}
+		for _, b := range blocks {
+			o, err := a.block(b)
+			if err != nil {
+				return value{}, false, err
+			}
+			list.elems = append(list.elems, o)
+		}
+		return list, true, nil
+	}
+	return value{}, false, nil
+}
+
+// block reads a block with attributes only, such as statements { … }, as
+// an object.
+func (a *hclAttrs) block(b *hclsyntax.Block) (value, *Error) {
+	if len(b.Labels) > 0 {
+		return value{}, a.ev.errAt(b.LabelRanges[0], "unexpected label on a %s block", b.Type)
+	}
+	if len(b.Body.Blocks) > 0 {
+		nb := b.Body.Blocks[0]
+		return value{}, a.ev.errAt(nb.DefRange(), "unexpected block %q in a %s block", nb.Type, b.Type)
+	}
+	o := value{kind: objectKind, at: a.ev.at(b.DefRange())}
+	for _, attr := range sortedAttributes(b.Body) {
+		v, err := a.ev.eval(attr.Expr, 2)
+		if err != nil {
+			return value{}, err
+		}
+		o.keys = append(o.keys, value{kind: stringKind, at: a.ev.at(attr.NameRange), str: attr.Name, spans: []span{{src: a.ev.src, off: attr.NameRange.Start.Byte}}})
+		o.elems = append(o.elems, v)
+	}
+	return o, nil
+}
+
+// roleKeys reads custom_role_keys when it is a list that references the
+// keys of custom roles of the module; ok is false when it is not a list.
+func (a *hclAttrs) roleKeys(x hclsyntax.Expression) (value, bool, *Error) {
+	tuple, ok := x.(*hclsyntax.TupleConsExpr)
+	if !ok {
+		return value{}, false, nil
+	}
+	list := value{kind: listKind, at: a.ev.at(tuple.SrcRange)}
+	for _, el := range tuple.Exprs {
+		if addr, ok := roleKeyRef(el); ok {
+			list.elems = append(list.elems, value{kind: refKind, at: a.ev.at(el.Range()), str: addr})
+			continue
+		}
+		v, err := a.ev.eval(el, 2)
+		if err != nil {
+			return value{}, false, err
+		}
+		list.elems = append(list.elems, v)
+	}
+	return list, true, nil
+}
+
+// roleKeyRef returns the address of the custom role whose key x refers to,
+// as launchdarkly_custom_role.NAME.key.
+func roleKeyRef(x hclsyntax.Expression) (string, bool) {
+	st, ok := x.(*hclsyntax.ScopeTraversalExpr)
+	if !ok || len(st.Traversal) != 3 || st.Traversal.RootName() != CustomRole {
+		return "", false
+	}
+	name, ok1 := st.Traversal[1].(hcl.TraverseAttr)
+	key, ok2 := st.Traversal[2].(hcl.TraverseAttr)
+	if !ok1 || !ok2 || key.Name != "key" {
+		return "", false
+	}
+	return strings.Join([]string{CustomRole, name.Name}, "."), true
+}
