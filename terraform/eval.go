@@ -33,7 +33,7 @@ func (e *evaluator) errAt(r hcl.Range, format string, args ...any) *Error {
 // unknown is the problem with an expression whose value Terraform knows
 // only when it runs. what names the expression.
 func (e *evaluator) unknown(r hcl.Range, what string) *Error {
-	return e.errAt(r, "%s is not known without running Terraform: only literal values, jsonencode(...) of them and file(...) are read from .tf files; read the output of \"terraform show -json\" (a plan or the state) for resolved values", what)
+	return e.errAt(r, "%s is not known without running Terraform: only literal values, jsonencode(…) of them and file(…) are read from .tf files; read the output of \"terraform show -json\" (a plan or the state) for resolved values", what)
 }
 
 // text returns the source of r, shortened to a few dozen bytes.

@@ -172,7 +172,7 @@ func (a *hclAttrs) get(name string) (value, bool, *Error) {
 		case b.Type == name:
 			blocks = append(blocks, b)
 		case b.Type == "dynamic" && len(b.Labels) == 1 && b.Labels[0] == name:
-			return value{}, false, a.ev.errAt(b.DefRange(), "the dynamic block %q is not known without running Terraform: only literal values, jsonencode(...) of them and file(...) are read from .tf files; read the output of \"terraform show -json\" (a plan or the state) for resolved values", name)
+			return value{}, false, a.ev.errAt(b.DefRange(), "the dynamic block %q is not known without running Terraform: only literal values, jsonencode(…) of them and file(…) are read from .tf files; read the output of \"terraform show -json\" (a plan or the state) for resolved values", name)
 		}
 	}
 	switch {
