@@ -264,7 +264,12 @@ func (e *evaluator) template(x *hclsyntax.TemplateExpr, depth int) (value, *Erro
 			return value{}, e.errAt(x.SrcRange, "string longer than %d bytes", MaxFileSize)
 		}
 	}
-	return b.value(e.at(x.SrcRange)), nil
+	v := b.value(e.at(x.SrcRange))
+	if len(v.str) == 0 && quoted {
+		// "": its end is just past the opening quote.
+		v.spans = []span{{src: e.src, off: x.SrcRange.Start.Byte + 1}}
+	}
+	return v, nil
 }
 
 // literalSpans returns where each byte of val, the value HCL decoded from

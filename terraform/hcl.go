@@ -84,24 +84,43 @@ func syntaxErrors(src *srcFile, diags hcl.Diagnostics) ErrorList {
 	return errs
 }
 
-// checkNesting checks, before HCL parses a file, that its expressions and
-// blocks nest at most MaxDepth deep: HCL's parser recurses for every
-// bracket, brace, block, template, unary operator and conditional, without
-// a bound, and a deep enough nesting would overflow the stack, which no
+// maxMeldWork bounds the work of HCL's parser on the literal pieces of
+// templates: it joins the consecutive pieces of a string or heredoc (its
+// lines, and the text around each "$${" escape) one at a time, in time that
+// grows with the square of their number. The sum of those squares over a
+// file is bounded; 10 000 lines in one heredoc take about 0.2 s.
+const maxMeldWork = 10000 * 10000
+
+// checkNesting checks, before HCL parses a file, that HCL's parser can
+// parse it in bounded stack and time. Its expressions and blocks must nest
+// at most MaxDepth deep: the parser recurses for every bracket, brace,
+// block, template, directive, unary operator and conditional, without a
+// bound, and a deep enough nesting would overflow the stack, which no
 // recover catches. The depth is counted on the tokens, conservatively: an
 // operator counts until the end of the list element, argument or line it
-// is in.
+// is in. And its strings and heredocs must not have too many pieces (see
+// maxMeldWork).
 func checkNesting(src *srcFile) *Error {
 	tokens, _ := hclsyntax.LexConfig(src.data, src.name, hcl.InitialPos)
 	type frame struct {
 		open hclsyntax.TokenType
-		ops  int // unary operators and conditionals in the current item
+		ops  int // unary operators, conditionals and directives in the current item
 	}
 	stack := []frame{{open: hclsyntax.TokenNil}}
 	depth := 0
 	prev := hclsyntax.TokenNil
+	run, work := 0, 0 // literal pieces in a row, and the parser's work on them
 	for _, t := range tokens {
 		top := &stack[len(stack)-1]
+		if t.Type == hclsyntax.TokenStringLit || t.Type == hclsyntax.TokenQuotedLit {
+			run++
+			work += 2*run - 1 // the sum of the squares of the runs, so far
+			if work > maxMeldWork {
+				return errorf(src.pos(t.Range.Start.Byte), "too many lines and escapes in the strings and heredocs of the file for HCL's parser, whose time grows with the square of their number in each: read a long policy with file(…)")
+			}
+		} else {
+			run = 0
+		}
 		switch t.Type {
 		case hclsyntax.TokenOBrace, hclsyntax.TokenOBrack, hclsyntax.TokenOParen,
 			hclsyntax.TokenTemplateInterp, hclsyntax.TokenTemplateControl,
@@ -137,12 +156,19 @@ func checkNesting(src *srcFile) *Error {
 				top.ops = 0
 			}
 		case hclsyntax.TokenIdent:
-			// %{if} and %{for} nest until %{endif} and %{endfor}.
-			if prev == hclsyntax.TokenTemplateControl {
+			// %{if} and %{for} nest in the string around them until
+			// %{endif} and %{endfor}.
+			if prev == hclsyntax.TokenTemplateControl && len(stack) > 2 {
+				around := &stack[len(stack)-2]
 				switch string(t.Bytes) {
 				case "if", "for":
-					top.ops++
+					around.ops++
 					depth++
+				case "endif", "endfor":
+					if around.ops > 0 {
+						around.ops--
+						depth--
+					}
 				}
 			}
 		}

@@ -25,9 +25,9 @@ const (
 // Limits on what is read. Each has its own error, located where it was
 // hit.
 const (
-	// MaxHCLSize bounds a .tf file, in bytes: parsing takes a few hundred
-	// bytes of memory for each byte of some inputs.
-	MaxHCLSize = 2 << 20
+	// MaxHCLSize bounds a .tf file, in bytes: HCL's parser takes a few
+	// hundred bytes of memory for each byte of some inputs.
+	MaxHCLSize = 1 << 20
 	// MaxFileSize bounds a file of JSON: the output of terraform show
 	// -json, and a file that file(…) reads. It also bounds a string that
 	// jsonencode(…) or a template makes.

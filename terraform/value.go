@@ -115,6 +115,12 @@ func spanSource(spans []span, at place, i int) place {
 	return place{s.src, s.off + i - s.at}
 }
 
+// maxSpans bounds the spans of a string: a string made of more pieces
+// than that, or with more escapes, such as jsonencode(…) nested to double
+// its backslashes again and again, is located exactly up to there, and at
+// the place of the last span after it.
+const maxSpans = 1 << 20
+
 // builder builds a string and its spans.
 type builder struct {
 	b     []byte
@@ -126,8 +132,9 @@ func (b *builder) add(s string, p place, fixed bool) {
 	if s == "" {
 		return
 	}
-	if n := len(b.spans); n == 0 || fixed || b.spans[n-1].fixed || b.spans[n-1].src != p.src || b.spans[n-1].off+len(b.b)-b.spans[n-1].at != p.off {
-		b.spans = append(b.spans, span{at: len(b.b), src: p.src, off: p.off, fixed: fixed})
+	n := len(b.spans)
+	if n == 0 || n < maxSpans && (fixed || b.spans[n-1].fixed || b.spans[n-1].src != p.src || b.spans[n-1].off+len(b.b)-b.spans[n-1].at != p.off) {
+		b.spans = append(b.spans, span{at: len(b.b), src: p.src, off: p.off, fixed: fixed || n+1 == maxSpans})
 	}
 	b.b = append(b.b, s...)
 }
