@@ -270,3 +270,52 @@ func TestGrantsUnresolved(t *testing.T) {
 		t.Errorf("not a located *Error: %#v", err)
 	}
 }
+
+// TestShowResources reads the resources of a state and a plan: in order,
+// root module first, each once, none that the plan deletes, and those of
+// other types and data sources left out.
+func TestShowResources(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		want []string
+	}{
+		{"testdata/show/state.json", []string{
+			"launchdarkly_webhook.prod testdata/show/state.json:7:9",
+			"module.ld.launchdarkly_custom_role.ops testdata/show/state.json:54:13",
+			`module.ld.module.teams.launchdarkly_custom_role.shared["payments"] testdata/show/state.json:83:17`,
+			"module.ld.module.teams.launchdarkly_team_role_mapping.payments testdata/show/state.json:105:17",
+		}},
+		// The mapping is only in resource_changes, read from its after;
+		// launchdarkly_webhook.legacy is deleted; prior_state is not read.
+		{"testdata/show/plan.json", []string{
+			"launchdarkly_webhook.prod testdata/show/plan.json:7:9",
+			"module.ld.launchdarkly_custom_role.release testdata/show/plan.json:37:13",
+			"module.ld.launchdarkly_team_role_mapping.release testdata/show/plan.json:124:5",
+		}},
+	} {
+		s := mustRead(t, tt.name)
+		var have []string
+		for _, r := range s.Resources {
+			have = append(have, r.Address+" "+r.Pos.String())
+		}
+		if diff := cmp.Diff(tt.want, have); diff != "" {
+			t.Errorf("%s (-want +have):\n%s", tt.name, diff)
+		}
+		if err := s.Err(); err != nil {
+			t.Errorf("%s: %v", tt.name, err)
+		}
+	}
+
+	// In resolved values, the provider may fill in both forms of a role's
+	// statements: the first that is not empty is read.
+	s, err := ParseJSON("state.json", []byte(`{"format_version": "1.0", "values": {"root_module": {"resources": [
+  {"address": "launchdarkly_custom_role.r", "mode": "managed", "type": "launchdarkly_custom_role", "name": "r",
+   "values": {"key": "r", "policy_statements": [{"effect": "allow", "actions": ["*"], "resources": ["proj/a"]}],
+              "policy_statements_json": "[{\"effect\": \"allow\", \"actions\": [\"*\"], \"resources\": [\"proj/a\"]}]"}}]}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, err := s.Resource("launchdarkly_custom_role.r"); err != nil || r.Policy.Position(0, "", -1, -1).String() != "state.json:3:49" {
+		t.Errorf("both forms: %v %v", err, r)
+	}
+}
