@@ -3,7 +3,6 @@ package terraform
 import (
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/ldpolicy/ldpolicy/policy"
@@ -404,15 +403,4 @@ func checkRefs(res []*Resource) {
 			r.Team, r.Err = nil, errs
 		}
 	}
-}
-
-// sortByPos orders problems by file and position.
-func sortByPos(l ErrorList) {
-	sort.SliceStable(l, func(i, j int) bool {
-		a, b := l[i].Pos, l[j].Pos
-		if a.Filename != b.Filename {
-			return a.Filename < b.Filename
-		}
-		return a.Offset < b.Offset
-	})
 }

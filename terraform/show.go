@@ -139,7 +139,7 @@ type jsonAttrs struct {
 func (a *jsonAttrs) resolved() bool { return true }
 
 func (a *jsonAttrs) get(name string) (value, bool, *Error) {
-	if u := field(a.unknown, name); u.kind == boolKind && u.str == "true" || hasTrue(u) {
+	if hasTrue(field(a.unknown, name)) {
 		p := a.values.at
 		if v, ok := fieldValue(a.values, name); ok {
 			p = v.at

@@ -61,7 +61,7 @@ func (t *TeamRoles) Grants(opts policy.Options) ([]policy.Grant, error) {
 			errs = append(errs, &Error{Pos: ref.Pos, Address: t.address, Err: fmt.Errorf("custom role %q: no %s with this key was read with the team; its policy is not known", ref.Key, CustomRole)})
 			continue
 		case role.Err != nil:
-			errs = append(errs, &Error{Pos: ref.Pos, Address: t.address, Err: fmt.Errorf("custom role %q: %s could not be read", ref.Key, role.Address)})
+			errs = append(errs, &Error{Pos: ref.Pos, Address: t.address, Err: fmt.Errorf("custom role %s could not be read", role.Address)})
 			continue
 		}
 		set, err := role.Policy.Compile(copts)

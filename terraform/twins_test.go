@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/leanovate/gopter"
@@ -317,5 +319,65 @@ func TestShowResources(t *testing.T) {
 	}
 	if r, err := s.Resource("launchdarkly_custom_role.r"); err != nil || r.Policy.Position(0, "", -1, -1).String() != "state.json:3:49" {
 		t.Errorf("both forms: %v %v", err, r)
+	}
+}
+
+// TestGrants: a team's role attributes bind first, the caller's the
+// others; Lenient applies to every role; a role that does not read is
+// named where the team names it.
+func TestGrants(t *testing.T) {
+	fsys := fstest.MapFS{"m/main.tf": {Data: []byte(`resource "launchdarkly_custom_role" "a" {
+  key              = "a"
+  base_permissions = "no_access"
+  policy_statements = [{ effect = "allow", actions = ["*"], resources = ["proj/$${roleAttribute/p}:env/$${roleAttribute/e}:/flag/*"] }]
+}
+
+resource "launchdarkly_custom_role" "broken" {
+  key = var.key
+}
+
+resource "launchdarkly_team_role_mapping" "t" {
+  team_key         = "t"
+  custom_role_keys = [launchdarkly_custom_role.a.key]
+  role_attributes  = { p = ["mobile"] }
+}
+
+resource "launchdarkly_team_role_mapping" "u" {
+  team_key         = "u"
+  custom_role_keys = ["a", launchdarkly_custom_role.broken.key]
+}
+`)}}
+	s, err := ReadFS(fsys, "m")
+	if err != nil {
+		t.Fatal(err)
+	}
+	team, err := s.Resource("launchdarkly_team_role_mapping.t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := team.Team.Member(policy.Options{}); err == nil || !strings.Contains(err.Error(), `m/main.tf:4:124: launchdarkly_custom_role.a: statements[0].resources[0]: stray "/"`) {
+		t.Errorf("a role with a typo: %v", err)
+	}
+	m, err := team.Team.Member(policy.Options{Lenient: true, Attributes: map[string][]string{"p": {"web"}, "e": {"prod*"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for res, want := range map[string]bool{
+		"proj/mobile:env/production:flag/f": true,
+		"proj/web:env/production:flag/f":    false, // the team binds p
+		"proj/mobile:env/test:flag/f":       false,
+	} {
+		if d, _ := m.Decide("updateOn", res); d.Allowed() != want {
+			t.Errorf("%s: %v", res, d)
+		}
+	}
+	other, err := s.Resource("launchdarkly_team_role_mapping.u")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{`m/main.tf:19:28: launchdarkly_team_role_mapping.u: custom role launchdarkly_custom_role.broken could not be read`}
+	_, err = other.Team.Grants(policy.Options{Lenient: true})
+	if diff := cmp.Diff(want, problems(err)); diff != "" {
+		t.Errorf("(-want +have):\n%s", diff)
 	}
 }
