@@ -48,7 +48,7 @@ func TestNesting(t *testing.T) {
 			if len(have) != 1 || !strings.Contains(have[0], want) {
 				t.Errorf("have %v, want %q", have, want)
 			}
-			if d := time.Since(start); d > 10*time.Second {
+			if d := time.Since(start); d > time.Minute {
 				t.Errorf("took %v", d)
 			}
 		})
@@ -137,7 +137,8 @@ func TestSizes(t *testing.T) {
 		if have != nil || s.Err() == nil || !strings.Contains(s.Err().Error(), "jsonencode(…) is longer than") && !strings.Contains(s.Err().Error(), "the source takes more than") {
 			t.Errorf("have %v %v", have, s.Err())
 		}
-		if d := time.Since(start); d > 10*time.Second {
+		// About a second, several under the race detector.
+		if d := time.Since(start); d > time.Minute {
 			t.Errorf("took %v", d)
 		}
 	})
