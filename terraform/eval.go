@@ -146,7 +146,7 @@ func (e *evaluator) eval(x hclsyntax.Expression, depth int) (value, *Error) {
 // HCL evaluates it alone. Its value is located at its start. A for
 // expression is never evaluated: nested, it could make a value far larger
 // than its source.
-func (e *evaluator) constant(x hclsyntax.Expression) (value, *Error) {
+func (e *evaluator) constant(x hclsyntax.Expression) (v value, err *Error) {
 	var bad hclsyntax.Expression
 	hclsyntax.VisitAll(x, func(n hclsyntax.Node) hcl.Diagnostics {
 		if bad != nil {
@@ -161,9 +161,14 @@ func (e *evaluator) constant(x hclsyntax.Expression) (value, *Error) {
 	if bad != nil {
 		return value{}, e.unknown(bad.Range(), e.describe(bad))
 	}
+	defer func() {
+		if p := recover(); p != nil {
+			err = e.errAt(x.Range(), "HCL failed to evaluate %s: %v", e.text(x.Range()), p)
+		}
+	}()
 	cv, diags := x.Value(nil)
 	if diags.HasErrors() {
-		return value{}, e.errAt(x.Range(), "%s", diags[0].Summary+": "+diags[0].Detail)
+		return value{}, e.errAt(x.Range(), "%s", diagMessage(diags[0]))
 	}
 	v, ok := fromCty(cv, e.at(x.Range()))
 	if !ok {

@@ -30,7 +30,11 @@ func (r *reader) readHCLFiles(dir string, names []string) ([]*Resource, ErrorLis
 			errs = append(errs, e)
 			continue
 		}
-		file, diags := hclsyntax.ParseConfig(src.data, src.name, hcl.InitialPos)
+		file, diags, e := parse(src)
+		if e != nil {
+			errs = append(errs, e)
+			continue
+		}
 		if diags.HasErrors() {
 			errs = append(errs, syntaxErrors(src, diags)...)
 			continue
@@ -57,6 +61,18 @@ func (r *reader) readHCLFiles(dir string, names []string) ([]*Resource, ErrorLis
 	return res, nil
 }
 
+// parse parses a .tf file with HCL's parser; a panic of the parser is a
+// problem with the file rather than one that crosses into the caller.
+func parse(src *srcFile) (file *hcl.File, diags hcl.Diagnostics, err *Error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = errorf(policy.Position{Filename: src.name}, "HCL's parser failed: %v", p)
+		}
+	}()
+	file, diags = hclsyntax.ParseConfig(src.data, src.name, hcl.InitialPos)
+	return file, diags, nil
+}
+
 // syntaxErrors turns HCL's diagnostics into located problems.
 func syntaxErrors(src *srcFile, diags hcl.Diagnostics) ErrorList {
 	var errs ErrorList
@@ -72,16 +88,22 @@ func syntaxErrors(src *srcFile, diags hcl.Diagnostics) ErrorList {
 		if d.Subject != nil {
 			p = src.pos(d.Subject.Start.Byte)
 		}
-		msg := d.Summary
-		if r, n := utf8.DecodeRuneInString(msg); n > 0 && !(len(msg) > n && unicode.IsUpper(rune(msg[n]))) {
-			msg = string(unicode.ToLower(r)) + msg[n:] // "Invalid expression", not "JSON"
-		}
-		if d.Detail != "" {
-			msg += ": " + d.Detail
-		}
-		errs = append(errs, errorf(p, "%s", msg))
+		errs = append(errs, errorf(p, "%s", diagMessage(d)))
 	}
 	return errs
+}
+
+// diagMessage returns the message of a diagnostic of HCL, its summary in
+// lower case as error strings are ("invalid expression", but "JSON").
+func diagMessage(d *hcl.Diagnostic) string {
+	msg := d.Summary
+	if r, n := utf8.DecodeRuneInString(msg); n > 0 && !(len(msg) > n && unicode.IsUpper(rune(msg[n]))) {
+		msg = string(unicode.ToLower(r)) + msg[n:]
+	}
+	if d.Detail != "" {
+		msg += ": " + d.Detail
+	}
+	return msg
 }
 
 // maxMeldWork bounds the work of HCL's parser on the literal pieces of
@@ -100,7 +122,12 @@ const maxMeldWork = 10000 * 10000
 // operator counts until the end of the list element, argument or line it
 // is in. And its strings and heredocs must not have too many pieces (see
 // maxMeldWork).
-func checkNesting(src *srcFile) *Error {
+func checkNesting(src *srcFile) (err *Error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = errorf(policy.Position{Filename: src.name}, "HCL's scanner failed: %v", p)
+		}
+	}()
 	tokens, _ := hclsyntax.LexConfig(src.data, src.name, hcl.InitialPos)
 	type frame struct {
 		open hclsyntax.TokenType
