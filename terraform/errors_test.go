@@ -222,6 +222,22 @@ func TestErrors(t *testing.T) {
 			},
 		},
 		{
+			name: "operators",
+			files: map[string]string{"main.tf": `resource "launchdarkly_webhook" "w" {
+  statements = [{ effect = "allow", actions = [1 + true], resources = ["*"] }]
+}
+
+resource "launchdarkly_webhook" "v" {
+  statements = [{ effect = "allow", actions = ["*"], resources = [(["x", "proj/*:/flag/*"])[1]] }]
+}
+`},
+			want: []string{
+				`m/main.tf:2:48: launchdarkly_webhook.w: invalid operand: Unsuitable value for right operand: number required, but have bool.`,
+				// Evaluated by HCL as a whole: located at the expression.
+				`m/main.tf:6:67: statements[0].resources[0]: stray "/" after ":": did you mean ":flag/*"?`,
+			},
+		},
+		{
 			name:  "file outside the module",
 			files: map[string]string{"main.tf": "resource \"launchdarkly_custom_role\" \"r\" {\n  key = \"r\"\n  policy_statements_json = file(\"../policy.json\")\n}\n"},
 			want:  []string{`m/main.tf:3:33: launchdarkly_custom_role.r: file("../policy.json"): only files inside the module directory are read, by a relative path`},
