@@ -224,3 +224,46 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+func TestSuggest(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		suggest func(string) string
+		got     string
+		want    string
+	}{
+		{"SuggestAction", SuggestAction, "updateOnn", "updateOn"},
+		{"SuggestAction", SuggestAction, "updateon", "updateOn"},
+		{"SuggestAction", SuggestAction, "deleteFlg", "deleteFlag"},
+		{"SuggestAction", SuggestAction, "frobnicate", ""},
+		{"SuggestType", SuggestType, "flg", "flag"},
+		{"SuggestType", SuggestType, "environment", "env"},
+		{"SuggestType", SuggestType, "projects", "proj"},
+		{"SuggestType", SuggestType, "widget", ""},
+	} {
+		if have := tt.suggest(tt.got); have != tt.want {
+			t.Errorf("%s(%q) = %q, want %q", tt.name, tt.got, have, tt.want)
+		}
+	}
+}
+
+func TestUnknown(t *testing.T) {
+	if msg, sug := UnknownAction("updateOn"); msg != "" || sug != "" {
+		t.Errorf("UnknownAction of a known action: %q, %q", msg, sug)
+	}
+	if msg, sug := UnknownAction("updateOnn"); msg != `unknown action "updateOnn": did you mean "updateOn"?` || sug != "updateOn" {
+		t.Errorf("UnknownAction(updateOnn): %q, %q", msg, sug)
+	}
+	if msg, sug := UnknownAction("frobnicate"); !strings.Contains(msg, "may be newer than the catalogue") || sug != "" {
+		t.Errorf("UnknownAction(frobnicate): %q, %q", msg, sug)
+	}
+	if msg, sug := UnknownType("env"); msg != "" || sug != "" {
+		t.Errorf("UnknownType of a known type: %q, %q", msg, sug)
+	}
+	if msg, sug := UnknownType("environment"); msg != `unknown resource type "environment": did you mean "env"?` || sug != "env" {
+		t.Errorf("UnknownType(environment): %q, %q", msg, sug)
+	}
+	if msg, sug := UnknownType("widget"); !strings.Contains(msg, "may be newer than the catalogue") || sug != "" {
+		t.Errorf("UnknownType(widget): %q, %q", msg, sug)
+	}
+}

@@ -27,6 +27,15 @@
 // [FindInputs] lists the files that paths name (directories are read
 // recursively for *.json, *.ndjson and *.jsonl files, gzipped or not), and
 // [Input.Open] opens one, decompressing gzip.
+//
+// Problems are located by line and column, as compilers locate them:
+// [Record.Position] in a stream's input, for a record's data or where a
+// record that is not an event goes wrong; [Position] in a whole file. The
+// offsets are [DecodeError.Offset] for what ReadHead rejects and, for a
+// malformed resource that policy.Event.Parse rejects after it,
+// [Head.ResourceErrorOffset] ([AccessOffset] for any string of an access).
+// They read the event again, for errors only: deciding does not pay for
+// them.
 package event
 
 // A Source yields records of captured events, one at a time, each with its

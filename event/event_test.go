@@ -427,7 +427,7 @@ func TestStream(t *testing.T) {
 		}},
 		{"items that are not an array", `{"_id":"x","items":5}`, []streamed{{"f:1", `{"_id":"x","items":5}`, ""}}},
 		{"a list response with a syntax error", `{"items":[` + a + `, tru]}` + "\n" + b, []streamed{
-			{"f:1#0", a, ""}, {"f:1", "", `invalid JSON at byte 23: invalid JSON literal: expected "true"`}, {"f:2", b, ""},
+			{"f:1#0", a, ""}, {"f:1", "", `invalid JSON literal: expected "true"`}, {"f:2", b, ""},
 		}},
 		{"pretty events one after another", "{\n\"_id\":\"a\"\n}\n{\n\"_id\":\"b\"\n}\n", []streamed{{"f:1", a, ""}, {"f:4", b, ""}}},
 		{"strings with brackets and quotes", `{"_id":"a","t":"} ] [ { \" \\"}` + "\n" + b, []streamed{
@@ -498,5 +498,58 @@ func TestStreamReadError(t *testing.T) {
 	want := []string{`f:1: {"_id":"a"}`, `f:2: {"_id":"b"}`, "f:3: read error: i/o timeout"}
 	if diff := cmp.Diff(want, have); diff != "" {
 		t.Errorf("Stream (-want +have):\n%s", diff)
+	}
+}
+
+// TestRecordPosition locates the "_id" of every event in inputs of every
+// layout: Record.Position gives the line and column at which it is in the
+// input, as counting the input's own lines does.
+func TestRecordPosition(t *testing.T) {
+	for name, in := range map[string]string{
+		"ndjson":               `{"_id":"a"}` + "\n" + `{"_id":"b", "x":1}` + "\n",
+		"several on a line":    `{"_id":"a"}  {"_id":"b"}` + "\n\t" + `{"k":1,"_id":"c"}`,
+		"pretty array":         "[\n  {\n    \"_id\": \"a\"\n  },\n  {\"k\": [1,\n 2], \"_id\": \"b\"}\n]\n",
+		"list response":        "{\"_links\": {},\n \"items\": [\n   {\"_id\": \"a\"},\n   {\n\"_id\": \"b\"}]}\n",
+		"byte order mark":      "\uFEFF{\"_id\":\"a\"}\n",
+		"after a bad line":     "{\"_id\": \n[1]\n  {\"_id\":\"b\"}\n",
+		"crlf":                 "{\"_id\":\"a\"}\r\n {\r\n\"_id\":\"b\"}\r\n",
+		"array after an event": `{"_id":"a"}` + "\n[" + `{"_id":"b"}, {"_id":"c"}]`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			s := NewStream(strings.NewReader(in), "f")
+			found := 0
+			for s.Next() {
+				r := s.Record()
+				if r.Err != nil {
+					continue
+				}
+				off := strings.Index(string(r.Data), `"_id"`)
+				if off < 0 {
+					t.Fatalf("%s: no _id in %s", r.Source(), r.Data)
+				}
+				var id string
+				json.Unmarshal(r.Data, &struct {
+					ID *string `json:"_id"`
+				}{&id})
+				// Where the input has this _id: its own lines, from 1.
+				at := strings.Index(in, `"_id":"`+id+`"`)
+				if at < 0 {
+					at = strings.Index(in, `"_id": "`+id+`"`)
+				}
+				wantLine := 1 + strings.Count(in[:at], "\n")
+				wantCol := at - strings.LastIndex(in[:at], "\n")
+				if strings.HasPrefix(in, "\uFEFF") && wantLine == 1 {
+					wantCol -= len("\uFEFF")
+				}
+				line, col := r.Position(off)
+				if line != wantLine || col != wantCol {
+					t.Errorf("%s: _id %q at %d:%d, want %d:%d", r.Source(), id, line, col, wantLine, wantCol)
+				}
+				found++
+			}
+			if found == 0 {
+				t.Fatal("no events")
+			}
+		})
 	}
 }

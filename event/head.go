@@ -1,6 +1,7 @@
 package event
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -305,4 +306,75 @@ func (h *Head) Metadata(path string) (resource.Metadata, bool) {
 		}
 	}
 	return resource.Metadata{}, false
+}
+
+// AccessOffset returns the offset in data, an event that [ReadHead] has
+// read, of byte off of the string value of field ("action" or "resource")
+// of accesses[i], as ReadHead reads it (the last "accesses" of the event,
+// the last such field of the access); off counts the bytes of the decoded
+// string, as an offset in an error about the value does. With
+// [Position] or [Record.Position] it locates a problem found in the value
+// after ReadHead, such as a malformed resource. A value that is not a
+// string (null, which ReadHead reads as "") is located at its start. It
+// reads data again: it is for reporting errors, not for every event. ok is
+// false when the access has no such field.
+func AccessOffset(data []byte, i int, field string, off int) (int, bool) {
+	s := &jsonscan.Scanner{Data: data, LenientUTF8: true}
+	start, raw := -1, ""
+	s.WS()
+	s.Object(func(key []byte, _ int) {
+		if string(key) != "accesses" || s.Peek() != '[' {
+			s.Skip()
+			return
+		}
+		start = -1 // a repeated key replaces
+		s.Array(func(j int) {
+			if j != i || s.Peek() != '{' {
+				s.Skip()
+				return
+			}
+			s.Object(func(key []byte, _ int) {
+				if string(key) != field {
+					s.Skip()
+					return
+				}
+				start, raw = s.Pos, ""
+				if s.Peek() != '"' {
+					s.Skip() // null: "" to ReadHead
+					return
+				}
+				if _, escaped := s.RawString(); escaped {
+					raw = string(data[start:s.Pos])
+				}
+			})
+		})
+	})
+	switch {
+	case start < 0:
+		return 0, false
+	case data[start] != '"':
+		return start, true
+	}
+	return start + 1 + jsonscan.RawOffset(raw, off), true
+}
+
+// ResourceErrorOffset returns the offset in data, the event that
+// [ReadHead] read into h, of the problem of the first resource of h's
+// accesses that does not parse, the one that policy.Event.Parse reports:
+// the byte that the resource's syntax error names, within the resource's
+// string in data. ok is false when every resource parses. Like
+// [AccessOffset], it is for reporting errors.
+func (h *Head) ResourceErrorOffset(data []byte) (off int, ok bool) {
+	for i, a := range h.Accesses {
+		_, err := resource.ParseConcrete(a.Resource)
+		if err == nil {
+			continue
+		}
+		var se *resource.SyntaxError
+		if errors.As(err, &se) {
+			off = se.Offset
+		}
+		return AccessOffset(data, i, "resource", off)
+	}
+	return 0, false
 }

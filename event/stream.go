@@ -30,6 +30,39 @@ type Record struct {
 	// Err says why this part of the input is not an event; Data is then
 	// nil.
 	Err error
+
+	// startLine and startCol are where Data starts in the input, from 1,
+	// or, with Err, where the problem is; 0 when unknown.
+	startLine, startCol int
+}
+
+// Position returns the line and column, from 1, of the byte at offset off
+// of Data in the input, so that a problem found in an event can be located
+// in the file that holds it, pretty-printed or not. Columns count bytes.
+// For a record with Err, Position(0) is where the problem is: the start of
+// the value that is not an event, or the byte at which the input stops
+// making sense. It returns 0, 0 when the stream did not record where the
+// record is.
+func (r Record) Position(off int) (line, col int) {
+	if r.startLine == 0 || off < 0 || off > len(r.Data) {
+		return 0, 0
+	}
+	line, col = Position(r.Data, off)
+	if line == 1 {
+		return r.startLine, r.startCol + col - 1
+	}
+	return r.startLine + line - 1, col
+}
+
+// Position returns the line and column, from 1, of the byte at offset off
+// of data, such as the contents of a file that holds one event, where
+// [DecodeError.Offset] or [AccessOffset] locate a problem. Columns count
+// bytes. An offset out of range is taken as the nearest end of data.
+func Position(data []byte, off int) (line, col int) {
+	off = max(0, min(off, len(data)))
+	before := data[:off]
+	nl := bytes.LastIndexByte(before, '\n')
+	return 1 + bytes.Count(before, []byte("\n")), off - nl
 }
 
 // Source names the place of the record in the input: "name:line",
@@ -72,6 +105,7 @@ type Stream struct {
 	rerr    *readErr // the first read error of the underlying reader
 	name    string
 	line    int  // line of the reader's position, from 1
+	col     int  // column of the reader's position, from 1, in bytes
 	lineEnd bool // the last byte read ended a line: the reader is at column 1
 	started bool // past the byte order mark, if any
 
@@ -88,7 +122,7 @@ type Stream struct {
 // NewStream returns a stream over r, whose records are named name.
 func NewStream(r io.Reader, name string) *Stream {
 	re := &readErr{r: r}
-	return &Stream{r: bufio.NewReaderSize(re, 64<<10), rerr: re, name: name, line: 1, lineEnd: true}
+	return &Stream{r: bufio.NewReaderSize(re, 64<<10), rerr: re, name: name, line: 1, col: 1, lineEnd: true}
 }
 
 // Err returns the first error other than io.EOF that reading the input
@@ -130,9 +164,9 @@ func (s *Stream) Next() bool {
 	}
 }
 
-// fail makes the current record an error.
-func (s *Stream) fail(line, index int, format string, args ...any) bool {
-	s.rec = Record{Name: s.name, Line: line, Index: index, Err: fmt.Errorf(format, args...)}
+// fail makes the current record an error, at line and col of the input.
+func (s *Stream) fail(line, index, atLine, atCol int, format string, args ...any) bool {
+	s.rec = Record{Name: s.name, Line: line, Index: index, Err: fmt.Errorf(format, args...), startLine: atLine, startCol: atCol}
 	return true
 }
 
@@ -150,14 +184,14 @@ func (s *Stream) step() bool {
 		s.done = true
 		switch {
 		case err != io.EOF:
-			return s.fail(s.line, -1, "read error: %v", err)
+			return s.fail(s.line, -1, s.line, s.col, "read error: %v", err)
 		case s.inArray:
-			return s.fail(s.line, -1, `unexpected end of input in an array: missing "]"`)
+			return s.fail(s.line, -1, s.line, s.col, `unexpected end of input in an array: missing "]"`)
 		}
 		return false
 	}
 	c, _ := s.r.Peek(1)
-	line := s.line
+	line, col := s.line, s.col
 	if s.inArray {
 		switch {
 		case c[0] == ']':
@@ -167,7 +201,7 @@ func (s *Stream) step() bool {
 		case s.afterElem && c[0] != ',':
 			s.inArray = false
 			err := fmt.Errorf("expected \",\" or \"]\" after an array element, found %q", c[0])
-			return s.resync(line, err)
+			return s.resync(line, col, err)
 		case s.afterElem:
 			s.read(1)
 			s.afterElem = false
@@ -178,10 +212,10 @@ func (s *Stream) step() bool {
 		data, err := s.copyValue()
 		if err != nil {
 			s.inArray = false
-			return s.resync(line, err)
+			return s.resync(line, col, err)
 		}
 		s.afterElem = true
-		return s.event(data, 0, index)
+		return s.event(data, 0, index, line, col)
 	}
 	if c[0] == '[' {
 		s.read(1)
@@ -190,9 +224,9 @@ func (s *Stream) step() bool {
 	}
 	data, err := s.copyValue()
 	if err != nil {
-		return s.resync(line, err)
+		return s.resync(line, col, err)
 	}
-	return s.expand(data, line)
+	return s.expand(data, line, col)
 }
 
 // read consumes n bytes, counting lines.
@@ -206,7 +240,12 @@ func (s *Stream) count(b []byte) {
 	if len(b) == 0 {
 		return
 	}
-	s.line += bytes.Count(b, []byte("\n"))
+	if nl := bytes.LastIndexByte(b, '\n'); nl >= 0 {
+		s.line += bytes.Count(b, []byte("\n"))
+		s.col = len(b) - nl
+	} else {
+		s.col += len(b)
+	}
 	s.lineEnd = b[len(b)-1] == '\n'
 }
 
@@ -229,10 +268,20 @@ func (s *Stream) skipSpace() error {
 	}
 }
 
-// resync reports err for the value that started at line, and skips to the
-// next line that starts with '{' or '[', where the next value presumably
-// starts.
-func (s *Stream) resync(line int, err error) bool {
+// errorHere is an error of copyValue at the reader's position (a bracket
+// that closes nothing, a line break in a string), rather than one of the
+// value as a whole.
+type errorHere struct{ error }
+
+// resync reports err for the value that started at line and col, and
+// skips to the next line that starts with '{' or '[', where the next value
+// presumably starts. The error is located at the value's start, or, for an
+// errorHere, at the reader's position.
+func (s *Stream) resync(line, col int, err error) bool {
+	atLine, atCol := line, col
+	if e, ok := err.(errorHere); ok {
+		atLine, atCol, err = s.line, s.col, e.error
+	}
 	for !(s.lineEnd && s.atValueStart()) {
 		b, rerr := s.r.ReadSlice('\n')
 		s.count(b)
@@ -247,7 +296,7 @@ func (s *Stream) resync(line int, err error) bool {
 			break
 		}
 	}
-	return s.fail(line, -1, "%v", err)
+	return s.fail(line, -1, atLine, atCol, "%v", err)
 }
 
 // atValueStart reports whether the next byte opens an object or array.
@@ -256,23 +305,25 @@ func (s *Stream) atValueStart() bool {
 	return len(b) == 1 && (b[0] == '{' || b[0] == '[')
 }
 
-// event makes data the current record, if it is an object.
-func (s *Stream) event(data []byte, line, index int) bool {
+// event makes data, which starts at startLine and startCol, the current
+// record, if it is an object.
+func (s *Stream) event(data []byte, line, index, startLine, startCol int) bool {
 	if data[0] != '{' {
-		return s.fail(line, index, "expected an event (a JSON object), found %s", (&jsonscan.Scanner{Data: data}).Found(0))
+		return s.fail(line, index, startLine, startCol, "expected an event (a JSON object), found %s", (&jsonscan.Scanner{Data: data}).Found(0))
 	}
-	s.rec = Record{Name: s.name, Line: line, Index: index, Data: data}
+	s.rec = Record{Name: s.name, Line: line, Index: index, Data: data, startLine: startLine, startCol: startCol}
 	return true
 }
 
-// expand returns the events of a value held in memory: the value itself,
-// or the items of a list response.
-func (s *Stream) expand(data []byte, line int) bool {
+// expand returns the events of a value held in memory, which starts at
+// line and col: the value itself, or the items of a list response.
+func (s *Stream) expand(data []byte, line, col int) bool {
 	if data[0] != '{' || !bytes.Contains(data, []byte(`"items"`)) && !bytes.Contains(data, []byte(`\u`)) {
 		// No key can spell "items": not a list response. The event's
 		// decoder checks the syntax, so it is not scanned twice.
-		return s.event(data, line, -1)
+		return s.event(data, line, -1, line, col)
 	}
+	whole := Record{Data: data, startLine: line, startCol: col}
 	sc := &jsonscan.Scanner{Data: data}
 	isList := false
 	sc.Object(func(key []byte, _ int) {
@@ -284,18 +335,23 @@ func (s *Stream) expand(data []byte, line int) bool {
 		sc.Array(func(i int) {
 			start := sc.Pos
 			if sc.Skip(); sc.Err == nil {
-				s.pending = append(s.pending, s.elementRecord(data[start:sc.Pos], line, i))
+				r := s.elementRecord(data[start:sc.Pos], line, i)
+				r.startLine, r.startCol = whole.Position(start)
+				s.pending = append(s.pending, r)
 			}
 		})
 	})
 	if !isList {
 		s.pending = s.pending[:0]
-		return s.event(data, line, -1)
+		return s.event(data, line, -1, line, col)
 	}
 	if sc.Err != nil {
 		// The items read before the error stand; the error takes the
 		// place of the rest.
-		s.pending = append(s.pending, Record{Name: s.name, Line: line, Index: -1, Err: errors.New(sc.Err.Error())})
+		// Position locates the error: its message need not.
+		r := Record{Name: s.name, Line: line, Index: -1, Err: errors.New(sc.Err.Msg)}
+		r.startLine, r.startCol = whole.Position(sc.Err.Offset)
+		s.pending = append(s.pending, r)
 	}
 	return false // Next returns the pending records
 }
@@ -470,7 +526,7 @@ func (s *Stream) copyValue() ([]byte, error) {
 				if v.inString {
 					s.count(chunk[:i])
 					s.r.Discard(i)
-					return nil, errors.New("line break inside a string: the value is cut short")
+					return nil, errorHere{errors.New("line break inside a string: the value is cut short")}
 				}
 				end, newline = i+1, true
 				break
@@ -479,7 +535,7 @@ func (s *Stream) copyValue() ([]byte, error) {
 			if err != nil {
 				s.count(chunk[:i])
 				s.r.Discard(i)
-				return nil, err
+				return nil, errorHere{err}
 			}
 			if n == 1 {
 				end = i + 1

@@ -53,23 +53,13 @@ func (r *Report) Omitted() int {
 // (codes LDP001 to LDP007); one that does is checked by [Check]. The
 // error is for options that are not valid, such as a role attribute bound
 // to a value that is not a key.
-func CheckSource(name string, data []byte, opts Options) ([]Finding, error) {
-	r, err := CheckSourceReport(name, data, opts)
-	if err != nil {
-		return nil, err
-	}
-	return r.Findings, nil
-}
-
-// CheckSourceReport is [CheckSource] with the counts of the findings,
-// for a caller that bounds them with Options.MaxFindings.
-func CheckSourceReport(name string, data []byte, opts Options) (*Report, error) {
+func CheckSource(name string, data []byte, opts Options) (*Report, error) {
 	if err := checkOptions(opts); err != nil {
 		return nil, err
 	}
 	f, err := policy.ParseFile(name, data)
 	if err == nil {
-		return CheckReport(f, opts)
+		return Check(f, opts)
 	}
 	var decodeErrs policy.ErrorList
 	if !errors.As(err, &decodeErrs) {
@@ -98,17 +88,7 @@ func CheckSourceReport(name string, data []byte, opts Options) (*Report, error) 
 // then runs every rule of [Rules] that applies. Findings are in file
 // order, with the suppressed ones left out. The error is for options that
 // are not valid.
-func Check(f *policy.File, opts Options) ([]Finding, error) {
-	r, err := CheckReport(f, opts)
-	if err != nil {
-		return nil, err
-	}
-	return r.Findings, nil
-}
-
-// CheckReport is [Check] with the counts of the findings, for a caller
-// that bounds them with Options.MaxFindings.
-func CheckReport(f *policy.File, opts Options) (*Report, error) {
+func Check(f *policy.File, opts Options) (*Report, error) {
 	if err := checkOptions(opts); err != nil {
 		return nil, err
 	}

@@ -7,7 +7,8 @@
 // grant far more than they name.
 //
 // [Check] checks a decoded [policy.File] and [CheckSource] the bytes of one;
-// each returns [Finding]s in file order. A finding has a stable code (the
+// each returns a [Report]: its findings ([Finding]) in file order, and their counts by
+// severity. A finding has a stable code (the
 // rules below, also listed by [Rules]), a [Severity], a message that says
 // what is wrong and what to write instead, often the fix itself, and a
 // location ([policy.Location]): the file, line and column, the JSON path
@@ -161,8 +162,8 @@
 // made before it ran out are kept, each decided on complete sets of
 // accesses.
 //
-// A hostile file can have a finding for every few bytes. [CheckReport]
-// with [Options.MaxFindings] keeps only the most severe findings, the
+// A hostile file can have a finding for every few bytes. [Options.MaxFindings]
+// keeps only the most severe findings, the
 // earliest first, and counts the others by severity, so that the memory
 // a check holds does not grow with them.
 //
@@ -180,4 +181,29 @@
 //
 // A suppression from such a file that matches no finding is reported
 // (LDP008), so that stale ones do not pile up.
+//
+// # Fixes
+//
+// A finding's Fix is the element at fault as it was probably meant.
+// [FixEdits] turns the fixes of a file's findings into [Edit]s of its
+// source, which [ApplyEdits] applies ("ldpolicy check --fix"): an edit
+// replaces the JSON string of one element, and nothing else of the file.
+// Only the fixes of two codes are applied ([Rule.Fixable]): those where
+// the element as written can match nothing by LaunchDarkly's own rules, or
+// is read as the fix already, and the fix changes only what the message
+// names, in the one way those rules allow:
+//
+//   - LDP007, the ":/flag/" typo: the stray "/" goes. LaunchDarkly rejects
+//     the element as written, and the lenient mode reads it as the fix.
+//   - LDP110, a view key with upper-case letters: the key is written in
+//     lower case. LaunchDarkly stores view keys in lower case, so the
+//     element as written matches no view; the fix names the same view in
+//     the only case that can match.
+//
+// The fixes of the other codes are suggestions, left for people to judge:
+// LDP102 and LDP103 name the nearest action or type of a catalogue that
+// lags LaunchDarkly (the name written may be a newer one, and right);
+// LDP104 and LDP109 fill in names nobody wrote with "*", the widest choice
+// (every environment, every project), where one key may have been meant;
+// LDP101 adds the level most of the actions are for, or gives an example.
 package lint

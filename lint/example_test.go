@@ -14,12 +14,12 @@ func ExampleCheckSource() {
   {"effect": "allow", "actions": ["updateOn", "updateTargets"], "resources": ["proj/*:env/production"]},
   {"effect": "deny", "actions": ["deleteFlagg"], "resources": ["proj/*:env/*:flag/*"]}
 ]}`)
-	findings, err := lint.CheckSource("webhook.json", src, lint.Options{})
+	report, err := lint.CheckSource("webhook.json", src, lint.Options{})
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	for _, f := range findings {
+	for _, f := range report.Findings {
 		if f.Path() == "" {
 			fmt.Printf("%s %s %s\n\t%s\n", f.Pos, f.Code, f.Severity, f.Message)
 		} else {
@@ -60,8 +60,8 @@ func ExampleParseSuppressions() {
 		return
 	}
 	src := []byte(`[{"effect": "allow", "actions": ["*"], "notResources": ["proj/*:env/production:flag/*"]}]`)
-	findings, _ := lint.CheckSource("webhook.json", src, lint.Options{Suppress: sup})
-	fmt.Println(len(findings), "findings")
+	report, _ := lint.CheckSource("webhook.json", src, lint.Options{Suppress: sup})
+	fmt.Println(len(report.Findings), "findings")
 
 	_, err = lint.ParseSuppressions("webhook.json.lint", []byte("LDP005\n"))
 	fmt.Println(err)

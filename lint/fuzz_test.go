@@ -24,7 +24,7 @@ func FuzzCheckSource(f *testing.F) {
 		f.Add([]byte(tt.in), tt.opts.Policy.Lenient)
 	}
 	f.Fuzz(func(t *testing.T, data []byte, lenient bool) {
-		findings, err := CheckSource("f.json", data, Options{Policy: policy.Options{Lenient: lenient}})
+		findings, err := findingsOf(CheckSource("f.json", data, Options{Policy: policy.Options{Lenient: lenient}}))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -62,7 +62,7 @@ func FuzzCheckStatements(f *testing.F) {
 			{Effect: policy.Allow, Actions: []string{"*", act}, NotResources: []string{res}},
 		}
 		for _, lenient := range []bool{false, true} {
-			findings, err := Check(&policy.File{Name: "f.json", Statements: stmts}, Options{Policy: policy.Options{Lenient: lenient}})
+			findings, err := findingsOf(Check(&policy.File{Name: "f.json", Statements: stmts}, Options{Policy: policy.Options{Lenient: lenient}}))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -33,7 +33,7 @@ func TestGolden(t *testing.T) {
 			if strings.HasPrefix(filepath.Base(file), "role-") {
 				opts.Policy.Context = policy.Role
 			}
-			findings, err := CheckSource(filepath.Base(file), data, opts)
+			findings, err := findingsOf(CheckSource(filepath.Base(file), data, opts))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -63,7 +63,7 @@ func TestLaunchDarklyPolicies(t *testing.T) {
 			if strings.HasPrefix(filepath.Base(file), "role-") {
 				opts.Policy.Context = policy.Role
 			}
-			findings, err := CheckSource(file, data, opts)
+			findings, err := findingsOf(CheckSource(file, data, opts))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -88,6 +88,7 @@ var ruleTests = []ruleTest{
 	{code: "LDP106", name: "comma in a name", in: pol(allow(`"*"`, `"proj/a,b"`)), want: []string{"statements[0].resources[0]"}, msg: "a comma inside a name is literal"},
 	{code: "LDP106", name: "leading dash", in: pol(allow(`"*"`, `"proj/-x"`)), want: []string{"statements[0].resources[0]"}},
 	{code: "LDP106", name: "colon in a name", in: pol(allow(`"*"`, `"proj/a:b"`)), want: []string{"statements[0].resources[0]"}},
+	{code: "LDP106", name: "a character outside ASCII", in: pol(allow(`"*"`, `"proj/café"`)), want: []string{"statements[0].resources[0]"}, msg: `no key has 'é';`},
 	{code: "LDP106", name: "long tag", in: pol(allow(`"*"`, `"proj/*:env/*;`+strings.Repeat("t", 65)+`"`)), want: []string{"statements[0].resources[0]"}},
 	{code: "LDP106", name: "keys", in: pol(allow(`"*"`, `"proj/a.b_c-D9:env/*-x;qa_*"`))},
 	{code: "LDP107", name: "unbound", in: pol(allow(`"*"`, `"proj/${roleAttribute/projects}:env/*"`)), want: []string{"statements[0].resources[0]"}},
@@ -181,7 +182,7 @@ func tooLarge() string {
 func TestRules(t *testing.T) {
 	for _, tt := range ruleTests {
 		t.Run(tt.code+"/"+tt.name, func(t *testing.T) {
-			findings, err := CheckSource("p.json", []byte(tt.in), tt.opts)
+			findings, err := findingsOf(CheckSource("p.json", []byte(tt.in), tt.opts))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -244,4 +245,13 @@ func dump(fs []Finding) string {
 		fmt.Fprintf(&b, "\t%s\n", f)
 	}
 	return b.String()
+}
+
+// findingsOf returns the findings of a report, for the tests that look at
+// nothing else.
+func findingsOf(r *Report, err error) ([]Finding, error) {
+	if err != nil {
+		return nil, err
+	}
+	return r.Findings, nil
 }

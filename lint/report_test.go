@@ -19,7 +19,7 @@ func TestMaxFindings(t *testing.T) {
 		res = append(res, fmt.Sprintf(`"proj/{a}%d"`, i))
 	}
 	in := pol(allow(`"*"`, strings.Join(res, ", ")), allow(`"updateOn"`, `"proj/*:env/*;{critical:true:flag/*"`))
-	all, err := CheckSourceReport("p.json", []byte(in), Options{})
+	all, err := CheckSource("p.json", []byte(in), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

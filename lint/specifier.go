@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/ldpolicy/ldpolicy/action"
+	"github.com/ldpolicy/ldpolicy/internal/editdist"
 	"github.com/ldpolicy/ldpolicy/match"
 	"github.com/ldpolicy/ldpolicy/policy"
 	"github.com/ldpolicy/ldpolicy/resource"
@@ -350,7 +352,7 @@ func (c *checker) checkSpecifier(i int, field string, j int, s *spec) {
 			continue
 		}
 		known = false
-		if sug := suggestType(seg.Type); sug != "" {
+		if sug := action.SuggestType(seg.Type); sug != "" {
 			fix := replaceAt(s.String(), seg.Offset, len(seg.Type), sug)
 			c.add(Finding{Code: codeUnknownType, Location: at(seg.Offset), Fix: fix, Message: fmt.Sprintf("unknown resource type %q: did you mean %q (%q)?", seg.Type, sug, fix)})
 		} else {
@@ -435,7 +437,7 @@ func (c *checker) checkProperty(seg resource.Segment, m resource.Property, at fu
 	}
 	values, ok := props[m.Name]
 	if !ok {
-		if sug := nearest(m.Name, keysOf(props)); sug != "" {
+		if sug := editdist.Nearest(m.Name, keysOf(props)); sug != "" {
 			c.add(Finding{Code: codeModifier, Location: at(m.Offset), Message: fmt.Sprintf("unknown property %q, so %s never holds: did you mean {%s:%s}?", m.Name, m.String(), sug, m.Value)})
 		} else {
 			c.add(Finding{Code: codeModifier, Location: at(m.Offset), Message: fmt.Sprintf("unknown property %q, so %s never holds: LaunchDarkly documents {critical:true} and {critical:false}", m.Name, m.String())})
@@ -526,7 +528,8 @@ func (c *checker) checkPattern(whole, pat string, off int, at func(off int) poli
 		if ch == '*' || valid(ch) {
 			continue
 		}
-		why := fmt.Sprintf("no %s has %q", what, ch)
+		bad, _ := utf8.DecodeRuneInString(pat[k:]) // the character, not its first byte
+		why := fmt.Sprintf("no %s has %q", what, bad)
 		switch ch {
 		case ',':
 			why = "a comma inside a name is literal, it does not list two names: write one element each"
@@ -621,13 +624,8 @@ func (c *checker) checkAction(i int, field string, j int, s string) {
 		c.checkPattern(s, s, 0, at, false)
 	}
 	if p.Shape() == match.Exact {
-		if action.Known(s) {
-			return
-		}
-		if sug := suggestAction(s); sug != "" {
-			c.add(Finding{Code: codeUnknownAction, Location: at(0), Fix: sug, Message: fmt.Sprintf("unknown action %q: did you mean %q?", s, sug)})
-		} else {
-			c.add(Finding{Code: codeUnknownAction, Location: at(0), Message: fmt.Sprintf("unknown action %q: the catalogue documents no such action (it may be newer than the catalogue)", s)})
+		if msg, sug := action.UnknownAction(s); msg != "" {
+			c.add(Finding{Code: codeUnknownAction, Location: at(0), Fix: sug, Message: msg})
 		}
 		return
 	}

@@ -53,11 +53,11 @@ type Options struct {
 // by multiple goroutines.
 type Set struct {
 	ctx      Context
-	stmts    []Statement // as given, for explanations
-	denies   []compiled  // the deny statements, in index order
-	allows   []compiled  // the allow statements, in index order
-	plans    []plan      // one for each shape the statements name
-	other    plan        // for resources of any other shape
+	stmts    []Statement     // as given, for explanations
+	denies   []compiled      // the deny statements, in index order
+	allows   []compiled      // the allow statements, in index order
+	index    *resource.Index // the resource parts of denies, then allows
+	plans    []plan          // one for each shape of index
 	warnings ErrorList
 }
 
@@ -107,7 +107,7 @@ func Compile(stmts []Statement, opts Options) (*Set, error) {
 		sortErrors(errs)
 		return nil, errs
 	}
-	set.plans, set.other = makePlans(set.denies, set.allows)
+	set.index, set.plans = makePlans(set.denies, set.allows)
 	return set, nil
 }
 

@@ -212,7 +212,8 @@ func TestLoadErrors(t *testing.T) {
 	}{
 		{"empty file", "", []problem{{"1:1", "", -1, `empty policy file: expected a JSON array of statements, or an object with a "statements" or "policy" array`}}},
 		{"whitespace only", "  \n ", []problem{{"2:2", "", -1, `empty policy file: expected a JSON array of statements, or an object with a "statements" or "policy" array`}}},
-		{"not JSON", "effect: allow", []problem{{"1:1", "", -1, `expected a JSON array of statements, or an object with a "statements" or "policy" array, found 'e'`}}},
+		{"not JSON", "effect allow", []problem{{"1:1", "", -1, `expected a JSON array of statements, or an object with a "statements" or "policy" array, found 'e'`}}},
+		{"YAML", "effect: allow", []problem{{"1:1", "", -1, `expected a JSON array of statements, or an object with a "statements" or "policy" array, found what looks like YAML: policy files are JSON (convert it, for example with yq -o json)`}}},
 		{"a string", `"proj/*"`, []problem{{"1:1", "", -1, `expected a JSON array of statements, or an object with a "statements" or "policy" array, found a string`}}},
 		{"object without statements", `{"name":"x"}`, []problem{{"1:1", "", -1, `expected a "statements" or "policy" array in the object (a webhook without a policy filter has "statements": [])`}}},
 		{"both statements and policy", `{"statements":[],"policy":[]}`, []problem{{"1:18", "", -1, `both "statements" and "policy": expected one array of statements`}}},

@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"sort"
@@ -414,9 +415,12 @@ func (d *decoder) policy(f *File) ([]Statement, []stmtPos, int) {
 	case '{':
 		stmts, pos, start = d.container(f)
 	default:
-		if d.Pos == len(d.Data) {
+		switch {
+		case d.Pos == len(d.Data):
 			d.Fail(d.Pos, "empty policy file: expected %s", want)
-		} else {
+		case looksLikeYAML(d.Data[d.Pos:]):
+			d.Fail(d.Pos, "expected %s, found what looks like YAML: policy files are JSON (convert it, for example with yq -o json)", want)
+		default:
 			d.Fail(d.Pos, "expected %s, found %s", want, d.Found(d.Pos))
 		}
 		return nil, nil, start
@@ -425,6 +429,28 @@ func (d *decoder) policy(f *File) ([]Statement, []stmtPos, int) {
 		d.end()
 	}
 	return stmts, pos, start
+}
+
+// looksLikeYAML reports whether data, which is not JSON, starts as YAML
+// does: a document marker "---", a list item "- ", a comment, or a
+// "key:" mapping.
+func looksLikeYAML(data []byte) bool {
+	line, _, _ := bytes.Cut(data, []byte("\n"))
+	line = bytes.TrimRight(line, " \t\r")
+	switch {
+	case bytes.Equal(line, []byte("---")), bytes.HasPrefix(line, []byte("- ")), bytes.Equal(line, []byte("-")), bytes.HasPrefix(line, []byte("#")):
+		return true
+	}
+	key, _, found := bytes.Cut(line, []byte(":"))
+	if !found || len(key) == 0 {
+		return false
+	}
+	for _, c := range key {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '"' || c == '\'') {
+			return false
+		}
+	}
+	return true
 }
 
 // end checks that nothing but whitespace follows the value.

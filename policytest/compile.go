@@ -49,6 +49,15 @@ func Load(name string) (*Suite, error) {
 	if err != nil {
 		return nil, err
 	}
+	return LoadSource(name, data)
+}
+
+// LoadSource is [Load] for a test file already read, such as one read from
+// stdin: name is what its problems call it, and decides its syntax as in
+// [Parse]; the files it names are read relative to the directory of name,
+// which for a name without one, such as "<stdin>", is the current
+// directory.
+func LoadSource(name string, data []byte) (*Suite, error) {
 	f, errs := parse(name, data)
 	if f == nil {
 		return nil, errs
@@ -293,16 +302,21 @@ func (c *compiler) testCase(tc *Case, fileMeta resource.Resolver, set *policy.Se
 	}
 	var chain resource.Chain
 	var cc compiledCase
+	// The event of a payload file, and the file's data, where a malformed
+	// resource is located by line and column.
+	var head *event.Head
+	var payload []byte
 	switch {
 	case !tc.IsEvent():
 		cc.accesses = []policy.Access{{Action: tc.Action, Resource: tc.Resource}}
 	case tc.HasAccesses:
 		cc.accesses = tc.Accesses
 	default:
-		h := c.event(tc, path+".event")
+		h, data := c.event(tc, path+".event")
 		if h == nil {
 			return cc
 		}
+		head, payload = h, data
 		cc.accesses = h.Accesses
 		chain = append(chain, h) // the event's own word on the changed resource comes first
 	}
@@ -319,14 +333,21 @@ func (c *compiler) testCase(tc *Case, fileMeta resource.Resolver, set *policy.Se
 	if err := cc.event.Parse(cc.accesses, resolver); err != nil {
 		// Only the accesses of a payload file can be malformed here:
 		// Parse checked the others.
-		c.d.errorf(tc.event, path+".event", "%s: %v", c.Path(tc.Event), err)
+		where := c.Path(tc.Event)
+		if payload != nil {
+			if off, ok := head.ResourceErrorOffset(payload); ok {
+				where = eventPosition(where, payload, off)
+			}
+		}
+		c.d.errorf(tc.event, path+".event", "%s: %v", where, err)
 		return compiledCase{}
 	}
 	return cc
 }
 
-// event reads the payload of an event case, from its file or inline.
-func (c *compiler) event(tc *Case, path string) *event.Head {
+// event reads the payload of an event case, from its file or inline. It
+// returns the data of the payload file, nil for an inline event.
+func (c *compiler) event(tc *Case, path string) (*event.Head, []byte) {
 	n := tc.event
 	data, where := n.appendJSON(nil), "inline event"
 	if tc.Event != "" {
@@ -334,7 +355,7 @@ func (c *compiler) event(tc *Case, path string) *event.Head {
 		var err error
 		if data, err = c.read(where); err != nil {
 			c.d.errorf(n, path, "%v", err)
-			return nil
+			return nil, nil
 		}
 	}
 	h := &event.Head{}
@@ -342,18 +363,28 @@ func (c *compiler) event(tc *Case, path string) *event.Head {
 		var de *event.DecodeError
 		switch {
 		case errors.As(err, &de) && tc.Event != "":
-			err = fmt.Errorf("%s: byte %d: %s", where, de.Offset, de.Msg)
+			err = fmt.Errorf("%s: %s", eventPosition(where, data, de.Offset), de.Msg)
 		case errors.As(err, &de):
 			err = fmt.Errorf("%s: %s", where, de.Msg)
 		}
 		c.d.errorf(n, path, "%v", err)
-		return nil
+		return nil, nil
 	}
 	if !h.HasAccesses {
 		c.d.errorf(n, path, `%s has no "accesses"`, where)
-		return nil
+		return nil, nil
 	}
-	return h
+	if tc.Event == "" {
+		return h, nil
+	}
+	return h, data
+}
+
+// eventPosition locates byte off of the data of the event file name as
+// compilers do, "name:line:col".
+func eventPosition(name string, data []byte, off int) string {
+	line, col := event.Position(data, off)
+	return fmt.Sprintf("%s:%d:%d", name, line, col)
 }
 
 func plural(n int) string {

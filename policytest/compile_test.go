@@ -32,7 +32,7 @@ func TestCompileErrors(t *testing.T) {
 			"t.ldtest.yaml": "policy: p.json\ncases: [{action: a, resource: proj/p, expect: allow}]\n",
 			"p.json":        "effect: allow\n",
 		}, []string{
-			`p.json:1:1: expected a JSON array of statements, or an object with a "statements" or "policy" array, found 'e'`,
+			`p.json:1:1: expected a JSON array of statements, or an object with a "statements" or "policy" array, found what looks like YAML: policy files are JSON (convert it, for example with yq -o json)`,
 		}},
 		// Problems in an inline policy are placed in the test file, by the
 		// path of the value.
@@ -117,9 +117,9 @@ cases:
 			"bad-resource.json": `{"accesses": [{"action": "a", "resource": "proj/p"}, {"action": "a", "resource": "env/"}]}`,
 		}, []string{
 			`t.ldtest.yaml:3:13: cases[0].event: open missing.json: file does not exist`,
-			`t.ldtest.yaml:4:13: cases[1].event: array.json: byte 0: expected an event (a JSON object), found an array`,
+			`t.ldtest.yaml:4:13: cases[1].event: array.json:1:1: expected an event (a JSON object), found an array`,
 			`t.ldtest.yaml:5:13: cases[2].event: no-accesses.json has no "accesses"`,
-			`t.ldtest.yaml:6:13: cases[3].event: bad-resource.json: accesses[1]: resource: syntax error at offset 4: empty name after "env/"`,
+			`t.ldtest.yaml:6:13: cases[3].event: bad-resource.json:1:87: accesses[1]: resource: syntax error at offset 4: empty name after "env/"`,
 			`t.ldtest.yaml:7:13: cases[4].event: inline event: action: expected a string, found a number`,
 			`t.ldtest.yaml:8:13: cases[5].event: inline event has no "accesses"`,
 		}},

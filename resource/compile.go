@@ -17,19 +17,20 @@ type Matcher struct {
 	// bound, or is bound to no value: it then matches nothing, whatever
 	// the metadata.
 	never bool
-	shape Shape
+	shape shape
 	// tests are the segments with something to test beyond their type: a
 	// name that is not "*", or modifiers. A matcher without tests matches
 	// every resource of its shape.
 	tests []segMatcher
 }
 
-// A Shape is the sequence of a resource's segment types, a type alone
+// A shape is the sequence of a resource's segment types, a type alone
 // ("acct") apart from the type with a key ("acct/key"): a specifier other
-// than "*" matches only resources of its own shape. Shapes are comparable, so they can key a map, and
-// [Concrete.HasShape] tells a resource's shape apart from others in a few
-// instructions, which lets a caller index matchers by shape.
-type Shape struct {
+// than "*" matches only resources of its own shape. Shapes are comparable,
+// so they can key a map, and Concrete.hasShape tells a resource's shape
+// apart from others in a few instructions, which lets an Index sort
+// matchers by shape.
+type shape struct {
 	hash uint64
 	// types is every segment's type, each followed by '/' or, for a type
 	// alone such as "acct", by ';': "proj/env/flag/".
@@ -38,7 +39,7 @@ type Shape struct {
 
 // String returns the shape as a resource of that shape would be written
 // with every key "*", such as "proj/*:env/*:flag/*".
-func (s Shape) String() string {
+func (s shape) String() string {
 	var b strings.Builder
 	for rest := s.types; rest != ""; {
 		i := strings.IndexAny(rest, "/;")
@@ -318,31 +319,16 @@ func (m *Matcher) Match(c *Concrete) match.Truth {
 	if m.any {
 		return match.True
 	}
-	if m.never || !c.HasShape(m.shape) {
+	if m.never || !c.hasShape(m.shape) {
 		return match.False
 	}
-	return m.MatchShaped(c)
+	return m.matchTests(c)
 }
 
-// Shape returns the shape of the resources m can match, and false for the
-// bare "*", which matches resources of every shape.
-func (m *Matcher) Shape() (Shape, bool) { return m.shape, !m.any }
-
-// MatchesShape reports whether m matches every resource of its shape: its
-// keys are all "*", it has no modifiers, and it names no unbound role
-// attribute. The bare "*" matches every resource of every shape.
-func (m *Matcher) MatchesShape() bool { return m.any || !m.never && len(m.tests) == 0 }
-
-// MatchShaped is [Matcher.Match] for a resource known to have m's shape
-// (see [Concrete.HasShape]), without testing the shape again. On a resource
-// of another shape its result is meaningless.
-func (m *Matcher) MatchShaped(c *Concrete) match.Truth {
-	if m.any {
-		return match.True
-	}
-	if m.never {
-		return match.False
-	}
+// matchTests is Match for a resource of m's shape, and a matcher that is
+// neither the bare "*" nor one that matches nothing: it runs the tests of
+// m's segments. Sublist.Match runs them the same way, written out.
+func (m *Matcher) matchTests(c *Concrete) match.Truth {
 	unknown := false
 	for i := range m.tests {
 		sm := &m.tests[i]

@@ -25,7 +25,7 @@ type Concrete struct {
 	// shape identifies the sequence of types, "acct" apart from
 	// "acct/x": two resources with different shapes never match the same
 	// specifier, which lets a matcher reject most of them with one compare.
-	shape uint64 // the hash of a Shape
+	shape uint64 // the hash of a shape
 	segs  [MaxSegments]concreteSeg
 }
 
@@ -206,18 +206,19 @@ func (seg *concreteSeg) parse(s string, a, b int) *SyntaxError {
 // String returns the text c was parsed from.
 func (c *Concrete) String() string { return c.text }
 
-// HasShape reports whether c has the shape s: the same segment types in
+// hasShape reports whether c has the shape s: the same segment types in
 // the same order, a type alone ("acct") apart from the type with a key
 // ("acct/key").
-func (c *Concrete) HasShape(s Shape) bool {
-	if c.shape != s.hash {
-		return false
-	}
-	if s.hash&exactKey != 0 {
-		return true
-	}
-	// Equal hashes: compare the types, against a collision.
-	rest := s.types
+func (c *Concrete) hasShape(s shape) bool {
+	// An exact key is the shape; an inexact one is confirmed by the types,
+	// against a collision.
+	return c.shape == s.hash && (s.hash&exactKey != 0 || c.hasTypes(s.types))
+}
+
+// hasTypes reports whether the types of c's segments, each followed by '/'
+// or, for a type alone, by ';', make up types.
+func (c *Concrete) hasTypes(types string) bool {
+	rest := types
 	for i := 0; i < c.n; i++ {
 		seg := &c.segs[i]
 		typ := c.text[seg.start:seg.slash]

@@ -32,7 +32,10 @@
 // same number of segments and the same types in the same order, every name
 // pattern matching its key and every modifier holding. Types and scoping are
 // not checked: LaunchDarkly adds resource types over time, so an unknown
-// type parses and matches resources of exactly its shape.
+// type parses and matches resources of exactly its shape. An [Index] builds
+// on that to test one resource against many lists of matchers, such as the
+// statements of a policy, quickly: it sorts the matchers by shape, and tests
+// only those of the resource's.
 //
 // Inputs are bounded by [MaxLength], [MaxSegments], [MaxModifiers] and
 // [MaxMetadata]; each bound has its own [SyntaxError].

@@ -111,3 +111,40 @@ func ExampleParse_typeAlone() {
 	// proj/a:ip-allowlist: type "proj", name "a:ip-allowlist", alone false
 	// resource: syntax error at offset 7: empty segment: expected "type/name" or a type alone, such as "acct"
 }
+
+// An Index tests a resource against many lists of specifiers, here the
+// resources of three rules, finding the resource's shape once. Lists
+// reduced to a shape are prepared once and reused for every resource of
+// that shape.
+func ExampleIndex() {
+	var lists [][]*resource.Matcher
+	for _, specs := range [][]string{
+		{"proj/*:env/production:flag/*"},
+		{"proj/*:env/*:segment/*", "proj/*:env/*:flag/beta-*"},
+		{"member/*"},
+	} {
+		var list []*resource.Matcher
+		for _, spec := range specs {
+			s, _ := resource.Parse(spec)
+			m, _ := resource.Compile(s, nil)
+			list = append(list, m)
+		}
+		lists = append(lists, list)
+	}
+	x := resource.NewIndex(lists)
+
+	c, _ := resource.ParseConcrete("proj/default:env/production:flag/beta-ui")
+	shape := x.Find(&c)
+	for i := 0; i < x.Lists(); i++ {
+		sub := x.List(shape, i)
+		if sub.Empty() {
+			fmt.Printf("list %d: no specifier of the shape\n", i)
+			continue
+		}
+		fmt.Printf("list %d: %v\n", i, sub.Match(&c))
+	}
+	// Output:
+	// list 0: true
+	// list 1: true
+	// list 2: no specifier of the shape
+}

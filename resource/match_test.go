@@ -642,17 +642,17 @@ func TestShape(t *testing.T) {
 	}
 	for _, tt := range tests {
 		m := mustCompile(t, tt.spec)
-		sh, ok := m.Shape()
-		if !ok || sh.String() != tt.shape || m.MatchesShape() != tt.every {
-			t.Errorf("%s: shape %q (%v), MatchesShape %v; want %q, %v", tt.spec, sh, ok, m.MatchesShape(), tt.shape, tt.every)
+		sh, every := m.shape, !m.never && len(m.tests) == 0
+		if m.any || sh.String() != tt.shape || every != tt.every {
+			t.Errorf("%s: shape %q (bare * %v), no tests %v; want %q, %v", tt.spec, sh, m.any, every, tt.shape, tt.every)
 		}
 		for _, r := range tt.same {
 			var c Concrete
 			if err := c.Parse(r); err != nil {
 				t.Fatal(err)
 			}
-			if !c.HasShape(sh) || m.MatchShaped(&c) != m.Match(&c) {
-				t.Errorf("%s: %s: HasShape %v, MatchShaped %v, Match %v", tt.spec, r, c.HasShape(sh), m.MatchShaped(&c), m.Match(&c))
+			if !c.hasShape(sh) || m.matchTests(&c) != m.Match(&c) {
+				t.Errorf("%s: %s: hasShape %v, matchTests %v, Match %v", tt.spec, r, c.hasShape(sh), m.matchTests(&c), m.Match(&c))
 			}
 		}
 		for _, r := range tt.other {
@@ -660,13 +660,13 @@ func TestShape(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if c.HasShape(sh) {
+			if c.hasShape(sh) {
 				t.Errorf("%s: %s has its shape", tt.spec, r)
 			}
 		}
 	}
-	if _, ok := mustCompile(t, "*").Shape(); ok {
-		t.Errorf(`"*" has a shape`)
+	if !mustCompile(t, "*").any {
+		t.Errorf(`"*" is not taken for the bare "*", of every shape`)
 	}
 	var c Concrete
 	if err := c.Parse("proj/a b"); err == nil || c.Len() != 0 {

@@ -8,7 +8,7 @@ package resource
 // type's code, and exactKey is set, so equal keys mean equal shapes.
 // Otherwise the key is an FNV-1a hash of the types with exactKey clear, and
 // equal keys must be confirmed by comparing the types (see
-// [Concrete.HasShape]). Exact keys spare that comparison on the resources a
+// Concrete.hasShape). Exact keys spare that comparison on the resources a
 // policy is almost always asked about.
 const exactKey = 1 << 63
 

@@ -103,11 +103,11 @@ func TestCatalogueShapes(t *testing.T) {
 			t.Errorf("Compile(%q): %v", typ.Specifier, err)
 			continue
 		}
-		shape, _ := m.Shape()
-		if shape.hash != want {
-			t.Errorf("%s: shape key of %q is %#x, want %#x", typ.Name, typ.Specifier, shape.hash, want)
+		sh := m.shape
+		if sh.hash != want {
+			t.Errorf("%s: shape key of %q is %#x, want %#x", typ.Name, typ.Specifier, sh.hash, want)
 		}
-		if got := shape.String(); got != typ.Specifier {
+		if got := sh.String(); got != typ.Specifier {
 			t.Errorf("%s: shape of %q reads %q", typ.Name, typ.Specifier, got)
 		}
 		res := strings.ReplaceAll(typ.Specifier, "*", "x")
@@ -116,13 +116,13 @@ func TestCatalogueShapes(t *testing.T) {
 			t.Errorf("ParseConcrete(%q): %v", res, err)
 			continue
 		}
-		if !c.HasShape(shape) || m.Match(&c) != match.True {
+		if !c.hasShape(sh) || m.Match(&c) != match.True {
 			t.Errorf("%s: %q does not match %q", typ.Name, typ.Specifier, res)
 		}
 	}
 }
 
-// TestShapeKeys checks which keys are exact, and that HasShape confirms an
+// TestShapeKeys checks which keys are exact, and that hasShape confirms an
 // inexact key by the types.
 func TestShapeKeys(t *testing.T) {
 	for _, tt := range []struct {
@@ -149,12 +149,12 @@ func TestShapeKeys(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A shape whose key collides with c's but whose types differ.
-	collision := Shape{hash: c.shape, types: "proj/gadget/"}
-	if c.HasShape(collision) {
-		t.Errorf("HasShape(%q) with a colliding key: true, want false", collision.types)
+	collision := shape{hash: c.shape, types: "proj/gadget/"}
+	if c.hasShape(collision) {
+		t.Errorf("hasShape(%q) with a colliding key: true, want false", collision.types)
 	}
-	if !c.HasShape(Shape{hash: c.shape, types: "proj/widget/"}) {
-		t.Errorf("HasShape of its own shape: false")
+	if !c.hasShape(shape{hash: c.shape, types: "proj/widget/"}) {
+		t.Errorf("hasShape of its own shape: false")
 	}
 }
 
@@ -184,7 +184,7 @@ func TestBareShapeKeys(t *testing.T) {
 			t.Errorf("%s written bare and %s/x: the same key %#x", tt.typ, tt.typ, bare)
 		}
 	}
-	if s := (Shape{types: "ip-allowlist;"}).String(); s != "ip-allowlist" {
+	if s := (shape{types: "ip-allowlist;"}).String(); s != "ip-allowlist" {
 		t.Errorf("shape of a bare ip-allowlist reads %q", s)
 	}
 }

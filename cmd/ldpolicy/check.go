@@ -16,7 +16,8 @@ import (
 	"github.com/ldpolicy/ldpolicy/resource"
 )
 
-const checkUsage = `usage: ldpolicy check [flags] FILE...
+const checkUsage = `usage: ldpolicy check [flags] PATH...
+       ldpolicy check --fix [-d] [flags] PATH...
        ldpolicy check --list
 
 Check validates policy files and lints them. It reports every problem of
@@ -60,8 +61,11 @@ The text output prints each finding as
 (no severity word for errors), followed, for a finding inside a specifier,
 by the specifier with a caret under the byte at fault, and for a file
 without errors by "FILE: valid, N statements" and its counts of warnings
-and infos. Columns count bytes. "-" reads a policy from stdin.
+and infos. Columns count bytes in text and JSON, characters in GitHub
+annotations (as GitHub counts them), and UTF-16 code units in SARIF.
 
+` + pathsUsage + `
+` + excludeUsage + `
 --format json writes one JSON array of a record per file, each with its
 findings; sarif writes SARIF 2.1.0 for code-scanning tools; github writes
 GitHub Actions workflow commands (::error file=...,line=...::message) that
@@ -83,6 +87,25 @@ starts a comment:
 A line of FILE.lint that matches no finding is reported (LDP008). The
 problems LaunchDarkly rejects (LDP001 to LDP007) cannot be suppressed.
 
+--fix applies the fixes that keep what the policy means, or that change
+only what the message names in the one way LaunchDarkly's rules allow:
+LDP007 (the ":/flag/" typo: the stray "/" goes) and LDP110 (a view key
+with upper-case letters, which no view key has, in lower case). The fixes
+of the other findings are suggestions, left to people: the nearest name of
+a catalogue that lags LaunchDarkly (LDP102, LDP103), or names nobody wrote
+filled in with "*" (LDP101, LDP104, LDP109). A fix replaces the JSON string
+of the element at fault, and no other byte of the file; the file is
+rewritten in place as fmt -w rewrites it. Every finding that is not
+suppressed is fixed, not only the --max-findings shown. Each fix is noted
+on stderr; when two fixes would replace one element, the first is applied
+and the other is noted as not applied (--fix again applies it if it still
+holds). Then the fixed file is checked: its findings are shown and decide
+the exit status, as without --fix. --fix -d writes a unified diff of the
+fixes instead of rewriting the files (stdin included), then the findings
+of the fixed text, whose exit status it has. In SARIF, a finding that
+--fix fixes carries its fix ("fixes": the element's region replaced by
+the new JSON string).
+
 --attribute NAME=VALUE,... binds a role attribute, as LaunchDarkly binds it
 for a member or a team: each value is a pattern ("team-*"), matched where
 "${roleAttribute/NAME}" stands, a name or a tag; the values are split at
@@ -90,8 +113,8 @@ the commas outside {...}. A malformed value is an error (LDP111) where a
 specifier names the attribute.
 
 Exit status: 0 when no file has an error finding (with --strict, nor a
-warning), 1 otherwise, 2 for bad usage, a file that cannot be read or a
-malformed FILE.lint.
+warning), 1 otherwise, 2 for bad usage, a file that cannot be read (or
+with --fix written) or a malformed FILE.lint.
 
 Flags:
 `
@@ -121,6 +144,7 @@ const maxFindings = 100
 type checked struct {
 	file       string // as displayed
 	data       []byte
+	policy     *policy.File   // when the file decodes
 	findings   []lint.Finding // at most --max-findings of them
 	counts     [lint.Error + 1]int
 	omitted    int  // counted in counts, not in findings
@@ -129,84 +153,97 @@ type checked struct {
 	err        error
 }
 
-func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("check", flag.ContinueOnError)
-	format := fs.String("format", "text", "output `format`: text, json, sarif or github")
-	lenient := fs.Bool("lenient", false, "accept the typo \":/flag/\" in specifiers, with a warning")
-	strict := fs.Bool("strict", false, "exit with status 1 on warnings too")
-	role := fs.Bool("role", false, "check bare lists of statements as custom roles with no_access base permissions (default: webhook filters); webhook and custom role objects are checked as what they are")
-	attrs := attributeFlag{}
-	fs.Var(attrs, "attribute", "bind a role attribute: `NAME=VALUE[,VALUE...]` (repeatable)")
-	var suppress suppressFlag
-	fs.Var(&suppress, "suppress", "leave out the findings of these codes: `CODE[,CODE...]` (repeatable)")
-	list := fs.Bool("list", false, "list the codes of the findings, with their severity and an example, and the date of the catalogue")
-	maxShown := fs.Int("max-findings", maxFindings, "show at most `N` findings of each file, the most severe first (0: all)")
-	files, err := parseFlags(fs, args, stdout, checkUsage)
-	if err != nil {
-		return helpIsDone(err)
-	}
-	switch *format {
-	case "text", "json", "sarif", "github":
-	default:
-		return usagef("check", "--format must be text, json, sarif or github, not %q", *format)
-	}
-	if *list {
-		if len(files) > 0 {
-			return usagef("check", "--list takes no files")
-		}
-		if err := writeRules(stdout, *format); err != nil {
-			return err
-		}
-		if *format == "json" {
-			return nil // an array of rules, as before
-		}
-		_, err := fmt.Fprintf(stdout, "\ncatalogue of resource types and actions: LaunchDarkly docs as of %s\n", action.Refreshed())
-		return err
-	}
-	if len(files) == 0 {
+// checkFlags are the flags of check.
+type checkFlags struct {
+	format                      string
+	lenient, strict, role, list bool
+	fix, diff                   bool
+	attrs                       attributeFlag
+	suppress                    suppressFlag
+	maxShown                    int
+	exclude                     excludeFlag
+}
+
+func (f *checkFlags) register(fs *flag.FlagSet) {
+	fs.Var(newFormatFlag(&f.format, "text", "json", "sarif", "github"), "format", "output `format`: text, json, sarif or github")
+	fs.BoolVar(&f.lenient, "lenient", false, "accept the typo \":/flag/\" in specifiers, with a warning")
+	fs.BoolVar(&f.strict, "strict", false, "exit with status 1 on warnings too")
+	fs.BoolVar(&f.role, "role", false, "check bare lists of statements as custom roles with no_access base permissions (default: webhook filters); webhook and custom role objects are checked as what they are")
+	f.attrs = attributeFlag{}
+	fs.Var(f.attrs, "attribute", "bind a role attribute: `NAME=VALUE[,VALUE...]` (repeatable)")
+	fs.Var(&f.suppress, "suppress", "leave out the findings of these codes: `CODE[,CODE...]` (repeatable)")
+	fs.BoolVar(&f.list, "list", false, "list the codes of the findings, with their severity and an example, and the date of the catalogue")
+	fs.IntVar(&f.maxShown, "max-findings", maxFindings, "show at most `N` findings of each file, the most severe first (0: all)")
+	fs.BoolVar(&f.fix, "fix", false, "apply the fixes of LDP007 and LDP110 to the files in place, then check the fixed files")
+	fs.BoolVar(&f.diff, "d", false, "with --fix: write a unified diff of the fixes instead of rewriting the files")
+	fs.BoolVar(&f.diff, "diff", false, "the same as -d")
+	f.exclude.register(fs)
+}
+
+// check reports bad usage.
+func (f *checkFlags) check(_ *flag.FlagSet, files []string) error {
+	switch {
+	case f.list && len(files) > 0:
+		return usagef("check", "--list takes no files")
+	case f.list && f.fix:
+		return usagef("check", "--list fixes nothing: --fix takes files")
+	case f.list:
+		return nil
+	case len(files) == 0:
 		return usagef("check", "no policy files given")
+	case stdinReaders(files) > 1:
+		return usagef("check", "stdin can be read only once")
+	case f.diff && !f.fix:
+		return usagef("check", "-d shows what --fix changes: give --fix too")
+	case f.fix && !f.diff && stdinReaders(files) > 0:
+		return usagef("check", "--fix rewrites files in place, and stdin is not a file (--fix -d shows the fixes)")
+	case f.diff && (f.format == "json" || f.format == "sarif"):
+		return usagef("check", "-d writes diffs to stdout, where --format %s writes one document", f.format)
 	}
 	// A malformed value is a finding (LDP111) where the policy names the
 	// attribute.
-	if err := attrs.check("check", false); err != nil {
+	if err := f.attrs.check("check", false); err != nil {
 		return err
 	}
-	if *maxShown < 0 {
-		return usagef("check", "--max-findings must be 0 or more, not %d", *maxShown)
+	if f.maxShown < 0 {
+		return usagef("check", "--max-findings must be 0 or more, not %d", f.maxShown)
 	}
-	opts := lint.Options{Policy: policy.Options{Lenient: *lenient, Attributes: attrs}, MaxFindings: *maxShown}
-	if *role {
+	return nil
+}
+
+func runCheck(f *checkFlags, files []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if f.list {
+		return listRules(stdout, f.format)
+	}
+	opts := lint.Options{Policy: policy.Options{Lenient: f.lenient, Attributes: f.attrs}, MaxFindings: f.maxShown}
+	if f.role {
 		opts.Policy.Context = policy.Role
 	}
 
+	found, err := policyWalker("check", f.exclude).find(files, stderr)
+	if err != nil {
+		return err
+	}
 	var results []checked
 	unreadable, failed := 0, 0
-	for _, name := range files {
-		r := checkFile(name, stdin, opts, suppress)
+	for _, in := range found {
+		r := checked{file: in.path, err: in.err}
+		if r.err == nil {
+			r = checkFile(in.path, stdin, opts, f.suppress, f.fixer(stdout, stderr))
+		}
 		if r.err != nil {
 			unreadable++
 			fmt.Fprintf(stderr, "ldpolicy: %v\n", r.err)
 		}
-		if r.counts[lint.Error] > 0 || *strict && r.counts[lint.Warning] > 0 {
+		if r.counts[lint.Error] > 0 || f.strict && r.counts[lint.Warning] > 0 {
 			failed++
 		}
 		results = append(results, r)
 	}
 
-	var werr error
-	switch *format {
-	case "json":
-		werr = writeCheckJSON(stdout, results)
-	case "sarif":
-		werr = writeSARIF(stdout, results)
-	case "github":
-		werr = writeGitHub(stdout, results)
-	default:
-		werr = writeCheckText(stdout, results)
-	}
-	switch {
-	case werr != nil:
-		return werr
+	switch err := writeChecked(stdout, f.format, results); {
+	case err != nil:
+		return err
 	case unreadable > 0:
 		return &exitError{code: exitUsage}
 	case failed > 0:
@@ -215,43 +252,97 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	return nil
 }
 
+// listRules writes the codes of the findings (--list), and for people the
+// date of the catalogue of resource types and actions.
+func listRules(stdout io.Writer, format string) error {
+	if err := writeRules(stdout, format); err != nil {
+		return err
+	}
+	if format == "json" {
+		return nil // an array of rules, as before
+	}
+	_, err := fmt.Fprintf(stdout, "\ncatalogue of resource types and actions: LaunchDarkly docs as of %s\n", action.Refreshed())
+	return err
+}
+
+// writeChecked writes what check found in the files, in the format.
+func writeChecked(stdout io.Writer, format string, results []checked) error {
+	switch format {
+	case "json":
+		return writeCheckJSON(stdout, results)
+	case "sarif":
+		return writeSARIF(stdout, results)
+	case "github":
+		return writeGitHub(stdout, results)
+	}
+	return writeCheckText(stdout, results)
+}
+
 // checkFile reads and checks one file, with the suppressions of the flags
-// and of its suppression file.
-func checkFile(name string, stdin io.Reader, opts lint.Options, suppress []lint.Suppression) checked {
+// and of its suppression file. With a fixer, it fixes the file first, and
+// checks what the fixes made of it.
+func checkFile(name string, stdin io.Reader, opts lint.Options, suppress []lint.Suppression, fix *fixer) checked {
 	r := checked{file: displayName(name)}
 	data, err := readInput(name, stdin)
 	if err != nil {
 		r.err = errors.Unwrap(err)
 		return r
 	}
-	r.data = data
-	opts.Suppress = append([]lint.Suppression{}, suppress...)
-	if name != "-" {
-		side, err := os.ReadFile(name + ".lint")
-		switch {
-		case err == nil:
-			s, err := lint.ParseSuppressions(name+".lint", side)
-			if err != nil {
-				r.err = err
-				return r
-			}
-			opts.Suppress = append(opts.Suppress, s...)
-		case !errors.Is(err, os.ErrNotExist):
-			r.err = err
+	if opts.Suppress, r.err = suppressions(name, suppress); r.err != nil {
+		return r
+	}
+	if fix != nil {
+		// Every finding's fix, not only those --max-findings shows.
+		all := opts
+		all.MaxFindings = 0
+		if r.check(data, all); r.err != nil {
 			return r
 		}
+		if data, r.err = fix.apply(name, &r); r.err != nil {
+			return r
+		}
+		r = checked{file: r.file}
 	}
+	r.check(data, opts)
+	return r
+}
+
+// suppressions returns the suppressions of the flags, and those of the
+// suppression file of the file name, if it has one.
+func suppressions(name string, suppress []lint.Suppression) ([]lint.Suppression, error) {
+	all := append([]lint.Suppression{}, suppress...)
+	if name == "-" {
+		return all, nil
+	}
+	side, err := os.ReadFile(name + ".lint")
+	switch {
+	case err == nil:
+		s, err := lint.ParseSuppressions(name+".lint", side)
+		if err != nil {
+			return nil, err
+		}
+		return append(all, s...), nil
+	case !errors.Is(err, os.ErrNotExist):
+		return nil, err
+	}
+	return all, nil
+}
+
+// check checks data, the source of the file r.
+func (r *checked) check(data []byte, opts lint.Options) {
+	r.data = data
 	f, perr := policy.ParseFile(r.file, data)
 	var rep *lint.Report
+	var err error
 	if perr == nil {
-		rep, err = lint.CheckReport(f, opts)
-		r.statements = len(f.Statements)
+		rep, err = lint.Check(f, opts)
+		r.policy, r.statements = f, len(f.Statements)
 	} else {
-		rep, err = lint.CheckSourceReport(r.file, data, opts)
+		rep, err = lint.CheckSource(r.file, data, opts)
 	}
 	if err != nil {
 		r.err = err
-		return r
+		return
 	}
 	r.findings, r.counts, r.omitted = rep.Findings, rep.Counts, rep.Omitted()
 	// Valid for LaunchDarkly: it decodes, and no finding is of the
@@ -264,7 +355,6 @@ func checkFile(name string, stdin io.Reader, opts lint.Options, suppress []lint.
 			r.valid = false
 		}
 	}
-	return r
 }
 
 // omittedCounts returns the counts, by severity, of the findings of r

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -113,6 +114,8 @@ func writeCheckJSON(w io.Writer, results []checked) error {
 // which annotate the lines of the files in a pull request:
 //
 //	::warning file=webhook.json,line=3,col=14,title=LDP102::unknown action ...
+//
+// Columns count characters, as GitHub counts them, not bytes.
 func writeGitHub(w io.Writer, results []checked) error {
 	var b strings.Builder
 	for _, r := range results {
@@ -124,7 +127,11 @@ func writeGitHub(w io.Writer, results []checked) error {
 			}
 			fmt.Fprintf(&b, "::%s file=%s", cmd, ghProperty(filepath.ToSlash(file)))
 			if f.Pos.IsValid() {
-				fmt.Fprintf(&b, ",line=%d,col=%d", f.Pos.Line, f.Pos.Column)
+				col := f.Pos.Column
+				if file == r.file {
+					col = runeColumn(r.data, f.Pos.Offset, col)
+				}
+				fmt.Fprintf(&b, ",line=%d,col=%d", f.Pos.Line, col)
 			}
 			msg := f.Message
 			if p := f.Path(); p != "" {
@@ -201,6 +208,7 @@ type sarifTool struct {
 
 type sarifDriver struct {
 	Name           string      `json:"name"`
+	Version        string      `json:"version"`
 	InformationURI string      `json:"informationUri"`
 	Rules          []sarifRule `json:"rules"`
 }
@@ -244,11 +252,30 @@ type sarifResult struct {
 	Level      string          `json:"level"`
 	Message    sarifText       `json:"message"`
 	Locations  []sarifLocation `json:"locations"`
-	Properties *sarifFix       `json:"properties,omitempty"`
+	Fixes      []sarifFix      `json:"fixes,omitempty"`
+	Properties *sarifFixBag    `json:"properties,omitempty"`
 }
 
-type sarifFix struct {
+// sarifFixBag is the property bag of a result whose finding has a fix.
+type sarifFixBag struct {
 	Fix string `json:"fix"`
+}
+
+// sarifFix is a fix that check --fix applies: the element's JSON string
+// replaced.
+type sarifFix struct {
+	Description     sarifText             `json:"description"`
+	ArtifactChanges []sarifArtifactChange `json:"artifactChanges"`
+}
+
+type sarifArtifactChange struct {
+	ArtifactLocation sarifArtifact      `json:"artifactLocation"`
+	Replacements     []sarifReplacement `json:"replacements"`
+}
+
+type sarifReplacement struct {
+	DeletedRegion   sarifRegion `json:"deletedRegion"`
+	InsertedContent sarifText   `json:"insertedContent"`
 }
 
 type sarifLocation struct {
@@ -268,7 +295,10 @@ type sarifArtifact struct {
 type sarifRegion struct {
 	StartLine   int `json:"startLine"`
 	StartColumn int `json:"startColumn"`
+	EndLine     int `json:"endLine,omitempty"`
+	EndColumn   int `json:"endColumn,omitempty"` // the column after the region
 	ByteOffset  int `json:"byteOffset"`
+	ByteLength  int `json:"byteLength,omitempty"`
 }
 
 type sarifLogical struct {
@@ -291,30 +321,16 @@ func sarifLevel(s lint.Severity) string {
 // its file, line and column. Columns are UTF-16 code units, as SARIF has
 // them by default.
 func writeSARIF(w io.Writer, results []checked) error {
-	rules := lint.Rules()
-	index := map[string]int{}
+	rules, index := sarifRules()
 	run := sarifRun{
 		Tool: sarifTool{Driver: sarifDriver{
 			Name:           "ldpolicy",
+			Version:        version(),
 			InformationURI: "https://github.com/ldpolicy/ldpolicy",
+			Rules:          rules,
 		}},
 		Results:    []sarifResult{},
 		ColumnKind: "utf16CodeUnits",
-	}
-	for i, r := range rules {
-		index[r.Code] = i
-		precision := "very-high"
-		if r.Probed {
-			precision = "high"
-		}
-		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRule{
-			ID:                   r.Code,
-			ShortDescription:     sarifText{r.Summary},
-			FullDescription:      sarifText{r.Summary + ". Example: " + r.Example},
-			Help:                 sarifText{r.Help},
-			DefaultConfiguration: sarifConfig{sarifLevel(r.Severity)},
-			Properties:           sarifRuleTag{Tags: []string{"launchdarkly", "policy"}, Precision: precision},
-		})
 	}
 	inv := sarifInvocation{ExecutionSuccessful: true}
 	for _, r := range results {
@@ -323,29 +339,7 @@ func writeSARIF(w io.Writer, results []checked) error {
 			inv.Notifications = append(inv.Notifications, sarifNotification{Level: "error", Message: sarifText{r.err.Error()}})
 		}
 		for _, f := range r.findings {
-			file := f.Pos.Filename
-			if file == "" {
-				file = r.file
-			}
-			loc := sarifLocation{PhysicalLocation: sarifPhysical{ArtifactLocation: sarifArtifact{URI: filepath.ToSlash(file)}}}
-			if f.Pos.IsValid() {
-				col := f.Pos.Column
-				if file == r.file {
-					col = utf16Column(r.data, f.Pos.Offset, f.Pos.Column)
-				}
-				loc.PhysicalLocation.Region = &sarifRegion{StartLine: f.Pos.Line, StartColumn: col, ByteOffset: f.Pos.Offset}
-			}
-			if p := f.Path(); p != "" {
-				loc.LogicalLocations = []sarifLogical{{FullyQualifiedName: p, Kind: "member"}}
-			}
-			res := sarifResult{
-				RuleID: f.Code, RuleIndex: index[f.Code], Level: sarifLevel(f.Severity),
-				Message: sarifText{f.Message}, Locations: []sarifLocation{loc},
-			}
-			if f.Fix != "" {
-				res.Properties = &sarifFix{f.Fix}
-			}
-			run.Results = append(run.Results, res)
+			run.Results = append(run.Results, sarifFinding(&r, f, index[f.Code]))
 		}
 		if r.omitted > 0 {
 			// Results left out: a notification where tools show how the
@@ -371,20 +365,108 @@ func writeSARIF(w io.Writer, results []checked) error {
 	})
 }
 
+// sarifRules returns the rules of the findings in SARIF, and the index of
+// each by its code.
+func sarifRules() ([]sarifRule, map[string]int) {
+	var rules []sarifRule
+	index := map[string]int{}
+	for i, r := range lint.Rules() {
+		index[r.Code] = i
+		precision := "very-high"
+		if r.Probed {
+			precision = "high"
+		}
+		rules = append(rules, sarifRule{
+			ID:                   r.Code,
+			ShortDescription:     sarifText{r.Summary},
+			FullDescription:      sarifText{r.Summary + ". Example: " + r.Example},
+			Help:                 sarifText{r.Help},
+			DefaultConfiguration: sarifConfig{sarifLevel(r.Severity)},
+			Properties:           sarifRuleTag{Tags: []string{"launchdarkly", "policy"}, Precision: precision},
+		})
+	}
+	return rules, index
+}
+
+// sarifFinding is a finding of the file r in SARIF, with the index of its
+// rule.
+func sarifFinding(r *checked, f lint.Finding, rule int) sarifResult {
+	file := f.Pos.Filename
+	if file == "" {
+		file = r.file
+	}
+	loc := sarifLocation{PhysicalLocation: sarifPhysical{ArtifactLocation: sarifArtifact{URI: filepath.ToSlash(file)}}}
+	if f.Pos.IsValid() {
+		col := f.Pos.Column
+		if file == r.file {
+			col = utf16Column(r.data, f.Pos.Offset, f.Pos.Column)
+		}
+		loc.PhysicalLocation.Region = &sarifRegion{StartLine: f.Pos.Line, StartColumn: col, ByteOffset: f.Pos.Offset}
+	}
+	if p := f.Path(); p != "" {
+		loc.LogicalLocations = []sarifLogical{{FullyQualifiedName: p, Kind: "member"}}
+	}
+	res := sarifResult{
+		RuleID: f.Code, RuleIndex: rule, Level: sarifLevel(f.Severity),
+		Message: sarifText{f.Message}, Locations: []sarifLocation{loc},
+	}
+	if f.Fix != "" {
+		res.Properties = &sarifFixBag{f.Fix}
+	}
+	if e, err := lint.FixEdit(r.policy, f); err == nil && file == r.file {
+		res.Fixes = []sarifFix{{
+			Description: sarifText{fmt.Sprintf("Replace %s with %s", r.data[e.Start:e.End], e.Text)},
+			ArtifactChanges: []sarifArtifactChange{{
+				ArtifactLocation: sarifArtifact{URI: filepath.ToSlash(file)},
+				Replacements:     []sarifReplacement{{DeletedRegion: sarifSpan(r.data, e.Start, e.End), InsertedContent: sarifText{e.Text}}},
+			}},
+		}}
+	}
+	return res
+}
+
+// sarifSpan is the region of data[start:end], which holds no line break,
+// with UTF-16 columns.
+func sarifSpan(data []byte, start, end int) sarifRegion {
+	lineStart := bytes.LastIndexByte(data[:start], '\n') + 1
+	line := bytes.Count(data[:lineStart], []byte("\n")) + 1
+	col := utf16Column(data, start, start-lineStart+1)
+	return sarifRegion{
+		StartLine: line, StartColumn: col,
+		EndLine: line, EndColumn: col + utf16Column(data, end, end-start+1) - 1,
+		ByteOffset: start, ByteLength: end - start,
+	}
+}
+
 // utf16Column converts the byte column col of the byte at offset off in
 // data to a column counted in UTF-16 code units.
 func utf16Column(data []byte, off, col int) int {
+	return countColumn(data, off, col, func(r rune) int {
+		if r == utf8.RuneError {
+			return 1
+		}
+		return len(utf16.Encode([]rune{r}))
+	})
+}
+
+// runeColumn converts the byte column col of the byte at offset off in
+// data to a column counted in characters (an invalid byte is one).
+func runeColumn(data []byte, off, col int) int {
+	return countColumn(data, off, col, func(rune) int { return 1 })
+}
+
+// countColumn converts the byte column col of the byte at offset off in
+// data to a column counted in the units of width: the width of each
+// character before it on its line, plus one. It returns col when data
+// does not hold the line.
+func countColumn(data []byte, off, col int, width func(r rune) int) int {
 	start := off - (col - 1)
 	if start < 0 || off > len(data) {
 		return col
 	}
 	n := 1
 	for _, r := range string(data[start:off]) {
-		if r == utf8.RuneError {
-			n++
-			continue
-		}
-		n += len(utf16.Encode([]rune{r}))
+		n += width(r)
 	}
 	return n
 }

@@ -8,7 +8,6 @@ import (
 	"io"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/ldpolicy/ldpolicy/event"
 	"github.com/ldpolicy/ldpolicy/internal/display"
@@ -39,7 +38,8 @@ both versions and lists the events whose delivery changes, grouped as newly
 delivered and no longer delivered, then the events delivered as before some
 of whose accesses are decided differently. Under each event are the accesses
 whose decision changes, with the deciding statement before and after. Only
-the events that change are held in memory.
+the events that change are held in memory. On a terminal, a long run shows
+its progress on stderr, as dry-run does.
 
 Without INPUTs, diff compares the versions on representative accesses: for
 every resource specifier and action pattern of either version, accesses
@@ -74,7 +74,9 @@ accessesChanged; "old" and "new" are its delivery; "accesses" all of its
 accesses, each with its "old" and "new" decision and whether it
 "changed"), or an "access" record for each representative access that
 changes ("change" is wider, narrower or indeterminate); an "error" record
-for each input that is not an event; and a "summary" record last.
+for each input that is not an event, located as dry-run locates it (text
+reports it on stderr as FILE:LINE:COLUMN: message); and a "summary" record
+last.
 
 Exit status: 0 when the comparison completed, whatever it found; 1 with
 --fail-on-wider when the new version allows an access, or delivers an event,
@@ -88,27 +90,28 @@ Flags:
 
 // diffFlags are the flags of diff.
 type diffFlags struct {
-	patchFile, format, metadataFile, mode string
-	failOnWider, role, lenient, dedup     bool
-	attrs                                 attributeFlag
+	eventFlags
+	patchFile, format          string
+	failOnWider, role, lenient bool
+	attrs                      attributeFlag
+	files, inputs              []string // the arguments: OLD and NEW, or OLD; the INPUTs
 }
 
-func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("diff", flag.ContinueOnError)
-	f := diffFlags{attrs: attributeFlag{}}
+func (f *diffFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.patchFile, "patch", "", "a JSON Patch `FILE` (RFC 6902): NEW is OLD with the patch applied")
-	fs.StringVar(&f.format, "format", "text", "output `format`: text, or json for NDJSON records")
+	fs.Var(newFormatFlag(&f.format, "text", "json"), "format", "output `format`: text, or json for NDJSON records")
 	fs.BoolVar(&f.failOnWider, "fail-on-wider", false, "exit with status 1 when the new version allows an access or delivers an event that the old one did not")
 	fs.BoolVar(&f.role, "role", false, "compare custom roles, where an empty policy grants nothing")
 	fs.BoolVar(&f.lenient, "lenient", false, "read the typo \":/flag/\" in specifiers as \":flag/\", with a warning")
+	f.attrs = attributeFlag{}
 	fs.Var(f.attrs, "attribute", "bind a role attribute: `NAME=VALUE[,VALUE...]` (repeatable)")
-	fs.StringVar(&f.metadataFile, "metadata", "", "with INPUTs, a JSON `FILE` of tags, properties and views by resource path")
-	fs.StringVar(&f.mode, "mode", "any", "with INPUTs, deliver an event when `any` access is allowed, or only when all are")
+	f.eventFlags.register(fs, "with INPUTs, ")
 	fs.BoolVar(&f.dedup, "dedup", false, "with INPUTs, leave out events whose _id came before")
-	rest, err := parseFlags(fs, args, stdout, diffUsage)
-	if err != nil {
-		return helpIsDone(err)
-	}
+}
+
+// check reports bad usage, and splits the arguments into the policy files
+// and the inputs.
+func (f *diffFlags) check(fs *flag.FlagSet, rest []string) error {
 	set := func(name string) bool { return flagGiven(fs, name) }
 	nfiles := 2
 	if f.patchFile != "" {
@@ -119,31 +122,25 @@ func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return usagef("diff", "give the policy file that --patch applies to")
 	case len(rest) < nfiles:
 		return usagef("diff", "give the OLD and NEW policy files, or OLD and --patch")
-	case f.format != "text" && f.format != "json":
-		return usagef("diff", "--format must be text or json, not %q", f.format)
-	case f.mode != "any" && f.mode != "all":
-		return usagef("diff", "--mode must be any or all, not %q", f.mode)
 	case len(rest) == nfiles && (set("metadata") || set("mode") || set("dedup")):
 		return usagef("diff", "--metadata, --mode and --dedup apply to captured events: give INPUTs")
 	}
-	files, inputs := rest[:nfiles], rest[nfiles:]
-	stdinUsers := 0
-	for _, name := range append(append([]string{f.patchFile, f.metadataFile}, files...), inputs...) {
-		if name == "-" {
-			stdinUsers++
-		}
-	}
-	if stdinUsers > 1 {
-		return usagef("diff", "only one of the policy files, --patch, --metadata and the inputs can read stdin")
-	}
-	if err := f.attrs.check("diff", true); err != nil {
+	f.files, f.inputs = rest[:nfiles], rest[nfiles:]
+	if err := stdinOnce("diff", "the policy files, --patch, --metadata and the inputs", append(append([]string{f.patchFile, f.metadataFile}, f.files...), f.inputs...)...); err != nil {
 		return err
 	}
+	return f.attrs.check("diff", true)
+}
+
+// load reads and compiles the versions that the policy files and --patch
+// name, and returns their differ and the options they were compiled with.
+func (f *diffFlags) load(stdin io.Reader, stderr io.Writer) (*differ, policy.Options, error) {
+	files := f.files
 	popts := policy.Options{Lenient: f.lenient, Attributes: f.attrs}
 	d := &differ{json: f.format == "json", stderr: stderr}
 	oldData, err := readInput(files[0], stdin)
 	if err != nil {
-		return err
+		return nil, popts, err
 	}
 	// Custom roles are compared in the role context, with or without
 	// --role: an empty role grants nothing.
@@ -153,39 +150,41 @@ func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	}
 	d.oldName = displayName(files[0])
 	if d.old, err = compilePolicy(d.oldName, oldData, oldFile, popts, stderr); err != nil {
-		return err
+		return nil, popts, err
 	}
 	if f.patchFile == "" {
 		d.newName = displayName(files[1])
-		if d.new, err = loadPolicy(files[1], stdin, popts, stderr); err != nil {
-			return err
-		}
+		d.new, err = loadPolicy(files[1], stdin, popts, stderr)
 	} else {
 		d.newName = d.oldName + " patched by " + displayName(f.patchFile)
-		if d.new, err = patchPolicy(d.newName, oldData, f.patchFile, stdin, popts, stderr); err != nil {
+		d.new, err = patchPolicy(d.newName, oldData, f.patchFile, stdin, popts, stderr)
+	}
+	return d, popts, err
+}
+
+// runDiff runs diff; f.check has split its arguments into f.files and
+// f.inputs.
+func runDiff(f *diffFlags, _ []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	d, popts, err := f.load(stdin, stderr)
+	if err != nil {
+		return err
+	}
+	var r *runner
+	var ins []event.Input
+	prog := &progress{stdout: stdout, stderr: stderr} // off: no events
+	if len(f.inputs) > 0 {
+		if r, ins, err = f.runner("diff", d.old, f.inputs, stdin, stderr); err != nil {
 			return err
 		}
+		prog = newProgress(stdout, stderr)
 	}
-
-	bw := bufio.NewWriterSize(stdout, 64<<10)
+	bw := bufio.NewWriterSize(prog.stdout, 64<<10)
 	defer bw.Flush()
-	d.w = bw
-	if len(inputs) == 0 {
+	d.w, d.stderr = bw, prog.stderr
+	if r == nil {
 		err = d.accesses(popts)
 	} else {
-		meta, merr := loadMetadata(f.metadataFile, stdin)
-		if merr != nil {
-			return merr
-		}
-		ins, ierr := checkInputs("diff", inputs, stderr)
-		if ierr != nil {
-			return ierr
-		}
-		opts := options{cmd: "diff", set: d.old, meta: meta, dedup: f.dedup, stdin: stdin}
-		if f.mode == "all" {
-			opts.mode = policy.EveryAccess
-		}
-		err = d.events(opts, ins, bw)
+		err = d.events(r, ins, bw, prog)
 	}
 	if err != nil {
 		return err
@@ -193,12 +192,22 @@ func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err := bw.Flush(); err != nil {
 		return err
 	}
-	if f.failOnWider && d.cutShort != "" && d.wider == 0 {
+	if f.failOnWider {
+		return d.widerError(len(f.inputs) > 0)
+	}
+	return nil
+}
+
+// widerError is the error of --fail-on-wider: the new version is wider,
+// or the comparison was cut short before it found it wider; nil otherwise.
+// events says whether the versions were compared on events.
+func (d *differ) widerError(events bool) error {
+	if d.cutShort != "" && d.wider == 0 {
 		return &exitError{exitNo, fmt.Errorf("diff: cannot tell whether the new version is wider: %s (--fail-on-wider)", d.cutShort)}
 	}
-	if f.failOnWider && (d.wider > 0 || d.newlyDelivered > 0) {
+	if d.wider > 0 || d.newlyDelivered > 0 {
 		what := fmt.Sprintf("it allows %d access%s that the old one denies", d.wider, pluralES(d.wider))
-		if len(inputs) > 0 {
+		if events {
 			what = fmt.Sprintf("%d event%s newly delivered, %d access%s newly allowed", d.newlyDelivered, plural(d.newlyDelivered), d.wider, pluralES(d.wider))
 		}
 		return &exitError{exitNo, fmt.Errorf("diff: the new version is wider: %s (--fail-on-wider)", what)}
@@ -309,6 +318,24 @@ func (d *differ) count(a *access) {
 
 // accesses compares the versions on representative accesses.
 func (d *differ) accesses(opts policy.Options) error {
+	changed, compared, err := d.compareAccesses(opts)
+	if err != nil {
+		return err
+	}
+	if d.cutShort != "" {
+		fmt.Fprintf(d.stderr, "ldpolicy: diff: %s; the %d access%s compared do not show whether the versions differ elsewhere\n", d.cutShort, compared, pluralES(compared))
+	}
+	if d.json {
+		return d.writeAccessesJSON(changed, compared)
+	}
+	return d.writeAccessesText(changed, compared)
+}
+
+// compareAccesses decides the representative accesses of the versions
+// with both, within the budget of the comparison, and returns those whose
+// decision changes, counted and cited, and how many it compared. When it
+// could not compare them all, d.cutShort says why.
+func (d *differ) compareAccesses(opts policy.Options) (changed []access, compared int, err error) {
 	stmts := func(s *policy.Set) []policy.Statement {
 		out := make([]policy.Statement, s.Len())
 		for i := range out {
@@ -324,8 +351,7 @@ func (d *differ) accesses(opts policy.Options) error {
 	for _, st := range append(stmts(d.old), stmts(d.new)...) {
 		cost = cost.Plus(probe.StatementCost(st))
 	}
-	compared := len(accesses)
-	var changed []access
+	compared = len(accesses)
 	for k, pa := range accesses {
 		if !budget.Spend(cost.Of(len(pa.Action) + len(pa.Resource))) {
 			compared, complete = k, false
@@ -336,45 +362,52 @@ func (d *differ) accesses(opts policy.Options) error {
 		a.Old, err1 = d.old.Decide(pa.Action, pa.Resource)
 		a.New, err2 = d.new.Decide(pa.Action, pa.Resource)
 		if err := errors.Join(err1, err2); err != nil {
-			return fmt.Errorf("diff: a representative access does not parse: %v", err)
+			return nil, 0, fmt.Errorf("diff: a representative access does not parse: %v", err)
 		}
 		if a.change() != "" {
 			d.count(&a)
 			changed = append(changed, a)
 		}
 	}
-	if !complete {
-		if budget.Exhausted() {
-			d.cutShort = fmt.Sprintf("the comparison on representative accesses was cut short: the policies' patterns are too complex to compare within the budget of %d steps", budget.Limit())
-		} else {
-			d.cutShort = fmt.Sprintf("the comparison on representative accesses was cut short: the policies call for more than %d", probe.Limit)
-		}
-		fmt.Fprintf(d.stderr, "ldpolicy: diff: %s; the %d access%s compared do not show whether the versions differ elsewhere\n", d.cutShort, compared, pluralES(compared))
+	switch {
+	case complete:
+	case budget.Exhausted():
+		d.cutShort = fmt.Sprintf("the comparison on representative accesses was cut short: the policies' patterns are too complex to compare within the budget of %d steps", budget.Limit())
+	default:
+		d.cutShort = fmt.Sprintf("the comparison on representative accesses was cut short: the policies call for more than %d", probe.Limit)
 	}
-	if d.json {
-		for i := range changed {
-			a := &changed[i]
-			if err := writeJSONTo(d.w, struct {
-				Type   string `json:"type"`
-				Change string `json:"change"`
-				*access
-			}{"access", a.change(), a}); err != nil {
-				return err
-			}
-		}
-		return writeJSONTo(d.w, struct {
-			Type          string `json:"type"`
-			Old           string `json:"old"`
-			New           string `json:"new"`
-			Accesses      int    `json:"accesses"`
-			Complete      bool   `json:"complete"`
-			CutShort      string `json:"cutShort,omitempty"` // why not complete
-			Wider         int    `json:"wider"`
-			Narrower      int    `json:"narrower"`
-			Indeterminate int    `json:"indeterminate"`
-		}{"summary", d.oldName, d.newName, compared, complete, d.cutShort, d.wider, d.narrower, len(changed) - d.wider - d.narrower})
-	}
+	return changed, compared, nil
+}
 
+// writeAccessesJSON writes an "access" record for each access that
+// changes, and the summary.
+func (d *differ) writeAccessesJSON(changed []access, compared int) error {
+	for i := range changed {
+		a := &changed[i]
+		if err := writeJSONTo(d.w, struct {
+			Type   string `json:"type"`
+			Change string `json:"change"`
+			*access
+		}{"access", a.change(), a}); err != nil {
+			return err
+		}
+	}
+	return writeJSONTo(d.w, struct {
+		Type          string `json:"type"`
+		Old           string `json:"old"`
+		New           string `json:"new"`
+		Accesses      int    `json:"accesses"`
+		Complete      bool   `json:"complete"`
+		CutShort      string `json:"cutShort,omitempty"` // why not complete
+		Wider         int    `json:"wider"`
+		Narrower      int    `json:"narrower"`
+		Indeterminate int    `json:"indeterminate"`
+	}{"summary", d.oldName, d.newName, compared, d.cutShort == "", d.cutShort, d.wider, d.narrower, len(changed) - d.wider - d.narrower})
+}
+
+// writeAccessesText writes, for people, the accesses that change, by
+// group, the statements that decide the changes, and a summary line.
+func (d *differ) writeAccessesText(changed []access, compared int) error {
 	var b strings.Builder
 	d.header(&b)
 	groups := []struct{ change, title string }{
@@ -399,18 +432,11 @@ func (d *differ) accesses(opts policy.Options) error {
 			continue
 		}
 		fmt.Fprintf(&b, g.title+"\n", len(list), pluralES(len(list)))
-		aw, rw := 0, 0
-		for _, a := range list {
-			aw, rw = max(aw, len(a.Action)), max(rw, len(a.Resource))
-		}
-		for _, a := range list {
-			fmt.Fprintf(&b, "  %-*s  %-*s  %s -> %s\n", aw, display.Printable(a.Action), rw, display.Printable(a.Resource), label(a.Old, "old"), label(a.New, "new"))
-		}
-		b.WriteString("\n")
+		writeAccessList(&b, list)
 	}
 	d.citations(&b)
 	switch {
-	case !complete:
+	case d.cutShort != "":
 		fmt.Fprintf(&b, "cut short after %d representative access%s: %d wider, %d narrower; the others were not compared", compared, pluralES(compared), d.wider, d.narrower)
 	case len(changed) == 0:
 		fmt.Fprintf(&b, "no difference on %d representative access%s", compared, pluralES(compared))
@@ -420,6 +446,18 @@ func (d *differ) accesses(opts policy.Options) error {
 	b.WriteString("\n")
 	_, err := io.WriteString(d.w, b.String())
 	return err
+}
+
+// writeAccessList writes accesses that change, in aligned columns.
+func writeAccessList(b *strings.Builder, list []access) {
+	aw, rw := 0, 0
+	for _, a := range list {
+		aw, rw = max(aw, len(a.Action)), max(rw, len(a.Resource))
+	}
+	for _, a := range list {
+		fmt.Fprintf(b, "  %-*s  %-*s  %s -> %s\n", aw, display.Printable(a.Action), rw, display.Printable(a.Resource), label(a.Old, "old"), label(a.New, "new"))
+	}
+	b.WriteString("\n")
 }
 
 // header names the versions compared.
@@ -506,48 +544,16 @@ type diffCounts struct {
 	NarrowerAccesses  int `json:"narrowerAccesses"`
 }
 
-// events compares the versions on the events of the inputs.
-func (d *differ) events(opts options, inputs []event.Input, flush interface{ Flush() error }) error {
-	r := newRunner(opts)
+// events compares the versions on the events of the inputs, which r
+// decides with the old version, showing how the run goes with prog.
+func (d *differ) events(r *runner, inputs []event.Input, flush interface{ Flush() error }, prog *progress) error {
 	var c diffCounts
 	var held []*eventChange // for text, by group
 	var newDecisions []policy.Decision
 	onEvent := func(ev *decided) error {
-		h := ev.head
-		var nd policy.Delivery
-		newDecisions, nd = d.new.DecideEvent(newDecisions[:0], ev.event, opts.mode)
-		od := ev.delivery
-		e := &eventChange{
-			Type: "event", Source: ev.source, ID: h.ID, Date: h.Date, Kind: h.Kind,
-			Old:      deliveryJSON{od.Delivered, od.Indeterminate},
-			New:      deliveryJSON{nd.Delivered, nd.Indeterminate},
-			Accesses: make([]eventAccess, len(h.Accesses)),
-			title:    h.Title,
-		}
-		if e.title == "" {
-			e.title = h.Name
-		}
-		changed := od.Indeterminate != nd.Indeterminate
-		for i, a := range h.Accesses {
-			ea := eventAccess{access: access{Action: a.Action, Resource: a.Resource, Old: ev.decisions[i], New: newDecisions[i]}}
-			if ea.change() != "" {
-				ea.Changed, changed = true, true
-				d.count(&ea.access)
-			}
-			e.Accesses[i] = ea
-		}
-		switch {
-		case !od.Delivered && nd.Delivered:
-			e.Change = "newlyDelivered"
-			c.NewlyDelivered++
-		case od.Delivered && !nd.Delivered:
-			e.Change = "noLongerDelivered"
-			c.NoLongerDelivered++
-		case changed:
-			e.Change = "accessesChanged"
-			c.AccessesChanged++
-		default:
-			c.Unchanged++
+		var e *eventChange
+		e, newDecisions = d.compareEvent(ev, newDecisions[:0], r.mode)
+		if !c.add(e.Change) {
 			return nil
 		}
 		if d.json {
@@ -556,21 +562,8 @@ func (d *differ) events(opts options, inputs []event.Input, flush interface{ Flu
 		held = append(held, e)
 		return nil
 	}
-	onProblem := func(p problem) error {
-		if d.json {
-			return writeJSONTo(d.w, struct {
-				Type    string `json:"type"`
-				Source  string `json:"source"`
-				Message string `json:"message"`
-			}{"error", p.source, p.err.Error()})
-		}
-		if err := flush.Flush(); err != nil {
-			return err
-		}
-		_, err := fmt.Fprintf(d.stderr, "ldpolicy: %v\n", p)
-		return err
-	}
-	if err := r.run(inputs, onEvent, onProblem); err != nil {
+	problems := &dryRunOutput{w: d.w, stderr: d.stderr, json: d.json, flush: flush.Flush}
+	if err := r.runShowingProgress(prog, inputs, onEvent, problems.problem); err != nil {
 		return err
 	}
 	c.Events, c.Malformed, c.Duplicates, c.Dropped = r.Events, r.Malformed, r.Duplicates, r.Dropped
@@ -584,7 +577,67 @@ func (d *differ) events(opts options, inputs []event.Input, flush interface{ Flu
 			*diffCounts
 		}{"summary", d.oldName, d.newName, &c})
 	}
+	return d.writeEventChanges(held, &c)
+}
 
+// compareEvent decides with the new version an event that ev holds
+// decided with the old one, counts and cites the accesses whose decision
+// changes, and returns how the event changes (Change is empty when it does
+// not) and dst with the new decisions.
+func (d *differ) compareEvent(ev *decided, dst []policy.Decision, mode policy.Mode) (*eventChange, []policy.Decision) {
+	h := ev.head
+	dst, nd := d.new.DecideEvent(dst, ev.event, mode)
+	od := ev.delivery
+	e := &eventChange{
+		Type: "event", Source: ev.source, ID: h.ID, Date: h.Date, Kind: h.Kind,
+		Old:      deliveryJSON{od.Delivered, od.Indeterminate},
+		New:      deliveryJSON{nd.Delivered, nd.Indeterminate},
+		Accesses: make([]eventAccess, len(h.Accesses)),
+		title:    h.Title,
+	}
+	if e.title == "" {
+		e.title = h.Name
+	}
+	changed := od.Indeterminate != nd.Indeterminate
+	for i, a := range h.Accesses {
+		ea := eventAccess{access: access{Action: a.Action, Resource: a.Resource, Old: ev.decisions[i], New: dst[i]}}
+		if ea.change() != "" {
+			ea.Changed, changed = true, true
+			d.count(&ea.access)
+		}
+		e.Accesses[i] = ea
+	}
+	switch {
+	case !od.Delivered && nd.Delivered:
+		e.Change = "newlyDelivered"
+	case od.Delivered && !nd.Delivered:
+		e.Change = "noLongerDelivered"
+	case changed:
+		e.Change = "accessesChanged"
+	}
+	return e, dst
+}
+
+// add counts an event that changes as change says, and reports whether it
+// changes.
+func (c *diffCounts) add(change string) bool {
+	switch change {
+	case "newlyDelivered":
+		c.NewlyDelivered++
+	case "noLongerDelivered":
+		c.NoLongerDelivered++
+	case "accessesChanged":
+		c.AccessesChanged++
+	default:
+		c.Unchanged++
+		return false
+	}
+	return true
+}
+
+// writeEventChanges writes, for people, the events that change, by group,
+// the statements that decide the changes, and the counts.
+func (d *differ) writeEventChanges(held []*eventChange, c *diffCounts) error {
 	var b strings.Builder
 	d.header(&b)
 	for _, g := range []struct{ change, title string }{
@@ -598,27 +651,7 @@ func (d *differ) events(opts options, inputs []event.Input, flush interface{ Flu
 				list = append(list, e)
 			}
 		}
-		if len(list) == 0 {
-			fmt.Fprintf(&b, "%s: none\n\n", g.title)
-			continue
-		}
-		fmt.Fprintf(&b, "%s: %d event%s\n", g.title, len(list), plural(len(list)))
-		for _, e := range list {
-			when := "-"
-			if e.Date != 0 {
-				when = time.UnixMilli(e.Date).UTC().Format("2006-01-02 15:04:05")
-			}
-			fmt.Fprintf(&b, "  %-19s  %-18s  %-48s  %s\n", when, display.Printable(e.Kind), display.Clip(plainTitle(e.title), 48), e.Source)
-			if e.Old.Indeterminate != e.New.Indeterminate {
-				fmt.Fprintf(&b, "    delivery: %s -> %s\n", deliveryLabel(e.Old), deliveryLabel(e.New))
-			}
-			for _, a := range e.Accesses {
-				if a.Changed {
-					fmt.Fprintf(&b, "    %s on %s: %s -> %s\n", display.Printable(a.Action), display.Printable(a.Resource), label(a.Old, "old"), label(a.New, "new"))
-				}
-			}
-		}
-		b.WriteString("\n")
+		writeEventGroup(&b, g.title, list)
 	}
 	d.citations(&b)
 	for _, line := range []struct {
@@ -641,6 +674,28 @@ func (d *differ) events(opts options, inputs []event.Input, flush interface{ Flu
 	}
 	_, err := io.WriteString(d.w, b.String())
 	return err
+}
+
+// writeEventGroup writes a group of events that change, each with its
+// accesses that change.
+func writeEventGroup(b *strings.Builder, title string, list []*eventChange) {
+	if len(list) == 0 {
+		fmt.Fprintf(b, "%s: none\n\n", title)
+		return
+	}
+	fmt.Fprintf(b, "%s: %d event%s\n", title, len(list), plural(len(list)))
+	for _, e := range list {
+		fmt.Fprintf(b, "  %-19s  %-18s  %-48s  %s\n", shownDate(e.Date), display.Printable(e.Kind), display.Clip(plainTitle(e.title), 48), e.Source)
+		if e.Old.Indeterminate != e.New.Indeterminate {
+			fmt.Fprintf(b, "    delivery: %s -> %s\n", deliveryLabel(e.Old), deliveryLabel(e.New))
+		}
+		for _, a := range e.Accesses {
+			if a.Changed {
+				fmt.Fprintf(b, "    %s on %s: %s -> %s\n", display.Printable(a.Action), display.Printable(a.Resource), label(a.Old, "old"), label(a.New, "new"))
+			}
+		}
+	}
+	b.WriteString("\n")
 }
 
 func deliveryLabel(d deliveryJSON) string {

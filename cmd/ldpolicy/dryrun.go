@@ -50,8 +50,21 @@ decided, and the statements that decided nothing. With --format json it
 writes NDJSON: an "event" record per event, an "error" record per input
 that is not an event, and a "summary" record last.
 
-Malformed input is reported with its place and counted, and the run goes
-on; --strict stops at the first problem instead.
+Malformed input is reported and counted, and the run goes on; --strict
+stops at the first problem instead. It is located as compilers locate
+problems, FILE:LINE:COLUMN (columns count bytes), in NDJSON, pretty-printed
+arrays and list responses alike: at the byte that is wrong (for an access's
+malformed resource, at its byte in the resource's string), or at the start
+of a value that is not an event. An "error" record has the record's
+"source" (FILE:LINE, or FILE#INDEX for an element of an array), its "line"
+and "column", and the "message".
+
+When stderr is a terminal, a run that takes more than a second shows its
+progress there (events, MiB and events a second), on a line drawn again in
+place; what the run writes to the terminal meanwhile, on stdout or stderr,
+clears that line first and draws it again after, so that the two never mix.
+The line is cleared at the end; it is never written when stderr is not a
+terminal.
 
 Exit status: 0 when the run completed; 1 when --strict stopped it or
 --fail-on-indeterminate found an indeterminate event; 2 for bad usage, an
@@ -62,107 +75,90 @@ Flags:
 
 // runFlags are the flags of dry-run and filter.
 type runFlags struct {
-	policyFile, metadataFile, mode string
-	lenient, strict, failOnIndet   bool
-	dedup                          bool
+	eventFlags
+	policyFile           string
+	lenient, failOnIndet bool
 }
 
 func (f *runFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.policyFile, "policy", "", "the policy `FILE` of the webhook (required)")
-	fs.StringVar(&f.metadataFile, "metadata", "", "a JSON `FILE` of tags, properties and views by resource path")
-	fs.StringVar(&f.mode, "mode", "any", "deliver an event when `any` access is allowed, or only when all are")
+	f.eventFlags.register(fs, "")
 	fs.BoolVar(&f.lenient, "lenient", false, "read the typo \":/flag/\" in specifiers as \":flag/\", with a warning")
 	fs.BoolVar(&f.strict, "strict", false, "stop at the first input that is not a well-formed event, with exit status 1")
 	fs.BoolVar(&f.failOnIndet, "fail-on-indeterminate", false, "exit with status 1 when an event's delivery is indeterminate")
 	fs.BoolVar(&f.dedup, "dedup", false, "leave out events whose _id came before (LaunchDarkly retries a delivery once)")
 }
 
-// prepare checks the flags, loads the policy and metadata, and lists the
-// inputs, checking that each can be read.
-func (f *runFlags) prepare(cmd string, inputs []string, stdin io.Reader, stderr io.Writer) (options, []event.Input, error) {
-	switch {
-	case f.policyFile == "":
-		return options{}, nil, usagef(cmd, "--policy is required")
-	case f.mode != "any" && f.mode != "all":
-		return options{}, nil, usagef(cmd, "--mode must be any or all, not %q", f.mode)
+// check reports bad usage.
+func (f *runFlags) check(fs *flag.FlagSet, inputs []string) error {
+	if f.policyFile == "" {
+		return usagef(fs.Name(), "--policy is required")
 	}
-	stdinUsers := 0
-	for _, name := range append([]string{f.policyFile, f.metadataFile}, inputs...) {
-		if name == "-" {
-			stdinUsers++
-		}
-	}
-	if len(inputs) == 0 {
-		stdinUsers++ // events come from stdin
-	}
-	if stdinUsers > 1 {
-		return options{}, nil, usagef(cmd, "only one of --policy, --metadata and the inputs can read stdin")
-	}
-	set, err := loadPolicy(f.policyFile, stdin, policy.Options{Lenient: f.lenient}, stderr)
-	if err != nil {
-		return options{}, nil, err
-	}
-	meta, err := loadMetadata(f.metadataFile, stdin)
-	if err != nil {
-		return options{}, nil, err
-	}
-	ins, err := checkInputs(cmd, inputs, stderr)
-	if err != nil {
-		return options{}, nil, err
-	}
-	opts := options{cmd: cmd, set: set, meta: meta, dedup: f.dedup, strict: f.strict, stdin: stdin}
-	if f.mode == "all" {
-		opts.mode = policy.EveryAccess
-	}
-	return opts, ins, nil
+	return stdinOnce(fs.Name(), "--policy, --metadata and the inputs", append([]string{f.policyFile, f.metadataFile}, orStdin(inputs)...)...)
 }
 
-func runDryRun(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("dry-run", flag.ContinueOnError)
-	var rf runFlags
-	rf.register(fs)
-	format := fs.String("format", "text", "output `format`: text, or json for NDJSON records")
-	sortBy := fs.String("sort", "", "order events by `date` (LaunchDarkly does not deliver in order); this holds the decided events in memory")
-	inputs, err := parseFlags(fs, args, stdout, dryRunUsage)
+// prepare loads the policy, and returns the runner of the inputs (see
+// eventFlags.runner).
+func (f *runFlags) prepare(cmd string, inputs []string, stdin io.Reader, stderr io.Writer) (*runner, []event.Input, error) {
+	set, err := loadPolicy(f.policyFile, stdin, policy.Options{Lenient: f.lenient}, stderr)
 	if err != nil {
-		return helpIsDone(err)
+		return nil, nil, err
 	}
-	switch {
-	case *format != "text" && *format != "json":
-		return usagef("dry-run", "--format must be text or json, not %q", *format)
-	case *sortBy != "" && *sortBy != "date":
-		return usagef("dry-run", "--sort must be date, not %q", *sortBy)
+	return f.runner(cmd, set, inputs, stdin, stderr)
+}
+
+// indeterminateError is the error of --fail-on-indeterminate for a run of
+// cmd that counted c; nil when the flag is off or no delivery was
+// indeterminate.
+func (f *runFlags) indeterminateError(cmd string, c *counts) error {
+	if f.failOnIndet && c.Indeterminate > 0 {
+		return &exitError{exitNo, fmt.Errorf("%s: %d event%s with an indeterminate delivery", cmd, c.Indeterminate, plural(c.Indeterminate))}
 	}
-	opts, ins, err := rf.prepare("dry-run", inputs, stdin, stderr)
+	return nil
+}
+
+// dryRunFlags are the flags of dry-run.
+type dryRunFlags struct {
+	runFlags
+	format, sortBy string
+}
+
+func (f *dryRunFlags) register(fs *flag.FlagSet) {
+	f.runFlags.register(fs)
+	fs.Var(newFormatFlag(&f.format, "text", "json"), "format", "output `format`: text, or json for NDJSON records")
+	fs.StringVar(&f.sortBy, "sort", "", "order events by `date` (LaunchDarkly does not deliver in order); this holds the decided events in memory")
+}
+
+// check reports bad usage.
+func (f *dryRunFlags) check(fs *flag.FlagSet, inputs []string) error {
+	if f.sortBy != "" && f.sortBy != "date" {
+		return usagef("dry-run", "--sort must be date, not %q", f.sortBy)
+	}
+	return f.runFlags.check(fs, inputs)
+}
+
+func runDryRun(f *dryRunFlags, inputs []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	r, ins, err := f.prepare("dry-run", inputs, stdin, stderr)
 	if err != nil {
 		return err
 	}
-	prog := newProgress(stderr)
-	opts.onBytes = prog.addBytes
-	r := newRunner(opts)
 	// Records are written through a buffer, flushed before anything goes to
 	// stderr and at the end, rather than a system call each.
-	bw := bufio.NewWriterSize(stdout, 64<<10)
+	prog := newProgress(stdout, stderr)
+	bw := bufio.NewWriterSize(prog.stdout, 64<<10)
 	defer bw.Flush()
-	out := &dryRunOutput{w: bw, flush: bw.Flush, json: *format == "json", set: opts.set, stderr: stderr}
+	out := &dryRunOutput{w: bw, flush: bw.Flush, json: f.format == "json", set: r.set, stderr: prog.stderr}
 
 	var held []eventLine // with --sort
 	onEvent := func(ev *decided) error {
-		prog.addEvent()
 		line := newEventLine(ev)
-		if *sortBy != "" {
+		if f.sortBy != "" {
 			held = append(held, line)
 			return nil
 		}
 		return out.event(line)
 	}
-	onProblem := func(p problem) error {
-		prog.addEvent()
-		return out.problem(p)
-	}
-	err = r.run(ins, onEvent, onProblem)
-	prog.done()
-	if err != nil {
+	if err := r.runShowingProgress(prog, ins, onEvent, out.problem); err != nil {
 		return err
 	}
 	sort.SliceStable(held, func(i, j int) bool { return held[i].Date < held[j].Date })
@@ -174,10 +170,7 @@ func runDryRun(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err := out.summary(&r.counts); err != nil {
 		return err
 	}
-	if rf.failOnIndet && r.Indeterminate > 0 {
-		return &exitError{exitNo, fmt.Errorf("dry-run: %d event%s with an indeterminate delivery", r.Indeterminate, plural(r.Indeterminate))}
-	}
-	return nil
+	return f.indeterminateError("dry-run", &r.counts)
 }
 
 // eventLine is a decided event as dry-run reports it. It owns its data.
@@ -320,12 +313,17 @@ func (o *dryRunOutput) event(e eventLine) error {
 	if e.statement >= 0 {
 		st = fmt.Sprintf("statement %d", e.statement)
 	}
-	when := "-"
-	if e.Date != 0 {
-		when = time.UnixMilli(e.Date).UTC().Format("2006-01-02 15:04:05")
-	}
-	_, err := fmt.Fprintf(o.w, "%-19s  %-18s  %-48s  %-13s  %-12s  %s\n", when, display.Printable(e.Kind), display.Clip(plainTitle(e.title), 48), result, st, e.Source)
+	_, err := fmt.Fprintf(o.w, "%-19s  %-18s  %-48s  %-13s  %-12s  %s\n", shownDate(e.Date), display.Printable(e.Kind), display.Clip(plainTitle(e.title), 48), result, st, e.Source)
 	return err
+}
+
+// shownDate is an event's date, in milliseconds since the epoch, as
+// people read it; "-" for none.
+func shownDate(ms int64) string {
+	if ms == 0 {
+		return "-"
+	}
+	return time.UnixMilli(ms).UTC().Format("2006-01-02 15:04:05")
 }
 
 func (o *dryRunOutput) problem(p problem) error {
@@ -333,8 +331,10 @@ func (o *dryRunOutput) problem(p problem) error {
 		return o.writeJSON(struct {
 			Type    string `json:"type"`
 			Source  string `json:"source"`
+			Line    int    `json:"line,omitempty"`
+			Column  int    `json:"column,omitempty"`
 			Message string `json:"message"`
-		}{"error", p.source, p.err.Error()})
+		}{"error", p.source, p.line, p.col, p.err.Error()})
 	}
 	if err := o.flush(); err != nil {
 		return err

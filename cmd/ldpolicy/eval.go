@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -9,6 +10,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/ldpolicy/ldpolicy/action"
 	"github.com/ldpolicy/ldpolicy/event"
 	"github.com/ldpolicy/ldpolicy/match"
 	"github.com/ldpolicy/ldpolicy/policy"
@@ -44,7 +46,21 @@ binds the member's role attributes, for every role. A webhook has one
 policy: --policy may be repeated only with --role. A webhook file is not a
 role, and a custom role receives no events (--event).
 
-With --format json, a member's decision is one object: "decision",
+An action or resource type that the catalogue does not know (a typo, or a
+name newer than the catalogue) is a warning on stderr, as check warns of it
+in a policy, with the documented name probably meant:
+
+	ldpolicy: --action: warning: unknown action "updateOnn": did you mean "updateOn"?
+
+Eval still decides, and exits as the decision says. With --event, the
+accesses of the event are checked alike, each warning located in the file
+(FILE:LINE:COLUMN: accesses[N].action: warning: ...).
+
+With --format json, the decision is one object, which has "warnings" when
+there are any: each with "path" (--action, --resource, or
+accesses[N].action and accesses[N].resource), "message", "suggestion" (the
+name probably meant, when there is one) and, for --event, "file", "line"
+and "column". A member's decision is one object: "decision",
 "indeterminate", "role" (the key of the role that allowed, or null),
 "statement" (its deciding statement, or null for base permissions),
 "reason", and "roles", each role's own: "role", "file",
@@ -58,7 +74,9 @@ decision that metadata nobody supplied could change is indeterminate, and is
 made with that metadata taken as absent.
 
 The policy file is a JSON array of statements, a webhook ({"statements":
-[...]}) or a custom role ({"policy": [...]}); "-" reads it from stdin.
+[...]}) or a custom role ({"policy": [...]}); "-" reads it from stdin. An
+--event file holds one event; a malformed one is reported at the line and
+column of the problem (FILE:LINE:COLUMN: message), as dry-run reports it.
 
 Exit status: 0 for allow or delivered, 1 for deny or not delivered, 2 for
 bad usage or input. An indeterminate decision exits as the decision it
@@ -123,144 +141,168 @@ func (a attributeFlag) check(cmd string, values bool) error {
 	return nil
 }
 
-func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
-	var policyFiles stringList
-	fs.Var(&policyFiles, "policy", "the policy `FILE` (\"-\" for stdin); with --role, repeat it for each role the member holds")
-	act := fs.String("action", "", "the `ACTION` of the access, such as updateOn")
-	res := fs.String("resource", "", "the `RESOURCE` of the access, such as proj/default:env/production:flag/dark-mode")
-	eventFile := fs.String("event", "", "a webhook payload `FILE` to decide delivery of (\"-\" for stdin)")
-	format := fs.String("format", "text", "output `format`: text or json")
-	mode := fs.String("mode", "any", "for --event, deliver when `any` access is allowed, or only when all are")
-	lenient := fs.Bool("lenient", false, "read the typo \":/flag/\" in specifiers as \":flag/\", with a warning")
-	role := fs.Bool("role", false, "decide as a custom role, where an empty policy grants nothing")
-	metadataFile := fs.String("metadata", "", "a JSON `FILE` of tags, properties and views by resource path")
-	attrs := attributeFlag{}
-	fs.Var(attrs, "attribute", "bind a role attribute: `NAME=VALUE[,VALUE...]` (repeatable)")
-	rest, err := parseFlags(fs, args, stdout, evalUsage)
-	if err != nil {
-		return helpIsDone(err)
-	}
+// evalFlags are the flags of eval.
+type evalFlags struct {
+	policyFiles                                   stringList
+	action, resource, eventFile, format, metadata string
+	mode                                          policy.Mode
+	lenient, role                                 bool
+	attrs                                         attributeFlag
+}
 
+func (f *evalFlags) register(fs *flag.FlagSet) {
+	fs.Var(&f.policyFiles, "policy", "the policy `FILE` (\"-\" for stdin); with --role, repeat it for each role the member holds")
+	fs.StringVar(&f.action, "action", "", "the `ACTION` of the access, such as updateOn")
+	fs.StringVar(&f.resource, "resource", "", "the `RESOURCE` of the access, such as proj/default:env/production:flag/dark-mode")
+	fs.StringVar(&f.eventFile, "event", "", "a webhook payload `FILE` to decide delivery of (\"-\" for stdin)")
+	fs.Var(newFormatFlag(&f.format, "text", "json"), "format", "output `format`: text or json")
+	fs.Var(modeFlag{&f.mode}, "mode", "for --event, deliver when `any` access is allowed, or only when all are")
+	fs.BoolVar(&f.lenient, "lenient", false, "read the typo \":/flag/\" in specifiers as \":flag/\", with a warning")
+	fs.BoolVar(&f.role, "role", false, "decide as a custom role, where an empty policy grants nothing")
+	fs.StringVar(&f.metadata, "metadata", "", "a JSON `FILE` of tags, properties and views by resource path")
+	f.attrs = attributeFlag{}
+	fs.Var(f.attrs, "attribute", "bind a role attribute: `NAME=VALUE[,VALUE...]` (repeatable)")
+}
+
+// check reports bad usage: arguments, and flags that go together or
+// exclude each other.
+func (f *evalFlags) check(fs *flag.FlagSet, rest []string) error {
 	set := func(name string) bool { return flagGiven(fs, name) }
-	policyFile := ""
-	if len(policyFiles) > 0 {
-		policyFile = policyFiles[0]
-	}
 	switch {
 	case len(rest) > 0:
 		return usagef("eval", "unexpected argument %q", rest[0])
-	case len(policyFiles) == 0:
+	case len(f.policyFiles) == 0:
 		return usagef("eval", "--policy is required")
-	case len(policyFiles) > 1 && !*role:
-		return usagef("eval", "--policy is given %d times: a webhook has one policy; with --role, each --policy is a role of one member", len(policyFiles))
-	case len(policyFiles) > 1 && *eventFile != "":
+	case len(f.policyFiles) > 1 && !f.role:
+		return usagef("eval", "--policy is given %d times: a webhook has one policy; with --role, each --policy is a role of one member", len(f.policyFiles))
+	case len(f.policyFiles) > 1 && f.eventFile != "":
 		return usagef("eval", "--event decides a webhook's delivery, under one --policy; several roles decide accesses (--action and --resource)")
-	case *format != "text" && *format != "json":
-		return usagef("eval", "--format must be text or json, not %q", *format)
-	case *mode != "any" && *mode != "all":
-		return usagef("eval", "--mode must be any or all, not %q", *mode)
-	case *eventFile != "" && (set("action") || set("resource")):
+	case f.eventFile != "" && (set("action") || set("resource")):
 		return usagef("eval", "give either --event or --action and --resource, not both")
-	case *eventFile == "" && (!set("action") || !set("resource")):
+	case f.eventFile == "" && (!set("action") || !set("resource")):
 		return usagef("eval", "give --action and --resource, or --event")
-	case *eventFile == "" && set("mode"):
+	case f.eventFile == "" && set("mode"):
 		return usagef("eval", "--mode applies to --event only")
 	}
-	stdinUsers := 0
-	for _, f := range append([]string{*eventFile, *metadataFile}, policyFiles...) {
-		if f == "-" {
-			stdinUsers++
-		}
-	}
-	if stdinUsers > 1 {
-		return usagef("eval", "only one of --policy, --event and --metadata can read stdin")
-	}
-	if err := attrs.check("eval", true); err != nil {
+	if err := stdinOnce("eval", "--policy, --event and --metadata", append([]string{f.eventFile, f.metadata}, f.policyFiles...)...); err != nil {
 		return err
 	}
+	return f.attrs.check("eval", true)
+}
 
-	opts := policy.Options{Lenient: *lenient, Attributes: attrs}
-	if *role {
+// runEval runs eval; its arguments are all flags, which f.check has
+// checked.
+func runEval(f *evalFlags, _ []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	opts := policy.Options{Lenient: f.lenient, Attributes: f.attrs}
+	if f.role {
 		opts.Context = policy.Role
 	}
-	data := make([][]byte, len(policyFiles))
-	for i, name := range policyFiles {
-		var err error
-		if data[i], err = readInput(name, stdin); err != nil {
-			return err
-		}
+	data, err := readInputs(f.policyFiles, stdin)
+	if err != nil {
+		return err
 	}
 	// A custom role file is a role, with or without --role; roles do not
 	// receive events.
+	policyFile := f.policyFiles[0]
 	first := parsed(policyFile, data[0])
-	if *eventFile != "" && isRole(first) {
+	if f.eventFile != "" && isRole(first) {
 		return usagef("eval", "%s is a custom role, which receives no events: --event decides a webhook's delivery; decide the event's accesses with --action and --resource", displayName(policyFile))
 	}
-	if *eventFile == "" && (*role || isRole(first)) {
-		return evalMember(policyFiles, data, first, opts, *act, *res, *metadataFile, stdin, stdout, stderr, *format == "json")
+	if f.eventFile == "" && (f.role || isRole(first)) {
+		return evalMember(f, data, first, opts, stdin, stdout, stderr)
 	}
 	pol, err := compilePolicy(displayName(policyFile), data[0], first, opts, stderr)
 	if err != nil {
 		return err
 	}
-	resolver, err := loadMetadata(*metadataFile, stdin)
+	meta, err := loadMetadata(f.metadata, stdin)
 	if err != nil {
 		return err
 	}
-	out := &output{w: stdout, json: *format == "json", set: pol}
-
-	if *eventFile == "" {
-		c, err := parseResourceFlag(*res, resolver)
-		if err != nil {
-			return err
-		}
-		e := pol.Explain(*act, &c)
-		if err := out.access(*act, e); err != nil {
-			return err
-		}
-		if !e.Decision.Allowed() {
-			return &exitError{code: exitNo}
-		}
-		return nil
+	out := &output{w: stdout, json: f.format == "json", set: pol}
+	if f.eventFile == "" {
+		return evalAccess(out, f.action, f.resource, meta, stderr)
 	}
+	return evalEvent(out, f.eventFile, f.mode, meta, stdin, stderr)
+}
 
-	eventData, err := readInput(*eventFile, stdin)
+// readInputs reads files, or stdin for "-".
+func readInputs(names []string, stdin io.Reader) ([][]byte, error) {
+	data := make([][]byte, len(names))
+	for i, name := range names {
+		var err error
+		if data[i], err = readInput(name, stdin); err != nil {
+			return nil, err
+		}
+	}
+	return data, nil
+}
+
+// evalAccess decides an access under the policy of out, and explains why.
+func evalAccess(out *output, act, res string, meta resource.Resolver, stderr io.Writer) error {
+	c, err := parseResourceFlag(res, meta)
 	if err != nil {
 		return err
+	}
+	out.warnings = unknownNames(act, &c, "--action", "--resource")
+	writeWarnings(stderr, out.warnings)
+	e := out.set.Explain(act, &c)
+	if err := out.access(act, e); err != nil {
+		return err
+	}
+	return exitNoUnless(e.Decision.Allowed())
+}
+
+// evalEvent decides whether a webhook with the policy of out receives the
+// event of the file name, and explains why.
+func evalEvent(out *output, name string, mode policy.Mode, meta resource.Resolver, stdin io.Reader, stderr io.Writer) error {
+	data, err := readInput(name, stdin)
+	if err != nil {
+		return err
+	}
+	// A malformed event is located in the file: file:line:col.
+	malformed := func(err error) error {
+		line, col := event.Position(data, errorOffset(err))
+		return inputErr(fmt.Errorf("%s:%d:%d: %v", displayName(name), line, col, err))
 	}
 	var h event.Head
-	if err := event.ReadHead(eventData, &h); err != nil {
-		var de *event.DecodeError
-		if errors.As(err, &de) {
-			err = fmt.Errorf("byte %d: %s", de.Offset, de.Msg)
-		}
-		return inputErr(fmt.Errorf("%s: %v", displayName(*eventFile), err))
-	}
-	if !h.HasAccesses {
-		return inputErr(fmt.Errorf("%s: the event has no \"accesses\"", displayName(*eventFile)))
+	if err := readHead(data, &h); err != nil {
+		return malformed(err)
 	}
 	// The tags the event's body gives of the changed resource come first,
 	// then the metadata file.
-	resolver = resource.Chain{&h, resolver}
-	accesses := h.Accesses
-	m := policy.AnyAccess
-	if *mode == "all" {
-		m = policy.EveryAccess
-	}
 	var ev policy.Event
-	if err := ev.Parse(accesses, resolver); err != nil {
-		return inputErr(fmt.Errorf("%s: policy: %v", displayName(*eventFile), err))
+	if err := parseAccesses(&ev, &h, data, resource.Chain{&h, meta}); err != nil {
+		return malformed(err)
 	}
-	_, delivery := pol.DecideEvent(nil, &ev, m)
-	explained := make([]policy.Explanation, len(accesses))
-	for i, a := range accesses {
-		explained[i] = pol.Explain(a.Action, ev.Resource(i))
+	for i, a := range h.Accesses {
+		ws := unknownNames(a.Action, ev.Resource(i), fmt.Sprintf("accesses[%d].action", i), fmt.Sprintf("accesses[%d].resource", i))
+		for j := range ws {
+			// Located at the string of the action, or of the resource.
+			w := &ws[j]
+			if off, ok := event.AccessOffset(data, i, w.field, 0); ok {
+				w.File = displayName(name)
+				w.Line, w.Column = event.Position(data, off)
+			}
+		}
+		out.warnings = append(out.warnings, ws...)
 	}
-	if err := out.event(accesses, explained, delivery); err != nil {
+	writeWarnings(stderr, out.warnings)
+	_, delivery := out.set.DecideEvent(nil, &ev, mode)
+	explained := make([]policy.Explanation, len(h.Accesses))
+	for i, a := range h.Accesses {
+		explained[i] = out.set.Explain(a.Action, ev.Resource(i))
+	}
+	if err := out.event(h.Accesses, explained, delivery); err != nil {
 		return err
 	}
-	if !delivery.Delivered {
+	return exitNoUnless(delivery.Delivered)
+}
+
+// exitNoUnless returns the exit status 1 of a deny, or of an event not
+// delivered, unless ok; the decision has been written.
+func exitNoUnless(ok bool) error {
+	if !ok {
 		return &exitError{code: exitNo}
 	}
 	return nil
@@ -279,6 +321,59 @@ func parsed(name string, data []byte) *policy.File {
 // isRole reports whether f, which may be nil, is a custom role ({"policy":
 // [...]}).
 func isRole(f *policy.File) bool { return f != nil && f.Kind == policy.RoleFile }
+
+// queryWarning is what the catalogue says of an action or resource type of
+// a query that it does not know, such as a typo: eval still decides, and
+// says it on stderr and, in JSON, in "warnings".
+type queryWarning struct {
+	// File, Line and Column locate the name in an --event file.
+	File   string `json:"file,omitempty"`
+	Line   int    `json:"line,omitempty"`
+	Column int    `json:"column,omitempty"`
+	// Path is where the name is: "--action", "--resource",
+	// "accesses[0].action".
+	Path    string `json:"path"`
+	Message string `json:"message"`
+	// Suggestion is the documented name probably meant, if any.
+	Suggestion string `json:"suggestion,omitempty"`
+	field      string // of the access: "action" or "resource"
+}
+
+func (w queryWarning) String() string {
+	where := w.Path
+	if w.Line > 0 {
+		where = fmt.Sprintf("%s:%d:%d: %s", w.File, w.Line, w.Column, w.Path)
+	}
+	return where + ": warning: " + w.Message
+}
+
+// unknownNames returns the warnings of an access whose action, or a type of
+// whose resource, the catalogue does not know (action.UnknownAction and
+// action.UnknownType, as check warns of them in policies). actionPath and
+// resourcePath say where the action and the resource come from.
+func unknownNames(act string, c *resource.Concrete, actionPath, resourcePath string) []queryWarning {
+	var ws []queryWarning
+	if msg, sug := action.UnknownAction(act); msg != "" {
+		ws = append(ws, queryWarning{Path: actionPath, Message: msg, Suggestion: sug, field: "action"})
+	}
+	for i := 0; i < c.Len(); i++ {
+		typ, again := c.Type(i), false
+		for j := 0; j < i; j++ {
+			again = again || c.Type(j) == typ
+		}
+		if msg, sug := action.UnknownType(typ); msg != "" && !again {
+			ws = append(ws, queryWarning{Path: resourcePath, Message: msg, Suggestion: sug, field: "resource"})
+		}
+	}
+	return ws
+}
+
+// writeWarnings writes the warnings of a query to stderr.
+func writeWarnings(stderr io.Writer, ws []queryWarning) {
+	for _, w := range ws {
+		fmt.Fprintf(stderr, "ldpolicy: %s\n", w)
+	}
+}
 
 // parseResourceFlag parses --resource and resolves its metadata.
 func parseResourceFlag(res string, resolver resource.Resolver) (resource.Concrete, error) {
@@ -342,9 +437,10 @@ func describeSyntaxError(s string, err error) string {
 
 // output writes decisions for people or, with json, as JSON.
 type output struct {
-	w    io.Writer
-	json bool
-	set  *policy.Set
+	w        io.Writer
+	json     bool
+	set      *policy.Set
+	warnings []queryWarning // of the query decided, for JSON
 }
 
 func (o *output) writeJSON(v any) error {
@@ -353,9 +449,36 @@ func (o *output) writeJSON(v any) error {
 	return enc.Encode(v)
 }
 
+// writeDecision writes the JSON object obj, a decision, with "warnings"
+// last when the query has any.
+func (o *output) writeDecision(obj []byte) error {
+	if len(o.warnings) > 0 {
+		ws, err := marshalJSON(o.warnings)
+		if err != nil {
+			return err
+		}
+		obj = append(obj[:len(obj)-1:len(obj)-1], `,"warnings":`...)
+		obj = append(append(obj, ws...), '}')
+	}
+	return o.writeJSON(json.RawMessage(obj))
+}
+
+// marshalJSON is json.Marshal as writeJSON writes, without HTML escaping.
+func marshalJSON(v any) ([]byte, error) {
+	var b bytes.Buffer
+	if err := (&output{w: &b}).writeJSON(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
+}
+
 func (o *output) access(act string, e policy.Explanation) error {
 	if o.json {
-		return o.writeJSON(e.Decision)
+		decision, err := e.Decision.MarshalJSON()
+		if err != nil {
+			return err
+		}
+		return o.writeDecision(decision)
 	}
 	var b strings.Builder
 	b.WriteString(verdict(string(e.Decision.Effect), e.Decision.Indeterminate))
@@ -395,7 +518,11 @@ func (o *output) event(accesses []policy.Access, explained []policy.Explanation,
 		for i, a := range accesses {
 			out.Accesses[i] = accessJSON{a, explained[i].Decision}
 		}
-		return o.writeJSON(out)
+		obj, err := marshalJSON(out)
+		if err != nil {
+			return err
+		}
+		return o.writeDecision(obj)
 	}
 	var b strings.Builder
 	v := "delivered"

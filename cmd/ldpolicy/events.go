@@ -50,13 +50,33 @@ type counts struct {
 	hits          []int
 }
 
-// problem is input that is not an event.
+// problem is input that is not an event. It is located by source, the
+// record's place in the input ("events.json#3"), and, in a file, by the
+// line and column of the problem itself, from 1; 0 when unknown.
 type problem struct {
-	source string
-	err    error
+	source    string
+	name      string // the input's name, with line and column
+	line, col int
+	err       error
 }
 
-func (p problem) Error() string { return p.source + ": " + p.err.Error() }
+// recordProblem is the problem err of the record rec, at byte off of its
+// data: of the record's place when it has no data.
+func recordProblem(rec event.Record, off int, err error) problem {
+	line, col := rec.Position(off)
+	return problem{source: rec.Source(), name: rec.Name, line: line, col: col, err: err}
+}
+
+// where locates the problem: "name:line:col", as compilers and editors
+// write it, or its source when its line is unknown.
+func (p problem) where() string {
+	if p.line == 0 {
+		return p.source
+	}
+	return fmt.Sprintf("%s:%d:%d", p.name, p.line, p.col)
+}
+
+func (p problem) Error() string { return p.where() + ": " + p.err.Error() }
 
 // runner decides the events of the inputs, one at a time.
 type runner struct {
@@ -90,6 +110,22 @@ func (r *runner) run(inputs []event.Input, onEvent func(*decided) error, onProbl
 	return nil
 }
 
+// runShowingProgress runs r as run does, and shows how the run goes with
+// prog (see progress): onEvent and onProblem write through prog.stdout and
+// prog.stderr.
+func (r *runner) runShowingProgress(prog *progress, inputs []event.Input, onEvent func(*decided) error, onProblem func(problem) error) error {
+	r.onBytes = prog.addBytes
+	err := r.run(inputs, func(ev *decided) error {
+		prog.addEvent()
+		return onEvent(ev)
+	}, func(p problem) error {
+		prog.addEvent()
+		return onProblem(p)
+	})
+	prog.done()
+	return err
+}
+
 func (r *runner) runInput(in event.Input, onEvent func(*decided) error, onProblem func(problem) error) error {
 	report := func(p problem) error {
 		r.Malformed++
@@ -97,7 +133,7 @@ func (r *runner) runInput(in event.Input, onEvent func(*decided) error, onProble
 			return err
 		}
 		if r.strict {
-			return &exitError{exitNo, fmt.Errorf("stopped at %s (--strict)", p.source)}
+			return &exitError{exitNo, fmt.Errorf("stopped at %s (--strict)", p.where())}
 		}
 		return nil
 	}
@@ -125,13 +161,13 @@ func (r *runner) runInput(in event.Input, onEvent func(*decided) error, onProble
 		}
 		r.Events++
 		if rec.Err != nil {
-			if err := report(problem{rec.Source(), rec.Err}); err != nil {
+			if err := report(recordProblem(rec, 0, rec.Err)); err != nil {
 				return err
 			}
 			continue
 		}
 		if err := r.decide(rec, &ev); err != nil {
-			if err := report(problem{rec.Source(), err}); err != nil {
+			if err := report(recordProblem(rec, errorOffset(err), err)); err != nil {
 				return err
 			}
 			continue
@@ -156,17 +192,10 @@ func (r *runner) runInput(in event.Input, onEvent func(*decided) error, onProble
 func (r *runner) decide(rec event.Record, ev *decided) error {
 	*ev = decided{}
 	h := &r.head
-	if err := event.ReadHead(rec.Data, h); err != nil {
-		var de *event.DecodeError
-		if errors.As(err, &de) {
-			return fmt.Errorf("byte %d: %s", de.Offset, de.Msg)
-		}
+	if err := readHead(rec.Data, h); err != nil {
 		return err
 	}
-	if !h.HasAccesses {
-		return errors.New(`the event has no "accesses"`)
-	}
-	if err := r.event.Parse(h.Accesses, r.resolver); err != nil {
+	if err := parseAccesses(&r.event, h, rec.Data, r.resolver); err != nil {
 		return err
 	}
 	var delivery policy.Delivery
@@ -195,6 +224,52 @@ func (r *runner) decide(rec event.Record, ev *decided) error {
 	}
 	*ev = decided{source: rec.Source(), head: h, event: &r.event, decisions: r.decisions, delivery: delivery, data: rec.Data}
 	return nil
+}
+
+// eventError is an event that cannot be decided, with the offset in its
+// data of the problem, which errorOffset finds.
+type eventError struct {
+	offset int
+	err    error
+}
+
+func (e *eventError) Error() string { return e.err.Error() }
+
+// errorOffset returns the offset of the problem of an event that err
+// reports: 0, the start of the event, unless it is an eventError.
+func errorOffset(err error) int {
+	var ee *eventError
+	if errors.As(err, &ee) {
+		return ee.offset
+	}
+	return 0
+}
+
+// readHead reads the head of an event with event.ReadHead, and requires
+// its "accesses". Its errors are eventErrors.
+func readHead(data []byte, h *event.Head) error {
+	if err := event.ReadHead(data, h); err != nil {
+		var de *event.DecodeError
+		if errors.As(err, &de) {
+			return &eventError{de.Offset, errors.New(de.Msg)}
+		}
+		return &eventError{0, err}
+	}
+	if !h.HasAccesses {
+		return &eventError{0, errors.New(`the event has no "accesses"`)}
+	}
+	return nil
+}
+
+// parseAccesses parses into ev the accesses of h, read from data, with
+// policy.Event.Parse. Its error is an eventError at the malformed resource.
+func parseAccesses(ev *policy.Event, h *event.Head, data []byte, r resource.Resolver) error {
+	err := ev.Parse(h.Accesses, r)
+	if err == nil {
+		return nil
+	}
+	off, _ := h.ResourceErrorOffset(data)
+	return &eventError{off, err}
 }
 
 // idSet holds the _ids seen by a digest of fixed size: the first 16 bytes

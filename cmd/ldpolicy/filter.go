@@ -18,7 +18,9 @@ and problems go to stderr, so that filter sits in a pipeline:
 
 	ldpolicy filter --policy p.json events/ | jq .title
 
-INPUTs are read as dry-run reads them ("ldpolicy dry-run --help"). An event
+INPUTs are read, malformed input is located (FILE:LINE:COLUMN), and a long
+run shows its progress on a terminal, as in dry-run ("ldpolicy dry-run
+--help"). An event
 whose delivery is indeterminate (it depends on metadata nobody supplied)
 goes where its decision with that metadata taken as absent puts it, and is
 counted as indeterminate.
@@ -31,28 +33,28 @@ events written before a read error are then incomplete).
 Flags:
 `
 
-func runFilter(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("filter", flag.ContinueOnError)
-	var rf runFlags
-	rf.register(fs)
-	invert := fs.Bool("invert", false, "write the events that would not be delivered")
-	inputs, err := parseFlags(fs, args, stdout, filterUsage)
-	if err != nil {
-		return helpIsDone(err)
-	}
-	opts, ins, err := rf.prepare("filter", inputs, stdin, stderr)
+// filterFlags are the flags of filter.
+type filterFlags struct {
+	runFlags
+	invert bool
+}
+
+func (f *filterFlags) register(fs *flag.FlagSet) {
+	f.runFlags.register(fs)
+	fs.BoolVar(&f.invert, "invert", false, "write the events that would not be delivered")
+}
+
+func runFilter(f *filterFlags, inputs []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	r, ins, err := f.prepare("filter", inputs, stdin, stderr)
 	if err != nil {
 		return err
 	}
-	prog := newProgress(stderr)
-	opts.onBytes = prog.addBytes
-	r := newRunner(opts)
-	w := bufio.NewWriterSize(stdout, 64<<10)
+	prog := newProgress(stdout, stderr)
+	w := bufio.NewWriterSize(prog.stdout, 64<<10)
 	var compact bytes.Buffer
 	written := 0
 	onEvent := func(ev *decided) error {
-		prog.addEvent()
-		if ev.delivery.Delivered == *invert {
+		if ev.delivery.Delivered == f.invert {
 			return nil
 		}
 		compact.Reset()
@@ -65,12 +67,10 @@ func runFilter(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return err
 	}
 	onProblem := func(p problem) error {
-		prog.addEvent()
-		_, err := fmt.Fprintf(stderr, "ldpolicy: %v\n", p)
+		_, err := fmt.Fprintf(prog.stderr, "ldpolicy: %v\n", p)
 		return err
 	}
-	err = r.run(ins, onEvent, onProblem)
-	prog.done()
+	err = r.runShowingProgress(prog, ins, onEvent, onProblem)
 	if ferr := w.Flush(); err == nil {
 		err = ferr
 	}
@@ -83,8 +83,5 @@ func runFilter(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stderr, " (left out)")
 	}
 	fmt.Fprintln(stderr)
-	if rf.failOnIndet && r.Indeterminate > 0 {
-		return &exitError{exitNo, fmt.Errorf("filter: %d event%s with an indeterminate delivery", r.Indeterminate, plural(r.Indeterminate))}
-	}
-	return nil
+	return f.indeterminateError("filter", &r.counts)
 }

@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -15,7 +14,7 @@ import (
 	"github.com/ldpolicy/ldpolicy/policy"
 )
 
-const fmtUsage = `usage: ldpolicy fmt [flags] [FILE...]
+const fmtUsage = `usage: ldpolicy fmt [flags] [PATH...]
 
 Fmt writes policy files in one canonical form, so that a change to a policy
 under review shows as a change of meaning, not of layout:
@@ -39,12 +38,13 @@ may feed Terraform as well as the REST API; --camel-case writes them as
 notActions and notResources. Formatting changes no value: the formatted file
 decodes to the same statements and fields, and so decides the same.
 
-A FILE is a policy file, or a directory, read recursively for .json files;
-"-" or no FILE reads stdin. A file must be well-formed JSON of a policy
-file's shape whose statements have only known fields; its problems are
-printed as check prints them. Specifiers are not checked: a file that check
-rejects for a malformed specifier is formatted all the same.
+` + pathsUsage + `
+No PATH reads stdin. A file must be well-formed JSON of a policy file's
+shape whose statements have only known fields; its problems are printed as
+check prints them. Specifiers are not checked: a file that check rejects
+for a malformed specifier is formatted all the same.
 
+` + excludeUsage + `
 Without flags, fmt writes the formatted files to stdout. --check writes
 nothing but the names of the files that are not formatted; -w rewrites them
 in place (through a temporary file in the same directory, renamed over the
@@ -58,125 +58,112 @@ usage, or a file that cannot be read, written, or parsed.
 Flags:
 `
 
-func runFmt(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("fmt", flag.ContinueOnError)
-	check := fs.Bool("check", false, "list the files that are not formatted, and exit with status 1 if there are any")
-	var diff, write bool
-	fs.BoolVar(&diff, "d", false, "write a unified diff of the changes instead of the formatted files")
-	fs.BoolVar(&diff, "diff", false, "the same as -d")
-	fs.BoolVar(&write, "w", false, "rewrite the files that are not formatted in place")
-	fs.BoolVar(&write, "write", false, "the same as -w")
-	camel := fs.Bool("camel-case", false, "write not_actions and not_resources as notActions and notResources")
-	args, err := parseFlags(fs, args, stdout, fmtUsage)
-	if err != nil {
-		return helpIsDone(err)
-	}
-	if len(args) == 0 {
-		args = []string{"-"}
-	}
-	stdinUsers := 0
-	for _, a := range args {
-		if a == "-" {
-			stdinUsers++
-		}
-	}
+// fmtFlags are the flags of fmt.
+type fmtFlags struct {
+	checkOnly, diff, write bool
+	opts                   policyfmt.Options
+	exclude                excludeFlag
+}
+
+func (f *fmtFlags) register(fs *flag.FlagSet) {
+	fs.BoolVar(&f.checkOnly, "check", false, "list the files that are not formatted, and exit with status 1 if there are any")
+	fs.BoolVar(&f.diff, "d", false, "write a unified diff of the changes instead of the formatted files")
+	fs.BoolVar(&f.diff, "diff", false, "the same as -d")
+	fs.BoolVar(&f.write, "w", false, "rewrite the files that are not formatted in place")
+	fs.BoolVar(&f.write, "write", false, "the same as -w")
+	fs.BoolVar(&f.opts.CamelCase, "camel-case", false, "write not_actions and not_resources as notActions and notResources")
+	f.exclude.register(fs)
+}
+
+// check reports bad usage.
+func (f *fmtFlags) check(_ *flag.FlagSet, args []string) error {
+	stdinUsers := stdinReaders(orStdin(args))
 	switch {
-	case *check && write:
+	case f.checkOnly && f.write:
 		return usagef("fmt", "--check and -w cannot be used together: --check never writes")
-	case write && stdinUsers > 0:
+	case f.write && stdinUsers > 0:
 		return usagef("fmt", "-w rewrites files in place, and stdin is not a file")
 	case stdinUsers > 1:
 		return usagef("fmt", "stdin can be read only once")
 	}
-	files, failed := listPolicyFiles(args, stderr)
-	opts := policyfmt.Options{CamelCase: *camel}
-	unformatted := 0
-	for _, name := range files {
-		data, err := readInput(name, stdin)
+	return nil
+}
+
+func runFmt(f *fmtFlags, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	files, err := policyWalker("fmt", f.exclude).find(orStdin(args), stderr)
+	if err != nil {
+		return err
+	}
+	failed, unformatted := 0, 0
+	for _, in := range files {
+		if in.err != nil {
+			fmt.Fprintf(stderr, "ldpolicy: %v\n", in.err)
+			failed++
+			continue
+		}
+		changed, ok, err := f.file(in.path, stdin, stdout, stderr)
 		if err != nil {
-			fmt.Fprintf(stderr, "ldpolicy: %v\n", errors.Unwrap(err))
-			failed++
-			continue
+			return err
 		}
-		shown := displayName(name)
-		out, err := policyfmt.Format(shown, data, opts)
-		var errs policy.ErrorList
-		switch {
-		case errors.As(err, &errs):
-			writeProblems(stderr, errs)
-			failed++
-			continue
-		case err != nil:
-			fmt.Fprintf(stderr, "ldpolicy: %s: %v\n", shown, err)
-			failed++
-			continue
-		}
-		changed := !bytes.Equal(out, data)
 		if changed {
 			unformatted++
 		}
-		if diff && changed {
-			if _, err := stdout.Write(udiff.Unified(shown, shown, data, out)); err != nil {
-				return err
-			}
-		}
-		switch {
-		case *check:
-			if changed && !diff {
-				if _, err := fmt.Fprintln(stdout, shown); err != nil {
-					return err
-				}
-			}
-		case write:
-			if changed {
-				if err := writeAtomically(name, out); err != nil {
-					fmt.Fprintf(stderr, "ldpolicy: %v\n", err)
-					failed++
-				}
-			}
-		case !diff:
-			if _, err := stdout.Write(out); err != nil {
-				return err
-			}
+		if !ok {
+			failed++
 		}
 	}
 	switch {
 	case failed > 0:
 		return &exitError{code: exitUsage}
-	case *check && unformatted > 0:
+	case f.checkOnly && unformatted > 0:
 		return &exitError{code: exitNo}
 	}
 	return nil
 }
 
-// listPolicyFiles expands the arguments of fmt: directories become the .json
-// files in them, recursively. It reports the directories it cannot read,
-// and returns how many there were.
-func listPolicyFiles(args []string, stderr io.Writer) ([]string, int) {
-	var files []string
-	failed := 0
-	for _, arg := range args {
-		info, err := os.Stat(arg)
-		if arg == "-" || err != nil || !info.IsDir() {
-			files = append(files, arg) // reading reports what is wrong with it
-			continue
-		}
-		err = filepath.WalkDir(arg, func(path string, d fs.DirEntry, err error) error {
-			switch {
-			case err != nil:
-				fmt.Fprintf(stderr, "ldpolicy: %v\n", err)
-				failed++
-			case d.Type().IsRegular() && filepath.Ext(path) == ".json":
-				files = append(files, path)
-			}
-			return nil
-		})
-		if err != nil {
-			fmt.Fprintf(stderr, "ldpolicy: %v\n", err)
-			failed++
+// file formats a policy file and writes, lists or rewrites it as the flags
+// say. It reports whether the file is not formatted, and whether it could
+// be read, parsed and rewritten (the problems went to stderr); an error
+// writing to stdout ends fmt.
+func (f *fmtFlags) file(name string, stdin io.Reader, stdout, stderr io.Writer) (changed, ok bool, err error) {
+	data, err := readInput(name, stdin)
+	if err != nil {
+		fmt.Fprintf(stderr, "ldpolicy: %v\n", errors.Unwrap(err))
+		return false, false, nil
+	}
+	shown := displayName(name)
+	out, err := policyfmt.Format(shown, data, f.opts)
+	var errs policy.ErrorList
+	switch {
+	case errors.As(err, &errs):
+		writeProblems(stderr, errs)
+		return false, false, nil
+	case err != nil:
+		fmt.Fprintf(stderr, "ldpolicy: %s: %v\n", shown, err)
+		return false, false, nil
+	}
+	changed = !bytes.Equal(out, data)
+	if f.diff && changed {
+		if _, err := stdout.Write(udiff.Unified(shown, shown, data, out)); err != nil {
+			return changed, true, err
 		}
 	}
-	return files, failed
+	switch {
+	case f.checkOnly:
+		if changed && !f.diff {
+			_, err = fmt.Fprintln(stdout, shown)
+		}
+	case f.write:
+		if changed {
+			if err := writeAtomically(name, out); err != nil {
+				fmt.Fprintf(stderr, "ldpolicy: %v\n", err)
+				return changed, false, nil
+			}
+		}
+	case !f.diff:
+		_, err = stdout.Write(out)
+	}
+	return changed, true, err
 }
 
 // writeAtomically replaces the file name (the file it links to, if it is a

@@ -9,8 +9,9 @@
 //	ldpolicy filter --policy FILE [INPUT...]
 //	ldpolicy eval --policy FILE --action ACTION --resource RESOURCE
 //	ldpolicy eval --policy FILE --event FILE
-//	ldpolicy check [--format text|json|sarif|github] [--strict] FILE...
-//	ldpolicy fmt [-w | --check] [-d] [FILE...]
+//	ldpolicy check [--format text|json|sarif|github] [--strict] PATH...
+//	ldpolicy check --fix [-d] PATH...
+//	ldpolicy fmt [-w | --check] [-d] [PATH...]
 //	ldpolicy diff OLD NEW [INPUT...]
 //	ldpolicy diff --patch PATCH OLD [INPUT...]
 //	ldpolicy test [PATH...]
@@ -18,6 +19,7 @@
 //	ldpolicy verify --secret SECRET --signature HEX [FILE]
 //	ldpolicy serve --policy FILE (--secret SECRET | --unsigned) [--addr HOST:PORT]
 //	ldpolicy replay --webhooks FILE [INPUT...]
+//	ldpolicy version
 //
 // Run "ldpolicy help COMMAND" for the flags of a command.
 package main
@@ -90,17 +92,18 @@ type command struct {
 }
 
 var commands = []command{
-	{"dry-run", "decide which captured webhook events a policy delivers, and why", runDryRun},
-	{"filter", "write the captured events a policy delivers (or not), as NDJSON", runFilter},
-	{"eval", "decide one access, or the delivery of one event, under a policy", runEval},
-	{"check", "validate and lint policy files: every problem, with its code and position", runCheck},
-	{"fmt", "write policy files in canonical form, or list those that are not", runFmt},
-	{"diff", "show the accesses and events that a new version of a policy decides differently", runDiff},
-	{"test", "run policy tests: accesses and events with the decision each must get", runTest},
+	{"dry-run", "decide which captured webhook events a policy delivers, and why", withFlags("dry-run", dryRunUsage, runDryRun)},
+	{"filter", "write the captured events a policy delivers (or not), as NDJSON", withFlags("filter", filterUsage, runFilter)},
+	{"eval", "decide one access, or the delivery of one event, under a policy", withFlags("eval", evalUsage, runEval)},
+	{"check", "validate and lint policy files: every problem, with its code and position", withFlags("check", checkUsage, runCheck)},
+	{"fmt", "write policy files in canonical form, or list those that are not", withFlags("fmt", fmtUsage, runFmt)},
+	{"diff", "show the accesses and events that a new version of a policy decides differently", withFlags("diff", diffUsage, runDiff)},
+	{"test", "run policy tests: accesses and events with the decision each must get", withFlags("test", testUsage, runTest)},
 	{"sign", "print the X-LD-Signature of a body, as LaunchDarkly signs it", runSign},
 	{"verify", "check an X-LD-Signature against a body", runVerify},
 	{"serve", "run a local webhook receiver that verifies, filters and prints each event", runServe},
-	{"replay", "deliver captured events to webhooks' URLs as LaunchDarkly would", runReplay},
+	{"replay", "deliver captured events to webhooks' URLs as LaunchDarkly would", withFlags("replay", replayUsage, runReplay)},
+	{"version", "print ldpolicy's version", runVersion},
 }
 
 const usage = `ldpolicy decides LaunchDarkly policy statements offline: which accesses a
@@ -145,6 +148,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		}
 		printUsage(stdout)
 		return nil
+	case "--version", "-version", "-v":
+		return runVersion(args[1:], stdin, stdout, stderr)
 	}
 	for _, c := range commands {
 		if c.name == name {
@@ -169,10 +174,11 @@ func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer, usageText str
 				fmt.Fprint(stdout, usageText)
 				fs.SetOutput(stdout)
 				unwrapOnce(fs) // so that defaults show as the flag package shows them
+				quoteDefaults(fs)
 				fs.PrintDefaults()
 				return nil, err
 			}
-			return nil, usagef(fs.Name(), "%v", err)
+			return nil, usagef(fs.Name(), "%v", valueError(fs, err))
 		}
 		rem := fs.Args()
 		if n := len(args) - len(rem); n > 0 && args[n-1] == "--" {
@@ -184,6 +190,18 @@ func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer, usageText str
 		rest = append(rest, rem[0])
 		args = rem[1:]
 	}
+}
+
+// valueError returns the flagValueError of the flag whose value failed
+// the parse, err otherwise.
+func valueError(fs *flag.FlagSet, err error) error {
+	fs.VisitAll(func(f *flag.Flag) {
+		var ve *flagValueError
+		if o, ok := f.Value.(*onceValue); ok && errors.As(o.err, &ve) {
+			err = ve
+		}
+	})
+	return err
 }
 
 // flagGiven reports whether the flag name was given on the command line.
@@ -221,10 +239,12 @@ func unwrapOnce(fs *flag.FlagSet) {
 	})
 }
 
-// onceValue is a flag value that may be set once.
+// onceValue is a flag value that may be set once. It keeps the error of
+// the value's Set, for valueError.
 type onceValue struct {
 	flag.Value
 	set bool
+	err error
 }
 
 // String is safe on the zero onceValue, as the flag package requires.
@@ -240,7 +260,8 @@ func (o *onceValue) Set(s string) error {
 		return errors.New("the flag is given more than once; it takes one value")
 	}
 	o.set = true
-	return o.Value.Set(s)
+	o.err = o.Value.Set(s)
+	return o.err
 }
 
 // helpIsDone turns the flag.ErrHelp of parseFlags, whose usage text has

@@ -54,17 +54,18 @@ func loadRole(name string, data []byte, f *policy.File, opts policy.Options, std
 	return roleFile{file: shown, grant: policy.Grant{Role: key, Policy: set, Base: base}, baseAssumed: assumed}, nil
 }
 
-// evalMember decides one access for a member who holds the role of each
-// file, whose contents are data; first is the first file parsed, or nil.
-func evalMember(files []string, data [][]byte, first *policy.File, opts policy.Options, act, res, metadataFile string, stdin io.Reader, stdout, stderr io.Writer, asJSON bool) error {
-	roles := make([]roleFile, len(files))
-	grants := make([]policy.Grant, len(files))
-	for i, name := range files {
-		var f *policy.File
+// evalMember decides the access of f for a member who holds the role of
+// each --policy file, whose contents are data; first is the first file
+// parsed, or nil.
+func evalMember(f *evalFlags, data [][]byte, first *policy.File, opts policy.Options, stdin io.Reader, stdout, stderr io.Writer) error {
+	roles := make([]roleFile, len(f.policyFiles))
+	grants := make([]policy.Grant, len(f.policyFiles))
+	for i, name := range f.policyFiles {
+		var pf *policy.File
 		if i == 0 {
-			f = first
+			pf = first
 		}
-		r, err := loadRole(name, data[i], f, opts, stderr)
+		r, err := loadRole(name, data[i], pf, opts, stderr)
 		if err != nil {
 			return err
 		}
@@ -74,27 +75,26 @@ func evalMember(files []string, data [][]byte, first *policy.File, opts policy.O
 	if err != nil {
 		return inputErr(err)
 	}
-	resolver, err := loadMetadata(metadataFile, stdin)
+	resolver, err := loadMetadata(f.metadata, stdin)
 	if err != nil {
 		return err
 	}
-	c, err := parseResourceFlag(res, resolver)
+	c, err := parseResourceFlag(f.resource, resolver)
 	if err != nil {
 		return err
 	}
-	e := member.Explain(act, &c)
-	if asJSON {
-		err = writeMemberJSON(stdout, roles, e)
+	warnings := unknownNames(f.action, &c, "--action", "--resource")
+	writeWarnings(stderr, warnings)
+	e := member.Explain(f.action, &c)
+	if f.format == "json" {
+		err = writeMemberJSON(stdout, roles, e, warnings)
 	} else {
-		err = writeMemberText(stdout, roles, act, e)
+		err = writeMemberText(stdout, roles, f.action, e)
 	}
 	if err != nil {
 		return err
 	}
-	if !e.Decision.Allowed() {
-		return &exitError{code: exitNo}
-	}
-	return nil
+	return exitNoUnless(e.Decision.Allowed())
 }
 
 // describeBase says what a role's base permissions are, and whether they
@@ -129,7 +129,7 @@ func writeMemberText(w io.Writer, roles []roleFile, act string, e policy.MemberE
 	return err
 }
 
-func writeMemberJSON(w io.Writer, roles []roleFile, e policy.MemberExplanation) error {
+func writeMemberJSON(w io.Writer, roles []roleFile, e policy.MemberExplanation, warnings []queryWarning) error {
 	type roleJSON struct {
 		Role                   string          `json:"role"`
 		File                   string          `json:"file"`
@@ -142,7 +142,8 @@ func writeMemberJSON(w io.Writer, roles []roleFile, e policy.MemberExplanation) 
 		r := roles[i]
 		list[i] = roleJSON{g.Role, r.file, r.grant.Base.String(), r.baseAssumed, g.Decision}
 	}
-	// The member's decision as policy writes it, with "roles" last.
+	// The member's decision as policy writes it, with "roles" after it,
+	// and the warnings of the query, if any, last.
 	decision, err := e.Decision.MarshalJSON()
 	if err != nil {
 		return err
@@ -153,5 +154,5 @@ func writeMemberJSON(w io.Writer, roles []roleFile, e policy.MemberExplanation) 
 	}
 	out := append(decision[:len(decision)-1:len(decision)-1], `,"roles":`...)
 	out = append(append(out, rolesJSON...), '}')
-	return (&output{w: w, json: true}).writeJSON(json.RawMessage(out))
+	return (&output{w: w, json: true, warnings: warnings}).writeDecision(out)
 }

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ldpolicy/ldpolicy/event"
 	"github.com/ldpolicy/ldpolicy/internal/display"
 	"github.com/ldpolicy/ldpolicy/internal/redact"
 	"github.com/ldpolicy/ldpolicy/policy"
@@ -45,7 +46,9 @@ decision without the missing metadata delivers it, as a receiver's
 webhook.Handler decides. INPUT is read as dry-run reads it: a file of one
 event, a JSON array, NDJSON or a list response, gzipped or not, a directory,
 or "-" for stdin, the default. Input that is not an event is reported on
-stderr (with --format json, as an "error" record) and counted.
+stderr (with --format json, as an "error" record), located as dry-run
+locates it (FILE:LINE:COLUMN), and counted. On a terminal, a long run shows
+on stderr how the reading of the events goes, as dry-run does.
 
 To test a receiver's tolerance of LaunchDarkly's ways, --shuffle delivers
 the events in a random order (it holds them in memory), --duplicate-rate
@@ -98,158 +101,80 @@ type delivery struct {
 	repeat bool // a repeat sent by --duplicate-rate
 }
 
-func runReplay(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("replay", flag.ContinueOnError)
-	hooksFile := fs.String("webhooks", "", "the `FILE` of webhooks to deliver to, in the REST API's shape (required)")
-	metadataFile := fs.String("metadata", "", "a JSON `FILE` of tags, properties and views by resource path")
-	mode := fs.String("mode", "any", "deliver an event when `any` access is allowed, or only when all are")
-	lenient := fs.Bool("lenient", false, "read the typo \":/flag/\" in specifiers as \":flag/\", with a warning")
-	format := fs.String("format", "text", "output `format`: text, or json for NDJSON records")
-	shuffle := fs.Bool("shuffle", false, "deliver in a random order (holds the deliveries in memory)")
-	seed := fs.Uint64("seed", 0, "the `SEED` of --shuffle and --duplicate-rate (default: drawn at random, and printed)")
-	dupRate := fs.Float64("duplicate-rate", 0, "send this share `R` (0 to 1) of the deliveries a second time")
-	concurrency := fs.Int("concurrency", 1, "send up to `N` deliveries at once (1 keeps the order)")
-	timeout := fs.Duration("timeout", 10*time.Second, "give up on an attempt after this `duration` (it is then retried)")
-	inputs, err := parseFlags(fs, args, stdout, replayUsage)
-	if err != nil {
-		return helpIsDone(err)
-	}
-	seedSet := flagGiven(fs, "seed")
-	switch {
-	case *hooksFile == "":
-		return usagef("replay", "--webhooks is required")
-	case *mode != "any" && *mode != "all":
-		return usagef("replay", "--mode must be any or all, not %q", *mode)
-	case *format != "text" && *format != "json":
-		return usagef("replay", "--format must be text or json, not %q", *format)
-	case !(*dupRate >= 0 && *dupRate <= 1):
-		return usagef("replay", "--duplicate-rate must be between 0 and 1, not %v", *dupRate)
-	case *concurrency < 1:
-		return usagef("replay", "--concurrency must be at least 1, not %d", *concurrency)
-	case *timeout <= 0:
-		return usagef("replay", "--timeout must be positive, not %v", *timeout)
-	}
-	stdinUsers := 0
-	for _, name := range append([]string{*hooksFile, *metadataFile}, inputs...) {
-		if name == "-" {
-			stdinUsers++
-		}
-	}
-	if len(inputs) == 0 {
-		stdinUsers++
-	}
-	if stdinUsers > 1 {
-		return usagef("replay", "only one of --webhooks, --metadata and the inputs can read stdin")
-	}
-	hooks, err := loadHooks(*hooksFile, stdin, policy.Options{Lenient: *lenient}, stderr)
-	if err != nil {
-		return err
-	}
-	meta, err := loadMetadata(*metadataFile, stdin)
-	if err != nil {
-		return err
-	}
-	ins, err := checkInputs("replay", inputs, stderr)
-	if err != nil {
-		return err
-	}
-	random := *shuffle || *dupRate > 0
-	if random && !seedSet {
-		*seed = rand.Uint64()
-	}
+// replayFlags are the flags of replay.
+type replayFlags struct {
+	eventFlags
+	hooksFile, format string
+	lenient, shuffle  bool
+	seed              uint64
+	seedSet           bool // --seed was given
+	dupRate           float64
+	concurrency       int
+	timeout           time.Duration
+}
 
-	transport := &http.Transport{
-		Proxy:               http.ProxyFromEnvironment,
-		MaxIdleConnsPerHost: *concurrency,
-		ForceAttemptHTTP2:   true,
+func (f *replayFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.hooksFile, "webhooks", "", "the `FILE` of webhooks to deliver to, in the REST API's shape (required)")
+	f.eventFlags.register(fs, "")
+	fs.BoolVar(&f.lenient, "lenient", false, "read the typo \":/flag/\" in specifiers as \":flag/\", with a warning")
+	fs.Var(newFormatFlag(&f.format, "text", "json"), "format", "output `format`: text, or json for NDJSON records")
+	fs.BoolVar(&f.shuffle, "shuffle", false, "deliver in a random order (holds the deliveries in memory)")
+	fs.Uint64Var(&f.seed, "seed", 0, "the `SEED` of --shuffle and --duplicate-rate (default: drawn at random, and printed)")
+	fs.Float64Var(&f.dupRate, "duplicate-rate", 0, "send this share `R` (0 to 1) of the deliveries a second time")
+	fs.IntVar(&f.concurrency, "concurrency", 1, "send up to `N` deliveries at once (1 keeps the order)")
+	fs.DurationVar(&f.timeout, "timeout", 10*time.Second, "give up on an attempt after this `duration` (it is then retried)")
+}
+
+// check reports bad usage.
+func (f *replayFlags) check(fs *flag.FlagSet, inputs []string) error {
+	f.seedSet = flagGiven(fs, "seed")
+	switch {
+	case f.hooksFile == "":
+		return usagef("replay", "--webhooks is required")
+	case !(f.dupRate >= 0 && f.dupRate <= 1):
+		return usagef("replay", "--duplicate-rate must be between 0 and 1, not %v", f.dupRate)
+	case f.concurrency < 1:
+		return usagef("replay", "--concurrency must be at least 1, not %d", f.concurrency)
+	case f.timeout <= 0:
+		return usagef("replay", "--timeout must be positive, not %v", f.timeout)
 	}
-	rp := &replayer{
-		hooks:  hooks,
-		out:    &dryRunOutput{w: stdout, stderr: stderr, json: *format == "json", flush: func() error { return nil }},
-		sender: &webhook.Sender{Client: &http.Client{Transport: transport}, Timeout: *timeout, UserAgent: "ldpolicy-replay"},
+	return stdinOnce("replay", "--webhooks, --metadata and the inputs", append([]string{f.hooksFile, f.metadataFile}, orStdin(inputs)...)...)
+}
+
+// random reports whether replay makes random choices, which follow the
+// seed.
+func (f *replayFlags) random() bool { return f.shuffle || f.dupRate > 0 }
+
+func runReplay(f *replayFlags, inputs []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	hooks, err := loadHooks(f.hooksFile, stdin, policy.Options{Lenient: f.lenient}, stderr)
+	if err != nil {
+		return err
 	}
-	defer transport.CloseIdleConnections()
+	if f.random() && !f.seedSet {
+		f.seed = rand.Uint64()
+	}
+	// The runner reads and checks the events, and counts them, malformed
+	// input and duplicate _ids; each webhook's policy decides them in
+	// rp.event.
 	empty, err := policy.Compile(nil, policy.Options{})
 	if err != nil {
 		return err
 	}
-	pm := policy.AnyAccess
-	if *mode == "all" {
-		pm = policy.EveryAccess
-	}
-	// The runner reads and checks the events, and counts them, malformed
-	// input and duplicate _ids; each webhook's policy decides them here.
-	r := newRunner(options{cmd: "replay", set: empty, meta: meta, stdin: stdin})
-	rng := rand.New(rand.NewPCG(*seed, *seed))
-
-	jobs := make(chan delivery, *concurrency)
-	var wg sync.WaitGroup
-	for range *concurrency {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for d := range jobs {
-				rp.deliver(d)
-			}
-		}()
-	}
-	var held []delivery // with --shuffle
-	send := func(d delivery) {
-		if *shuffle {
-			held = append(held, d)
-		} else {
-			jobs <- d
-		}
-	}
-	var decisions []policy.Decision
-	var d policy.Delivery
-	onEvent := func(ev *decided) error {
-		var body []byte
-		for _, h := range hooks {
-			if !h.On {
-				continue
-			}
-			decisions, d = h.set.DecideEvent(decisions[:0], ev.event, pm)
-			if d.Indeterminate {
-				h.indeterminate++
-			}
-			if !d.Delivered {
-				h.notDelivered++
-				continue
-			}
-			h.delivered++
-			if body == nil {
-				body = bytes.Clone(ev.data) // the stream reuses its buffer
-			}
-			send(delivery{hook: h, body: body, source: ev.source})
-			if *dupRate > 0 && rng.Float64() < *dupRate {
-				send(delivery{hook: h, body: body, source: ev.source, repeat: true})
-			}
-		}
-		return nil
-	}
-	onProblem := func(p problem) error {
-		rp.mu.Lock()
-		defer rp.mu.Unlock()
-		return rp.out.problem(p)
-	}
-	err = r.run(ins, onEvent, onProblem)
-	if *shuffle && err == nil {
-		rng.Shuffle(len(held), func(i, j int) { held[i], held[j] = held[j], held[i] })
-		for _, d := range held {
-			jobs <- d
-		}
-	}
-	close(jobs)
-	wg.Wait()
+	r, ins, err := f.runner("replay", empty, inputs, stdin, stderr)
 	if err != nil {
 		return err
 	}
-	var seedOut *uint64
-	if random {
-		seedOut = seed
+	prog := newProgress(stdout, stderr)
+	rp := newReplayer(hooks, f, prog.stdout, prog.stderr)
+	defer rp.sender.Client.CloseIdleConnections()
+	if err := rp.replay(r, ins, f.concurrency, prog); err != nil {
+		return err
 	}
-	if err := rp.summary(&r.counts, seedOut); err != nil {
+	var seed *uint64
+	if f.random() {
+		seed = &f.seed
+	}
+	if err := rp.summary(&r.counts, seed); err != nil {
 		return err
 	}
 	if failed := rp.failed(); failed > 0 {
@@ -294,12 +219,117 @@ func loadHooks(name string, stdin io.Reader, opts policy.Options, stderr io.Writ
 	return hooks, nil
 }
 
-// replayer sends deliveries and counts what came of them.
+// replayer decides the events for each webhook, sends the deliveries and
+// counts what came of them.
 type replayer struct {
 	hooks  []*hook
 	sender *webhook.Sender
 	mu     sync.Mutex // guards out
 	out    *dryRunOutput
+
+	// The reader's, which decides the events and hands the deliveries to
+	// the senders.
+	mode      policy.Mode
+	shuffle   bool
+	dupRate   float64
+	rng       *rand.Rand // of --shuffle and --duplicate-rate
+	jobs      chan delivery
+	held      []delivery // with --shuffle
+	decisions []policy.Decision
+}
+
+// newReplayer returns the replayer that delivers to hooks as the flags f
+// say.
+func newReplayer(hooks []*hook, f *replayFlags, stdout, stderr io.Writer) *replayer {
+	transport := &http.Transport{
+		Proxy:               http.ProxyFromEnvironment,
+		MaxIdleConnsPerHost: f.concurrency,
+		ForceAttemptHTTP2:   true,
+	}
+	return &replayer{
+		hooks:   hooks,
+		out:     &dryRunOutput{w: stdout, stderr: stderr, json: f.format == "json", flush: func() error { return nil }},
+		sender:  &webhook.Sender{Client: &http.Client{Transport: transport}, Timeout: f.timeout, UserAgent: "ldpolicy-replay"},
+		mode:    f.mode,
+		shuffle: f.shuffle,
+		dupRate: f.dupRate,
+		rng:     rand.New(rand.NewPCG(f.seed, f.seed)),
+	}
+}
+
+// replay reads the events of the inputs with r and has concurrency
+// senders deliver each to the webhooks whose policy delivers it; with
+// --shuffle, once every event has been read, and only if all could be. It
+// shows how the reading goes with prog, and returns when the senders are
+// done.
+func (rp *replayer) replay(r *runner, inputs []event.Input, concurrency int, prog *progress) error {
+	rp.jobs = make(chan delivery, concurrency)
+	var wg sync.WaitGroup
+	for range concurrency {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for d := range rp.jobs {
+				rp.deliver(d)
+			}
+		}()
+	}
+	err := r.runShowingProgress(prog, inputs, rp.event, rp.problem)
+	if rp.shuffle && err == nil {
+		rp.rng.Shuffle(len(rp.held), func(i, j int) { rp.held[i], rp.held[j] = rp.held[j], rp.held[i] })
+		for _, d := range rp.held {
+			rp.jobs <- d
+		}
+	}
+	close(rp.jobs)
+	wg.Wait()
+	return err
+}
+
+// event decides an event for every webhook that is on, and sends it to
+// those whose policy delivers it (a share of them twice, with
+// --duplicate-rate).
+func (rp *replayer) event(ev *decided) error {
+	var body []byte
+	for _, h := range rp.hooks {
+		if !h.On {
+			continue
+		}
+		var d policy.Delivery
+		rp.decisions, d = h.set.DecideEvent(rp.decisions[:0], ev.event, rp.mode)
+		if d.Indeterminate {
+			h.indeterminate++
+		}
+		if !d.Delivered {
+			h.notDelivered++
+			continue
+		}
+		h.delivered++
+		if body == nil {
+			body = bytes.Clone(ev.data) // the stream reuses its buffer
+		}
+		rp.send(delivery{hook: h, body: body, source: ev.source})
+		if rp.dupRate > 0 && rp.rng.Float64() < rp.dupRate {
+			rp.send(delivery{hook: h, body: body, source: ev.source, repeat: true})
+		}
+	}
+	return nil
+}
+
+// send hands a delivery to the senders or, with --shuffle, holds it.
+func (rp *replayer) send(d delivery) {
+	if rp.shuffle {
+		rp.held = append(rp.held, d)
+	} else {
+		rp.jobs <- d
+	}
+}
+
+// problem reports input that is not an event.
+func (rp *replayer) problem(p problem) error {
+	rp.mu.Lock()
+	defer rp.mu.Unlock()
+	return rp.out.problem(p)
 }
 
 // deliver sends a delivery, and once more if the first attempt fails.

@@ -106,108 +106,141 @@ type serveCounts struct {
 	Refused       map[string]int `json:"refused"` // by outcome
 }
 
-// serve runs the receiver until ctx is done or --max-events events came.
-func serve(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	var sf secretFlags
-	sf.register(fs, true)
-	unsigned := fs.Bool("unsigned", false, "accept deliveries without a signature, from a webhook that has no secret")
-	policyFile := fs.String("policy", "", "the policy `FILE` of the webhook (required)")
-	metadataFile := fs.String("metadata", "", "a JSON `FILE` of tags, properties and views by resource path")
-	mode := fs.String("mode", "any", "deliver an event when `any` access is allowed, or only when all are")
-	lenient := fs.Bool("lenient", false, "read the typo \":/flag/\" in specifiers as \":flag/\", with a warning")
-	addr := fs.String("addr", "127.0.0.1:8080", "listen on `HOST:PORT`; port 0 picks a free one")
-	format := fs.String("format", "text", "output `format`: text, or json for NDJSON records")
-	maxEvents := fs.Int("max-events", 0, "stop after `N` events (delivered or not; duplicates and refused requests do not count); 0 for no limit")
-	maxAge := fs.Duration("max-age", 0, "refuse events whose date is older than this `duration`; 0 accepts any date")
-	redisURL := fs.String("redis", "", "remember _ids in the Redis at `URL` (redis://[:PASSWORD@]HOST:PORT/DB, or rediss://), shared by several instances")
-	redisEnv := fs.String("redis-env", "", "the `NAME` of an environment variable that holds the Redis URL, to keep its password out of the process list")
-	stream := fs.String("stream", "", "with --redis, append each delivered event to the Redis Stream `NAME` (such as "+redisstream.DefaultStream+") before answering 200")
-	prefix := fs.String("redis-prefix", redisdedup.DefaultPrefix, "with --redis, the `PREFIX` of the keys of _ids; give each webhook its own")
-	lease := fs.Duration("lease", redisdedup.DefaultLease, "with --redis, how long an _id stays claimed by an instance that stopped mid-way (`duration`)")
-	rest, err := parseFlags(fs, args, stdout, serveUsage)
-	if err != nil {
-		return helpIsDone(err)
-	}
+// serveFlags are the flags of serve.
+type serveFlags struct {
+	secrets                                secretFlags
+	policyFile, metadataFile, addr, format string
+	redisURL, redisEnv, stream, prefix     string
+	mode                                   policy.Mode
+	unsigned, lenient                      bool
+	maxEvents                              int
+	maxAge, lease                          time.Duration
+}
+
+func (f *serveFlags) register(fs *flag.FlagSet) {
+	f.secrets.register(fs, true)
+	fs.BoolVar(&f.unsigned, "unsigned", false, "accept deliveries without a signature, from a webhook that has no secret")
+	fs.StringVar(&f.policyFile, "policy", "", "the policy `FILE` of the webhook (required)")
+	fs.StringVar(&f.metadataFile, "metadata", "", "a JSON `FILE` of tags, properties and views by resource path")
+	fs.Var(modeFlag{&f.mode}, "mode", "deliver an event when `any` access is allowed, or only when all are")
+	fs.BoolVar(&f.lenient, "lenient", false, "read the typo \":/flag/\" in specifiers as \":flag/\", with a warning")
+	fs.StringVar(&f.addr, "addr", "127.0.0.1:8080", "listen on `HOST:PORT`; port 0 picks a free one")
+	fs.Var(newFormatFlag(&f.format, "text", "json"), "format", "output `format`: text, or json for NDJSON records")
+	fs.IntVar(&f.maxEvents, "max-events", 0, "stop after `N` events (delivered or not; duplicates and refused requests do not count); 0 for no limit")
+	fs.DurationVar(&f.maxAge, "max-age", 0, "refuse events whose date is older than this `duration`; 0 accepts any date")
+	fs.StringVar(&f.redisURL, "redis", "", "remember _ids in the Redis at `URL` (redis://[:PASSWORD@]HOST:PORT/DB, or rediss://), shared by several instances")
+	fs.StringVar(&f.redisEnv, "redis-env", "", "the `NAME` of an environment variable that holds the Redis URL, to keep its password out of the process list")
+	fs.StringVar(&f.stream, "stream", "", "with --redis, append each delivered event to the Redis Stream `NAME` (such as "+redisstream.DefaultStream+") before answering 200")
+	fs.StringVar(&f.prefix, "redis-prefix", redisdedup.DefaultPrefix, "with --redis, the `PREFIX` of the keys of _ids; give each webhook its own")
+	fs.DurationVar(&f.lease, "lease", redisdedup.DefaultLease, "with --redis, how long an _id stays claimed by an instance that stopped mid-way (`duration`)")
+}
+
+// check reports bad usage.
+func (f *serveFlags) check(fs *flag.FlagSet, rest []string) error {
+	given := f.secrets.given()
 	switch {
 	case len(rest) > 0:
 		return usagef("serve", "expected no arguments, found %q", rest[0])
-	case *policyFile == "":
+	case f.policyFile == "":
 		return usagef("serve", "--policy is required")
-	case !sf.given() && !*unsigned:
+	case !given && !f.unsigned:
 		return usagef("serve", "--secret or --secret-env is required; --unsigned accepts deliveries without a signature")
-	case sf.given() && *unsigned:
+	case given && f.unsigned:
 		return usagef("serve", "--unsigned and a secret exclude each other")
-	case *mode != "any" && *mode != "all":
-		return usagef("serve", "--mode must be any or all, not %q", *mode)
-	case *format != "text" && *format != "json":
-		return usagef("serve", "--format must be text or json, not %q", *format)
-	case *maxEvents < 0:
-		return usagef("serve", "--max-events must not be negative, not %d", *maxEvents)
-	case *maxAge < 0:
-		return usagef("serve", "--max-age must not be negative, not %v", *maxAge)
-	case *policyFile == "-" && *metadataFile == "-":
-		return usagef("serve", "only one of --policy and --metadata can read stdin")
-	case *redisURL != "" && *redisEnv != "":
+	case f.maxEvents < 0:
+		return usagef("serve", "--max-events must not be negative, not %d", f.maxEvents)
+	case f.maxAge < 0:
+		return usagef("serve", "--max-age must not be negative, not %v", f.maxAge)
+	case f.redisURL != "" && f.redisEnv != "":
 		return usagef("serve", "--redis and --redis-env exclude each other")
-	case *redisURL == "" && *redisEnv == "" && (flagGiven(fs, "stream") || flagGiven(fs, "redis-prefix") || flagGiven(fs, "lease")):
+	case !f.redis() && (flagGiven(fs, "stream") || flagGiven(fs, "redis-prefix") || flagGiven(fs, "lease")):
 		return usagef("serve", "--stream, --redis-prefix and --lease need --redis or --redis-env")
-	case flagGiven(fs, "stream") && *stream == "":
+	case flagGiven(fs, "stream") && f.stream == "":
 		return usagef("serve", "--stream is empty: name the stream the events go to")
-	case *lease < redisdedup.MinLease:
-		return usagef("serve", "--lease must be at least %v, not %v", redisdedup.MinLease, *lease)
+	case f.lease < redisdedup.MinLease:
+		return usagef("serve", "--lease must be at least %v, not %v", redisdedup.MinLease, f.lease)
 	}
-	secrets, err := sf.secrets("serve")
-	if err != nil {
-		return err
-	}
-	set, err := loadPolicy(*policyFile, stdin, policy.Options{Lenient: *lenient}, stderr)
-	if err != nil {
-		return err
-	}
-	meta, err := loadMetadata(*metadataFile, stdin)
-	if err != nil {
-		return err
-	}
+	return stdinOnce("serve", "--policy and --metadata", f.policyFile, f.metadataFile)
+}
 
+// redis reports whether serve remembers _ids in Redis.
+func (f *serveFlags) redis() bool { return f.redisURL != "" || f.redisEnv != "" }
+
+// serve runs the receiver until ctx is done or --max-events events came.
+func serve(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	var f serveFlags
+	if _, err := parseCommand("serve", &f, args, stdout, serveUsage); err != nil {
+		return helpIsDone(err)
+	}
+	secrets, err := f.secrets.secrets("serve")
+	if err != nil {
+		return err
+	}
+	set, err := loadPolicy(f.policyFile, stdin, policy.Options{Lenient: f.lenient}, stderr)
+	if err != nil {
+		return err
+	}
+	meta, err := loadMetadata(f.metadataFile, stdin)
+	if err != nil {
+		return err
+	}
 	s := &server{
-		out:       &dryRunOutput{w: stdout, stderr: stderr, json: *format == "json", set: set, flush: func() error { return nil }},
-		maxEvents: *maxEvents,
+		out:       &dryRunOutput{w: stdout, stderr: stderr, json: f.format == "json", set: set, flush: func() error { return nil }},
+		maxEvents: f.maxEvents,
 		full:      make(chan struct{}),
 		counts:    serveCounts{Refused: map[string]int{}},
 	}
 	opts := webhook.Options{
-		Secrets: secrets, Unsigned: *unsigned, Policy: set, Resolver: meta, MaxAge: *maxAge,
+		Secrets: secrets, Unsigned: f.unsigned, Policy: set, Resolver: meta, Mode: f.mode, MaxAge: f.maxAge,
 		OnResult: s.result,
 	}
-	if *mode == "all" {
-		opts.Mode = policy.EveryAccess
+	process, note, closeRedis, err := f.process(ctx, &opts)
+	if err != nil {
+		return err
 	}
-	process := func(context.Context, *event.Event) error {
-		return nil // the event is printed by s.result, with its decisions
-	}
-	note := "" // said after the address
-	if *redisURL != "" || *redisEnv != "" {
-		client, err := dialRedis(ctx, *redisURL, *redisEnv)
-		if err != nil {
-			return err
-		}
-		defer client.Close()
-		// Remember _ids for as long as events are accepted, so that no
-		// replay is processed twice.
-		window := max(webhook.DefaultDedupWindow, *maxAge)
-		opts.Deduper = redisdedup.New(client, redisdedup.Options{Prefix: *prefix, Window: window, Lease: *lease})
-		if *stream != "" {
-			process = redisstream.New(client, redisstream.Options{Stream: *stream, Window: window}).Process
-			note = fmt.Sprintf("ldpolicy: serve: appending delivered events to the Redis Stream %s at %s\n", *stream, client.Options().Addr)
-		}
-	}
+	defer closeRedis()
 	h, err := webhook.NewHandler(process, opts)
 	if err != nil {
 		return usagef("serve", "%v", err)
 	}
+	if err := s.listen(ctx, f.addr, h, note); err != nil {
+		return err
+	}
+	return s.summary()
+}
 
-	ln, err := net.Listen("tcp", *addr)
+// process returns the Handler's function for the events it delivers: with
+// Redis, it sets opts.Deduper to remember _ids there and, with --stream,
+// appends the events to the stream. note is what to say after the address;
+// closeRedis closes the Redis client, if any.
+func (f *serveFlags) process(ctx context.Context, opts *webhook.Options) (process func(context.Context, *event.Event) error, note string, closeRedis func(), err error) {
+	process = func(context.Context, *event.Event) error {
+		return nil // the event is printed by s.result, with its decisions
+	}
+	if !f.redis() {
+		return process, "", func() {}, nil
+	}
+	client, err := dialRedis(ctx, f.redisURL, f.redisEnv)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	// Remember _ids for as long as events are accepted, so that no
+	// replay is processed twice.
+	window := max(webhook.DefaultDedupWindow, f.maxAge)
+	opts.Deduper = redisdedup.New(client, redisdedup.Options{Prefix: f.prefix, Window: window, Lease: f.lease})
+	if f.stream != "" {
+		process = redisstream.New(client, redisstream.Options{Stream: f.stream, Window: window}).Process
+		note = fmt.Sprintf("ldpolicy: serve: appending delivered events to the Redis Stream %s at %s\n", f.stream, client.Options().Addr)
+	}
+	return process, note, func() { client.Close() }, nil
+}
+
+// listen serves h on addr until ctx is done or --max-events events came,
+// and then finishes the requests in progress. It says where it listens,
+// then note, on stderr.
+func (s *server) listen(ctx context.Context, addr string, h http.Handler, note string) error {
+	stderr := s.out.stderr
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return inputErr(fmt.Errorf("serve: %v", err))
 	}
@@ -231,7 +264,7 @@ func serve(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		fmt.Fprintf(stderr, "ldpolicy: serve: %v\n", err)
 	}
-	return s.summary()
+	return nil
 }
 
 // server prints and counts what the Handler did.
@@ -268,7 +301,7 @@ func (s *server) result(res *webhook.Result) {
 			fmt.Fprintf(s.out.stderr, "ldpolicy: serve: %v\n", err)
 		}
 		if res.Err != nil { // processed, but its commit failed
-			s.out.problem(problem{source, fmt.Errorf("warning: %v", strings.TrimPrefix(res.Err.Error(), "webhook: "))})
+			s.out.problem(problem{source: source, err: fmt.Errorf("warning: %v", strings.TrimPrefix(res.Err.Error(), "webhook: "))})
 		}
 		s.events++
 		if s.events == s.maxEvents {
@@ -282,7 +315,7 @@ func (s *server) result(res *webhook.Result) {
 		if res.Err != nil {
 			msg += ": " + strings.TrimPrefix(res.Err.Error(), "webhook: ")
 		}
-		s.out.problem(problem{source, errors.New(msg)})
+		s.out.problem(problem{source: source, err: errors.New(msg)})
 	}
 }
 

@@ -6,10 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"math"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -23,11 +20,15 @@ const testUsage = `usage: ldpolicy test [flags] [PATH...]
 Test runs policy tests: files that name a policy, or hold it inline, and
 list accesses and events with the decision each must get.
 
-A PATH is a test file, read whatever its name, or a directory, searched
-recursively (leaving out directories whose names start with ".") for files
-named NAME.ldtest.yaml, NAME.ldtest.yml or NAME.ldtest.json; the default is
-".". A file whose name ends in ".json" is read as JSON, any other as YAML.
+A PATH is a test file, read whatever its name; "-", one test file read
+from stdin, as YAML (JSON is YAML too); or a directory, searched
+recursively and in name order (leaving out directories and files whose
+names start with ".", and the symbolic links found) for the files named
+NAME.ldtest.yaml, NAME.ldtest.yml or NAME.ldtest.json. The default is ".".
+A file whose name ends in ".json" is read as JSON, any other as YAML. A
+directory without test files is bad usage, and then nothing runs.
 
+` + excludeUsage + `
 	# webhook.ldtest.yaml
 	policy: ../policies/webhook.json     # or the policy inline
 	metadata: ../metadata.json           # optional
@@ -71,9 +72,12 @@ Fields of a case:
 	indeterminate  true when the decision must depend on metadata nobody
 	               supplied; by default such a decision fails the case
 
-An unknown or duplicate field is an error, reported with its line and
-column. A case passes when its decision is the expected one, decided by the
-expected statement if one is given, and indeterminate only if expected.
+The paths of the files a test file names (policy, metadata, event) are
+relative to the test file's directory; for the test file on stdin, to the
+current directory. An unknown or duplicate field is an error, reported with
+its line and column. A case passes when its decision is the expected one,
+decided by the expected statement if one is given, and indeterminate only
+if expected.
 
 The text output shows each failing case (every case with -v) with the
 explanation of its decision, as eval gives it, then a line per file (ok,
@@ -109,82 +113,59 @@ type testFlags struct {
 	coverage    bool
 	minCoverage float64
 	minSet      bool // --min-coverage was given
-	run         *regexp.Regexp
+	runRE       string
+	run         *regexp.Regexp // runRE compiled
 	verbose     bool
+	exclude     excludeFlag
 }
 
-func runTest(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("test", flag.ContinueOnError)
-	var tf testFlags
-	fs.StringVar(&tf.format, "format", "text", "output `format`: text, json or junit")
+func (tf *testFlags) register(fs *flag.FlagSet) {
+	fs.Var(newFormatFlag(&tf.format, "text", "json", "junit"), "format", "output `format`: text, json or junit")
 	fs.BoolVar(&tf.coverage, "coverage", false, "report how many cases each statement decided, and the statements that decided none")
 	fs.Float64Var(&tf.minCoverage, "min-coverage", 0, "fail when less than `PCT` percent of the statements decided a case (implies --coverage)")
-	runRE := fs.String("run", "", "run only the cases whose name (or, without one, title) matches `REGEXP`")
+	fs.StringVar(&tf.runRE, "run", "", "run only the cases whose name (or, without one, title) matches `REGEXP`")
 	fs.BoolVar(&tf.verbose, "v", false, "show the cases that pass too")
-	paths, err := parseFlags(fs, args, stdout, testUsage)
-	if err != nil {
-		return helpIsDone(err)
+	tf.exclude.register(fs)
+}
+
+// check reports bad usage, and completes the flags: --min-coverage
+// implies --coverage, and --run is compiled.
+func (tf *testFlags) check(fs *flag.FlagSet, paths []string) error {
+	if stdinReaders(paths) > 1 {
+		return usagef("test", "stdin can be read only once")
 	}
 	tf.minSet = flagGiven(fs, "min-coverage")
-	switch {
-	case tf.format != "text" && tf.format != "json" && tf.format != "junit":
-		return usagef("test", "--format must be text, json or junit, not %q", tf.format)
-	case tf.minCoverage < 0 || tf.minCoverage > 100:
+	if tf.minCoverage < 0 || tf.minCoverage > 100 {
 		return usagef("test", "--min-coverage must be a percentage from 0 to 100, not %v", tf.minCoverage)
 	}
 	tf.coverage = tf.coverage || tf.minSet
-	if *runRE != "" {
-		if tf.run, err = regexp.Compile(*runRE); err != nil {
+	if tf.runRE != "" {
+		var err error
+		if tf.run, err = regexp.Compile(tf.runRE); err != nil {
 			return usagef("test", "--run: %v", err)
 		}
 	}
+	return nil
+}
+
+func runTest(tf *testFlags, paths []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(paths) == 0 {
 		paths = []string{"."}
 	}
-
-	var runs []fileRun
-	var cov policytest.Coverage
-	for _, in := range findTestFiles(paths) {
-		r := fileRun{name: in.name, err: in.err}
-		if r.err == nil {
-			r.suite, r.err = policytest.Load(in.name)
-		}
-		if r.err != nil {
-			writeTestProblems(stderr, r.err)
-			runs = append(runs, r)
-			continue
-		}
-		writeTestProblems(stderr, r.suite.Warnings())
-		var keep func(*policytest.Case) bool
-		if tf.run != nil {
-			keep = func(c *policytest.Case) bool { return tf.run.MatchString(c.Title()) }
-		}
-		r.results = r.suite.Run(keep)
-		cov.Add(r.suite, r.results)
-		runs = append(runs, r)
+	files, err := testWalker(tf.exclude).find(paths, stderr)
+	if err != nil {
+		return err
 	}
-
+	runs, cov := runTestFiles(files, tf.run, stdin, stderr)
 	t := tally(runs)
 	if tf.run != nil && t.cases == 0 && t.errors == 0 {
-		fmt.Fprintf(stderr, "ldpolicy: test: warning: no case matches --run %q\n", *runRE)
+		fmt.Fprintf(stderr, "ldpolicy: test: warning: no case matches --run %q\n", tf.runRE)
 	}
 	below := tf.coverage && shownPercent(cov.Percent()) < tf.minCoverage
 	if below {
 		fmt.Fprintf(stderr, "ldpolicy: test: coverage %s is below --min-coverage %v%%\n", formatPercent(cov.Percent()), tf.minCoverage)
 	}
-	var out []byte
-	switch tf.format {
-	case "json":
-		out, err = testJSON(runs, t, &cov, tf, !below)
-	case "junit":
-		out, err = testJUnit(runs, t, &cov, tf)
-	default:
-		out = testText(runs, t, &cov, tf, !below)
-	}
-	if err != nil {
-		return err
-	}
-	if _, err := stdout.Write(out); err != nil {
+	if err := writeTestRuns(stdout, runs, t, cov, *tf, !below); err != nil {
 		return err
 	}
 	switch {
@@ -196,67 +177,74 @@ func runTest(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	return nil
 }
 
+// runTestFiles runs the cases of the test files found (those whose title
+// run matches, when run is not nil), "-" read from stdin, writing the
+// problems of the files to stderr, and returns the runs and the coverage
+// of their policies.
+func runTestFiles(files []found, run *regexp.Regexp, stdin io.Reader, stderr io.Writer) ([]fileRun, *policytest.Coverage) {
+	var runs []fileRun
+	var cov policytest.Coverage
+	var keep func(*policytest.Case) bool
+	if run != nil {
+		keep = func(c *policytest.Case) bool { return run.MatchString(c.Title()) }
+	}
+	for _, in := range files {
+		r := fileRun{name: displayName(in.path), err: in.err}
+		if r.err == nil {
+			r.suite, r.err = loadTestFile(in.path, stdin)
+		}
+		if r.err != nil {
+			writeTestProblems(stderr, r.err)
+			runs = append(runs, r)
+			continue
+		}
+		writeTestProblems(stderr, r.suite.Warnings())
+		r.results = r.suite.Run(keep)
+		cov.Add(r.suite, r.results)
+		runs = append(runs, r)
+	}
+	return runs, &cov
+}
+
+// loadTestFile loads a test file, or for "-" the one on stdin, whose
+// files are named relative to the current directory.
+func loadTestFile(name string, stdin io.Reader) (*policytest.Suite, error) {
+	if name != "-" {
+		return policytest.Load(name)
+	}
+	data, err := readInput(name, stdin)
+	if err != nil {
+		return nil, errors.Unwrap(err)
+	}
+	return policytest.LoadSource(displayName(name), data)
+}
+
+// writeTestRuns writes the results of the runs in the format of the flags;
+// covOK says whether the coverage is enough.
+func writeTestRuns(stdout io.Writer, runs []fileRun, t totals, cov *policytest.Coverage, tf testFlags, covOK bool) error {
+	var out []byte
+	var err error
+	switch tf.format {
+	case "json":
+		out, err = testJSON(runs, t, cov, tf, covOK)
+	case "junit":
+		out, err = testJUnit(runs, t, cov, tf)
+	default:
+		out = testText(runs, t, cov, tf, covOK)
+	}
+	if err != nil {
+		return err
+	}
+	_, err = stdout.Write(out)
+	return err
+}
+
 // shownPercent is a percentage as ldpolicy test shows it and compares it
 // with --min-coverage: cut, not rounded, to a tenth, so that it never
 // shows more coverage than there is (2 of 3 statements are 66.6%).
 func shownPercent(p float64) float64 { return math.Floor(p*10+1e-9) / 10 }
 
 func formatPercent(p float64) string { return strconv.FormatFloat(shownPercent(p), 'f', 1, 64) + "%" }
-
-// testInput is a test file found, or a path that could not be searched.
-type testInput struct {
-	name string
-	err  error
-}
-
-// findTestFiles lists the test files that the paths name: files, and the
-// test files in directories, recursively, leaving out directories whose
-// names start with ".". A directory without test files is an error.
-func findTestFiles(paths []string) []testInput {
-	var found []testInput
-	seen := map[string]bool{}
-	add := func(in testInput) {
-		if in.err == nil {
-			clean := filepath.Clean(in.name)
-			if seen[clean] {
-				return
-			}
-			seen[clean] = true
-		}
-		found = append(found, in)
-	}
-	for _, p := range paths {
-		info, err := os.Stat(p)
-		switch {
-		case err != nil:
-			add(testInput{p, err})
-			continue
-		case !info.IsDir():
-			add(testInput{name: p})
-			continue
-		}
-		n := 0
-		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
-			switch {
-			case err != nil:
-				add(testInput{path, err})
-			case d.IsDir() && path != p && strings.HasPrefix(d.Name(), "."):
-				return filepath.SkipDir
-			case d.Type().IsRegular() && policytest.IsTestFile(path):
-				n++
-				add(testInput{name: path})
-			}
-			return nil
-		})
-		if err == nil && n == 0 {
-			err = fmt.Errorf("%s: no test files (NAME.ldtest.yaml, NAME.ldtest.yml or NAME.ldtest.json)", p)
-		}
-		if err != nil {
-			add(testInput{p, err})
-		}
-	}
-	return found
-}
 
 // fileRun is what running one test file gave.
 type fileRun struct {

@@ -20,3 +20,19 @@ func TestDistance(t *testing.T) {
 		}
 	}
 }
+
+func TestNearest(t *testing.T) {
+	candidates := []string{"updateOn", "updateName", "env", "environments"}
+	for _, tt := range []struct{ s, want string }{
+		{"updateOnn", "updateOn"},
+		{"UPDATEON", "updateOn"},
+		{"updatename", "updateName"},
+		{"evn", ""},        // a transposition is two edits: too many for 3 bytes
+		{"deleteFlag", ""}, // nothing near
+		{"updateNam", "updateName"},
+	} {
+		if have := Nearest(tt.s, candidates); have != tt.want {
+			t.Errorf("Nearest(%q) = %q, want %q", tt.s, have, tt.want)
+		}
+	}
+}

@@ -379,18 +379,48 @@ type choice struct {
 // resources returns the concrete resources generated for the shape, at
 // most max of them.
 func (sh *shape) resources(max int) []string {
+	g := &resourceGen{sh: sh, max: max, seen: map[string]bool{}}
+	g.index()
+	opts, total := g.choices()
+	if sh.budget.Exhausted() {
+		return nil
+	}
+	if total <= shapeBudget {
+		g.everyCombination(opts)
+		return g.out
+	}
+	if !g.sample() {
+		return nil
+	}
+	return g.out
+}
+
+// resourceGen generates the concrete resources of a shape.
+type resourceGen struct {
+	sh      *shape
+	nameIdx [][]int    // for each specifier and slot, the index of its name test there, or -1
+	modIdx  [][][]int  // for each slot and specifier, the indices of its modifier tests there
+	keys    [][]string // for each slot, the keys tried
+	metas   [][]*meta  // for each slot, the metadata tried
+	out     []string   // the resources generated
+	seen    map[string]bool
+	max     int
+}
+
+// index finds, for each specifier and slot, the indices of its name test
+// and of its modifier tests there.
+func (g *resourceGen) index() {
+	sh := g.sh
 	n := len(sh.segs)
-	// For each specifier and slot, the indices of its name test and of its
-	// modifier tests there.
-	nameIdx := make([][]int, len(sh.specs))
-	modIdx := make([][][]int, n)
+	g.nameIdx = make([][]int, len(sh.specs))
+	g.modIdx = make([][][]int, n)
 	counts := make([][2]int, n)
 	for s, segs := range sh.specs {
-		nameIdx[s] = make([]int, n)
+		g.nameIdx[s] = make([]int, n)
 		for i, seg := range segs {
-			nameIdx[s][i] = -1
+			g.nameIdx[s][i] = -1
 			if !seg.IsBare() {
-				nameIdx[s][i] = counts[i][0]
+				g.nameIdx[s][i] = counts[i][0]
 				counts[i][0]++
 			}
 			var idx []int
@@ -398,18 +428,26 @@ func (sh *shape) resources(max int) []string {
 				idx = append(idx, counts[i][1])
 				counts[i][1]++
 			}
-			modIdx[i] = append(modIdx[i], idx)
+			g.modIdx[i] = append(g.modIdx[i], idx)
 		}
 	}
-	opts := make([][]choice, n)
-	keys := make([][]string, n)
-	metas := make([][]*meta, n)
-	total := 1
+}
+
+// choices finds the keys and metadata tried at each slot, and returns the
+// choices of each slot, every key with every metadata, and how many
+// combinations they make (counted only up to past shapeBudget).
+func (g *resourceGen) choices() (opts [][]choice, total int) {
+	sh := g.sh
+	n := len(sh.segs)
+	opts = make([][]choice, n)
+	g.keys = make([][]string, n)
+	g.metas = make([][]*meta, n)
+	total = 1
 	for i := range sh.segs {
-		keys[i] = sh.segs[i].keys(sh.budget)
-		metas[i] = sh.segs[i].metas(modIdx[i])
-		for _, k := range keys[i] {
-			for _, m := range metas[i] {
+		g.keys[i] = sh.segs[i].keys(sh.budget)
+		g.metas[i] = sh.segs[i].metas(g.modIdx[i])
+		for _, k := range g.keys[i] {
+			for _, m := range g.metas[i] {
 				opts[i] = append(opts[i], choice{k, m})
 			}
 		}
@@ -417,131 +455,172 @@ func (sh *shape) resources(max int) []string {
 			total *= len(opts[i])
 		}
 	}
-	if sh.budget.Exhausted() {
-		return nil
-	}
+	return opts, total
+}
 
-	var out []string
-	seen := map[string]bool{}
-	emit := func(cs []choice) {
-		if sh.budget.Exhausted() {
-			return
-		}
-		s := sh.format(cs)
-		sh.budget.charge(int64(emitCost + len(s)))
-		if seen[s] || len(out) >= max {
-			return
-		}
-		seen[s] = true
-		if _, err := resource.ParseConcrete(s); err == nil {
-			out = append(out, s)
-		}
+// emit adds the resource of the choices cs, when it is new, well-formed,
+// and there is room for it; formatting and checking it spend the budget.
+func (g *resourceGen) emit(cs []choice) {
+	sh := g.sh
+	if sh.budget.Exhausted() {
+		return
 	}
+	s := sh.format(cs)
+	sh.budget.charge(int64(emitCost + len(s)))
+	if g.seen[s] || len(g.out) >= g.max {
+		return
+	}
+	g.seen[s] = true
+	if _, err := resource.ParseConcrete(s); err == nil {
+		g.out = append(g.out, s)
+	}
+}
+
+// everyCombination emits every combination of the choices of the slots,
+// the last slot varying fastest.
+func (g *resourceGen) everyCombination(opts [][]choice) {
+	n := len(g.sh.segs)
 	cs := make([]choice, n)
-	if total <= shapeBudget {
-		// Every combination, the last segment varying fastest.
-		idx := make([]int, n)
-		for {
-			for i := range cs {
-				cs[i] = opts[i][idx[i]]
+	idx := make([]int, n)
+	for {
+		for i := range cs {
+			cs[i] = opts[i][idx[i]]
+		}
+		g.emit(cs)
+		i := n - 1
+		for ; i >= 0; i-- {
+			idx[i]++
+			if idx[i] < len(opts[i]) {
+				break
 			}
-			emit(cs)
-			i := n - 1
-			for ; i >= 0; i-- {
-				idx[i]++
-				if idx[i] < len(opts[i]) {
-					break
-				}
-				idx[i] = 0
-			}
-			if i < 0 || len(out) >= max {
-				return out
-			}
+			idx[i] = 0
+		}
+		if i < 0 || len(g.out) >= g.max {
+			return
 		}
 	}
-	// Too many: for each specifier, two instances of its own, one with the
-	// keys listed first and one with the keys that the fewest names match
-	// (so that "proj/*:env/*" meets "proj/other-proj:env/other-env" even
-	// when "proj/a:env/*" and "proj/*:env/x" hold every other pair), and
-	// each of them with one segment varied through the keys the specifier
-	// matches there, one key it does not match, and every metadata.
+}
+
+// matched is what the keys of a slot are to one name test: the keys it
+// matches, the first key it does not match, if any, and the key of those
+// it matches that the fewest names of the slot match.
+type matched struct {
+	keys   []string
+	miss   []string
+	fewest string
+}
+
+// sample emits, for a shape with too many combinations, for each
+// specifier, two instances of its own, one with the keys listed first and
+// one with the keys that the fewest names match (so that "proj/*:env/*"
+// meets "proj/other-proj:env/other-env" even when "proj/a:env/*" and
+// "proj/*:env/x" hold every other pair), and each of them with one segment
+// varied through the keys the specifier matches there, one key it does not
+// match, and every metadata. It reports false when the budget ran out.
+func (g *resourceGen) sample() bool {
+	sh := g.sh
+	n := len(sh.segs)
 	// For each slot, the tests without repeats, and the keys a name
 	// matches and the one of them the fewest names match, by name: many
 	// specifiers share a name, and finding these costs keys times names.
 	distinct := make([][]test, n)
-	type matched struct {
-		keys   []string
-		miss   []string
-		fewest string
-	}
 	memo := make([]map[string]matched, n)
 	for i := range sh.segs {
 		distinct[i] = distinctTests(sh.segs[i].names)
 		memo[i] = map[string]matched{}
 	}
+	cs := make([]choice, n)
 	for s := range sh.specs {
 		if sh.budget.Exhausted() {
-			return nil
+			return false
 		}
-		var match, miss [][]string
+		var hit, miss [][]string
 		base1 := make([]choice, n)
 		base2 := make([]choice, n)
 		for i := range sh.segs {
-			sl := &sh.segs[i]
-			id := "bare"
-			if j := nameIdx[s][i]; j >= 0 {
-				id = sl.names[j].id()
-			}
-			mm, ok := memo[i][id]
+			mm, ok := g.matched(s, i, distinct[i], memo[i])
 			if !ok {
-				for _, k := range keys[i] {
-					if sh.budget.Exhausted() {
-						return nil
-					}
-					if j := nameIdx[s][i]; j < 0 || sl.names[j].holds(k) {
-						mm.keys = append(mm.keys, k)
-					} else if len(mm.miss) == 0 {
-						mm.miss = append(mm.miss, k)
-					}
-				}
-				if len(mm.keys) == 0 {
-					mm.keys = keys[i][:1] // a role attribute bound to no key
-				}
-				mm.fewest = fewest(distinct[i], mm.keys)
-				memo[i][id] = mm
+				return false
 			}
-			mk := mm.keys
-			match, miss = append(match, mk), append(miss, mm.miss)
-			m := metas[i][0]
-			for _, c := range metas[i] {
-				if allHold(sl.mods, modIdx[i][s], c) {
-					m = c
-					break
-				}
-			}
-			base1[i] = choice{mk[0], m}
+			hit, miss = append(hit, mm.keys), append(miss, mm.miss)
+			m := g.metaOf(s, i)
+			base1[i] = choice{mm.keys[0], m}
 			base2[i] = choice{mm.fewest, m}
 		}
 		for _, base := range [][]choice{base1, base2} {
-			emit(base)
-			for i := range sh.segs {
-				for _, k := range append(match[i], miss[i]...) {
-					copy(cs, base)
-					cs[i].key = k
-					emit(cs)
-				}
-				for _, m := range metas[i] {
-					copy(cs, base)
-					cs[i].meta = m
-					emit(cs)
-				}
-			}
+			g.vary(base, hit, miss, cs)
 		}
-		if len(out) >= max {
+		if len(g.out) >= g.max {
 			break
 		}
 	}
-	return out
+	return true
+}
+
+// matched returns what the keys of slot i are to the name test of
+// specifier s there, from memo when another specifier has the same name
+// test. distinct are the name tests of the slot without repeats. It
+// reports false when the budget ran out.
+func (g *resourceGen) matched(s, i int, distinct []test, memo map[string]matched) (matched, bool) {
+	sl := &g.sh.segs[i]
+	j := g.nameIdx[s][i]
+	id := "bare"
+	if j >= 0 {
+		id = sl.names[j].id()
+	}
+	if mm, ok := memo[id]; ok {
+		return mm, true
+	}
+	var mm matched
+	for _, k := range g.keys[i] {
+		if g.sh.budget.Exhausted() {
+			return mm, false
+		}
+		if j < 0 || sl.names[j].holds(k) {
+			mm.keys = append(mm.keys, k)
+		} else if len(mm.miss) == 0 {
+			mm.miss = append(mm.miss, k)
+		}
+	}
+	if len(mm.keys) == 0 {
+		mm.keys = g.keys[i][:1:1] // a role attribute bound to no key; appending copies
+	}
+	mm.fewest = fewest(distinct, mm.keys)
+	memo[id] = mm
+	return mm, true
+}
+
+// metaOf returns the first metadata tried at slot i for which every
+// modifier of specifier s there holds, or the first of them.
+func (g *resourceGen) metaOf(s, i int) *meta {
+	sl := &g.sh.segs[i]
+	for _, c := range g.metas[i] {
+		if allHold(sl.mods, g.modIdx[i][s], c) {
+			return c
+		}
+	}
+	return g.metas[i][0]
+}
+
+// vary emits base, then base with one slot varied at a time: through the
+// keys hit and miss list for it, and through its metadata. cs is scratch
+// space.
+func (g *resourceGen) vary(base []choice, hit, miss [][]string, cs []choice) {
+	g.emit(base)
+	for i := range g.sh.segs {
+		for _, keys := range [2][]string{hit[i], miss[i]} {
+			for _, k := range keys {
+				copy(cs, base)
+				cs[i].key = k
+				g.emit(cs)
+			}
+		}
+		for _, m := range g.metas[i] {
+			copy(cs, base)
+			cs[i].meta = m
+			g.emit(cs)
+		}
+	}
 }
 
 // fewest returns the first of keys that the fewest of tests match.

@@ -161,13 +161,15 @@ func TestDeduperRetriedReserve(t *testing.T) {
 // and lapses a lease after MaxHold, as when its function hangs.
 func TestDeduperRenews(t *testing.T) {
 	c := redistest.Start(t).Client(nil)
-	const lease, maxHold = 600 * time.Millisecond, 2 * time.Second
+	// Renewals come every third of the lease: a lease of a second leaves
+	// two thirds of a second for a renewal held up on a loaded machine.
+	const lease, maxHold = time.Second, 3 * time.Second
 	a := reserver{t, New(c, Options{Lease: lease, MaxHold: maxHold})}
 	b := reserver{t, New(c, Options{Lease: lease, MaxHold: maxHold})}
 	start := time.Now()
 	held := a.reserve("x", webhook.ClaimNew)
 	defer held.Release(context.Background())
-	time.Sleep(3 * lease)
+	time.Sleep(2 * lease)
 	b.reserve("x", webhook.ClaimBusy) // renewed beyond its lease
 	deadline := start.Add(maxHold + 10*lease)
 	for {

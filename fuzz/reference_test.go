@@ -11,6 +11,10 @@
 // shares no code with the packages resource, match, action and policy; it
 // only reads their public input type, [policy.Statement]. It is slow, and
 // allocates freely; it exists to be obviously right.
+//
+// Every file of the package is a test file, the reference and the case
+// generators included: they are not API, and nothing outside the package
+// can import them.
 package fuzz
 
 import (
