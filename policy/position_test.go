@@ -136,6 +136,10 @@ func TestParseDerived(t *testing.T) {
 			t.Errorf("Position(%d, %q, %d, %d) = %s, want %s", tt.stmt, tt.field, tt.index, tt.offset, have, tt.want)
 		}
 	}
+	// Its JSON is not the source's text: no span to replace.
+	if _, _, ok := f.ElementSpan(0, "resources", 0); ok {
+		t.Error("ElementSpan of a derived File: a span in the derived JSON")
+	}
 	_, err = f.Compile(Options{})
 	want := []string{
 		`main.tf:3:18: statements[0].effect: expected "allow" or "deny", found "alow"`,

@@ -68,18 +68,23 @@ func TestTypo(t *testing.T) {
 		t.Errorf("(-want +have):\n%s", diff)
 	}
 	for i, r := range s.Resources {
-		findings, err := lint.Check(r.Policy, lint.Options{})
+		report, err := lint.Check(r.Policy, lint.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		var at []string
-		for _, f := range findings {
+		for _, f := range report.Findings {
 			if f.Severity == lint.Error {
 				at = append(at, f.Pos.String())
 			}
 		}
 		if w := strings.SplitN(want[i], ": ", 2)[0]; len(at) != 1 || at[0] != w {
 			t.Errorf("%s: lint errors at %v, want at %s", r.Address, at, w)
+		}
+		// A fix is a JSON literal for a span of a JSON file: it is not
+		// applied to a .tf file.
+		if edits, unfixed := lint.FixEdits(r.Policy, report.Findings); len(edits) != 0 || len(unfixed) != 1 {
+			t.Errorf("%s: %d edits, %d unfixed, want none and one", r.Address, len(edits), len(unfixed))
 		}
 	}
 }

@@ -141,8 +141,8 @@ resource "launchdarkly_custom_role" "togglers" {
 	fmt.Println(src.Err())
 
 	role, _ := src.Resource("launchdarkly_custom_role.togglers")
-	findings, _ := lint.Check(role.Policy, lint.Options{})
-	for _, f := range findings {
+	report, _ := lint.Check(role.Policy, lint.Options{})
+	for _, f := range report.Findings {
 		fmt.Println(f.Pos, f.Code, f.Path(), f.Fix)
 	}
 	// Output:
