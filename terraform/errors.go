@@ -61,8 +61,10 @@ func (e *Error) Unwrap() error { return e.Err }
 // [ErrorList] a [policy.Problems] list.
 func (e *Error) IsWarning() bool { return false }
 
-// ErrorList is a list of problems, in the order found: by file, then by
-// position. It is an error when not empty (see [policy.Problems.Err]).
+// ErrorList is a list of problems, in the order found: the files of a
+// module in name order, and the problems of a resource in the order of its
+// attributes as they are read. It is an error when not empty (see
+// [policy.Problems.Err]).
 type ErrorList = policy.Problems[*Error]
 
 // errorf returns a problem at p, with no address.

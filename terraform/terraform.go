@@ -53,10 +53,11 @@ const (
 type Source struct {
 	// Name is the path read, as the caller gave it.
 	Name string
-	// Resources are the resources of the types above: for a module, in
-	// the order of its files' names and then in file order; for the
-	// output of terraform show -json, in its order, root module first.
-	// A resource whose policy could not be read is here too, with Err.
+	// Resources are the resources of the types Webhook, CustomRole,
+	// TeamRoleMapping and Team: for a module, in the order of its files'
+	// names and then in file order; for the output of terraform show
+	// -json, in its order, root module first. A resource whose policy
+	// could not be read is here too, with Err.
 	Resources []*Resource
 }
 
@@ -90,9 +91,9 @@ type Resource struct {
 	key string // of a custom role, when its key was read
 }
 
-// Resource returns the resource at an address, with no problem of its own:
-// the error says that there is none at addr, listing some that there are,
-// or is the resource's Err.
+// Resource returns the resource at an address, ready to use: its error
+// says that the source has none at addr, listing some that it has, or is
+// the resource's own Err.
 func (s *Source) Resource(addr string) (*Resource, error) {
 	for _, r := range s.Resources {
 		if r.Address == addr {
