@@ -19,7 +19,9 @@ const (
 
 // File is a policy file as decoded from JSON: its statements and where each
 // of their values is in the source, so that the errors [File.Compile] finds
-// point into the file.
+// point into the file. [ParseFile] decodes a JSON file; [ParseDerived]
+// decodes JSON derived from another source, such as a Terraform file, with
+// positions in that source.
 type File struct {
 	Name       string
 	Statements []Statement
@@ -36,6 +38,9 @@ type File struct {
 	start           int // offset of the statements array
 	pos             []stmtPos
 	lines           []int
+	// derived is set for a File decoded by ParseDerived: it locates the
+	// offsets of the JSON in the source the JSON was derived from.
+	derived func(offset int) Position
 }
 
 // stmtPos records where a statement and its fields are in the source.
@@ -112,6 +117,34 @@ func suggestField(key string) string {
 // of the file together.
 func ParseFile(name string, data []byte) (*File, error) {
 	f, d := decodeFile(name, data, 0, len(data))
+	if err := d.err(); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// ParseDerived decodes a policy as [ParseFile] does, from JSON that was
+// derived from a source rather than read from it: a JSON policy written
+// inside a string of another file, such as a Terraform heredoc with its own
+// escapes, or JSON written from values that another syntax gave, such as
+// the statements of a Terraform resource (package terraform does both).
+//
+// pos gives the place in the source of each byte offset of data, from 0 to
+// len(data) included: every position of the File and of its errors is
+// pos(off), where off is the offset in data that ParseFile would locate
+// ("file:line:col" of the byte at fault inside a specifier, past any JSON
+// escapes before it, of an element's opening quote, of a field's value, of
+// a statement, or of the statements array). The position is only as exact
+// as pos: a source that cannot say where each byte came from can map
+// offsets to the start of the enclosing value. pos is called while
+// decoding and later, by [File.Position], [File.Compile] and package lint,
+// possibly from several goroutines at once: it must not change, and it
+// must be safe for concurrent use. name is the File's Name.
+func ParseDerived(name string, data []byte, pos func(offset int) Position) (*File, error) {
+	if pos == nil {
+		return nil, errors.New("policy: ParseDerived: pos is nil")
+	}
+	f, d := decodeDerived(name, data, pos)
 	if err := d.err(); err != nil {
 		return nil, err
 	}
@@ -211,7 +244,7 @@ func (f *File) Compile(opts Options) (*Set, error) {
 // the file has, and to the statements array when stmt is out of range.
 func (f *File) Position(stmt int, field string, index, offset int) Position {
 	if stmt < 0 || stmt >= len(f.pos) {
-		return position(f.Name, f.lines, f.start)
+		return f.position(f.start)
 	}
 	return f.locate(&Error{Location: Location{Statement: stmt, Field: field, Index: index, Offset: offset}}).Pos
 }
@@ -252,8 +285,16 @@ func (f *File) locate(e *Error) *Error {
 			}
 		}
 	}
-	e.Pos = position(f.Name, f.lines, off)
+	e.Pos = f.position(off)
 	return e
+}
+
+// position returns the position of offset off of the decoded JSON.
+func (f *File) position(off int) Position {
+	if f.derived != nil {
+		return f.derived(off)
+	}
+	return position(f.Name, f.lines, off)
 }
 
 func position(name string, lines []int, off int) Position {
@@ -273,6 +314,14 @@ func decodeFile(name string, data []byte, start, end int) (*File, *decoder) {
 	return f, d
 }
 
+// decodeDerived decodes the policy in data, with positions given by pos.
+func decodeDerived(name string, data []byte, pos func(int) Position) (*File, *decoder) {
+	d := &decoder{Scanner: jsonscan.Scanner{Data: data}, text: string(data), name: name, derived: pos}
+	f := &File{Name: name, derived: pos}
+	f.Statements, f.pos, f.start = d.policy(f)
+	return f, d
+}
+
 // decoder reads the JSON of a policy, recording positions. A problem with
 // the shape of a value (a number where a list belongs, an unknown field) is
 // recorded and the value skipped; a JSON syntax error ends decoding.
@@ -286,6 +335,7 @@ type decoder struct {
 	lines   []int
 	errs    ErrorList
 	shadows []shadow
+	derived func(int) Position // as File.derived
 }
 
 func newDecoder(data []byte, name string) *decoder {
@@ -332,7 +382,12 @@ func (d *decoder) lineStarts() []int {
 	return d.lines
 }
 
-func (d *decoder) pos(off int) Position { return position(d.name, d.lineStarts(), off) }
+func (d *decoder) pos(off int) Position {
+	if d.derived != nil {
+		return d.derived(off)
+	}
+	return position(d.name, d.lineStarts(), off)
+}
 
 // shape records a problem with the shape of a value at offset off.
 func (d *decoder) shape(off, stmt int, field string, index int, format string, args ...any) {

@@ -29,10 +29,13 @@
 //
 // A policy file is a JSON array of statements, an object with a
 // "statements" array (a webhook as the REST API returns it), or an object
-// with a "policy" array (a custom role). Validation reports every problem
-// at once, each with the statement index, the field, the list index, the
-// byte offset inside a malformed specifier, and its line and column in the
-// file (columns count bytes). See [Error], [Location] and [Position].
+// with a "policy" array (a custom role). A policy held by another kind of
+// file, such as the statements of a Terraform resource, is decoded from the
+// JSON derived from it with [ParseDerived], positions included. Validation
+// reports every problem at once, each with the statement index, the field,
+// the list index, the byte offset inside a malformed specifier, and its
+// line and column in the file (columns count bytes). See [Error],
+// [Location] and [Position].
 //
 // # Specifiers
 //

@@ -78,8 +78,9 @@ func (b BasePermissions) String() string {
 
 // RoleBasePermissions returns the base permissions of the custom role in f,
 // and whether they were assumed because the file does not give them: then
-// they are NoAccess, the default of LaunchDarkly's REST API (Terraform's
-// default, Reader, applies to roles read from Terraform).
+// they are NoAccess, the default of LaunchDarkly's REST API. (Terraform's
+// default, Reader, applies to roles read from Terraform: package terraform
+// sets it, as the provider documents it, so it is not assumed.)
 func (f *File) RoleBasePermissions() (b BasePermissions, assumed bool) {
 	if f.BasePermissions != 0 {
 		return f.BasePermissions, false

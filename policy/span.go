@@ -6,12 +6,14 @@ package policy
 // escapes included, so that data[start:end] is the literal as written.
 // field is a list field of a statement, spelt either way ("notResources"
 // or Terraform's "not_resources"). ok is false when the file has no such
-// element, and for a File that was not decoded from a source.
+// element, for a File that was not decoded from a source, and for one
+// decoded by [ParseDerived]: its JSON is not the source's text, whose
+// string literals, such as Terraform's, a JSON literal cannot replace.
 //
 // The span is that of the source [ParseFile] decoded: it stays right as
 // long as f.Statements are not changed.
 func (f *File) ElementSpan(stmt int, field string, index int) (start, end int, ok bool) {
-	if stmt < 0 || stmt >= len(f.pos) || stmt >= len(f.Statements) || index < 0 {
+	if f.derived != nil || stmt < 0 || stmt >= len(f.pos) || stmt >= len(f.Statements) || index < 0 {
 		return 0, 0, false
 	}
 	id := fieldID(field)
