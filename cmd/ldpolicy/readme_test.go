@@ -114,3 +114,66 @@ func TestReadmeCodes(t *testing.T) {
 		t.Errorf("README.md's table of codes differs from lint.Rules\nhave:\n%s\nwant:\n%s", strings.Join(have, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestReadmeBuildsBeforeStatuses holds README.md to what go run cannot
+// show: it reports every exit status but 0 as 1. The example block whose
+// comments first speak of an exit status builds the binary before that
+// and runs it, not go run.
+func TestReadmeBuildsBeforeStatuses(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	built := false
+	for _, block := range fencedBlocksAfter(string(readme), "# ldpolicy", 1000) {
+		for _, line := range strings.Split(block, "\n") {
+			line = strings.TrimSpace(line)
+			if strings.HasPrefix(line, "go build -o ldpolicy ./cmd/ldpolicy") || strings.HasPrefix(line, "go install ./cmd/ldpolicy") {
+				built = true
+			}
+			if strings.HasPrefix(line, "#") && strings.Contains(line, "exit status") {
+				if !built {
+					t.Errorf("README.md: %q comes before the binary is built", line)
+				}
+				if strings.Contains(block, "go run ./cmd/ldpolicy") {
+					t.Errorf("README.md: the block of %q runs go run, which reports every failing status as 1", line)
+				}
+				return
+			}
+		}
+	}
+	t.Error("README.md: no example speaks of an exit status")
+}
+
+// TestReadmeLibraryChecksErrors reads the Go snippet under "As a library":
+// every error it gets is checked on the next line, so that a reader who
+// copies it does not discard one.
+func TestReadmeLibraryChecksErrors(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks := fencedBlocksAfter(string(readme), "## As a library", 1)
+	if len(blocks) != 1 {
+		t.Fatal("README.md: no snippet under ## As a library")
+	}
+	lines := strings.Split(blocks[0], "\n")
+	checked := 0
+	for i, line := range lines {
+		line = strings.TrimSpace(line)
+		if strings.HasPrefix(line, "if ") && strings.Contains(line, "err := ") {
+			checked++
+			continue
+		}
+		if !strings.Contains(line, "err := ") && !strings.Contains(line, "err = ") {
+			continue
+		}
+		if i+1 >= len(lines) || !strings.HasPrefix(strings.TrimSpace(lines[i+1]), "if err != nil") {
+			t.Errorf("README.md: the error of %q is not checked on the next line", line)
+		}
+		checked++
+	}
+	if checked == 0 {
+		t.Error("README.md: the library snippet gets no error")
+	}
+}
