@@ -312,6 +312,32 @@ func TestCancelSlowResponse(t *testing.T) {
 	}
 }
 
+// A canceled context also ends a wait for a rate limit, with no retry.
+func TestCancelRateLimitWait(t *testing.T) {
+	f := newFakeLD(t)
+	f.entries = tiedEntries(50)
+	reset := time.Now().Add(time.Hour).UnixMilli()
+	f.fail("/api/v2/auditlog", fault{status: 429, header: map[string]string{"X-Ratelimit-Reset": strconv.FormatInt(reset, 10)}})
+	c, _ := f.client(ldapi.Options{Clock: ldapi.SystemClock, MaxWait: 2 * time.Hour})
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(50*time.Millisecond, cancel)
+	start := time.Now()
+	n := 0
+	var err error
+	for _, err = range c.AuditLog(ctx, ldapi.AuditLogQuery{}) {
+		n++
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("returned after %v", d)
+	}
+	if n != 1 || !errors.Is(err, context.Canceled) {
+		t.Errorf("have %d results, last %v; want one: context.Canceled", n, err)
+	}
+	if n := len(f.recorded()); n != 1 {
+		t.Errorf("%d requests, want 1", n)
+	}
+}
+
 func TestMaxBodySize(t *testing.T) {
 	big := `{"items":[` + strings.Repeat(`{"_id":"x","on":true,"tags":[]},`, 100) + `{"_id":"y"}]}`
 	for _, chunked := range []bool{false, true} {
@@ -391,6 +417,9 @@ func TestTokenNeverShown(t *testing.T) {
 	f.fail("*", fault{status: 200, body: `{"items":[], "x":"` + strings.Repeat(testToken, 200) + `"}`})
 	_, err = c.Webhooks(ctx)
 	check("body cap", err)
+	f.fail("*", fault{status: 200, body: `{"items":[{"_id":"` + testToken + `"}]}`})
+	_, err = collect(t, c.AuditLog(ctx, ldapi.AuditLogQuery{}))
+	check("malformed entry that quotes the token", err)
 	f.fail("*", fault{status: 200, body: `{"_id":"` + testToken + `","key":7}`})
 	_, err = c.Role(ctx, "ops")
 	check("malformed role", err)
