@@ -42,6 +42,10 @@ type fakeLD struct {
 	// searchHits are the _ids of the entries that a POST selects.
 	searchHits map[string]bool
 
+	// pageCap is the largest page the server gives, whatever the limit
+	// asked for; 0: no cap.
+	pageCap int
+
 	members  []string // raw member objects, in listing order
 	roles    []string // raw role objects, in listing order
 	teams    map[string]fakeTeam
@@ -285,6 +289,9 @@ func (f *fakeLD) page(w http.ResponseWriter, r *http.Request, all []string) {
 	}
 	if v := q.Get("offset"); v != "" {
 		offset, _ = strconv.Atoi(v)
+	}
+	if f.pageCap > 0 {
+		limit = min(limit, f.pageCap)
 	}
 	end := min(offset+limit, len(all))
 	var items []string

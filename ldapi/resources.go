@@ -365,8 +365,8 @@ func (c *Client) team(ctx context.Context, b *budget, key string) (*Team, error)
 // reports whether the answer links to a next page.
 func readList(data []byte) ([]json.RawMessage, bool, error) {
 	var p struct {
-		Items *[]json.RawMessage `json:"items"`
-		Links map[string]json.RawMessage
+		Items *[]json.RawMessage         `json:"items"`
+		Links map[string]json.RawMessage `json:"_links"`
 	}
 	if err := json.Unmarshal(data, &p); err != nil {
 		return nil, false, err

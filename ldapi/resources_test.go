@@ -70,6 +70,27 @@ func TestMembersPaging(t *testing.T) {
 	}
 }
 
+// A page shorter than asked for is not the last when it links to a next
+// page.
+func TestMembersShortPages(t *testing.T) {
+	f := newFakeLD(t)
+	for i := range 25 {
+		f.members = append(f.members, memberJSON(fmt.Sprintf("m%02d", i), "", "reader", nil, ""))
+	}
+	f.pageCap = 10
+	c, _ := f.client(ldapi.Options{})
+	n := 0
+	for _, err := range c.Members(context.Background()) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+	}
+	if n != 25 || len(f.recorded()) != 3 {
+		t.Errorf("have %d members in %d requests, want 25 in 3", n, len(f.recorded()))
+	}
+}
+
 func TestMembersMaxPages(t *testing.T) {
 	f := newFakeLD(t)
 	for i := range 45 {
