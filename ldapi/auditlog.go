@@ -176,6 +176,10 @@ func (c *Client) auditLog(ctx context.Context, q AuditLogQuery, search []byte, o
 			return
 		}
 		for i := len(sp.idx) - 1; i >= 0; i-- {
+			if err := ctx.Err(); err != nil {
+				yield(Entry{}, fmt.Errorf("ldapi: listing the audit log: %w", err))
+				return
+			}
 			e, err := sp.entry(i)
 			if err == nil {
 				e, err = full(e)

@@ -386,3 +386,21 @@ func TestAuditLogServerIgnoresBefore(t *testing.T) {
 		t.Errorf("have %v, want paging to stop at page 3", err)
 	}
 }
+
+// Canceling while the entries are given stops the listing with the
+// context's error.
+func TestAuditLogCancelWhileGiving(t *testing.T) {
+	f := newFakeLD(t)
+	f.entries = tiedEntries(10)
+	c, _ := f.client(ldapi.Options{})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var results []error
+	for _, err := range c.AuditLog(ctx, ldapi.AuditLogQuery{}) {
+		results = append(results, err)
+		cancel()
+	}
+	if len(results) != 2 || results[0] != nil || !errors.Is(results[1], context.Canceled) {
+		t.Errorf("have %v, want an entry, then context.Canceled", results)
+	}
+}

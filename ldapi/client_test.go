@@ -273,6 +273,27 @@ func TestRetry(t *testing.T) {
 	}
 }
 
+// A 5xx answer's Retry-After is waited for, within the cap of waits.
+func TestRetryAfter5xx(t *testing.T) {
+	f := newFakeLD(t)
+	f.roles = []string{opsRole}
+	c, clock := f.client(ldapi.Options{MaxWait: time.Minute})
+	f.fail("/api/v2/roles/ops", fault{status: 503, header: map[string]string{"Retry-After": "7"}})
+	if _, err := c.Role(context.Background(), "ops"); err != nil {
+		t.Fatal(err)
+	}
+	if slept := clock.slept(); len(slept) != 1 || slept[0] != 7*time.Second {
+		t.Errorf("slept %v, want 7s", slept)
+	}
+	f.fail("/api/v2/roles/ops", fault{status: 503, header: map[string]string{"Retry-After": "3600"}})
+	before := len(f.recorded())
+	_, err := c.Role(context.Background(), "ops")
+	var se *ldapi.StatusError
+	if !errors.As(err, &se) || se.StatusCode != 503 || len(f.recorded())-before != 1 || len(clock.slept()) != 1 {
+		t.Errorf("have %v after %d requests: want the 503 at once", err, len(f.recorded())-before)
+	}
+}
+
 func TestRetryNetworkError(t *testing.T) {
 	srv := httptest.NewServer(http.NotFoundHandler())
 	url := srv.URL

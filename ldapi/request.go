@@ -146,8 +146,15 @@ func (c *Client) doOnce(ctx context.Context, b *budget, r *request) ([]byte, err
 				return nil, se
 			}
 			d := backoff(failures, retryBase, retryMax)
-			if ra, ok := retryAfter(resp.Header, c.clock.Now()); ok && ra > d && ra <= rateMax {
+			if ra, ok := retryAfter(resp.Header, c.clock.Now()); ok && ra > d {
+				// Wait at least as asked, within the cap of waits for
+				// rate limits, or give up.
+				if b.waited+ra > c.maxWait {
+					se.Attempts = failures
+					return nil, se
+				}
 				d = ra
+				b.waited += ra
 			}
 			if err := c.wait(ctx, r, d, fmt.Sprintf("%d %s", s, http.StatusText(s))); err != nil {
 				return nil, err
