@@ -77,8 +77,10 @@ type Options struct {
 	MaxAttempts int
 	// MaxWait bounds the time one call (one method of Client, a whole
 	// audit-log listing included) spends waiting for LaunchDarkly's rate
-	// limits to reset. A wait that would exceed it is not started: the
-	// call fails with a [*RateLimitError]. 0 means DefaultMaxWait.
+	// limits to reset, and for the Retry-After of 5xx answers. A wait that
+	// would exceed it is not started: the call fails with a
+	// [*RateLimitError] (or the 5xx [*StatusError]). 0 means
+	// DefaultMaxWait.
 	MaxWait time.Duration
 	// MaxPages bounds the pages one listing reads: an audit-log window, the
 	// members, the custom roles. A listing that needs more fails with a

@@ -25,7 +25,9 @@
 // method waits for rate limits at most Options.MaxWait in all, and fails
 // with a [*RateLimitError] rather than start a wait that would exceed it.
 // Network errors, timeouts and 500, 502, 503 and 504 answers are retried
-// with exponential backoff and jitter, Options.MaxAttempts attempts in all.
+// with exponential backoff and jitter, or after their Retry-After when it
+// asks for longer (counted with the waits for rate limits),
+// Options.MaxAttempts attempts in all.
 // A 401 or 403 answer fails at once with a [*StatusError] that says what
 // to check: the token, its role's permissions, and the host (an EU or
 // federal account's token is unknown to the commercial instance). Other
