@@ -1,6 +1,9 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,6 +12,53 @@ import (
 
 	"github.com/ldpolicy/ldpolicy/ldapi"
 )
+
+// useToken gives the commands the access token of the tests, and no
+// LAUNCHDARKLY_API_HOST.
+func useToken(t *testing.T) {
+	t.Setenv(ldapi.TokenEnv, ldToken)
+	t.Setenv(ldapi.HostEnv, "")
+}
+
+// ldResult is how a run of a command that talks to LaunchDarkly ended.
+type ldResult struct {
+	code           int
+	stdout, stderr string
+}
+
+// ldRun runs a command as the command line does or, with ctx, with that
+// context, and fails the test when its output shows the access token.
+func ldRun(t *testing.T, ctx context.Context, args ...string) ldResult {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	var err error
+	if ctx == nil {
+		err = run(args, nil, &out, &errOut)
+	} else {
+		cmds := map[string]func(context.Context, []string, io.Reader, io.Writer, io.Writer) error{
+			"pull": runPull,
+		}
+		err = cmds[args[0]](ctx, args[1:], nil, &out, &errOut)
+	}
+	res := ldResult{exitCode(err, &errOut), out.String(), errOut.String()}
+	if strings.Contains(res.stdout+res.stderr, ldToken) {
+		t.Fatalf("ldpolicy %s shows the access token:\n%s%s", strings.Join(args, " "), res.stdout, res.stderr)
+	}
+	return res
+}
+
+// noToken fails the test when a file that a command wrote holds the access
+// token.
+func noToken(t *testing.T, name string) {
+	t.Helper()
+	data, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(data, []byte(ldToken)) {
+		t.Fatalf("%s holds the access token", name)
+	}
+}
 
 // leftovers returns the names in dir other than want.
 func leftovers(t *testing.T, dir string, want ...string) []string {

@@ -19,6 +19,7 @@
 //	ldpolicy verify --secret SECRET --signature HEX [FILE]
 //	ldpolicy serve --policy FILE (--secret SECRET | --unsigned) [--addr HOST:PORT]
 //	ldpolicy replay --webhooks FILE [INPUT...]
+//	ldpolicy pull auditlog|webhooks|roles|members [-o FILE]
 //	ldpolicy version
 //
 // Run "ldpolicy help COMMAND" for the flags of a command.
@@ -103,6 +104,7 @@ var commands = []command{
 	{"verify", "check an X-LD-Signature against a body", runVerify},
 	{"serve", "run a local webhook receiver that verifies, filters and prints each event", runServe},
 	{"replay", "deliver captured events to webhooks' URLs as LaunchDarkly would", withFlags("replay", replayUsage, runReplay)},
+	{"pull", "write your LaunchDarkly account's audit log, webhooks, roles or members to files", interruptible(runPull)},
 	{"version", "print ldpolicy's version", runVersion},
 }
 
