@@ -36,7 +36,7 @@ func ldRun(t *testing.T, ctx context.Context, args ...string) ldResult {
 		err = run(args, nil, &out, &errOut)
 	} else {
 		cmds := map[string]func(context.Context, []string, io.Reader, io.Writer, io.Writer) error{
-			"pull": runPull, "crosscheck": runCrosscheck,
+			"pull": runPull, "crosscheck": runCrosscheck, "who-can": runWhoCan,
 		}
 		err = cmds[args[0]](ctx, args[1:], nil, &out, &errOut)
 	}

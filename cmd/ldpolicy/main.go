@@ -21,6 +21,7 @@
 //	ldpolicy replay --webhooks FILE [INPUT...]
 //	ldpolicy pull auditlog|webhooks|roles|members [-o FILE]
 //	ldpolicy crosscheck --policy FILE [--since T] [--until T]
+//	ldpolicy who-can --action ACTION --resource RESOURCE [--source FILE]
 //	ldpolicy version
 //
 // Run "ldpolicy help COMMAND" for the flags of a command.
@@ -107,6 +108,7 @@ var commands = []command{
 	{"replay", "deliver captured events to webhooks' URLs as LaunchDarkly would", withFlags("replay", replayUsage, runReplay)},
 	{"pull", "write your LaunchDarkly account's audit log, webhooks, roles or members to files", interruptible(runPull)},
 	{"crosscheck", "compare a policy's decisions on your audit log with LaunchDarkly's own", interruptible(runCrosscheck)},
+	{"who-can", "list the members whose roles allow an access, with the role that does", interruptible(runWhoCan)},
 	{"version", "print ldpolicy's version", runVersion},
 }
 
