@@ -81,17 +81,25 @@ func (e *RoleError) Unwrap() error { return e.Err }
 // fetch, for its lifetime, so that building the access of many members
 // fetches each once. Client.Role and Client.Team always fetch.
 func (c *Client) Access(ctx context.Context, m *Member, opts policy.Options) (*Access, error) {
-	a, err := c.access(ctx, m, opts)
+	a, err := buildAccess(ctx, c, m, opts)
 	return a, c.scrub(err)
 }
 
-func (c *Client) access(ctx context.Context, m *Member, opts policy.Options) (*Access, error) {
+// holdings finds the roles and teams that access is built from: a Client
+// fetches them, a Snapshot holds them. Both build access with the same
+// code, buildAccess.
+type holdings interface {
+	heldRole(ctx context.Context, b *budget, key string) (*Role, error)
+	heldTeam(ctx context.Context, b *budget, key string) (*Team, error)
+}
+
+func buildAccess(ctx context.Context, h holdings, m *Member, opts policy.Options) (*Access, error) {
 	b := &budget{}
 	a := &Access{}
 	var grants []policy.Grant
 	if len(m.CustomRoles) > 0 {
 		for _, key := range m.CustomRoles {
-			g, as, err := c.grant(ctx, b, key, "", m.RoleAttributes, opts)
+			g, as, err := grant(ctx, h, b, key, "", m.RoleAttributes, opts)
 			if err != nil {
 				return nil, err
 			}
@@ -105,12 +113,12 @@ func (c *Client) access(ctx context.Context, m *Member, opts policy.Options) (*A
 		grants, a.Assignments = append(grants, g), append(a.Assignments, Assignment{Role: m.Role, Builtin: true})
 	}
 	for _, ts := range m.Teams {
-		t, err := c.cachedTeam(ctx, b, ts.Key)
+		t, err := h.heldTeam(ctx, b, ts.Key)
 		if err != nil {
 			return nil, err
 		}
 		for _, key := range t.Roles {
-			g, as, err := c.grant(ctx, b, key, t.Key, t.RoleAttributes, opts)
+			g, as, err := grant(ctx, h, b, key, t.Key, t.RoleAttributes, opts)
 			if err != nil {
 				return nil, err
 			}
@@ -135,20 +143,20 @@ func (c *Client) access(ctx context.Context, m *Member, opts policy.Options) (*A
 // and its roles, as [Client.Access] does for a member's teams. A team
 // without roles grants nothing: its access is the built-in no_access role.
 func (c *Client) TeamAccess(ctx context.Context, key string, opts policy.Options) (*Access, error) {
-	a, err := c.teamAccess(ctx, key, opts)
+	a, err := buildTeamAccess(ctx, c, key, opts)
 	return a, c.scrub(err)
 }
 
-func (c *Client) teamAccess(ctx context.Context, key string, opts policy.Options) (*Access, error) {
+func buildTeamAccess(ctx context.Context, h holdings, key string, opts policy.Options) (*Access, error) {
 	b := &budget{}
-	t, err := c.cachedTeam(ctx, b, key)
+	t, err := h.heldTeam(ctx, b, key)
 	if err != nil {
 		return nil, err
 	}
 	a := &Access{}
 	var grants []policy.Grant
 	for _, rk := range t.Roles {
-		g, as, err := c.grant(ctx, b, rk, t.Key, t.RoleAttributes, opts)
+		g, as, err := grant(ctx, h, b, rk, t.Key, t.RoleAttributes, opts)
 		if err != nil {
 			return nil, err
 		}
@@ -167,10 +175,10 @@ func (c *Client) teamAccess(ctx context.Context, key string, opts policy.Options
 	return a, nil
 }
 
-// grant fetches a role and compiles it with the attributes of one
+// grant finds a role and compiles it with the attributes of one
 // assignment.
-func (c *Client) grant(ctx context.Context, b *budget, key, team string, attrs map[string][]string, opts policy.Options) (policy.Grant, Assignment, error) {
-	role, err := c.cachedRole(ctx, b, key)
+func grant(ctx context.Context, h holdings, b *budget, key, team string, attrs map[string][]string, opts policy.Options) (policy.Grant, Assignment, error) {
+	role, err := h.heldRole(ctx, b, key)
 	if err != nil {
 		return policy.Grant{}, Assignment{}, err
 	}
@@ -242,7 +250,8 @@ func missing(stmts, extra []policy.Statement) []policy.Statement {
 	return out
 }
 
-func (c *Client) cachedRole(ctx context.Context, b *budget, key string) (*Role, error) {
+// heldRole returns a role, fetched once per Client.
+func (c *Client) heldRole(ctx context.Context, b *budget, key string) (*Role, error) {
 	c.mu.Lock()
 	r, ok := c.roles[key]
 	c.mu.Unlock()
@@ -262,7 +271,8 @@ func (c *Client) cachedRole(ctx context.Context, b *budget, key string) (*Role, 
 	return r, nil
 }
 
-func (c *Client) cachedTeam(ctx context.Context, b *budget, key string) (*Team, error) {
+// heldTeam returns a team, fetched once per Client.
+func (c *Client) heldTeam(ctx context.Context, b *budget, key string) (*Team, error) {
 	c.mu.Lock()
 	t, ok := c.teams[key]
 	c.mu.Unlock()

@@ -104,8 +104,9 @@ type Options struct {
 // Progress reports how a long operation advances, for drawing progress.
 type Progress struct {
 	// Op names the operation: "auditlog", "auditlog search",
-	// "auditlog entries" (fetching entries in full), "members", "roles"
-	// or "team roles".
+	// "auditlog entries" (fetching entries in full), "members", "roles",
+	// "team roles" or "roles and teams" (those that Client.Snapshot
+	// fetches; Items counts them).
 	Op string
 	// Pages is the number of pages read so far.
 	Pages int

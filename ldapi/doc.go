@@ -54,4 +54,7 @@
 // policy.ParseFile and webhook.ReadConfigs read with positions.
 // [Client.Access] builds the access of a member from their roles and
 // teams, as the package policy combines roles: see [Access].
+// [Client.Snapshot] takes the members with the teams and roles they hold,
+// which a file keeps ([Snapshot.WriteTo], [ReadSnapshot]), so that
+// [Snapshot.Access] builds the same access offline, with the same code.
 package ldapi

@@ -1,6 +1,7 @@
 package ldapi
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -10,6 +11,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/ldpolicy/ldpolicy/internal/jsonscan"
 )
 
 // ErrNotFound is what errors.Is finds in the error for something that does
@@ -106,7 +109,10 @@ type Team struct {
 	// assignments.
 	RoleAttributes map[string][]string
 	// Raw is the team object as LaunchDarkly wrote it, expanded with its
-	// roles and role attributes.
+	// roles and role attributes. When the expanded answer held only some
+	// of the roles (LaunchDarkly expands a first page of them), its
+	// "roles" is replaced by every role, as GET /api/v2/teams/{key}/roles
+	// lists them: Raw holds the whole team.
 	Raw json.RawMessage
 }
 
@@ -317,6 +323,45 @@ func (c *Client) team(ctx context.Context, b *budget, key string) (*Team, error)
 	if err != nil {
 		return nil, err
 	}
+	t, complete, err := readTeam(data)
+	if err != nil {
+		return nil, c.shapeErr(r, "a team", err)
+	}
+	if complete {
+		return t, nil
+	}
+	// The expanded roles are missing or a first page: list them all, and
+	// put them in Raw, so that Raw holds every role as decodeTeam reads it.
+	t.Roles = nil
+	var items []json.RawMessage
+	err = c.pages(ctx, b, "team roles", path+"/roles", nil, func(raw json.RawMessage) error {
+		var it struct {
+			Key string `json:"key"`
+		}
+		if err := json.Unmarshal(raw, &it); err != nil {
+			return err
+		}
+		if it.Key == "" {
+			return errors.New(`no "key"`)
+		}
+		t.Roles, items = append(t.Roles, it.Key), append(items, raw)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if t.Raw, err = withRoles(data, items); err != nil {
+		return nil, c.shapeErr(r, "a team", err)
+	}
+	return t, nil
+}
+
+// readTeam reads a team expanded with its roles and role attributes:
+// {"key": ..., "roles": {"totalCount": N, "items": [{"key": ...}, ...]},
+// "roleAttributes": {...}}. It reports whether the team's roles are all
+// there: "roles" is missing from an answer that was not expanded, and
+// holds a first page of them when they are many.
+func readTeam(data []byte) (*Team, bool, error) {
 	var rep struct {
 		Key            string              `json:"key"`
 		Name           string              `json:"name"`
@@ -329,36 +374,67 @@ func (c *Client) team(ctx context.Context, b *budget, key string) (*Team, error)
 		} `json:"roles"`
 	}
 	if err := json.Unmarshal(data, &rep); err != nil {
-		return nil, c.shapeErr(r, "a team", err)
+		return nil, false, err
 	}
 	if rep.Key == "" {
-		return nil, c.shapeErr(r, "a team", errors.New(`no "key"`))
+		return nil, false, errors.New(`no "key"`)
 	}
 	t := &Team{Key: rep.Key, Name: rep.Name, RoleAttributes: rep.RoleAttributes, Raw: data}
-	if rep.Roles != nil && (rep.Roles.TotalCount == nil || *rep.Roles.TotalCount <= len(rep.Roles.Items)) {
-		for _, it := range rep.Roles.Items {
-			t.Roles = append(t.Roles, it.Key)
-		}
-		return t, nil
+	if rep.Roles == nil {
+		return t, false, nil
 	}
-	// The expanded roles are missing or a first page: list them all.
-	err = c.pages(ctx, b, "team roles", path+"/roles", nil, func(raw json.RawMessage) error {
-		var it struct {
-			Key string `json:"key"`
-		}
-		if err := json.Unmarshal(raw, &it); err != nil {
-			return err
-		}
+	for _, it := range rep.Roles.Items {
 		if it.Key == "" {
-			return errors.New(`no "key"`)
+			return nil, false, errors.New(`a role in "roles" has no "key"`)
 		}
 		t.Roles = append(t.Roles, it.Key)
-		return nil
-	})
+	}
+	return t, rep.Roles.TotalCount == nil || *rep.Roles.TotalCount <= len(rep.Roles.Items), nil
+}
+
+// decodeTeam reads a team as Team.Raw holds it: with all its roles.
+func decodeTeam(raw json.RawMessage) (*Team, error) {
+	t, complete, err := readTeam(raw)
 	if err != nil {
 		return nil, err
 	}
+	if !complete {
+		return nil, fmt.Errorf(`team %s: expected every role of the team in "roles" ({"totalCount": N, "items": [N roles]}), found a part of them or none`, t.Key)
+	}
 	return t, nil
+}
+
+// withRoles returns the team object data with its "roles" replaced by the
+// list of items, every role of the team: the rest of its bytes are as
+// LaunchDarkly wrote them.
+func withRoles(data []byte, items []json.RawMessage) ([]byte, error) {
+	list := []byte(fmt.Sprintf(`{"totalCount":%d,"items":[`, len(items)))
+	for i, it := range items {
+		if i > 0 {
+			list = append(list, ',')
+		}
+		list = append(list, bytes.TrimSpace(it)...)
+	}
+	list = append(list, "]}"...)
+	spans, err := jsonscan.FieldValues(data, "roles")
+	if err != nil {
+		return nil, err
+	}
+	if len(spans) == 0 {
+		// After the opening brace; the object has a "key", so a comma
+		// follows.
+		at := bytes.IndexByte(data, '{') + 1
+		out := append(append([]byte(nil), data[:at]...), `"roles":`...)
+		out = append(append(out, list...), ',')
+		return append(out, data[at:]...), nil
+	}
+	var out []byte
+	last := 0
+	for _, sp := range spans {
+		out = append(append(out, data[last:sp[0]]...), list...)
+		last = sp[1]
+	}
+	return append(out, data[last:]...), nil
 }
 
 // readList reads a collection: {"items": [...], "_links": {...}}. It

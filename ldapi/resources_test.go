@@ -249,4 +249,21 @@ func TestTeam(t *testing.T) {
 	if !slices.Equal(paths, want) {
 		t.Errorf("have %v, want %v", paths, want)
 	}
+	// Raw holds every role, as a snapshot keeps it.
+	snap, err := ldapi.ReadSnapshot([]byte(`{"members":[],"roles":[],"teams":[` + string(team.Raw) + `]}`))
+	if err != nil || !slices.Equal(snap.Teams[0].Roles, team.Roles) {
+		t.Errorf("Raw read back: %v, %v\n%s", snap, err, team.Raw)
+	}
+
+	// An answer without "roles": they are listed, and added to Raw.
+	f.teams["bare"] = fakeTeam{name: "Bare", roles: []string{"x", "y"}, expandedRoles: -1}
+	f.fail("/api/v2/teams/bare", fault{status: 200, body: `{"key":"bare","name":"Bare","_version":1}`})
+	team, err = c.Team(context.Background(), "bare")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const raw = `{"roles":{"totalCount":2,"items":[{"key":"x","name":"x","appliedOn":1700000000000},{"key":"y","name":"y","appliedOn":1700000000000}]},"key":"bare","name":"Bare","_version":1}`
+	if !slices.Equal(team.Roles, []string{"x", "y"}) || string(team.Raw) != raw {
+		t.Errorf("have %v\n%s\nwant Raw\n%s", team.Roles, team.Raw, raw)
+	}
 }

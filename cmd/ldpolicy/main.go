@@ -19,6 +19,9 @@
 //	ldpolicy verify --secret SECRET --signature HEX [FILE]
 //	ldpolicy serve --policy FILE (--secret SECRET | --unsigned) [--addr HOST:PORT]
 //	ldpolicy replay --webhooks FILE [INPUT...]
+//	ldpolicy pull auditlog|webhooks|roles|members [-o FILE]
+//	ldpolicy crosscheck --policy FILE [--since T] [--until T]
+//	ldpolicy who-can --action ACTION --resource RESOURCE [--source FILE]
 //	ldpolicy version
 //
 // Run "ldpolicy help COMMAND" for the flags of a command.
@@ -103,6 +106,9 @@ var commands = []command{
 	{"verify", "check an X-LD-Signature against a body", runVerify},
 	{"serve", "run a local webhook receiver that verifies, filters and prints each event", runServe},
 	{"replay", "deliver captured events to webhooks' URLs as LaunchDarkly would", withFlags("replay", replayUsage, runReplay)},
+	{"pull", "write your LaunchDarkly account's audit log, webhooks, roles or members to files", interruptible(runPull)},
+	{"crosscheck", "compare a policy's decisions on your audit log with LaunchDarkly's own", interruptible(runCrosscheck)},
+	{"who-can", "list the members whose roles allow an access, with the role that does", interruptible(runWhoCan)},
 	{"version", "print ldpolicy's version", runVersion},
 }
 
@@ -124,7 +130,7 @@ Exit status: 2 for bad usage or unusable input; otherwise see each command.
 func printUsage(w io.Writer) {
 	var b strings.Builder
 	for _, c := range commands {
-		fmt.Fprintf(&b, "\n\t%-8s %s\n", c.name, c.summary)
+		fmt.Fprintf(&b, "\n\t%-10s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintf(w, usage, b.String())
 }

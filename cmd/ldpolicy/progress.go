@@ -92,6 +92,28 @@ func (p *progress) addEvent() {
 	}
 }
 
+// show draws line as the progress of a run that counts something else
+// than events, such as the pages of LaunchDarkly's API that a pull reads:
+// like addEvent, not in the first progressAfter of the run nor more often
+// than every progressEvery, unless urgent (a wait that is about to start,
+// which people should see at once).
+func (p *progress) show(line string, urgent bool) {
+	if !p.on {
+		return
+	}
+	now := time.Now()
+	if !urgent && (now.Sub(p.start) < progressAfter || now.Sub(p.last) < progressEvery) {
+		return
+	}
+	p.last = now
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.term != nil {
+		p.line = line + " "
+		p.draw()
+	}
+}
+
 // draw draws the progress line; p.mu is held.
 func (p *progress) draw() {
 	io.WriteString(p.term, "\r"+p.line+"\033[K")

@@ -443,3 +443,31 @@ func RawOffset(raw string, off int) int {
 	}
 	return i - 1
 }
+
+// FieldValues returns the offsets [start, end) in data of the values of
+// the fields of the object data holds whose name is key, ignoring case as
+// encoding/json does when it fills a struct: every one, in order, since a
+// key may repeat. It fails when data is not one object.
+func FieldValues(data []byte, key string) ([][2]int, error) {
+	s := &Scanner{Data: data}
+	s.WS()
+	if s.Peek() != '{' {
+		return nil, fmt.Errorf("expected an object, found %s", s.Found(s.Pos))
+	}
+	var spans [][2]int
+	s.Object(func(k []byte, _ int) {
+		start := s.Pos
+		s.Skip()
+		if strings.EqualFold(string(k), key) {
+			spans = append(spans, [2]int{start, s.Pos})
+		}
+	})
+	s.WS()
+	switch {
+	case s.Err != nil:
+		return nil, s.Err
+	case !s.AtEnd():
+		return nil, fmt.Errorf("expected the end after the object, found %s at byte %d", s.Found(s.Pos), s.Pos)
+	}
+	return spans, nil
+}

@@ -137,3 +137,35 @@ func TestKeepInvalidUTF8(t *testing.T) {
 		}
 	}
 }
+
+func TestFieldValues(t *testing.T) {
+	tests := []struct {
+		in, key string
+		want    []string // the values found
+		err     string
+	}{
+		{`{"a":1,"secret":"s","b":[1,{"secret":2}]}`, "secret", []string{`"s"`}, ""},
+		{` { "Secret" : {"x":"}"} , "SECRET":null } `, "secret", []string{`{"x":"}"}`, `null`}, ""},
+		{`{"sec\u0072et":"s"}`, "secret", []string{`"s"`}, ""},
+		{`{"a":1}`, "secret", nil, ""},
+		{`{}`, "secret", nil, ""},
+		{`[{"secret":1}]`, "secret", nil, "expected an object, found an array"},
+		{`{"secret":1`, "secret", nil, "invalid JSON at byte 11"},
+		{`{"secret":1} x`, "secret", nil, "expected the end after the object, found 'x' at byte 13"},
+	}
+	for _, tt := range tests {
+		spans, err := FieldValues([]byte(tt.in), tt.key)
+		var have []string
+		for _, sp := range spans {
+			have = append(have, tt.in[sp[0]:sp[1]])
+		}
+		switch {
+		case tt.err != "" && (err == nil || !strings.HasPrefix(err.Error(), tt.err)):
+			t.Errorf("FieldValues(%s): have error %v, want %q", tt.in, err, tt.err)
+		case tt.err == "" && err != nil:
+			t.Errorf("FieldValues(%s): %v", tt.in, err)
+		case strings.Join(have, "|") != strings.Join(tt.want, "|"):
+			t.Errorf("FieldValues(%s): have %q, want %q", tt.in, have, tt.want)
+		}
+	}
+}
