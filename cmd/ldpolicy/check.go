@@ -405,7 +405,8 @@ type problemJSON struct {
 	Offset    int    `json:"offset"`          // the byte offset in Value
 	Message   string `json:"message"`
 	Fix       string `json:"fix,omitempty"` // Value as it was probably meant
-	pos       string
+	at        policy.Position
+	address   string // of the Terraform resource whose policy it is in
 }
 
 func newProblem(e *policy.Error) problemJSON {
@@ -424,7 +425,7 @@ func newProblem(e *policy.Error) problemJSON {
 		Value:     e.Value,
 		Offset:    e.Offset,
 		Message:   e.Message(),
-		pos:       e.Pos.String(),
+		at:        e.Pos,
 	}
 	var se *resource.SyntaxError
 	if errors.As(e.Err, &se) {
@@ -435,20 +436,21 @@ func newProblem(e *policy.Error) problemJSON {
 
 // writeProblems writes problems for people, as check does.
 func writeProblems(w io.Writer, errs policy.ErrorList) {
-	var b strings.Builder
-	for _, e := range errs {
-		writeProblem(&b, newProblem(e))
-	}
-	io.WriteString(w, b.String())
+	writeResourceProblems(w, "", errs)
 }
 
-func writeProblem(b *strings.Builder, p problemJSON) {
-	loc := p.pos
-	if p.Path != "" {
-		if loc != "" {
-			loc += ": "
+// writeProblem writes a problem for people: where it is, the address of
+// its Terraform resource if any, its path, and its message, then where it
+// is drawn with a caret (sources.caret).
+func writeProblem(b *strings.Builder, p problemJSON, srcs sources) {
+	loc := p.at.String()
+	for _, part := range []string{p.address, p.Path} {
+		if part != "" {
+			if loc != "" {
+				loc += ": "
+			}
+			loc += part
 		}
-		loc += p.Path
 	}
 	if loc == "" {
 		loc = "ldpolicy" // a problem with the options, not a file
@@ -460,10 +462,7 @@ func writeProblem(b *strings.Builder, p problemJSON) {
 	}
 	b.WriteString(p.Message)
 	b.WriteString("\n")
-	if p.Value != "" && p.Offset >= 0 {
-		b.WriteString(caret(p.Value, p.Offset, "\t"))
-		b.WriteString("\n")
-	}
+	b.WriteString(srcs.caret(p.at, p.Value, p.Offset))
 }
 
 // caret shows s on one line with a caret under the character at byte

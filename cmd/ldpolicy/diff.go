@@ -154,7 +154,7 @@ func (f *diffFlags) load(stdin io.Reader, stderr io.Writer) (*differ, policy.Opt
 	}
 	if f.patchFile == "" {
 		d.newName = displayName(files[1])
-		d.new, err = loadPolicy(files[1], stdin, popts, stderr)
+		d.new, err = loadPolicy("diff", files[1], stdin, popts, stderr)
 	} else {
 		d.newName = d.oldName + " patched by " + displayName(f.patchFile)
 		d.new, err = patchPolicy(d.newName, oldData, f.patchFile, stdin, popts, stderr)

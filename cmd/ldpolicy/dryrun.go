@@ -100,7 +100,7 @@ func (f *runFlags) check(fs *flag.FlagSet, inputs []string) error {
 // prepare loads the policy, and returns the runner of the inputs (see
 // eventFlags.runner).
 func (f *runFlags) prepare(cmd string, inputs []string, stdin io.Reader, stderr io.Writer) (*runner, []event.Input, error) {
-	set, err := loadPolicy(f.policyFile, stdin, policy.Options{Lenient: f.lenient}, stderr)
+	set, err := loadPolicy(cmd, f.policyFile, stdin, policy.Options{Lenient: f.lenient}, stderr)
 	if err != nil {
 		return nil, nil, err
 	}

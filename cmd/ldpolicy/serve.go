@@ -176,7 +176,7 @@ func serve(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 	if err != nil {
 		return err
 	}
-	set, err := loadPolicy(f.policyFile, stdin, policy.Options{Lenient: f.lenient}, stderr)
+	set, err := loadPolicy("serve", f.policyFile, stdin, policy.Options{Lenient: f.lenient}, stderr)
 	if err != nil {
 		return err
 	}

@@ -52,6 +52,8 @@ type Policy struct {
 	// the resource's address, as "main.tf#launchdarkly_webhook.prod", which
 	// names the resource as an argument.
 	Name string
+	// Source is the Name of the source the policy is in.
+	Source string
 	// Data is the content of a policy file; nil for a resource.
 	Data []byte
 	// Resource is the Terraform resource, with its Policy, its Team or
@@ -185,7 +187,7 @@ func IsShowJSON(data []byte) bool {
 // or without one at the address, is an error.
 func (s *Source) Policies() ([]Policy, error) {
 	if s.Terraform == nil {
-		return []Policy{{Name: s.Name, Data: s.Data}}, nil
+		return []Policy{{Name: s.Name, Source: s.Name, Data: s.Data}}, nil
 	}
 	if s.Address != "" {
 		for _, r := range s.Terraform.Resources {
@@ -207,7 +209,7 @@ func (s *Source) Policies() ([]Policy, error) {
 }
 
 func (s *Source) policy(r *terraform.Resource) Policy {
-	return Policy{Name: s.Name + "#" + r.Address, Resource: r}
+	return Policy{Name: s.Name + "#" + r.Address, Source: s.Name, Resource: r}
 }
 
 // One returns the one policy that the source names: the policy file, the
