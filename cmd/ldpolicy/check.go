@@ -11,9 +11,11 @@ import (
 	"unicode/utf8"
 
 	"github.com/ldpolicy/ldpolicy/action"
+	"github.com/ldpolicy/ldpolicy/internal/policysource"
 	"github.com/ldpolicy/ldpolicy/lint"
 	"github.com/ldpolicy/ldpolicy/policy"
 	"github.com/ldpolicy/ldpolicy/resource"
+	"github.com/ldpolicy/ldpolicy/terraform"
 )
 
 const checkUsage = `usage: ldpolicy check [flags] PATH...
@@ -140,12 +142,22 @@ func (s *suppressFlag) Set(v string) error {
 // finding for every few bytes of its 16 MiB.
 const maxFindings = 100
 
-// checked is what check found in one file.
+// checked is what check found in one policy: a policy file, or a
+// resource of a Terraform source (or a Terraform source that could not be
+// read at all).
 type checked struct {
-	file       string // as displayed
-	data       []byte
-	policy     *policy.File   // when the file decodes
-	findings   []lint.Finding // at most --max-findings of them
+	file string // as displayed: the file, or SOURCE#ADDRESS for a resource
+	// source is the Terraform source and address the resource's address,
+	// for a Terraform policy; both are empty for a policy file, and
+	// address is empty for a source that could not be read.
+	source, address string
+	// annotate is the file that annotations of the policy as a whole go
+	// to: the policy file, or the .tf file of the resource.
+	annotate   string
+	team       *terraform.TeamRoles // for a team, which has no policy of its own
+	data       []byte               // of a policy file
+	policy     *policy.File         // when the file decodes
+	findings   []lint.Finding       // at most --max-findings of them
 	counts     [lint.Error + 1]int
 	omitted    int  // counted in counts, not in findings
 	statements int  // when the file decodes
@@ -227,18 +239,20 @@ func runCheck(f *checkFlags, files []string, stdin io.Reader, stdout, stderr io.
 	var results []checked
 	unreadable, failed := 0, 0
 	for _, in := range found {
-		r := checked{file: in.path, err: in.err}
-		if r.err == nil {
-			r = checkFile(in.path, stdin, opts, f.suppress, f.fixer(stdout, stderr))
+		rs := []checked{{file: in.path, err: in.err}}
+		if in.err == nil {
+			rs = f.checkPath(in, stdin, opts, stdout, stderr)
 		}
-		if r.err != nil {
-			unreadable++
-			fmt.Fprintf(stderr, "ldpolicy: %v\n", r.err)
+		for _, r := range rs {
+			if r.err != nil {
+				unreadable++
+				fmt.Fprintf(stderr, "ldpolicy: %v\n", r.err)
+			}
+			if r.counts[lint.Error] > 0 || f.strict && r.counts[lint.Warning] > 0 {
+				failed++
+			}
+			results = append(results, r)
 		}
-		if r.counts[lint.Error] > 0 || f.strict && r.counts[lint.Warning] > 0 {
-			failed++
-		}
-		results = append(results, r)
 	}
 
 	switch err := writeChecked(stdout, f.format, results); {
@@ -278,16 +292,105 @@ func writeChecked(stdout io.Writer, format string, results []checked) error {
 	return writeCheckText(stdout, results)
 }
 
-// checkFile reads and checks one file, with the suppressions of the flags
-// and of its suppression file. With a fixer, it fixes the file first, and
-// checks what the fixes made of it.
-func checkFile(name string, stdin io.Reader, opts lint.Options, suppress []lint.Suppression, fix *fixer) checked {
-	r := checked{file: displayName(name)}
-	data, err := readInput(name, stdin)
-	if err != nil {
-		r.err = errors.Unwrap(err)
+// checkPath checks what a PATH names, or what was found in a directory:
+// a policy file, or each policy-bearing resource of a Terraform source
+// (every one, unless the path selects one with #ADDRESS). A Terraform
+// source found in a directory without such a resource is noted on stderr,
+// and has no result.
+func (f *checkFlags) checkPath(in found, stdin io.Reader, opts lint.Options, stdout, stderr io.Writer) []checked {
+	src, err := openSource(in.path, stdin)
+	var errs terraform.ErrorList
+	switch {
+	case errors.As(err, &errs):
+		r := checked{file: displayName(in.path), source: displayName(in.path), annotate: displayName(in.path)}
+		r.problems(errs, opts.MaxFindings)
+		return []checked{r}
+	case err != nil:
+		var ee *exitError
+		if errors.As(err, &ee) {
+			err = ee.err
+		}
+		return []checked{{file: displayName(in.path), err: err}}
+	case src.Terraform == nil:
+		return []checked{checkFile(in.path, src.Data, opts, f.suppress, f.fixer(stdout, stderr))}
+	}
+	ps, err := src.Policies()
+	switch {
+	case err != nil && in.module && len(src.Terraform.Resources) == 0:
+		fmt.Fprintf(stderr, "ldpolicy: check: %s: skipped: a Terraform module without a policy-bearing resource\n", src.Name)
+		return nil
+	case err != nil:
+		return []checked{{file: displayName(in.path), err: err}}
+	}
+	opts.Suppress = f.suppress // no suppression file: see checkUsage
+	out := make([]checked, len(ps))
+	for i, p := range ps {
+		out[i] = checkResource(p, opts, f.fix, stderr)
+	}
+	return out
+}
+
+// checkResource checks the policy of a Terraform resource: the problems
+// that stopped it from being read, as findings where they are (LDP009,
+// and those of decoding its statements), or its findings. A team has no
+// policy of its own to check. With fix, it says on stderr that the fixes
+// are not applied: the layout of .tf files is terraform fmt's.
+func checkResource(p policysource.Policy, opts lint.Options, fix bool, stderr io.Writer) checked {
+	res := p.Resource
+	r := checked{file: p.Name, source: p.Source, address: res.Address, annotate: res.Pos.Filename}
+	var errs terraform.ErrorList
+	switch {
+	case errors.As(res.Err, &errs):
+		r.problems(errs, opts.MaxFindings)
+		return r
+	case res.Err != nil:
+		r.err = fmt.Errorf("%s: %v", p.Name, res.Err)
+		return r
+	case res.Team != nil:
+		r.team, r.valid = res.Team, true
 		return r
 	}
+	rep, err := lint.Check(res.Policy, opts)
+	if err != nil {
+		r.err = err
+		return r
+	}
+	r.policy, r.statements = res.Policy, len(res.Policy.Statements)
+	r.report(rep, true)
+	if fix {
+		for _, fd := range r.findings {
+			if rule, _ := lint.LookupRule(fd.Code); rule.Fixable() && fd.Fix != "" {
+				fmt.Fprintf(stderr, "ldpolicy: check: %s: %s not fixed: --fix does not rewrite Terraform sources; write %q there\n", place(fd, res.Address), fd.Code, fd.Fix)
+			}
+		}
+	}
+	return r
+}
+
+// problems records the problems that stopped a Terraform policy from being
+// read as its findings, at most max of them when max is positive. A
+// problem of the source as a whole that is about a resource names it.
+func (r *checked) problems(errs terraform.ErrorList, max int) {
+	for i, e := range errs {
+		fd := lint.SourceProblem(e.Pos, e.Err)
+		if e.Address != "" && e.Address != r.address && fd.Code == "LDP009" {
+			fd.Message = e.Address + ": " + fd.Message
+		}
+		r.counts[fd.Severity]++
+		if max > 0 && i >= max {
+			r.omitted++
+			continue
+		}
+		r.findings = append(r.findings, fd)
+	}
+}
+
+// checkFile checks a policy file, whose content is data, with the
+// suppressions of the flags and of its suppression file. With a fixer, it
+// fixes the file first, and checks what the fixes made of it.
+func checkFile(name string, data []byte, opts lint.Options, suppress []lint.Suppression, fix *fixer) checked {
+	r := checked{file: displayName(name), annotate: displayName(name)}
+	var err error
 	if opts.Suppress, r.err = suppressions(name, suppress); r.err != nil {
 		return r
 	}
@@ -298,10 +401,11 @@ func checkFile(name string, stdin io.Reader, opts lint.Options, suppress []lint.
 		if r.check(data, all); r.err != nil {
 			return r
 		}
-		if data, r.err = fix.apply(name, &r); r.err != nil {
+		if data, err = fix.apply(name, &r); err != nil {
+			r.err = err
 			return r
 		}
-		r = checked{file: r.file}
+		r = checked{file: r.file, annotate: r.annotate}
 	}
 	r.check(data, opts)
 	return r
@@ -344,12 +448,18 @@ func (r *checked) check(data []byte, opts lint.Options) {
 		r.err = err
 		return
 	}
+	r.report(rep, perr == nil)
+}
+
+// report records the findings of a check of r; decoded says whether its
+// policy decoded.
+func (r *checked) report(rep *lint.Report, decoded bool) {
 	r.findings, r.counts, r.omitted = rep.Findings, rep.Counts, rep.Omitted()
 	// Valid for LaunchDarkly: it decodes, and no finding is of the
 	// problems LaunchDarkly rejects (LDP001 to LDP007). The errors are
 	// kept first, so an omitted one is among them only when more than
 	// --max-findings errors are.
-	r.valid = perr == nil
+	r.valid = decoded
 	for _, fd := range r.findings {
 		if fd.Code < "LDP008" && fd.Severity == lint.Error {
 			r.valid = false

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/ldpolicy/ldpolicy/internal/policysource"
 	"github.com/ldpolicy/ldpolicy/policytest"
 	"github.com/ldpolicy/ldpolicy/resource"
 )
@@ -86,12 +87,20 @@ type walker struct {
 	// none is what a directory without such files has none of: "policy
 	// files (...)".
 	none string
+	// What the command does with the Terraform files (.tf, .tf.json)
+	// found in a directory: with modules, it reads the directory that
+	// holds them as a Terraform module, once; with leave, it notes each
+	// as left to another tool, leave saying why. Either way they count as
+	// found.
+	modules bool
+	leave   string
 }
 
 // found is a file to read, or a directory that could not be read.
 type found struct {
-	path string
-	err  error // why a directory below an argument could not be read
+	path   string
+	err    error // why a directory below an argument could not be read
+	module bool  // a Terraform module directory found below the argument that names it
 }
 
 // find lists the files that the arguments name, in order: a file, or "-"
@@ -153,6 +162,15 @@ func (w *walker) find(args []string, stderr io.Writer) ([]found, error) {
 				return nil
 			case !d.Type().IsRegular():
 				return nil
+			case w.modules && policysource.IsTerraformFile(d.Name()):
+				taken++
+				dir := filepath.Dir(p)
+				add(found{path: dir, module: dir != filepath.Clean(arg)})
+				return nil
+			case w.leave != "" && policysource.IsTerraformFile(d.Name()):
+				taken++
+				fmt.Fprintf(stderr, "ldpolicy: %s: %s: skipped: %s\n", w.cmd, p, w.leave)
+				return nil
 			}
 			if ok, why := w.take(p); !ok {
 				if why != "" {
@@ -197,9 +215,17 @@ func (w *walker) find(args []string, stderr io.Writer) ([]found, error) {
 }
 
 // policyWalker is the walker of check and fmt: it takes the .json files
-// that may hold a policy, and skips the others with a note.
+// that may hold a policy, the output of terraform show -json among them,
+// and skips the others with a note. Check reads the directories that hold
+// Terraform files as modules; fmt leaves Terraform files to terraform fmt.
 func policyWalker(cmd string, exclude excludeFlag) *walker {
-	return &walker{cmd: cmd, exclude: exclude, take: takePolicy, none: "policy files (.json files that hold a policy)"}
+	w := &walker{cmd: cmd, exclude: exclude, take: takePolicy, none: "policy files (.json files that hold a policy)"}
+	if cmd == "check" {
+		w.modules = true
+	} else {
+		w.leave = "a Terraform file: terraform fmt formats it"
+	}
+	return w
 }
 
 // testWalker is the walker of test: it takes the test files, by name.
