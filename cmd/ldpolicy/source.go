@@ -46,6 +46,12 @@ func openPolicy(arg string, stdin io.Reader, stderr io.Writer) (policysource.Pol
 	if err != nil {
 		return policysource.Policy{}, reportSourceErr(stderr, err)
 	}
+	return onePolicy(src, stderr)
+}
+
+// onePolicy returns the one policy of a source (policysource.Source.One),
+// writing the problems of a resource that cannot be read to stderr.
+func onePolicy(src *policysource.Source, stderr io.Writer) (policysource.Policy, error) {
 	p, err := src.One()
 	if err != nil {
 		return policysource.Policy{}, reportSourceErr(stderr, err)
