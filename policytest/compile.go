@@ -10,8 +10,10 @@ import (
 	"strings"
 
 	"github.com/ldpolicy/ldpolicy/event"
+	"github.com/ldpolicy/ldpolicy/internal/policysource"
 	"github.com/ldpolicy/ldpolicy/policy"
 	"github.com/ldpolicy/ldpolicy/resource"
+	"github.com/ldpolicy/ldpolicy/terraform"
 )
 
 // maxNamedFile bounds what Load reads of a file that a test file names.
@@ -173,12 +175,21 @@ func (c *compiler) compilePolicy() (*policy.Set, string) {
 		return set, c.Name
 	}
 	name := c.Path(c.Policy)
-	data, err := c.read(name)
-	if err != nil {
+	src, err := policysource.Open(name, c.read)
+	var tfErrs terraform.ErrorList
+	switch {
+	case errors.As(err, &tfErrs):
+		for _, e := range tfErrs {
+			c.errs = append(c.errs, fromTerraform(e))
+		}
+		return nil, name
+	case err != nil:
 		c.d.errorf(c.File.policy, "policy", "%v", err)
 		return nil, name
+	case src.Terraform != nil:
+		return c.compileResource(src, opts)
 	}
-	set, err := policy.Load(name, data, opts)
+	set, err := policy.Load(name, src.Data, opts)
 	var errs policy.ErrorList
 	switch {
 	case errors.As(err, &errs):
@@ -194,6 +205,48 @@ func (c *compiler) compilePolicy() (*policy.Set, string) {
 		c.warnings = append(c.warnings, fromPolicy(w))
 	}
 	return set, name
+}
+
+// compileResource compiles the policy of the one resource of a Terraform
+// source that the test file names: a webhook's or a custom role's, as the
+// same policy in a policy file would be. A team has no policy of its own.
+func (c *compiler) compileResource(src *policysource.Source, opts policy.Options) (*policy.Set, string) {
+	p, err := src.One()
+	if err != nil {
+		c.d.errorf(c.File.policy, "policy", "%v", err)
+		return nil, c.Path(c.Policy)
+	}
+	r := p.Resource
+	var tfErrs terraform.ErrorList
+	switch {
+	case errors.As(r.Err, &tfErrs):
+		for _, e := range tfErrs {
+			c.errs = append(c.errs, fromTerraform(e))
+		}
+		return nil, p.Name
+	case r.Err != nil:
+		c.d.errorf(c.File.policy, "policy", "%s: %v", p.Name, r.Err)
+		return nil, p.Name
+	case r.Team != nil:
+		c.d.errorf(c.File.policy, "policy", "%s is a team, which has no policy of its own: name one of its custom roles (%s.NAME)", p.Name, terraform.CustomRole)
+		return nil, p.Name
+	}
+	set, err := r.Policy.Compile(opts)
+	var errs policy.ErrorList
+	switch {
+	case errors.As(err, &errs):
+		for _, e := range errs {
+			c.errs = append(c.errs, fromResourcePolicy(r.Address, e))
+		}
+		return nil, p.Name
+	case err != nil:
+		c.d.errorf(c.File.policy, "policy", "%s: %v", p.Name, err)
+		return nil, p.Name
+	}
+	for _, w := range set.Warnings() {
+		c.warnings = append(c.warnings, fromResourcePolicy(r.Address, w))
+	}
+	return set, p.Name
 }
 
 // aliases are the spellings of statement fields that LaunchDarkly's
