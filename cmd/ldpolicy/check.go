@@ -22,8 +22,8 @@ const checkUsage = `usage: ldpolicy check [flags] PATH...
        ldpolicy check --fix [-d] [flags] PATH...
        ldpolicy check --list
 
-Check validates policy files and lints them. It reports every problem of
-each file at once: those LaunchDarkly rejects (malformed JSON, unknown or
+Check validates policy files, and the policies of Terraform sources, and
+lints them. It reports every problem of each file at once: those LaunchDarkly rejects (malformed JSON, unknown or
 duplicate fields, a misspelt effect, missing or empty lists, malformed
 specifiers) and the mistakes it accepts silently (a statement that names
 environments where its actions act on the flags in them, unknown actions and
@@ -68,8 +68,24 @@ annotations (as GitHub counts them), and UTF-16 code units in SARIF.
 
 ` + pathsUsage + `
 ` + excludeUsage + `
---format json writes one JSON array of a record per file, each with its
-findings; sarif writes SARIF 2.1.0 for code-scanning tools; github writes
+A Terraform source is checked resource by resource: every policy-bearing
+resource, or the one at #ADDRESS, is a result of its own, named
+SOURCE#ADDRESS ("main.tf#launchdarkly_webhook.prod: valid, 2 statements"),
+a webhook or custom role checked as the same policy in a policy file is
+(a custom role without base_permissions has "reader", the provider's
+default), a team valid when it reads. Every finding is located in the .tf
+file, at the string at fault, and shows the line of the .tf with a caret;
+in text and JSON, it names the resource's address. A policy that cannot
+be read without running Terraform, because a value it needs is a
+variable, a reference or a function, or because the file does not parse,
+is an error finding, LDP009, at the expression, in every format: the
+output of terraform show -json, whose values Terraform resolved, can be
+checked instead. Suppression files are not read for Terraform sources
+(--suppress is).
+
+--format json writes one JSON array of a record per file, or per resource
+of a Terraform source (with its "address", and each finding with its
+"file"), each with its findings; sarif writes SARIF 2.1.0 for code-scanning tools; github writes
 GitHub Actions workflow commands (::error file=...,line=...::message) that
 annotate the files in a pull request.
 
@@ -106,7 +122,9 @@ the exit status, as without --fix. --fix -d writes a unified diff of the
 fixes instead of rewriting the files (stdin included), then the findings
 of the fixed text, whose exit status it has. In SARIF, a finding that
 --fix fixes carries its fix ("fixes": the element's region replaced by
-the new JSON string).
+the new JSON string). --fix does not rewrite Terraform sources, whose
+layout is terraform fmt's: it notes on stderr each fix it would apply to
+one, with the value to write instead.
 
 --attribute NAME=VALUE,... binds a role attribute, as LaunchDarkly binds it
 for a member or a team: each value is a pattern ("team-*"), matched where

@@ -25,11 +25,29 @@ the captured webhook events, that the new version decides differently.
 
 OLD and NEW are policy files: an array of statements, a webhook
 ({"statements": [...]}) or a custom role ({"policy": [...]}); "-" reads one
-from stdin. When OLD is a custom role, or with --role, both are compared
+from stdin. Either may be a resource of a Terraform source instead.
+
+` + sourceUsage + `
+Two Terraform sources named without #ADDRESS, such as two versions of a
+module directory, are compared resource by resource, matched by address:
+each webhook and custom role whose statements change is compared as two
+policy files are (below), under a line "ADDRESS: changed"; one whose
+statements do not is "unchanged"; a custom role whose base permissions
+change says so ("base permissions no_access -> reader", which is wider);
+a team says which custom roles and role attribute values it gains (+,
+wider) or loses (-). Resources of one version only are "added" or
+"removed", and not compared. A last line counts them. Every resource of
+both versions must be read: one that cannot stops diff (exit status 2).
+With --format json, each resource has a "resource" record ("change",
+and "detail" and "wider" for what the statements do not show), the
+records of its comparison carry its "address", and a "resources" record
+ends the output. INPUTs are then read once for each resource compared,
+and cannot be stdin. When OLD is a custom role, or with --role, both are compared
 as roles, where an empty policy grants nothing (base permissions are not
 compared). With --patch, NEW is OLD with a JSON Patch (RFC 6902) applied,
 as LaunchDarkly's REST API applies the body of an update to a webhook or a
-role: diff shows what sending that patch would change. A patch that fails
+role: diff shows what sending that patch would change (to a policy file
+only: a patch does not apply to a Terraform source). A patch that fails
 (a "test" operation that does not hold, a path that does not exist) would
 change nothing: it is an error, with the operation that fails.
 
@@ -82,7 +100,9 @@ last.
 Exit status: 0 when the comparison completed, whatever it found; 1 with
 --fail-on-wider when the new version allows an access, or delivers an event,
 that the old one did not, or when the comparison on representative accesses
-was cut short, so that whether it is wider is not known; 2 for bad usage, a
+was cut short, so that whether it is wider is not known (for two Terraform
+sources: when a resource compared is wider in any of these ways, or cannot
+be told not to be; an added resource does not fail it); 2 for bad usage, a
 policy, patch or metadata file that cannot be used, or an INPUT that cannot
 be read (a missing file or directory never passes for one without changes).
 

@@ -75,7 +75,16 @@ decision that metadata nobody supplied could change is indeterminate, and is
 made with that metadata taken as absent.
 
 The policy file is a JSON array of statements, a webhook ({"statements":
-[...]}) or a custom role ({"policy": [...]}); "-" reads it from stdin. An
+[...]}) or a custom role ({"policy": [...]}); "-" reads it from stdin.
+
+` + sourceUsage + `
+A launchdarkly_custom_role is a role, as a custom role file is. A team
+(launchdarkly_team_role_mapping or launchdarkly_team) decides as a member
+of the team: who holds each of its custom roles, with the team's role
+attributes (--attribute binds those it does not); its roles must be
+resources of the same source (a role managed elsewhere is an error, as
+its policy is not known). With --role, a team's roles add to those of the
+other --policy. An
 --event file holds one event; a malformed one is reported at the line and
 column of the problem (FILE:LINE:COLUMN: message), as dry-run reports it.
 
@@ -152,7 +161,7 @@ type evalFlags struct {
 }
 
 func (f *evalFlags) register(fs *flag.FlagSet) {
-	fs.Var(&f.policyFiles, "policy", "the policy `FILE` (\"-\" for stdin); with --role, repeat it for each role the member holds")
+	fs.Var(&f.policyFiles, "policy", "the policy `FILE` (\"-\" for stdin), or a Terraform source with #ADDRESS; with --role, repeat it for each role or team the member holds")
 	fs.StringVar(&f.action, "action", "", "the `ACTION` of the access, such as updateOn")
 	fs.StringVar(&f.resource, "resource", "", "the `RESOURCE` of the access, such as proj/default:env/production:flag/dark-mode")
 	fs.StringVar(&f.eventFile, "event", "", "a webhook payload `FILE` to decide delivery of (\"-\" for stdin)")

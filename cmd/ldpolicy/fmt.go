@@ -46,6 +46,10 @@ check prints them. Specifiers are not checked: a file that check rejects
 for a malformed specifier is formatted all the same.
 
 ` + excludeUsage + `
+Terraform files (.tf) are terraform fmt's to format, and the output of
+terraform show -json Terraform's to write: fmt skips both, named or found
+in a directory, with a note on stderr, and they are not errors.
+
 Without flags, fmt writes the formatted files to stdout. --check writes
 nothing but the names of the files that are not formatted; -w rewrites them
 in place (through a temporary file in the same directory, renamed over the

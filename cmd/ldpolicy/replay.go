@@ -31,6 +31,14 @@ the webhook signs, the X-LD-Signature header. A delivery answered other than
 2xx (a redirect included), or that fails to connect or times out, is tried
 once more, as LaunchDarkly retries once.
 
+FILE may also be a Terraform source (a .tf file, a module directory, or
+the output of terraform show -json, which holds resolved values): its
+launchdarkly_webhook resources, or the one at #ADDRESS, with their url,
+secret (which signs the deliveries when given), on (false when not given,
+the provider's default), name (the address when not given), tags and
+statements. A setting that only Terraform knows when it runs, such as a
+url that a variable gives, is an error at the expression.
+
 FILE holds webhooks in the shape of LaunchDarkly's REST API: one webhook
 object, a JSON array of them, or a list response ({"items": [...]}). Replay
 reads these fields of each:
@@ -116,7 +124,7 @@ type replayFlags struct {
 }
 
 func (f *replayFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.hooksFile, "webhooks", "", "the `FILE` of webhooks to deliver to, in the REST API's shape (required)")
+	fs.StringVar(&f.hooksFile, "webhooks", "", "the `FILE` of webhooks to deliver to, in the REST API's shape, or a Terraform source (required)")
 	f.eventFlags.register(fs, "")
 	fs.BoolVar(&f.lenient, "lenient", false, "read the typo \":/flag/\" in specifiers as \":flag/\", with a warning")
 	fs.Var(newFormatFlag(&f.format, "text", "json"), "format", "output `format`: text, or json for NDJSON records")

@@ -16,21 +16,23 @@ import (
 
 // sourceUsage explains, in the help of the commands that take a policy,
 // what names one.
-const sourceUsage = `A policy is named by a policy file (JSON, as LaunchDarkly's REST API
-writes it; "-" for stdin) or by a Terraform source: a .tf file, a module
+const sourceUsage = `A policy is a policy file (JSON, as LaunchDarkly's REST API writes it;
+"-" for stdin), or a resource of a Terraform source: a .tf file, a module
 directory (every .tf file in it), or a file that holds the output of
 "terraform show -json", a plan or the state (told by its content, not its
-name). #ADDRESS after a Terraform source selects one of its resources by
-its Terraform address: main.tf#launchdarkly_webhook.prod,
+name). #ADDRESS after a Terraform source selects a resource by its
+Terraform address: main.tf#launchdarkly_webhook.prod,
 plan.json#module.ld.launchdarkly_custom_role.ops. Without one, a source
 with one policy-bearing resource (launchdarkly_webhook,
 launchdarkly_custom_role, launchdarkly_team_role_mapping or
-launchdarkly_team) is that resource, and one with several is an error that
-lists their addresses. A custom role from Terraform has "reader" base
-permissions unless it gives others, as the provider does. Values that
-only Terraform knows when it runs (variables, references, functions) are
-not guessed: a policy that needs one is an error at the expression, which
-says to read the output of terraform show -json instead.
+launchdarkly_team) is that resource, and one with several is an error
+that lists their addresses. A resource decides as the same policy in a
+policy file does; a custom role from Terraform has "reader" base
+permissions unless it gives others, as the provider does. Values that only
+Terraform knows when it runs (variables, references, functions) are never
+guessed: a policy that needs one is an error at the expression (exit
+status 2), which says to read the output of terraform show -json instead.
+Problems are located in the .tf file, with its line and a caret.
 `
 
 // openSource reads what a policy argument names, a policy file or "-"

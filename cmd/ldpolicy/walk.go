@@ -18,17 +18,22 @@ import (
 )
 
 // pathsUsage explains the PATH arguments of check and fmt, in their help.
-const pathsUsage = `A PATH is a policy file, "-" for stdin, or a directory, read recursively
-and in name order for the .json files that may hold a policy, leaving out
-directories and files whose names start with "." and the symbolic links
-found in it. In a directory, files that are clearly not policies are
-skipped with a note on stderr: policy tests (NAME.ldtest.yaml, .yml or
-.json), suppression files (.lint), files that are not .json (.ndjson,
-.yaml, ...), and .json files that hold audit-log events (an entry, an
-array of entries, NDJSON, a list response {"items": [...]}), a JSON Patch,
-or metadata (the format of eval --metadata). A file named as a PATH is
-read whatever it holds. A directory without a policy file is bad usage,
-and then nothing is read.
+const pathsUsage = `A PATH is a policy file, "-" for stdin, a Terraform source (a .tf file,
+the output of terraform show -json, with #ADDRESS for one resource), or a
+directory, read recursively and in name order for the .json files that may
+hold a policy, leaving out directories and files whose names start with
+"." and the symbolic links found in it. In a directory, files that are
+clearly not policies are skipped with a note on stderr: policy tests
+(NAME.ldtest.yaml, .yml or .json), suppression files (.lint), files that
+are not .json (.ndjson, .yaml, ...), and .json files that hold audit-log
+events (an entry, an array of entries, NDJSON, a list response {"items":
+[...]}), a JSON Patch, or metadata (the format of eval --metadata). Check
+reads each directory that holds .tf files as a Terraform module, once,
+every .tf file of it together (a module without policy-bearing resources
+is skipped with a note), and the output of terraform show -json by its
+content; fmt leaves both to Terraform, with a note. A file named as a PATH
+is read whatever it holds. A directory without a policy file is bad
+usage, and then nothing is read.
 `
 
 // excludeUsage explains --exclude, in the help of check, fmt and test.
