@@ -177,3 +177,31 @@ func TestReadmeLibraryChecksErrors(t *testing.T) {
 		t.Error("README.md: the library snippet gets no error")
 	}
 }
+
+// TestReadmeTerraform runs the check of a .tf file that README.md shows
+// under "Policies in Terraform", and compares its output with the README's.
+func TestReadmeTerraform(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks := fencedBlocksAfter(string(readme), "<!-- terraform:", 2)
+	if len(blocks) != 2 {
+		t.Fatalf("README.md: want the Terraform command block and its output block, found %d blocks", len(blocks))
+	}
+	command, want := strings.TrimSpace(blocks[0]), blocks[1]
+	const prefix = "./ldpolicy "
+	if !strings.HasPrefix(command, prefix) || strings.Contains(command, "\n") {
+		t.Fatalf("README.md's Terraform example is %q, want one %q command", command, prefix+"...")
+	}
+	args, err := splitArgs(strings.TrimPrefix(command, prefix))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir("../..")
+	var stdout, stderr bytes.Buffer
+	exitCode(run(args, nil, &stdout, &stderr), &stderr)
+	if have := stdout.String(); have != want {
+		t.Errorf("the Terraform example's output differs from README.md\nhave:\n%s\nwant:\n%s", have, want)
+	}
+}
