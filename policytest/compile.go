@@ -174,79 +174,58 @@ func (c *compiler) compilePolicy() (*policy.Set, string) {
 		}
 		return set, c.Name
 	}
-	name := c.Path(c.Policy)
-	src, err := policysource.Open(name, c.read)
+	set, name, address, err := loadNamed(c.Path(c.Policy), c.read, opts)
 	var tfErrs terraform.ErrorList
+	var errs policy.ErrorList
 	switch {
 	case errors.As(err, &tfErrs):
 		for _, e := range tfErrs {
 			c.errs = append(c.errs, fromTerraform(e))
 		}
-		return nil, name
-	case err != nil:
-		c.d.errorf(c.File.policy, "policy", "%v", err)
-		return nil, name
-	case src.Terraform != nil:
-		return c.compileResource(src, opts)
-	}
-	set, err := policy.Load(name, src.Data, opts)
-	var errs policy.ErrorList
-	switch {
 	case errors.As(err, &errs):
 		for _, e := range errs {
-			c.errs = append(c.errs, fromPolicy(e))
+			c.errs = append(c.errs, fromResourcePolicy(address, e))
 		}
-		return nil, name
 	case err != nil:
-		c.d.errorf(c.File.policy, "policy", "%s: %v", name, err)
+		c.d.errorf(c.File.policy, "policy", "%v", err)
+	}
+	if err != nil {
 		return nil, name
 	}
 	for _, w := range set.Warnings() {
-		c.warnings = append(c.warnings, fromPolicy(w))
+		c.warnings = append(c.warnings, fromResourcePolicy(address, w))
 	}
 	return set, name
 }
 
-// compileResource compiles the policy of the one resource of a Terraform
-// source that the test file names: a webhook's or a custom role's, as the
-// same policy in a policy file would be. A team has no policy of its own.
-func (c *compiler) compileResource(src *policysource.Source, opts policy.Options) (*policy.Set, string) {
+// loadNamed reads and compiles the policy at a path that a test file
+// names: a policy file, or the one resource of a Terraform source that the
+// path selects (policysource). A webhook's or a custom role's policy is
+// compiled as the same policy in a policy file would be; a team has no
+// policy of its own. It returns the name of the policy, and the address
+// of its resource, if any.
+func loadNamed(path string, read func(string) ([]byte, error), opts policy.Options) (set *policy.Set, name, address string, err error) {
+	src, err := policysource.Open(path, read)
+	switch {
+	case err != nil:
+		return nil, path, "", err
+	case src.Terraform == nil:
+		set, err := policy.Load(path, src.Data, opts)
+		return set, path, "", err
+	}
 	p, err := src.One()
 	if err != nil {
-		c.d.errorf(c.File.policy, "policy", "%v", err)
-		return nil, c.Path(c.Policy)
+		return nil, path, "", err
 	}
 	r := p.Resource
-	var tfErrs terraform.ErrorList
 	switch {
-	case errors.As(r.Err, &tfErrs):
-		for _, e := range tfErrs {
-			c.errs = append(c.errs, fromTerraform(e))
-		}
-		return nil, p.Name
 	case r.Err != nil:
-		c.d.errorf(c.File.policy, "policy", "%s: %v", p.Name, r.Err)
-		return nil, p.Name
+		return nil, p.Name, r.Address, r.Err
 	case r.Team != nil:
-		c.d.errorf(c.File.policy, "policy", "%s is a team, which has no policy of its own: name one of its custom roles (%s.NAME)", p.Name, terraform.CustomRole)
-		return nil, p.Name
+		return nil, p.Name, r.Address, fmt.Errorf("%s is a team, which has no policy of its own: name one of its custom roles (%s.NAME)", p.Name, terraform.CustomRole)
 	}
-	set, err := r.Policy.Compile(opts)
-	var errs policy.ErrorList
-	switch {
-	case errors.As(err, &errs):
-		for _, e := range errs {
-			c.errs = append(c.errs, fromResourcePolicy(r.Address, e))
-		}
-		return nil, p.Name
-	case err != nil:
-		c.d.errorf(c.File.policy, "policy", "%s: %v", p.Name, err)
-		return nil, p.Name
-	}
-	for _, w := range set.Warnings() {
-		c.warnings = append(c.warnings, fromResourcePolicy(r.Address, w))
-	}
-	return set, p.Name
+	set, err = r.Policy.Compile(opts)
+	return set, p.Name, r.Address, err
 }
 
 // aliases are the spellings of statement fields that LaunchDarkly's
