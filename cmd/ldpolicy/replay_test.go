@@ -457,23 +457,23 @@ func TestReplayTerraform(t *testing.T) {
 	rec := newRecorder(t, secret, policyFile)
 	srv := httptest.NewServer(rec)
 	defer srv.Close()
-	tf := fmt.Sprintf(`resource "launchdarkly_webhook" "prod" {
-  url    = %q
-  secret = %q
-  on     = true
-  statements = [
-    { effect = "allow", actions = ["*"], resources = ["proj/*:env/production:flag/*"] },
-    { effect = "deny", actions = ["deleteFlag"], resources = ["proj/*:env/*:flag/*"] },
-  ]
+	tf := fmt.Sprintf(`resource "launchdarkly_custom_role" "ops" {
+  key               = "ops"
+  policy_statements = [{ effect = "allow", actions = ["*"], resources = ["proj/*"] }]
 }
 
 resource "launchdarkly_webhook" "off" {
   url = "http://127.0.0.1:1/off"
 }
 
-resource "launchdarkly_custom_role" "ops" {
-  key               = "ops"
-  policy_statements = [{ effect = "allow", actions = ["*"], resources = ["proj/*"] }]
+resource "launchdarkly_webhook" "prod" {
+  statements = [
+    { effect = "allow", actions = ["*"], resources = ["proj/*:env/production:flag/*"] },
+    { effect = "deny", actions = ["deleteFlag"], resources = ["proj/*:env/*:flag/*"] },
+  ]
+  url    = %q
+  secret = %q
+  on     = true
 }
 `, srv.URL+"/hook", secret)
 	dir := t.TempDir()
@@ -488,7 +488,7 @@ resource "launchdarkly_custom_role" "ops" {
 		t.Errorf("the receiver processed %v, want %v", have, want)
 	}
 	sum := summaryOf(t, stdout)
-	if len(sum.Webhooks) != 2 || sum.Webhooks[0].Name != "launchdarkly_webhook.prod" || sum.Webhooks[1].On {
-		t.Errorf("webhooks %+v, want launchdarkly_webhook.prod, and launchdarkly_webhook.off off", sum.Webhooks)
+	if len(sum.Webhooks) != 2 || sum.Webhooks[0].On || sum.Webhooks[1].Name != "launchdarkly_webhook.prod" {
+		t.Errorf("webhooks %+v, want launchdarkly_webhook.off off, and launchdarkly_webhook.prod", sum.Webhooks)
 	}
 }

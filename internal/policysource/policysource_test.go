@@ -16,16 +16,17 @@ func TestSplit(t *testing.T) {
 		}
 	}
 	for _, tt := range []struct{ in, path, addr string }{
-		{"main.tf", "main.tf", ""},
-		{"main.tf#launchdarkly_webhook.prod", "main.tf", "launchdarkly_webhook.prod"},
-		{`main.tf#launchdarkly_webhook.hooks["a#b"]`, "main.tf", `launchdarkly_webhook.hooks["a#b"]`},
-		{"odd#name.tf", "odd#name.tf", ""},
-		{"odd#name.tf#launchdarkly_webhook.prod", "odd#name.tf", "launchdarkly_webhook.prod"},
-		{"x#y", "x#y", ""},
-		{"missing.tf#a.b", "missing.tf", "a.b"},
-		{"-", "-", ""},
-		{"-#launchdarkly_webhook.prod", "-", "launchdarkly_webhook.prod"},
-		{".#launchdarkly_webhook.prod", ".", "launchdarkly_webhook.prod"},
+		{in: "main.tf", path: "main.tf"},
+		{in: "main.tf#launchdarkly_webhook.prod", path: "main.tf", addr: "launchdarkly_webhook.prod"},
+		{in: `main.tf#launchdarkly_webhook.hooks["a#b"]`, path: "main.tf", addr: `launchdarkly_webhook.hooks["a#b"]`},
+		// A name with "#" is a name first.
+		{in: "odd#name.tf", path: "odd#name.tf"},
+		{in: "odd#name.tf#launchdarkly_webhook.prod", path: "odd#name.tf", addr: "launchdarkly_webhook.prod"},
+		{in: "x#y", path: "x#y"},
+		{in: "missing.tf#a.b", path: "missing.tf", addr: "a.b"},
+		{in: "-", path: "-"},
+		{in: "-#launchdarkly_webhook.prod", path: "-", addr: "launchdarkly_webhook.prod"},
+		{in: ".#launchdarkly_webhook.prod", path: ".", addr: "launchdarkly_webhook.prod"},
 	} {
 		t.Run(tt.in, func(t *testing.T) {
 			path, addr := Split(tt.in)

@@ -5,7 +5,7 @@ terraform {
   required_providers {
     launchdarkly = {
       source  = "launchdarkly/launchdarkly"
-      version = "~> 2.0"
+      version = "~> 3.0"
     }
   }
 }
@@ -20,41 +20,25 @@ resource "launchdarkly_webhook" "production_flags" {
   name = "Production flag changes"
   url  = var.production_hook_url
   on   = true
-
-  statements {
-    effect    = "allow"
-    actions   = ["*"]
-    resources = ["proj/*:env/production:flag/*"]
-  }
-
-  statements {
-    effect    = "deny"
-    actions   = ["deleteFlag"]
-    resources = ["proj/*:env/*:flag/*"]
-  }
+  statements = [
+    { effect = "allow", actions = ["*"], resources = ["proj/*:env/production:flag/*"] },
+    { effect = "deny", actions = ["deleteFlag"], resources = ["proj/*:env/*:flag/*"] },
+  ]
 }
 
-# Turn flags on and off in every environment, and nothing else.
+# Turn flags on and off in every environment, and nothing else; a member
+# of the release team holds it.
 resource "launchdarkly_custom_role" "release_managers" {
   key              = "release-managers"
   name             = "Release managers"
   description      = "Turn flags on and off in every environment, and nothing else."
   base_permissions = "no_access"
-
-  policy_statements {
-    effect    = "allow"
-    actions   = ["updateOn", "updateFallthrough", "updateOffVariation"]
-    resources = ["proj/*:env/*:flag/*"]
-  }
-
-  policy_statements {
-    effect    = "deny"
-    actions   = ["*"]
-    resources = ["proj/*:env/production;regulated:flag/*"]
-  }
+  policy_statements = [
+    { effect = "allow", actions = ["updateOn", "updateFallthrough", "updateOffVariation"], resources = ["proj/*:env/*:flag/*"] },
+    { effect = "deny", actions = ["*"], resources = ["proj/*:env/production;regulated:flag/*"] },
+  ]
 }
 
-# The release team holds the release managers' role.
 resource "launchdarkly_team_role_mapping" "release" {
   team_key         = "release"
   custom_role_keys = [launchdarkly_custom_role.release_managers.key]
