@@ -273,6 +273,10 @@ func runCheck(f *checkFlags, files []string, stdin io.Reader, stdout, stderr io.
 		}
 	}
 
+	if len(results) == 0 {
+		// Only modules without policy-bearing resources were found.
+		return inputErr(errors.New("check: nothing to check: no policy-bearing resource in the Terraform modules found"))
+	}
 	switch err := writeChecked(stdout, f.format, results); {
 	case err != nil:
 		return err
@@ -312,9 +316,9 @@ func writeChecked(stdout io.Writer, format string, results []checked) error {
 
 // checkPath checks what a PATH names, or what was found in a directory:
 // a policy file, or each policy-bearing resource of a Terraform source
-// (every one, unless the path selects one with #ADDRESS). A Terraform
-// source found in a directory without such a resource is noted on stderr,
-// and has no result.
+// (every one, unless the path selects one with #ADDRESS). A module found
+// in a directory without such a resource is noted on stderr, and has no
+// result.
 func (f *checkFlags) checkPath(in found, stdin io.Reader, opts lint.Options, stdout, stderr io.Writer) []checked {
 	src, err := openSource(in.path, stdin)
 	var errs terraform.ErrorList

@@ -30,8 +30,8 @@ events (an entry, an array of entries, NDJSON, a list response {"items":
 [...]}), a JSON Patch, or metadata (the format of eval --metadata). Check
 reads each directory that holds .tf files as a Terraform module, once,
 every .tf file of it together (a module without policy-bearing resources
-is skipped with a note), and the output of terraform show -json by its
-content; fmt leaves both to Terraform, with a note. A file named as a PATH
+is skipped with a note, and when nothing else is found that is bad
+usage), and the output of terraform show -json by its content; fmt leaves both to Terraform, with a note. A file named as a PATH
 is read whatever it holds. A directory without a policy file is bad
 usage, and then nothing is read.
 `
@@ -105,7 +105,7 @@ type walker struct {
 type found struct {
 	path   string
 	err    error // why a directory below an argument could not be read
-	module bool  // a Terraform module directory found below the argument that names it
+	module bool  // a directory found to hold Terraform files: a module
 }
 
 // find lists the files that the arguments name, in order: a file, or "-"
@@ -169,8 +169,7 @@ func (w *walker) find(args []string, stderr io.Writer) ([]found, error) {
 				return nil
 			case w.modules && policysource.IsTerraformFile(d.Name()):
 				taken++
-				dir := filepath.Dir(p)
-				add(found{path: dir, module: dir != filepath.Clean(arg)})
+				add(found{path: filepath.Dir(p), module: true})
 				return nil
 			case w.leave != "" && policysource.IsTerraformFile(d.Name()):
 				taken++
