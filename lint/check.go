@@ -247,6 +247,27 @@ func (c *checker) analysisOptions() policy.Options {
 
 // fromError turns a decoding or validation problem into a finding.
 func (c *checker) fromError(e *policy.Error, decoding bool) {
+	c.keep(errorFinding(e, decoding))
+}
+
+// SourceProblem returns the finding of a problem that stopped a policy from
+// being read from a source other than a policy file, as package terraform
+// reports them: a problem decoding its statements, a *policy.Error that err
+// wraps, has the code that CheckSource gives it (LDP001 or LDP002), at its
+// own position; any other, such as a value of a Terraform source known
+// only when Terraform runs, is LDP009, at pos.
+func SourceProblem(pos policy.Position, err error) Finding {
+	var pe *policy.Error
+	if errors.As(err, &pe) {
+		return errorFinding(pe, true)
+	}
+	loc := wholePolicy()
+	loc.Pos = pos
+	return Finding{Code: codeSource, Severity: Error, Message: err.Error(), Location: loc}
+}
+
+// errorFinding is the finding of a decoding or validation problem.
+func errorFinding(e *policy.Error, decoding bool) Finding {
 	code := codeList
 	var rs *resource.SyntaxError
 	var ms *match.SyntaxError
@@ -277,7 +298,7 @@ func (c *checker) fromError(e *policy.Error, decoding bool) {
 	if e.Value == "" {
 		fd.Offset = -1
 	}
-	c.keep(fd)
+	return fd
 }
 
 // add records a finding. The caller gives its Code, Message, Fix and

@@ -66,6 +66,12 @@
 //	                "proj/*:env/*;qa_*:/flag/*"
 //	LDP008 info     a suppression that matched no finding
 //	                LDP202 statements[9]
+//	LDP009 error    a policy of a Terraform source that cannot be read without running Terraform: a variable, a reference or a function where the policy needs a value, or a syntax error
+//	                resources = ["proj/${var.project}:env/*"]
+//
+// LDP009 is not LaunchDarkly's: it is the problem of a policy that package
+// terraform could not read from a .tf file (SourceProblem), which is
+// therefore not checked at all. It cannot be suppressed either.
 //
 // LDP1xx are about one specifier, checked against the catalogue of package
 // action (LaunchDarkly's documented types, their scoping and actions).

@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -233,6 +234,9 @@ func TestRulesCovered(t *testing.T) {
 		}
 	}
 	for _, r := range Rules() {
+		if r.Code == codeSource {
+			continue // not found by checking a policy: see TestSourceProblem
+		}
 		if !pos[r.Code] || !neg[r.Code] {
 			t.Errorf("%s: have a positive case %v and a negative case %v, want both", r.Code, pos[r.Code], neg[r.Code])
 		}
@@ -254,4 +258,32 @@ func findingsOf(r *Report, err error) ([]Finding, error) {
 		return nil, err
 	}
 	return r.Findings, nil
+}
+
+// TestSourceProblem checks the findings of the problems that stop a
+// policy from being read from a Terraform source.
+func TestSourceProblem(t *testing.T) {
+	at := policy.Position{Filename: "main.tf", Offset: 77, Line: 9, Column: 28}
+	fd := SourceProblem(at, errors.New("the variable var.project is not known without running Terraform"))
+	if fd.Code != codeSource || fd.Severity != Error || fd.Pos != at || fd.Path() != "" || fd.Offset != -1 {
+		t.Errorf("have %s (%+v), want LDP009 at %s", fd, fd.Location, at)
+	}
+	if want := "main.tf:9:28: the variable var.project is not known without running Terraform [LDP009]"; fd.String() != want {
+		t.Errorf("have %s\nwant %s", fd, want)
+	}
+
+	// A problem decoding the statements has the code of CheckSource.
+	_, err := policy.ParseFile("p.json", []byte(`[{"effect": "allow", "actions": ["*"], "resource": ["proj/*"]}]`))
+	var errs policy.ErrorList
+	if !errors.As(err, &errs) {
+		t.Fatalf("ParseFile: %v", err)
+	}
+	fd = SourceProblem(at, fmt.Errorf("wrapped: %w", errs[0]))
+	if fd.Code != codeStatement || fd.Pos != errs[0].Pos || fd.Path() != errs[0].Path() {
+		t.Errorf("have %s, want LDP002 at %s", fd, errs[0].Pos)
+	}
+
+	if err := Suppressible(codeSource); err == nil {
+		t.Error("LDP009 is suppressible")
+	}
 }

@@ -26,6 +26,7 @@ const (
 	codeAction      = "LDP006"
 	codeTypo        = "LDP007"
 	codeSuppression = "LDP008"
+	codeSource      = "LDP009"
 
 	codeHierarchy     = "LDP101"
 	codeUnknownAction = "LDP102"
@@ -75,6 +76,9 @@ var rules = []Rule{
 	{codeSuppression, Info, "a suppression that matched no finding",
 		"LDP202 statements[9]",
 		"The suppression file lists a code, or a code and a path, that no finding of the file has any more: remove the line.", false},
+	{codeSource, Error, "a policy of a Terraform source that cannot be read without running Terraform: a variable, a reference or a function where the policy needs a value, or a syntax error",
+		`resources = ["proj/${var.project}:env/*"]`,
+		"Policies are read from .tf files statically, as they are written: literal values, jsonencode(…) of them and file(…). A value that Terraform knows only when it runs cannot be checked or decided, and is never skipped: the finding is at the expression, and names it. Check the output of \"terraform show -json\" (a plan or the state) instead, whose values Terraform resolved. It cannot be suppressed: the policy was not checked.", false},
 
 	{codeHierarchy, Warning, "no action of the statement applies to the type of this resource (specifiers have no hierarchy)",
 		`{"actions": ["updateOn"], "resources": ["proj/*:env/production"]}`,

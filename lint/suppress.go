@@ -84,6 +84,8 @@ func Suppressible(code string) error {
 		return fmt.Errorf("unknown code %q: expected a code from %s to %s", code, rules[0].Code, rules[len(rules)-1].Code)
 	case r.Code < codeSuppression:
 		return fmt.Errorf("%s cannot be suppressed: LaunchDarkly rejects the policy", code)
+	case r.Code == codeSource:
+		return fmt.Errorf("%s cannot be suppressed: the policy was not read, so nothing of it was checked", code)
 	}
 	return nil
 }

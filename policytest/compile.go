@@ -10,8 +10,10 @@ import (
 	"strings"
 
 	"github.com/ldpolicy/ldpolicy/event"
+	"github.com/ldpolicy/ldpolicy/internal/policysource"
 	"github.com/ldpolicy/ldpolicy/policy"
 	"github.com/ldpolicy/ldpolicy/resource"
+	"github.com/ldpolicy/ldpolicy/terraform"
 )
 
 // maxNamedFile bounds what Load reads of a file that a test file names.
@@ -172,28 +174,58 @@ func (c *compiler) compilePolicy() (*policy.Set, string) {
 		}
 		return set, c.Name
 	}
-	name := c.Path(c.Policy)
-	data, err := c.read(name)
-	if err != nil {
-		c.d.errorf(c.File.policy, "policy", "%v", err)
-		return nil, name
-	}
-	set, err := policy.Load(name, data, opts)
+	set, name, address, err := loadNamed(c.Path(c.Policy), c.read, opts)
+	var tfErrs terraform.ErrorList
 	var errs policy.ErrorList
 	switch {
+	case errors.As(err, &tfErrs):
+		for _, e := range tfErrs {
+			c.errs = append(c.errs, fromTerraform(e))
+		}
 	case errors.As(err, &errs):
 		for _, e := range errs {
-			c.errs = append(c.errs, fromPolicy(e))
+			c.errs = append(c.errs, fromResourcePolicy(address, e))
 		}
-		return nil, name
 	case err != nil:
-		c.d.errorf(c.File.policy, "policy", "%s: %v", name, err)
+		c.d.errorf(c.File.policy, "policy", "%v", err)
+	}
+	if err != nil {
 		return nil, name
 	}
 	for _, w := range set.Warnings() {
-		c.warnings = append(c.warnings, fromPolicy(w))
+		c.warnings = append(c.warnings, fromResourcePolicy(address, w))
 	}
 	return set, name
+}
+
+// loadNamed reads and compiles the policy at a path that a test file
+// names: a policy file, or the one resource of a Terraform source that the
+// path selects (policysource). A webhook's or a custom role's policy is
+// compiled as the same policy in a policy file would be; a team has no
+// policy of its own. It returns the name of the policy, and the address
+// of its resource, if any.
+func loadNamed(path string, read func(string) ([]byte, error), opts policy.Options) (set *policy.Set, name, address string, err error) {
+	src, err := policysource.Open(path, read)
+	switch {
+	case err != nil:
+		return nil, path, "", err
+	case src.Terraform == nil:
+		set, err := policy.Load(path, src.Data, opts)
+		return set, path, "", err
+	}
+	p, err := src.One()
+	if err != nil {
+		return nil, path, "", err
+	}
+	r := p.Resource
+	switch {
+	case r.Err != nil:
+		return nil, p.Name, r.Address, r.Err
+	case r.Team != nil:
+		return nil, p.Name, r.Address, fmt.Errorf("%s is a team, which has no policy of its own: name one of its custom roles (%s.NAME)", p.Name, terraform.CustomRole)
+	}
+	set, err = r.Policy.Compile(opts)
+	return set, p.Name, r.Address, err
 }
 
 // aliases are the spellings of statement fields that LaunchDarkly's

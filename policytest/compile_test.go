@@ -3,6 +3,7 @@ package policytest
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -212,5 +213,49 @@ func TestCompileNeedsParse(t *testing.T) {
 	f := &File{Name: "t.ldtest.yaml", Cases: []Case{{Action: "a", Resource: "proj/p", Expect: Allow}}}
 	if _, err := f.Compile(nil); err == nil || err.Error() != "policytest: Compile needs a File that Parse returned" {
 		t.Errorf("Compile of a File literal: %v", err)
+	}
+}
+
+// TestTerraformPolicy runs a test file whose policy is a resource of a
+// Terraform source, and reports the problems of such sources where they
+// are: in the test file, or in the .tf file.
+func TestTerraformPolicy(t *testing.T) {
+	src := []byte(`policy: ../terraform/testdata/module#launchdarkly_webhook.prod_flags
+cases:
+  - action: updateOn
+    resource: proj/mobile:env/production:flag/dark-mode
+    expect: allow
+    statement: 0
+  - action: deleteFlag
+    resource: proj/mobile:env/production:flag/dark-mode
+    expect: deny
+    statement: 1
+`)
+	s, err := LoadSource("hooks.ldtest.yaml", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "../terraform/testdata/module#launchdarkly_webhook.prod_flags"; s.PolicyName != want {
+		t.Errorf("have policy name %q, want %q", s.PolicyName, want)
+	}
+	for _, r := range s.Run(nil) {
+		if !r.Passed() {
+			t.Errorf("%s: %s", r.Case.Title(), strings.Join(r.Failures, "; "))
+		}
+	}
+
+	for _, tt := range []struct{ policy, want string }{
+		{"../terraform/testdata/module", "hooks.ldtest.yaml:1:9: policy: ../terraform/testdata/module has 8 policy-bearing resources: select one as ../terraform/testdata/module#ADDRESS"},
+		{"../terraform/testdata/module#launchdarkly_team_role_mapping.payments", "hooks.ldtest.yaml:1:9: policy: ../terraform/testdata/module#launchdarkly_team_role_mapping.payments is a team, which has no policy of its own"},
+		{"../terraform/testdata/errors/unknown.tf#launchdarkly_webhook.per_project", "../terraform/testdata/errors/unknown.tf:15:28: launchdarkly_webhook.per_project: the variable var.project is not known without running Terraform"},
+		{"../terraform/testdata/errors/typo.tf#launchdarkly_webhook.qa", "../terraform/testdata/errors/typo.tf:10:39: launchdarkly_webhook.qa: statements[0].resources[0]: stray \"/\" after \":\""},
+	} {
+		t.Run(tt.policy, func(t *testing.T) {
+			data := strings.Replace(string(src), "../terraform/testdata/module#launchdarkly_webhook.prod_flags", tt.policy, 1)
+			_, err := LoadSource("hooks.ldtest.yaml", []byte(data))
+			if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
+				t.Errorf("have %v\nwant %s...", err, tt.want)
+			}
+		})
 	}
 }

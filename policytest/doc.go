@@ -45,7 +45,14 @@
 //   - policy (required): the path of a policy file, relative to the test
 //     file's directory; or the policy inline, in any form a policy file
 //     has: a list of statements, or an object with "statements" (a webhook)
-//     or "policy" (a custom role).
+//     or "policy" (a custom role). The path may name a Terraform source
+//     instead: a .tf file, a module directory or the output of "terraform
+//     show -json", with "#ADDRESS" to select one of its resources, as in
+//     "../infra/main.tf#launchdarkly_webhook.prod" (a source with one
+//     policy-bearing resource needs none). The policy of a
+//     launchdarkly_webhook or a launchdarkly_custom_role is tested as the
+//     same policy in a policy file is; problems are located in the .tf
+//     file (package terraform). A team has no policy of its own to test.
 //   - context: "webhook" (the default) or "role": what an empty policy
 //     means (policy.Context).
 //   - attributes: role attributes and the values they stand for, as

@@ -7,6 +7,7 @@ import (
 
 	"github.com/ldpolicy/ldpolicy/policy"
 	"github.com/ldpolicy/ldpolicy/resource"
+	"github.com/ldpolicy/ldpolicy/terraform"
 )
 
 // Error is a problem with a test file, or with a policy, metadata or event
@@ -101,4 +102,33 @@ func sortErrors(l ErrorList) {
 // fromPolicy turns a problem of a policy file into an Error.
 func fromPolicy(pe *policy.Error) *Error {
 	return &Error{Pos: pe.Pos, Path: pe.Path(), Value: pe.Value, Offset: pe.Offset, Warning: pe.Warning, Err: pe}
+}
+
+// fromResourcePolicy is fromPolicy for the policy of a Terraform resource:
+// its path starts with the resource's address, as in
+// "launchdarkly_webhook.prod: statements[0].resources[1]".
+func fromResourcePolicy(address string, pe *policy.Error) *Error {
+	e := fromPolicy(pe)
+	e.Path = joinPath(address, e.Path)
+	return e
+}
+
+// fromTerraform is a problem reading a Terraform source, located in it.
+func fromTerraform(te *terraform.Error) *Error {
+	var pe *policy.Error
+	if errors.As(te.Err, &pe) {
+		return fromResourcePolicy(te.Address, pe)
+	}
+	return &Error{Pos: te.Pos, Path: te.Address, Offset: -1, Err: te.Err}
+}
+
+// joinPath joins a resource's address and a path inside its policy.
+func joinPath(address, path string) string {
+	switch {
+	case address == "":
+		return path
+	case path == "":
+		return address
+	}
+	return address + ": " + path
 }

@@ -50,9 +50,12 @@
 // Where a resource needs such a value, reading the resource fails with a
 // problem located at the expression, which names it and says to read the
 // output of terraform show -json, whose values Terraform resolved. Never is
-// such a value skipped, nor a resource left out. Only what a policy needs is
-// evaluated: a webhook's url may be a variable. A role's name is
-// descriptive, and left empty when not static.
+// such a value skipped, nor a resource left out. Only what a policy needs
+// stops a resource from being read: a webhook's url may be a variable.
+// A role's name is descriptive, and left empty when not static. The other
+// settings of a webhook (url, secret, on, name, tags), which deliveries
+// need, are read alike, but a problem with them is reported only by
+// Resource.Webhook.
 //
 // A reference in custom_role_keys to the key of a custom role resource of
 // the module, launchdarkly_custom_role.NAME.key, is resolved to that

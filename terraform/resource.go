@@ -61,6 +61,7 @@ func (r *reader) readResource(res *Resource, a attrs, file string) *Resource {
 			f.Kind = policy.WebhookFile
 			res.Policy = f
 		}
+		res.hook, res.hookErrs = rr.webhookSettings()
 	case CustomRole:
 		rr.customRole(file)
 	case TeamRoleMapping:

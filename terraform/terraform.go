@@ -89,6 +89,10 @@ type Resource struct {
 	Err error
 
 	key string // of a custom role, when its key was read
+
+	// The settings of a webhook, and the problems reading them.
+	hook     *WebhookSettings
+	hookErrs ErrorList
 }
 
 // Resource returns the resource at an address, ready to use: its error

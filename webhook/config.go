@@ -91,6 +91,15 @@ func (c *Config) decode(i int, raw []byte) error {
 		return fmt.Errorf("webhook %d: %v", i, err)
 	}
 	*c = Config{Index: i, ID: def.ID, Name: def.Name, URL: def.URL, Secret: def.Secret, Sign: def.Sign, On: def.On == nil || *def.On, Tags: def.Tags}
+	return c.Check()
+}
+
+// Check reports what delivering to the webhook needs and it lacks: a
+// webhook that is on has an http or https URL, and one that signs has a
+// secret. ReadConfigs checks the webhooks it reads; Check is for a Config
+// made otherwise, such as from a Terraform resource. Its error never
+// quotes the URL's userinfo, query or fragment.
+func (c *Config) Check() error {
 	if c.On {
 		u, err := url.Parse(c.URL)
 		switch {

@@ -11,17 +11,19 @@ import (
 	"unicode/utf8"
 
 	"github.com/ldpolicy/ldpolicy/action"
+	"github.com/ldpolicy/ldpolicy/internal/policysource"
 	"github.com/ldpolicy/ldpolicy/lint"
 	"github.com/ldpolicy/ldpolicy/policy"
 	"github.com/ldpolicy/ldpolicy/resource"
+	"github.com/ldpolicy/ldpolicy/terraform"
 )
 
 const checkUsage = `usage: ldpolicy check [flags] PATH...
        ldpolicy check --fix [-d] [flags] PATH...
        ldpolicy check --list
 
-Check validates policy files and lints them. It reports every problem of
-each file at once: those LaunchDarkly rejects (malformed JSON, unknown or
+Check validates policy files, and the policies of Terraform sources, and
+lints them. It reports every problem of each file at once: those LaunchDarkly rejects (malformed JSON, unknown or
 duplicate fields, a misspelt effect, missing or empty lists, malformed
 specifiers) and the mistakes it accepts silently (a statement that names
 environments where its actions act on the flags in them, unknown actions and
@@ -66,8 +68,24 @@ annotations (as GitHub counts them), and UTF-16 code units in SARIF.
 
 ` + pathsUsage + `
 ` + excludeUsage + `
---format json writes one JSON array of a record per file, each with its
-findings; sarif writes SARIF 2.1.0 for code-scanning tools; github writes
+A Terraform source is checked resource by resource: every policy-bearing
+resource, or the one at #ADDRESS, is a result of its own, named
+SOURCE#ADDRESS ("main.tf#launchdarkly_webhook.prod: valid, 2 statements"),
+a webhook or custom role checked as the same policy in a policy file is
+(a custom role without base_permissions has "reader", the provider's
+default), a team valid when it reads. Every finding is located in the .tf
+file, at the string at fault, and shows the line of the .tf with a caret;
+in text and JSON, it names the resource's address. A policy that cannot
+be read without running Terraform, because a value it needs is a
+variable, a reference or a function, or because the file does not parse,
+is an error finding, LDP009, at the expression, in every format: the
+output of terraform show -json, whose values Terraform resolved, can be
+checked instead. Suppression files are not read for Terraform sources
+(--suppress is).
+
+--format json writes one JSON array of a record per file, or per resource
+of a Terraform source (with its "address", and each finding with its
+"file"), each with its findings; sarif writes SARIF 2.1.0 for code-scanning tools; github writes
 GitHub Actions workflow commands (::error file=...,line=...::message) that
 annotate the files in a pull request.
 
@@ -104,7 +122,9 @@ the exit status, as without --fix. --fix -d writes a unified diff of the
 fixes instead of rewriting the files (stdin included), then the findings
 of the fixed text, whose exit status it has. In SARIF, a finding that
 --fix fixes carries its fix ("fixes": the element's region replaced by
-the new JSON string).
+the new JSON string). --fix does not rewrite Terraform sources, whose
+layout is terraform fmt's: it notes on stderr each fix it would apply to
+one, with the value to write instead.
 
 --attribute NAME=VALUE,... binds a role attribute, as LaunchDarkly binds it
 for a member or a team: each value is a pattern ("team-*"), matched where
@@ -140,12 +160,22 @@ func (s *suppressFlag) Set(v string) error {
 // finding for every few bytes of its 16 MiB.
 const maxFindings = 100
 
-// checked is what check found in one file.
+// checked is what check found in one policy: a policy file, or a
+// resource of a Terraform source (or a Terraform source that could not be
+// read at all).
 type checked struct {
-	file       string // as displayed
-	data       []byte
-	policy     *policy.File   // when the file decodes
-	findings   []lint.Finding // at most --max-findings of them
+	file string // as displayed: the file, or SOURCE#ADDRESS for a resource
+	// source is the Terraform source and address the resource's address,
+	// for a Terraform policy; both are empty for a policy file, and
+	// address is empty for a source that could not be read.
+	source, address string
+	// annotate is the file that annotations of the policy as a whole go
+	// to: the policy file, or the .tf file of the resource.
+	annotate   string
+	team       *terraform.TeamRoles // for a team, which has no policy of its own
+	data       []byte               // of a policy file
+	policy     *policy.File         // when the file decodes
+	findings   []lint.Finding       // at most --max-findings of them
 	counts     [lint.Error + 1]int
 	omitted    int  // counted in counts, not in findings
 	statements int  // when the file decodes
@@ -227,20 +257,26 @@ func runCheck(f *checkFlags, files []string, stdin io.Reader, stdout, stderr io.
 	var results []checked
 	unreadable, failed := 0, 0
 	for _, in := range found {
-		r := checked{file: in.path, err: in.err}
-		if r.err == nil {
-			r = checkFile(in.path, stdin, opts, f.suppress, f.fixer(stdout, stderr))
+		rs := []checked{{file: in.path, err: in.err}}
+		if in.err == nil {
+			rs = f.checkPath(in, stdin, opts, stdout, stderr)
 		}
-		if r.err != nil {
-			unreadable++
-			fmt.Fprintf(stderr, "ldpolicy: %v\n", r.err)
+		for _, r := range rs {
+			if r.err != nil {
+				unreadable++
+				fmt.Fprintf(stderr, "ldpolicy: %v\n", r.err)
+			}
+			if r.counts[lint.Error] > 0 || f.strict && r.counts[lint.Warning] > 0 {
+				failed++
+			}
+			results = append(results, r)
 		}
-		if r.counts[lint.Error] > 0 || f.strict && r.counts[lint.Warning] > 0 {
-			failed++
-		}
-		results = append(results, r)
 	}
 
+	if len(results) == 0 {
+		// Only modules without policy-bearing resources were found.
+		return inputErr(errors.New("check: nothing to check: no policy-bearing resource in the Terraform modules found"))
+	}
 	switch err := writeChecked(stdout, f.format, results); {
 	case err != nil:
 		return err
@@ -278,16 +314,105 @@ func writeChecked(stdout io.Writer, format string, results []checked) error {
 	return writeCheckText(stdout, results)
 }
 
-// checkFile reads and checks one file, with the suppressions of the flags
-// and of its suppression file. With a fixer, it fixes the file first, and
-// checks what the fixes made of it.
-func checkFile(name string, stdin io.Reader, opts lint.Options, suppress []lint.Suppression, fix *fixer) checked {
-	r := checked{file: displayName(name)}
-	data, err := readInput(name, stdin)
-	if err != nil {
-		r.err = errors.Unwrap(err)
+// checkPath checks what a PATH names, or what was found in a directory:
+// a policy file, or each policy-bearing resource of a Terraform source
+// (every one, unless the path selects one with #ADDRESS). A module found
+// in a directory without such a resource is noted on stderr, and has no
+// result.
+func (f *checkFlags) checkPath(in found, stdin io.Reader, opts lint.Options, stdout, stderr io.Writer) []checked {
+	src, err := openSource(in.path, stdin)
+	var errs terraform.ErrorList
+	switch {
+	case errors.As(err, &errs):
+		r := checked{file: displayName(in.path), source: displayName(in.path), annotate: displayName(in.path)}
+		r.problems(errs, opts.MaxFindings)
+		return []checked{r}
+	case err != nil:
+		var ee *exitError
+		if errors.As(err, &ee) {
+			err = ee.err
+		}
+		return []checked{{file: displayName(in.path), err: err}}
+	case src.Terraform == nil:
+		return []checked{checkFile(in.path, src.Data, opts, f.suppress, f.fixer(stdout, stderr))}
+	}
+	ps, err := src.Policies()
+	switch {
+	case err != nil && in.module && len(src.Terraform.Resources) == 0:
+		fmt.Fprintf(stderr, "ldpolicy: check: %s: skipped: a Terraform module without a policy-bearing resource\n", src.Name)
+		return nil
+	case err != nil:
+		return []checked{{file: displayName(in.path), err: err}}
+	}
+	opts.Suppress = f.suppress // no suppression file: see checkUsage
+	out := make([]checked, len(ps))
+	for i, p := range ps {
+		out[i] = checkResource(p, opts, f.fix, stderr)
+	}
+	return out
+}
+
+// checkResource checks the policy of a Terraform resource: the problems
+// that stopped it from being read, as findings where they are (LDP009,
+// and those of decoding its statements), or its findings. A team has no
+// policy of its own to check. With fix, it says on stderr that the fixes
+// are not applied: the layout of .tf files is terraform fmt's.
+func checkResource(p policysource.Policy, opts lint.Options, fix bool, stderr io.Writer) checked {
+	res := p.Resource
+	r := checked{file: p.Name, source: p.Source, address: res.Address, annotate: res.Pos.Filename}
+	var errs terraform.ErrorList
+	switch {
+	case errors.As(res.Err, &errs):
+		r.problems(errs, opts.MaxFindings)
+		return r
+	case res.Err != nil:
+		r.err = fmt.Errorf("%s: %v", p.Name, res.Err)
+		return r
+	case res.Team != nil:
+		r.team, r.valid = res.Team, true
 		return r
 	}
+	rep, err := lint.Check(res.Policy, opts)
+	if err != nil {
+		r.err = err
+		return r
+	}
+	r.policy, r.statements = res.Policy, len(res.Policy.Statements)
+	r.report(rep, true)
+	if fix {
+		for _, fd := range r.findings {
+			if rule, _ := lint.LookupRule(fd.Code); rule.Fixable() && fd.Fix != "" {
+				fmt.Fprintf(stderr, "ldpolicy: check: %s: %s not fixed: --fix does not rewrite Terraform sources; write %q there\n", place(fd, res.Address), fd.Code, fd.Fix)
+			}
+		}
+	}
+	return r
+}
+
+// problems records the problems that stopped a Terraform policy from being
+// read as its findings, at most max of them when max is positive. A
+// problem of the source as a whole that is about a resource names it.
+func (r *checked) problems(errs terraform.ErrorList, max int) {
+	for i, e := range errs {
+		fd := lint.SourceProblem(e.Pos, e.Err)
+		if e.Address != "" && e.Address != r.address && fd.Code == "LDP009" {
+			fd.Message = e.Address + ": " + fd.Message
+		}
+		r.counts[fd.Severity]++
+		if max > 0 && i >= max {
+			r.omitted++
+			continue
+		}
+		r.findings = append(r.findings, fd)
+	}
+}
+
+// checkFile checks a policy file, whose content is data, with the
+// suppressions of the flags and of its suppression file. With a fixer, it
+// fixes the file first, and checks what the fixes made of it.
+func checkFile(name string, data []byte, opts lint.Options, suppress []lint.Suppression, fix *fixer) checked {
+	r := checked{file: displayName(name), annotate: displayName(name)}
+	var err error
 	if opts.Suppress, r.err = suppressions(name, suppress); r.err != nil {
 		return r
 	}
@@ -298,10 +423,11 @@ func checkFile(name string, stdin io.Reader, opts lint.Options, suppress []lint.
 		if r.check(data, all); r.err != nil {
 			return r
 		}
-		if data, r.err = fix.apply(name, &r); r.err != nil {
+		if data, err = fix.apply(name, &r); err != nil {
+			r.err = err
 			return r
 		}
-		r = checked{file: r.file}
+		r = checked{file: r.file, annotate: r.annotate}
 	}
 	r.check(data, opts)
 	return r
@@ -344,12 +470,18 @@ func (r *checked) check(data []byte, opts lint.Options) {
 		r.err = err
 		return
 	}
+	r.report(rep, perr == nil)
+}
+
+// report records the findings of a check of r; decoded says whether its
+// policy decoded.
+func (r *checked) report(rep *lint.Report, decoded bool) {
 	r.findings, r.counts, r.omitted = rep.Findings, rep.Counts, rep.Omitted()
 	// Valid for LaunchDarkly: it decodes, and no finding is of the
 	// problems LaunchDarkly rejects (LDP001 to LDP007). The errors are
 	// kept first, so an omitted one is among them only when more than
 	// --max-findings errors are.
-	r.valid = perr == nil
+	r.valid = decoded
 	for _, fd := range r.findings {
 		if fd.Code < "LDP008" && fd.Severity == lint.Error {
 			r.valid = false
@@ -405,7 +537,8 @@ type problemJSON struct {
 	Offset    int    `json:"offset"`          // the byte offset in Value
 	Message   string `json:"message"`
 	Fix       string `json:"fix,omitempty"` // Value as it was probably meant
-	pos       string
+	at        policy.Position
+	address   string // of the Terraform resource whose policy it is in
 }
 
 func newProblem(e *policy.Error) problemJSON {
@@ -424,7 +557,7 @@ func newProblem(e *policy.Error) problemJSON {
 		Value:     e.Value,
 		Offset:    e.Offset,
 		Message:   e.Message(),
-		pos:       e.Pos.String(),
+		at:        e.Pos,
 	}
 	var se *resource.SyntaxError
 	if errors.As(e.Err, &se) {
@@ -435,20 +568,21 @@ func newProblem(e *policy.Error) problemJSON {
 
 // writeProblems writes problems for people, as check does.
 func writeProblems(w io.Writer, errs policy.ErrorList) {
-	var b strings.Builder
-	for _, e := range errs {
-		writeProblem(&b, newProblem(e))
-	}
-	io.WriteString(w, b.String())
+	writeResourceProblems(w, "", errs)
 }
 
-func writeProblem(b *strings.Builder, p problemJSON) {
-	loc := p.pos
-	if p.Path != "" {
-		if loc != "" {
-			loc += ": "
+// writeProblem writes a problem for people: where it is, the address of
+// its Terraform resource if any, its path, and its message, then where it
+// is drawn with a caret (sources.caret).
+func writeProblem(b *strings.Builder, p problemJSON, srcs sources) {
+	loc := p.at.String()
+	for _, part := range []string{p.address, p.Path} {
+		if part != "" {
+			if loc != "" {
+				loc += ": "
+			}
+			loc += part
 		}
-		loc += p.Path
 	}
 	if loc == "" {
 		loc = "ldpolicy" // a problem with the options, not a file
@@ -460,10 +594,7 @@ func writeProblem(b *strings.Builder, p problemJSON) {
 	}
 	b.WriteString(p.Message)
 	b.WriteString("\n")
-	if p.Value != "" && p.Offset >= 0 {
-		b.WriteString(caret(p.Value, p.Offset, "\t"))
-		b.WriteString("\n")
-	}
+	b.WriteString(srcs.caret(p.at, p.Value, p.Offset))
 }
 
 // caret shows s on one line with a caret under the character at byte

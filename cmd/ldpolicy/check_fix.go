@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/ldpolicy/ldpolicy/internal/udiff"
 	"github.com/ldpolicy/ldpolicy/lint"
@@ -35,10 +36,10 @@ func (x *fixer) apply(name string, r *checked) ([]byte, error) {
 		if x.diff {
 			verb = "would fix (-d)"
 		}
-		fmt.Fprintf(x.stderr, "ldpolicy: check: %s: %s %s: %q -> %q\n", place(e.Finding), verb, e.Finding.Code, e.Finding.Value, e.Finding.Fix)
+		fmt.Fprintf(x.stderr, "ldpolicy: check: %s: %s %s: %q -> %q\n", place(e.Finding, ""), verb, e.Finding.Code, e.Finding.Value, e.Finding.Fix)
 	}
 	for _, u := range unfixed {
-		fmt.Fprintf(x.stderr, "ldpolicy: check: %s: %s not fixed: %s\n", place(u.Finding), u.Finding.Code, u.Reason)
+		fmt.Fprintf(x.stderr, "ldpolicy: check: %s: %s not fixed: %s\n", place(u.Finding, ""), u.Finding.Code, u.Reason)
 	}
 	out := lint.ApplyEdits(r.data, edits)
 	switch {
@@ -51,10 +52,14 @@ func (x *fixer) apply(name string, r *checked) ([]byte, error) {
 	return out, writeAtomically(name, out)
 }
 
-// place is where a finding is: "file:line:col: path".
-func place(f lint.Finding) string {
-	if p := f.Path(); p != "" {
-		return f.Pos.String() + ": " + p
+// place is where a finding is: "file:line:col: path", with the address
+// of its Terraform resource, if any, before the path.
+func place(f lint.Finding, address string) string {
+	var parts []string
+	for _, p := range []string{f.Pos.String(), address, f.Path()} {
+		if p != "" {
+			parts = append(parts, p)
+		}
 	}
-	return f.Pos.String()
+	return strings.Join(parts, ": ")
 }

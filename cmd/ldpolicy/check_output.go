@@ -18,23 +18,26 @@ import (
 // file without errors.
 func writeCheckText(w io.Writer, results []checked) error {
 	var b strings.Builder
+	srcs := checkedSources(results)
 	for _, r := range results {
 		if r.err != nil {
 			continue // reported on stderr
 		}
 		counts := r.counts
 		for _, f := range r.findings {
-			b.WriteString(f.String())
+			b.WriteString(r.line(f))
 			b.WriteString("\n")
-			if f.Value != "" && f.Offset >= 0 {
-				b.WriteString(caret(f.Value, f.Offset, "\t"))
-				b.WriteString("\n")
-			}
+			b.WriteString(srcs.caret(f.Pos, f.Value, f.Offset))
 		}
 		if r.omitted > 0 {
 			b.WriteString("... and ")
 			b.WriteString(r.omittedLine())
 			b.WriteString("\n")
+		}
+		if r.team != nil {
+			n := len(r.team.Roles)
+			fmt.Fprintf(&b, "%s: valid, team %s with %d custom role%s\n", r.file, r.team.Key, n, plural(n))
+			continue
 		}
 		if counts[lint.Error] == 0 {
 			fmt.Fprintf(&b, "%s: valid, %d statement%s", r.file, r.statements, plural(r.statements))
@@ -51,10 +54,36 @@ func writeCheckText(w io.Writer, results []checked) error {
 	return err
 }
 
-// fileJSON is what check --format json writes for one file.
+// checkedSources returns the sources of the findings of results, with the
+// content of each policy file checked, which may have been read from
+// stdin.
+func checkedSources(results []checked) sources {
+	srcs := sources{}
+	for _, r := range results {
+		if r.data != nil && r.source == "" {
+			srcs[r.file] = r.data
+		}
+	}
+	return srcs
+}
+
+// line is a finding of r on one line (lint.Finding.String), with the
+// address of the Terraform resource after its position:
+// "main.tf:9:20: launchdarkly_webhook.prod: statements[0].resources[0]: ...".
+func (r *checked) line(f lint.Finding) string {
+	s, pos := f.String(), f.Pos.String()
+	if r.address == "" || pos == "" || !strings.HasPrefix(s, pos+": ") {
+		return s
+	}
+	return pos + ": " + r.address + ": " + s[len(pos)+2:]
+}
+
+// fileJSON is what check --format json writes for one file, or for one
+// resource of a Terraform source.
 type fileJSON struct {
 	File       string        `json:"file"`
-	Valid      bool          `json:"valid"` // LaunchDarkly would take it: no LDP001 to LDP007
+	Address    string        `json:"address,omitempty"` // of the Terraform resource
+	Valid      bool          `json:"valid"`             // LaunchDarkly would take it: no LDP001 to LDP007
 	Statements int           `json:"statements"`
 	Findings   []findingJSON `json:"findings"`
 	// Omitted counts the findings beyond --max-findings, not listed;
@@ -73,6 +102,7 @@ type countsJSON struct {
 // findingJSON is one finding. Statement, index and offset are -1 when they
 // do not apply.
 type findingJSON struct {
+	File      string        `json:"file,omitempty"` // of a finding in a Terraform source
 	Code      string        `json:"code"`
 	Severity  lint.Severity `json:"severity"`
 	Line      int           `json:"line"`
@@ -90,7 +120,10 @@ type findingJSON struct {
 func writeCheckJSON(w io.Writer, results []checked) error {
 	out := make([]fileJSON, 0, len(results))
 	for _, r := range results {
-		fj := fileJSON{File: r.file, Valid: r.valid, Statements: r.statements, Findings: []findingJSON{}}
+		fj := fileJSON{File: r.file, Address: r.address, Valid: r.valid, Statements: r.statements, Findings: []findingJSON{}}
+		if r.source != "" {
+			fj.File = r.source
+		}
 		if r.err != nil {
 			fj.Error = r.err.Error()
 		}
@@ -99,8 +132,12 @@ func writeCheckJSON(w io.Writer, results []checked) error {
 			fj.Counts = &countsJSON{r.counts[lint.Error], r.counts[lint.Warning], r.counts[lint.Info]}
 		}
 		for _, f := range r.findings {
+			var file string
+			if r.source != "" {
+				file = f.Pos.Filename
+			}
 			fj.Findings = append(fj.Findings, findingJSON{
-				Code: f.Code, Severity: f.Severity, Line: f.Pos.Line, Column: f.Pos.Column,
+				File: file, Code: f.Code, Severity: f.Severity, Line: f.Pos.Line, Column: f.Pos.Column,
 				Path: f.Path(), Statement: f.Statement, Field: f.Field, Index: f.Index,
 				Value: f.Value, Offset: f.Offset, Message: f.Message, Fix: f.Fix,
 			})
@@ -118,29 +155,29 @@ func writeCheckJSON(w io.Writer, results []checked) error {
 // Columns count characters, as GitHub counts them, not bytes.
 func writeGitHub(w io.Writer, results []checked) error {
 	var b strings.Builder
+	srcs := checkedSources(results)
 	for _, r := range results {
 		for _, f := range r.findings {
 			cmd := ghCommand(f.Severity)
 			file := f.Pos.Filename
 			if file == "" {
-				file = r.file
+				file = r.annotate
 			}
 			fmt.Fprintf(&b, "::%s file=%s", cmd, ghProperty(filepath.ToSlash(file)))
 			if f.Pos.IsValid() {
-				col := f.Pos.Column
-				if file == r.file {
-					col = runeColumn(r.data, f.Pos.Offset, col)
-				}
+				col := runeColumn(srcs.get(file), f.Pos.Offset, f.Pos.Column)
 				fmt.Fprintf(&b, ",line=%d,col=%d", f.Pos.Line, col)
 			}
 			msg := f.Message
-			if p := f.Path(); p != "" {
-				msg = p + ": " + msg
+			for _, part := range []string{f.Path(), r.address} {
+				if part != "" {
+					msg = part + ": " + msg
+				}
 			}
 			fmt.Fprintf(&b, ",title=%s::%s\n", ghProperty(f.Code), ghData(msg))
 		}
 		if r.omitted > 0 {
-			fmt.Fprintf(&b, "::%s file=%s,title=ldpolicy::%s\n", ghCommand(r.omittedLevel()), ghProperty(filepath.ToSlash(r.file)), ghData(r.omittedLine()))
+			fmt.Fprintf(&b, "::%s file=%s,title=ldpolicy::%s\n", ghCommand(r.omittedLevel()), ghProperty(filepath.ToSlash(r.annotate)), ghData(r.omittedLine()))
 		}
 	}
 	_, err := io.WriteString(w, b.String())
@@ -333,20 +370,21 @@ func writeSARIF(w io.Writer, results []checked) error {
 		ColumnKind: "utf16CodeUnits",
 	}
 	inv := sarifInvocation{ExecutionSuccessful: true}
+	srcs := checkedSources(results)
 	for _, r := range results {
 		if r.err != nil {
 			inv.ExecutionSuccessful = false
 			inv.Notifications = append(inv.Notifications, sarifNotification{Level: "error", Message: sarifText{r.err.Error()}})
 		}
 		for _, f := range r.findings {
-			run.Results = append(run.Results, sarifFinding(&r, f, index[f.Code]))
+			run.Results = append(run.Results, sarifFinding(&r, f, index[f.Code], srcs))
 		}
 		if r.omitted > 0 {
 			// Results left out: a notification where tools show how the
 			// run went, and a count in the run's property bag.
 			inv.Notifications = append(inv.Notifications, sarifNotification{
 				Level: sarifLevel(r.omittedLevel()), Message: sarifText{r.omittedLine()},
-				Locations: []sarifLocation{{PhysicalLocation: sarifPhysical{ArtifactLocation: sarifArtifact{URI: filepath.ToSlash(r.file)}}}},
+				Locations: []sarifLocation{{PhysicalLocation: sarifPhysical{ArtifactLocation: sarifArtifact{URI: filepath.ToSlash(r.annotate)}}}},
 			})
 			if run.Properties == nil {
 				run.Properties = &sarifRunProps{}
@@ -390,21 +428,22 @@ func sarifRules() ([]sarifRule, map[string]int) {
 
 // sarifFinding is a finding of the file r in SARIF, with the index of its
 // rule.
-func sarifFinding(r *checked, f lint.Finding, rule int) sarifResult {
+func sarifFinding(r *checked, f lint.Finding, rule int, srcs sources) sarifResult {
 	file := f.Pos.Filename
 	if file == "" {
-		file = r.file
+		file = r.annotate
 	}
 	loc := sarifLocation{PhysicalLocation: sarifPhysical{ArtifactLocation: sarifArtifact{URI: filepath.ToSlash(file)}}}
 	if f.Pos.IsValid() {
-		col := f.Pos.Column
-		if file == r.file {
-			col = utf16Column(r.data, f.Pos.Offset, f.Pos.Column)
-		}
+		col := utf16Column(srcs.get(file), f.Pos.Offset, f.Pos.Column)
 		loc.PhysicalLocation.Region = &sarifRegion{StartLine: f.Pos.Line, StartColumn: col, ByteOffset: f.Pos.Offset}
 	}
+	if r.address != "" {
+		// The resource, then the value inside its policy.
+		loc.LogicalLocations = []sarifLogical{{FullyQualifiedName: r.address, Kind: "resource"}}
+	}
 	if p := f.Path(); p != "" {
-		loc.LogicalLocations = []sarifLogical{{FullyQualifiedName: p, Kind: "member"}}
+		loc.LogicalLocations = append(loc.LogicalLocations, sarifLogical{FullyQualifiedName: p, Kind: "member"})
 	}
 	res := sarifResult{
 		RuleID: f.Code, RuleIndex: rule, Level: sarifLevel(f.Severity),

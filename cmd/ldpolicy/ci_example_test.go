@@ -8,11 +8,18 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// TestCIExampleWorkflow reads the example workflow: the policy tests run
-// once, writing the JUnit report that a later step uploads whatever the
-// outcome, so that the report exists exactly when CI needs it.
+// TestCIExampleWorkflow reads the example workflows, for policy files and
+// for Terraform: the policy tests run once, writing the JUnit report that a
+// later step uploads whatever the outcome, so that the report exists
+// exactly when CI needs it.
 func TestCIExampleWorkflow(t *testing.T) {
-	data, err := os.ReadFile("../../testdata/ci-example/.github/workflows/policies.yml")
+	for _, name := range []string{"policies.yml", "policies-terraform.yml"} {
+		t.Run(name, func(t *testing.T) { checkWorkflow(t, "../../testdata/ci-example/.github/workflows/"+name) })
+	}
+}
+
+func checkWorkflow(t *testing.T, name string) {
+	data, err := os.ReadFile(name)
 	if err != nil {
 		t.Fatal(err)
 	}

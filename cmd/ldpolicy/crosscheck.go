@@ -152,7 +152,7 @@ func runCrosscheck(ctx context.Context, args []string, stdin io.Reader, stdout, 
 	if _, err := parseCommand(cmd, f, args, stdout, crosscheckUsage); err != nil {
 		return helpIsDone(err)
 	}
-	set, err := loadPolicy(f.policyFile, stdin, policy.Options{}, stderr)
+	set, err := loadPolicy(cmd, f.policyFile, stdin, policy.Options{}, stderr)
 	if err != nil {
 		return err
 	}

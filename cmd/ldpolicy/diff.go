@@ -12,6 +12,7 @@ import (
 	"github.com/ldpolicy/ldpolicy/event"
 	"github.com/ldpolicy/ldpolicy/internal/display"
 	"github.com/ldpolicy/ldpolicy/internal/jsonpatch"
+	"github.com/ldpolicy/ldpolicy/internal/policysource"
 	"github.com/ldpolicy/ldpolicy/internal/probe"
 	"github.com/ldpolicy/ldpolicy/policy"
 )
@@ -24,11 +25,29 @@ the captured webhook events, that the new version decides differently.
 
 OLD and NEW are policy files: an array of statements, a webhook
 ({"statements": [...]}) or a custom role ({"policy": [...]}); "-" reads one
-from stdin. When OLD is a custom role, or with --role, both are compared
+from stdin. Either may be a resource of a Terraform source instead.
+
+` + sourceUsage + `
+Two Terraform sources named without #ADDRESS, such as two versions of a
+module directory, are compared resource by resource, matched by address:
+each webhook and custom role whose statements change is compared as two
+policy files are (below), under a line "ADDRESS: changed"; one whose
+statements do not is "unchanged"; a custom role whose base permissions
+change says so ("base permissions no_access -> reader", which is wider);
+a team says which custom roles and role attribute values it gains (+,
+wider) or loses (-). Resources of one version only are "added" or
+"removed", and not compared. A last line counts them. Every resource of
+both versions must be read: one that cannot stops diff (exit status 2).
+With --format json, each resource has a "resource" record ("change",
+and "detail" and "wider" for what the statements do not show), the
+records of its comparison carry its "address", and a "resources" record
+ends the output. INPUTs are then read once for each resource compared,
+and cannot be stdin. When OLD is a custom role, or with --role, both are compared
 as roles, where an empty policy grants nothing (base permissions are not
 compared). With --patch, NEW is OLD with a JSON Patch (RFC 6902) applied,
 as LaunchDarkly's REST API applies the body of an update to a webhook or a
-role: diff shows what sending that patch would change. A patch that fails
+role: diff shows what sending that patch would change (to a policy file
+only: a patch does not apply to a Terraform source). A patch that fails
 (a "test" operation that does not hold, a path that does not exist) would
 change nothing: it is an error, with the operation that fails.
 
@@ -81,7 +100,9 @@ last.
 Exit status: 0 when the comparison completed, whatever it found; 1 with
 --fail-on-wider when the new version allows an access, or delivers an event,
 that the old one did not, or when the comparison on representative accesses
-was cut short, so that whether it is wider is not known; 2 for bad usage, a
+was cut short, so that whether it is wider is not known (for two Terraform
+sources: when a resource compared is wider in any of these ways, or cannot
+be told not to be; an added resource does not fail it); 2 for bad usage, a
 policy, patch or metadata file that cannot be used, or an INPUT that cannot
 be read (a missing file or directory never passes for one without changes).
 
@@ -132,45 +153,95 @@ func (f *diffFlags) check(fs *flag.FlagSet, rest []string) error {
 	return f.attrs.check("diff", true)
 }
 
-// load reads and compiles the versions that the policy files and --patch
-// name, and returns their differ and the options they were compiled with.
-func (f *diffFlags) load(stdin io.Reader, stderr io.Writer) (*differ, policy.Options, error) {
-	files := f.files
-	popts := policy.Options{Lenient: f.lenient, Attributes: f.attrs}
-	d := &differ{json: f.format == "json", stderr: stderr}
-	oldData, err := readInput(files[0], stdin)
-	if err != nil {
-		return nil, popts, err
-	}
-	// Custom roles are compared in the role context, with or without
-	// --role: an empty role grants nothing.
-	oldFile := parsed(files[0], oldData)
-	if f.role || isRole(oldFile) {
-		popts.Context = policy.Role
-	}
-	d.oldName = displayName(files[0])
-	if d.old, err = compilePolicy(d.oldName, oldData, oldFile, popts, stderr); err != nil {
-		return nil, popts, err
-	}
-	if f.patchFile == "" {
-		d.newName = displayName(files[1])
-		d.new, err = loadPolicy(files[1], stdin, popts, stderr)
-	} else {
-		d.newName = d.oldName + " patched by " + displayName(f.patchFile)
-		d.new, err = patchPolicy(d.newName, oldData, f.patchFile, stdin, popts, stderr)
-	}
-	return d, popts, err
-}
-
 // runDiff runs diff; f.check has split its arguments into f.files and
 // f.inputs.
 func runDiff(f *diffFlags, _ []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	d, popts, err := f.load(stdin, stderr)
+	var d *differ
+	var popts policy.Options
+	var err error
+	if f.patchFile != "" {
+		d, popts, err = f.loadPatched(stdin, stderr)
+	} else {
+		var srcs [2]*policysource.Source
+		for i, arg := range f.files {
+			if srcs[i], err = openSource(arg, stdin); err != nil {
+				return reportSourceErr(stderr, err)
+			}
+		}
+		if isWholeTerraform(srcs[0]) && isWholeTerraform(srcs[1]) {
+			return f.diffSources(srcs[0], srcs[1], stdin, stdout, stderr)
+		}
+		var pols [2]policysource.Policy
+		for i, src := range srcs {
+			if pols[i], err = onePolicy(src, stderr); err != nil {
+				return err
+			}
+		}
+		d, popts, err = f.load(pols[0], pols[1], stderr)
+	}
 	if err != nil {
 		return err
 	}
+	if err := f.compare(d, popts, stdin, stdout, stderr); err != nil {
+		return err
+	}
+	if f.failOnWider {
+		return d.widerError(len(f.inputs) > 0)
+	}
+	return nil
+}
+
+// options returns the options that f compiles the versions with: in the
+// role context with --role or when old is a custom role, where an empty
+// role grants nothing.
+func (f *diffFlags) options(old policysource.Policy) policy.Options {
+	popts := policy.Options{Lenient: f.lenient, Attributes: f.attrs}
+	if f.role || isRolePolicy(old) {
+		popts.Context = policy.Role
+	}
+	return popts
+}
+
+// load compiles two versions of a policy, and returns their differ and the
+// options they were compiled with.
+func (f *diffFlags) load(old, new policysource.Policy, stderr io.Writer) (*differ, policy.Options, error) {
+	popts := f.options(old)
+	d := &differ{json: f.format == "json", stderr: stderr, oldName: old.Name, newName: new.Name}
+	var err error
+	if d.old, err = compileOne("diff", old, popts, stderr); err != nil {
+		return nil, popts, err
+	}
+	d.new, err = compileOne("diff", new, popts, stderr)
+	return d, popts, err
+}
+
+// loadPatched reads and compiles OLD and OLD with --patch applied, and
+// returns their differ and the options they were compiled with. A patch
+// applies to a policy file, as the REST API takes it.
+func (f *diffFlags) loadPatched(stdin io.Reader, stderr io.Writer) (*differ, policy.Options, error) {
+	old, err := openPolicy(f.files[0], stdin, stderr)
+	if err != nil {
+		return nil, policy.Options{}, err
+	}
+	if old.Resource != nil {
+		return nil, policy.Options{}, usagef("diff", "--patch applies a JSON Patch to a policy file, as LaunchDarkly's REST API takes it; %s is a Terraform resource: compare two versions of the Terraform source instead", old.Name)
+	}
+	popts := f.options(old)
+	d := &differ{json: f.format == "json", stderr: stderr, oldName: old.Name}
+	if d.old, err = compileOne("diff", old, popts, stderr); err != nil {
+		return nil, popts, err
+	}
+	d.newName = d.oldName + " patched by " + displayName(f.patchFile)
+	d.new, err = patchPolicy(d.newName, old.Data, f.patchFile, stdin, popts, stderr)
+	return d, popts, err
+}
+
+// compare compares the versions of d, on the events of the inputs or, without
+// inputs, on representative accesses, and writes what changes.
+func (f *diffFlags) compare(d *differ, popts policy.Options, stdin io.Reader, stdout, stderr io.Writer) error {
 	var r *runner
 	var ins []event.Input
+	var err error
 	prog := &progress{stdout: stdout, stderr: stderr} // off: no events
 	if len(f.inputs) > 0 {
 		if r, ins, err = f.runner("diff", d.old, f.inputs, stdin, stderr); err != nil {
@@ -189,13 +260,7 @@ func runDiff(f *diffFlags, _ []string, stdin io.Reader, stdout, stderr io.Writer
 	if err != nil {
 		return err
 	}
-	if err := bw.Flush(); err != nil {
-		return err
-	}
-	if f.failOnWider {
-		return d.widerError(len(f.inputs) > 0)
-	}
-	return nil
+	return bw.Flush()
 }
 
 // widerError is the error of --fail-on-wider: the new version is wider,
@@ -263,6 +328,7 @@ func patchPolicy(name string, data []byte, patchFile string, stdin io.Reader, op
 type differ struct {
 	old, new         *policy.Set
 	oldName, newName string
+	address          string // of the Terraform resource compared, if any
 	json             bool
 	w, stderr        io.Writer
 	cited            [2]map[int]bool // the statements of old and new that decide a change
@@ -385,15 +451,17 @@ func (d *differ) writeAccessesJSON(changed []access, compared int) error {
 	for i := range changed {
 		a := &changed[i]
 		if err := writeJSONTo(d.w, struct {
-			Type   string `json:"type"`
-			Change string `json:"change"`
+			Type    string `json:"type"`
+			Address string `json:"address,omitempty"`
+			Change  string `json:"change"`
 			*access
-		}{"access", a.change(), a}); err != nil {
+		}{"access", d.address, a.change(), a}); err != nil {
 			return err
 		}
 	}
 	return writeJSONTo(d.w, struct {
 		Type          string `json:"type"`
+		Address       string `json:"address,omitempty"`
 		Old           string `json:"old"`
 		New           string `json:"new"`
 		Accesses      int    `json:"accesses"`
@@ -402,7 +470,7 @@ func (d *differ) writeAccessesJSON(changed []access, compared int) error {
 		Wider         int    `json:"wider"`
 		Narrower      int    `json:"narrower"`
 		Indeterminate int    `json:"indeterminate"`
-	}{"summary", d.oldName, d.newName, compared, d.cutShort == "", d.cutShort, d.wider, d.narrower, len(changed) - d.wider - d.narrower})
+	}{"summary", d.address, d.oldName, d.newName, compared, d.cutShort == "", d.cutShort, d.wider, d.narrower, len(changed) - d.wider - d.narrower})
 }
 
 // writeAccessesText writes, for people, the accesses that change, by
@@ -508,7 +576,8 @@ func label(d policy.Decision, version string) string {
 
 // eventChange is an event whose decision changes.
 type eventChange struct {
-	Type     string        `json:"type"` // "event"
+	Type     string        `json:"type"`              // "event"
+	Address  string        `json:"address,omitempty"` // of the Terraform resource compared
 	Change   string        `json:"change"`
 	Source   string        `json:"source"`
 	ID       string        `json:"_id"`
@@ -571,11 +640,12 @@ func (d *differ) events(r *runner, inputs []event.Input, flush interface{ Flush(
 	d.newlyDelivered = c.NewlyDelivered
 	if d.json {
 		return writeJSONTo(d.w, struct {
-			Type string `json:"type"`
-			Old  string `json:"old"`
-			New  string `json:"new"`
+			Type    string `json:"type"`
+			Address string `json:"address,omitempty"`
+			Old     string `json:"old"`
+			New     string `json:"new"`
 			*diffCounts
-		}{"summary", d.oldName, d.newName, &c})
+		}{"summary", d.address, d.oldName, d.newName, &c})
 	}
 	return d.writeEventChanges(held, &c)
 }
@@ -589,7 +659,7 @@ func (d *differ) compareEvent(ev *decided, dst []policy.Decision, mode policy.Mo
 	dst, nd := d.new.DecideEvent(dst, ev.event, mode)
 	od := ev.delivery
 	e := &eventChange{
-		Type: "event", Source: ev.source, ID: h.ID, Date: h.Date, Kind: h.Kind,
+		Type: "event", Address: d.address, Source: ev.source, ID: h.ID, Date: h.Date, Kind: h.Kind,
 		Old:      deliveryJSON{od.Delivered, od.Indeterminate},
 		New:      deliveryJSON{nd.Delivered, nd.Indeterminate},
 		Accesses: make([]eventAccess, len(h.Accesses)),

@@ -22,6 +22,8 @@ const dryRunUsage = `usage: ldpolicy dry-run --policy FILE [flags] [INPUT...]
 Dry-run decides, for every captured webhook event, whether a webhook with
 the policy would receive it, and why.
 
+` + sourceUsage + `
+
 An INPUT is a file holding one event, a JSON array of events, NDJSON, or an
 audit-log list response ({"items": [...]}); a gzip file of any of these; a
 directory, read recursively for .json, .ndjson and .jsonl files and their
@@ -81,7 +83,7 @@ type runFlags struct {
 }
 
 func (f *runFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.policyFile, "policy", "", "the policy `FILE` of the webhook (required)")
+	fs.StringVar(&f.policyFile, "policy", "", "the policy `FILE` of the webhook, or a Terraform source with #ADDRESS (required)")
 	f.eventFlags.register(fs, "")
 	fs.BoolVar(&f.lenient, "lenient", false, "read the typo \":/flag/\" in specifiers as \":flag/\", with a warning")
 	fs.BoolVar(&f.strict, "strict", false, "stop at the first input that is not a well-formed event, with exit status 1")
@@ -100,7 +102,7 @@ func (f *runFlags) check(fs *flag.FlagSet, inputs []string) error {
 // prepare loads the policy, and returns the runner of the inputs (see
 // eventFlags.runner).
 func (f *runFlags) prepare(cmd string, inputs []string, stdin io.Reader, stderr io.Writer) (*runner, []event.Input, error) {
-	set, err := loadPolicy(f.policyFile, stdin, policy.Options{Lenient: f.lenient}, stderr)
+	set, err := loadPolicy(cmd, f.policyFile, stdin, policy.Options{Lenient: f.lenient}, stderr)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/ldpolicy/ldpolicy/action"
 	"github.com/ldpolicy/ldpolicy/event"
+	"github.com/ldpolicy/ldpolicy/internal/policysource"
 	"github.com/ldpolicy/ldpolicy/match"
 	"github.com/ldpolicy/ldpolicy/policy"
 	"github.com/ldpolicy/ldpolicy/resource"
@@ -74,7 +75,16 @@ decision that metadata nobody supplied could change is indeterminate, and is
 made with that metadata taken as absent.
 
 The policy file is a JSON array of statements, a webhook ({"statements":
-[...]}) or a custom role ({"policy": [...]}); "-" reads it from stdin. An
+[...]}) or a custom role ({"policy": [...]}); "-" reads it from stdin.
+
+` + sourceUsage + `
+A launchdarkly_custom_role is a role, as a custom role file is. A team
+(launchdarkly_team_role_mapping or launchdarkly_team) decides as a member
+of the team: who holds each of its custom roles, with the team's role
+attributes (--attribute binds those it does not); its roles must be
+resources of the same source (a role managed elsewhere is an error, as
+its policy is not known). With --role, a team's roles add to those of the
+other --policy. An
 --event file holds one event; a malformed one is reported at the line and
 column of the problem (FILE:LINE:COLUMN: message), as dry-run reports it.
 
@@ -151,7 +161,7 @@ type evalFlags struct {
 }
 
 func (f *evalFlags) register(fs *flag.FlagSet) {
-	fs.Var(&f.policyFiles, "policy", "the policy `FILE` (\"-\" for stdin); with --role, repeat it for each role the member holds")
+	fs.Var(&f.policyFiles, "policy", "the policy `FILE` (\"-\" for stdin), or a Terraform source with #ADDRESS; with --role, repeat it for each role or team the member holds")
 	fs.StringVar(&f.action, "action", "", "the `ACTION` of the access, such as updateOn")
 	fs.StringVar(&f.resource, "resource", "", "the `RESOURCE` of the access, such as proj/default:env/production:flag/dark-mode")
 	fs.StringVar(&f.eventFile, "event", "", "a webhook payload `FILE` to decide delivery of (\"-\" for stdin)")
@@ -197,21 +207,25 @@ func runEval(f *evalFlags, _ []string, stdin io.Reader, stdout, stderr io.Writer
 	if f.role {
 		opts.Context = policy.Role
 	}
-	data, err := readInputs(f.policyFiles, stdin)
-	if err != nil {
-		return err
+	pols := make([]policysource.Policy, len(f.policyFiles))
+	for i, arg := range f.policyFiles {
+		var err error
+		if pols[i], err = openPolicy(arg, stdin, stderr); err != nil {
+			return err
+		}
 	}
-	// A custom role file is a role, with or without --role; roles do not
-	// receive events.
-	policyFile := f.policyFiles[0]
-	first := parsed(policyFile, data[0])
-	if f.eventFile != "" && isRole(first) {
-		return usagef("eval", "%s is a custom role, which receives no events: --event decides a webhook's delivery; decide the event's accesses with --action and --resource", displayName(policyFile))
+	// A custom role is a role, with or without --role, and a team's
+	// members hold its roles; neither receives events.
+	first := pols[0]
+	switch {
+	case f.eventFile != "" && isTeam(first):
+		return usagef("eval", "%s is a team, whose members receive no events: --event decides a webhook's delivery; decide the event's accesses with --action and --resource", first.Name)
+	case f.eventFile != "" && isRolePolicy(first):
+		return usagef("eval", "%s is a custom role, which receives no events: --event decides a webhook's delivery; decide the event's accesses with --action and --resource", first.Name)
+	case f.eventFile == "" && (f.role || isRolePolicy(first) || isTeam(first)):
+		return evalMember(f, pols, opts, stdin, stdout, stderr)
 	}
-	if f.eventFile == "" && (f.role || isRole(first)) {
-		return evalMember(f, data, first, opts, stdin, stdout, stderr)
-	}
-	pol, err := compilePolicy(displayName(policyFile), data[0], first, opts, stderr)
+	pol, err := compileOne("eval", first, opts, stderr)
 	if err != nil {
 		return err
 	}
@@ -224,18 +238,6 @@ func runEval(f *evalFlags, _ []string, stdin io.Reader, stdout, stderr io.Writer
 		return evalAccess(out, f.action, f.resource, meta, stderr)
 	}
 	return evalEvent(out, f.eventFile, f.mode, meta, stdin, stderr)
-}
-
-// readInputs reads files, or stdin for "-".
-func readInputs(names []string, stdin io.Reader) ([][]byte, error) {
-	data := make([][]byte, len(names))
-	for i, name := range names {
-		var err error
-		if data[i], err = readInput(name, stdin); err != nil {
-			return nil, err
-		}
-	}
-	return data, nil
 }
 
 // evalAccess decides an access under the policy of out, and explains why.
@@ -385,16 +387,6 @@ func parseResourceFlag(res string, resolver resource.Resolver) (resource.Concret
 		c.Resolve(resolver)
 	}
 	return c, nil
-}
-
-// loadPolicy reads and compiles a policy file, printing its warnings, or
-// every problem it has.
-func loadPolicy(name string, stdin io.Reader, opts policy.Options, stderr io.Writer) (*policy.Set, error) {
-	data, err := readInput(name, stdin)
-	if err != nil {
-		return nil, err
-	}
-	return compilePolicy(displayName(name), data, nil, opts, stderr)
 }
 
 // compilePolicy compiles the data of a policy file, printing its warnings,

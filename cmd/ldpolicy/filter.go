@@ -18,8 +18,9 @@ and problems go to stderr, so that filter sits in a pipeline:
 
 	ldpolicy filter --policy p.json events/ | jq .title
 
-INPUTs are read, malformed input is located (FILE:LINE:COLUMN), and a long
-run shows its progress on a terminal, as in dry-run ("ldpolicy dry-run
+--policy names a policy file or a Terraform source with #ADDRESS, INPUTs
+are read, malformed input is located (FILE:LINE:COLUMN), and a long run
+shows its progress on a terminal, as in dry-run ("ldpolicy dry-run
 --help"). An event
 whose delivery is indeterminate (it depends on metadata nobody supplied)
 goes where its decision with that metadata taken as absent puts it, and is

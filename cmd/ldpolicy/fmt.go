@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 
 	"github.com/ldpolicy/ldpolicy/internal/policyfmt"
+	"github.com/ldpolicy/ldpolicy/internal/policysource"
 	"github.com/ldpolicy/ldpolicy/internal/udiff"
 	"github.com/ldpolicy/ldpolicy/policy"
 )
@@ -45,6 +46,10 @@ check prints them. Specifiers are not checked: a file that check rejects
 for a malformed specifier is formatted all the same.
 
 ` + excludeUsage + `
+Terraform files (.tf) are terraform fmt's to format, and the output of
+terraform show -json Terraform's to write: fmt skips both, named or found
+in a directory, with a note on stderr, and they are not errors.
+
 Without flags, fmt writes the formatted files to stdout. --check writes
 nothing but the names of the files that are not formatted; -w rewrites them
 in place (through a temporary file in the same directory, renamed over the
@@ -126,12 +131,20 @@ func runFmt(f *fmtFlags, args []string, stdin io.Reader, stdout, stderr io.Write
 // be read, parsed and rewritten (the problems went to stderr); an error
 // writing to stdout ends fmt.
 func (f *fmtFlags) file(name string, stdin io.Reader, stdout, stderr io.Writer) (changed, ok bool, err error) {
+	if policysource.IsTerraformFile(name) {
+		fmt.Fprintf(stderr, "ldpolicy: fmt: %s: skipped: a Terraform file: terraform fmt formats it\n", name)
+		return false, true, nil
+	}
 	data, err := readInput(name, stdin)
 	if err != nil {
 		fmt.Fprintf(stderr, "ldpolicy: %v\n", errors.Unwrap(err))
 		return false, false, nil
 	}
 	shown := displayName(name)
+	if policysource.IsShowJSON(data) {
+		fmt.Fprintf(stderr, "ldpolicy: fmt: %s: skipped: the output of terraform show -json, which Terraform writes\n", shown)
+		return false, true, nil
+	}
 	out, err := policyfmt.Format(shown, data, f.opts)
 	var errs policy.ErrorList
 	switch {

@@ -24,6 +24,12 @@
 //	ldpolicy who-can --action ACTION --resource RESOURCE [--source FILE]
 //	ldpolicy version
 //
+// Wherever a command takes a policy file (--policy, check, diff, the policy
+// of a test file, replay --webhooks), it takes a Terraform source too: a
+// .tf file, a module directory or the output of "terraform show -json",
+// with #ADDRESS to select one resource, as in
+// main.tf#launchdarkly_webhook.prod.
+//
 // Run "ldpolicy help COMMAND" for the flags of a command.
 package main
 
@@ -98,7 +104,7 @@ var commands = []command{
 	{"dry-run", "decide which captured webhook events a policy delivers, and why", withFlags("dry-run", dryRunUsage, runDryRun)},
 	{"filter", "write the captured events a policy delivers (or not), as NDJSON", withFlags("filter", filterUsage, runFilter)},
 	{"eval", "decide one access, or the delivery of one event, under a policy", withFlags("eval", evalUsage, runEval)},
-	{"check", "validate and lint policy files: every problem, with its code and position", withFlags("check", checkUsage, runCheck)},
+	{"check", "validate and lint policy files and Terraform sources: every problem, with its code and position", withFlags("check", checkUsage, runCheck)},
 	{"fmt", "write policy files in canonical form, or list those that are not", withFlags("fmt", fmtUsage, runFmt)},
 	{"diff", "show the accesses and events that a new version of a policy decides differently", withFlags("diff", diffUsage, runDiff)},
 	{"test", "run policy tests: accesses and events with the decision each must get", withFlags("test", testUsage, runTest)},
@@ -122,6 +128,10 @@ Usage:
 
 Commands:
 %s
+A policy is a policy file, or a resource of a Terraform source: a .tf file,
+a module directory or the output of terraform show -json, with #ADDRESS
+for one resource (main.tf#launchdarkly_webhook.prod).
+
 Run 'ldpolicy help COMMAND' or 'ldpolicy COMMAND --help' for the flags of a command.
 
 Exit status: 2 for bad usage or unusable input; otherwise see each command.

@@ -2,74 +2,82 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
 
+	"github.com/ldpolicy/ldpolicy/internal/policysource"
 	"github.com/ldpolicy/ldpolicy/policy"
 )
 
-// roleFile is a custom role read from a file for a member.
+// roleFile is a custom role that a member holds.
 type roleFile struct {
-	file        string // as named on the command line
+	file        string // the policy as named: a file, or a Terraform source and the role's address
+	team        string // the key of the team through which the member holds it, if any
 	grant       policy.Grant
 	baseAssumed bool // the file does not give base permissions
 }
 
-// loadRole reads a policy file as a custom role, compiled with opts (in the
-// role context), printing its warnings or every problem it has; f is data
-// already parsed, or nil. The role is named by its key, or by the file when
-// it has none.
-func loadRole(name string, data []byte, f *policy.File, opts policy.Options, stderr io.Writer) (roleFile, error) {
-	shown := displayName(name)
-	var errs policy.ErrorList
-	if f == nil {
-		var err error
-		f, err = policy.ParseFile(shown, data)
-		if errors.As(err, &errs) {
-			writeProblems(stderr, errs)
-			return roleFile{}, &exitError{code: exitUsage}
-		} else if err != nil {
-			return roleFile{}, inputErr(err)
-		}
+// memberRoles returns the custom roles that a member holds through a
+// policy: the custom role itself, or a team's roles, with the team's role
+// attributes and, for those it does not bind, those of opts. It writes
+// their warnings, or every problem they have, to stderr.
+func memberRoles(p policysource.Policy, opts policy.Options, stderr io.Writer) ([]roleFile, error) {
+	if !isTeam(p) {
+		r, err := loadRole(p, opts, stderr)
+		return []roleFile{r}, err
 	}
-	if f.Kind == policy.WebhookFile {
-		return roleFile{}, inputErr(fmt.Errorf("%s: a webhook, not a custom role: --role takes custom roles ({\"key\": ..., \"policy\": [...]}) or lists of statements", shown))
+	team := p.Resource.Team
+	grants, err := team.Grants(opts)
+	if err != nil {
+		return nil, reportSourceErr(stderr, err)
+	}
+	roles := make([]roleFile, len(grants))
+	for i, g := range grants {
+		ref := team.Roles[i] // Grants has a grant for every role, in order
+		writeResourceProblems(stderr, ref.Role.Address, g.Policy.Warnings())
+		roles[i] = roleFile{file: p.Source + "#" + ref.Role.Address, team: team.Key, grant: g}
+	}
+	return roles, nil
+}
+
+// loadRole compiles a policy as a custom role, in the role context,
+// writing its warnings or every problem it has to stderr. The role is
+// named by its key, or by the file when it has none.
+func loadRole(p policysource.Policy, opts policy.Options, stderr io.Writer) (roleFile, error) {
+	f := parsed(p.Name, p.Data)
+	if p.Resource != nil {
+		f = p.Resource.Policy
+	}
+	if f != nil && f.Kind == policy.WebhookFile {
+		return roleFile{}, inputErr(fmt.Errorf("%s: a webhook, not a custom role: --role takes custom roles ({\"key\": ..., \"policy\": [...]}, launchdarkly_custom_role), teams (launchdarkly_team_role_mapping, launchdarkly_team) or lists of statements", p.Name))
 	}
 	opts.Context = policy.Role
-	set, err := f.Compile(opts)
-	if errors.As(err, &errs) {
-		writeProblems(stderr, errs)
-		return roleFile{}, &exitError{code: exitUsage}
-	} else if err != nil {
-		return roleFile{}, inputErr(err)
+	set, err := compileOne("eval", p, opts, stderr)
+	if err != nil {
+		return roleFile{}, err
 	}
-	writeProblems(stderr, set.Warnings())
 	base, assumed := f.RoleBasePermissions()
 	key := f.RoleKey
 	if key == "" {
-		key = shown
+		key = p.Name
 	}
-	return roleFile{file: shown, grant: policy.Grant{Role: key, Policy: set, Base: base}, baseAssumed: assumed}, nil
+	return roleFile{file: p.Name, grant: policy.Grant{Role: key, Policy: set, Base: base}, baseAssumed: assumed}, nil
 }
 
-// evalMember decides the access of f for a member who holds the role of
-// each --policy file, whose contents are data; first is the first file
-// parsed, or nil.
-func evalMember(f *evalFlags, data [][]byte, first *policy.File, opts policy.Options, stdin io.Reader, stdout, stderr io.Writer) error {
-	roles := make([]roleFile, len(f.policyFiles))
-	grants := make([]policy.Grant, len(f.policyFiles))
-	for i, name := range f.policyFiles {
-		var pf *policy.File
-		if i == 0 {
-			pf = first
-		}
-		r, err := loadRole(name, data[i], pf, opts, stderr)
+// evalMember decides the access of f for a member who holds the roles of
+// the policies of --policy: each custom role, and the roles of each team.
+func evalMember(f *evalFlags, pols []policysource.Policy, opts policy.Options, stdin io.Reader, stdout, stderr io.Writer) error {
+	var roles []roleFile
+	var grants []policy.Grant
+	for _, p := range pols {
+		rs, err := memberRoles(p, opts, stderr)
 		if err != nil {
 			return err
 		}
-		roles[i], grants[i] = r, r.grant
+		for _, r := range rs {
+			roles, grants = append(roles, r), append(grants, r.grant)
+		}
 	}
 	member, err := policy.NewMember(grants...)
 	if err != nil {
@@ -116,7 +124,11 @@ func writeMemberText(w io.Writer, roles []roleFile, act string, e policy.MemberE
 	b.WriteString("\n")
 	for i, g := range e.Grants {
 		r := roles[i]
-		fmt.Fprintf(&b, "  role %s (%s): %s\n", g.Role, r.file, verdict(string(g.Decision.Effect), g.Decision.Indeterminate))
+		from := r.file
+		if r.team != "" {
+			from += ", team " + r.team
+		}
+		fmt.Fprintf(&b, "  role %s (%s): %s\n", g.Role, from, verdict(string(g.Decision.Effect), g.Decision.Indeterminate))
 		fmt.Fprintf(&b, "    base:     %s\n", describeBase(r))
 		explain(&b, "    ", r.grant.Policy, act, g.Explanation)
 	}
@@ -133,6 +145,7 @@ func writeMemberJSON(w io.Writer, roles []roleFile, e policy.MemberExplanation, 
 	type roleJSON struct {
 		Role                   string          `json:"role"`
 		File                   string          `json:"file"`
+		Team                   string          `json:"team,omitempty"`
 		BasePermissions        string          `json:"basePermissions"`
 		BasePermissionsAssumed bool            `json:"basePermissionsAssumed"`
 		Decision               policy.Decision `json:"decision"`
@@ -140,7 +153,7 @@ func writeMemberJSON(w io.Writer, roles []roleFile, e policy.MemberExplanation, 
 	list := make([]roleJSON, len(e.Grants))
 	for i, g := range e.Grants {
 		r := roles[i]
-		list[i] = roleJSON{g.Role, r.file, r.grant.Base.String(), r.baseAssumed, g.Decision}
+		list[i] = roleJSON{g.Role, r.file, r.team, r.grant.Base.String(), r.baseAssumed, g.Decision}
 	}
 	// The member's decision as policy writes it, with "roles" after it,
 	// and the warnings of the query, if any, last.

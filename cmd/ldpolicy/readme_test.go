@@ -14,31 +14,51 @@ import (
 // TestReadmeQuickStart runs the quick-start command of README.md and
 // compares its output with the output the README shows after it.
 func TestReadmeQuickStart(t *testing.T) {
+	code, have, want, stderr := runReadmeExample(t, "<!-- quickstart:", "go run ./cmd/ldpolicy ")
+	if code != 0 {
+		t.Errorf("quick start exits %d, want 0; stderr:\n%s", code, stderr)
+	}
+	if have != want {
+		t.Errorf("quick start output differs from README.md\nhave:\n%s\nwant:\n%s", have, want)
+	}
+}
+
+// TestReadmeTerraform runs the check of a .tf file that README.md shows
+// under "Policies in Terraform", and compares its output with the README's.
+func TestReadmeTerraform(t *testing.T) {
+	_, have, want, _ := runReadmeExample(t, "<!-- terraform:", "./ldpolicy ")
+	if have != want {
+		t.Errorf("the Terraform example's output differs from README.md\nhave:\n%s\nwant:\n%s", have, want)
+	}
+}
+
+// runReadmeExample runs, from the root of the repository, the command of
+// the fenced block after the line of README.md that starts with marker:
+// one line, prefix and the arguments. It returns the command's exit status,
+// stdout and stderr, and the content of the next block, the output that
+// the README shows.
+func runReadmeExample(t *testing.T, marker, prefix string) (code int, stdout, want, stderr string) {
+	t.Helper()
 	readme, err := os.ReadFile("../../README.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	blocks := fencedBlocksAfter(string(readme), "<!-- quickstart:", 2)
+	blocks := fencedBlocksAfter(string(readme), marker, 2)
 	if len(blocks) != 2 {
-		t.Fatalf("README.md: want the quick-start command block and its output block, found %d blocks", len(blocks))
+		t.Fatalf("README.md: want the command block after %q and its output block, found %d blocks", marker, len(blocks))
 	}
 	command, want := strings.TrimSpace(blocks[0]), blocks[1]
-	const prefix = "go run ./cmd/ldpolicy "
 	if !strings.HasPrefix(command, prefix) || strings.Contains(command, "\n") {
-		t.Fatalf("README.md quick start is %q, want one %q command", command, prefix+"...")
+		t.Fatalf("README.md: the command after %q is %q, want one %q command", marker, command, prefix+"...")
 	}
 	args, err := splitArgs(strings.TrimPrefix(command, prefix))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Chdir("../..")
-	var stdout, stderr bytes.Buffer
-	if code := exitCode(run(args, nil, &stdout, &stderr), &stderr); code != 0 {
-		t.Errorf("quick start exits %d, want 0; stderr:\n%s", code, stderr.String())
-	}
-	if have := stdout.String(); have != want {
-		t.Errorf("quick start output differs from README.md\nhave:\n%s\nwant:\n%s", have, want)
-	}
+	var out, errOut bytes.Buffer
+	code = exitCode(run(args, nil, &out, &errOut), &errOut)
+	return code, out.String(), want, errOut.String()
 }
 
 // fencedBlocksAfter returns the contents of the first n fenced code blocks

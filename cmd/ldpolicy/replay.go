@@ -14,8 +14,10 @@ import (
 
 	"github.com/ldpolicy/ldpolicy/event"
 	"github.com/ldpolicy/ldpolicy/internal/display"
+	"github.com/ldpolicy/ldpolicy/internal/policysource"
 	"github.com/ldpolicy/ldpolicy/internal/redact"
 	"github.com/ldpolicy/ldpolicy/policy"
+	"github.com/ldpolicy/ldpolicy/terraform"
 	"github.com/ldpolicy/ldpolicy/webhook"
 )
 
@@ -28,6 +30,14 @@ read, to the webhook's URL with Content-Type: application/json and, when
 the webhook signs, the X-LD-Signature header. A delivery answered other than
 2xx (a redirect included), or that fails to connect or times out, is tried
 once more, as LaunchDarkly retries once.
+
+FILE may also be a Terraform source (a .tf file, a module directory, or
+the output of terraform show -json, which holds resolved values): its
+launchdarkly_webhook resources, or the one at #ADDRESS, with their url,
+secret (which signs the deliveries when given), on (false when not given,
+the provider's default), name (the address when not given), tags and
+statements. A setting that only Terraform knows when it runs, such as a
+url that a variable gives, is an error at the expression.
 
 FILE holds webhooks in the shape of LaunchDarkly's REST API: one webhook
 object, a JSON array of them, or a list response ({"items": [...]}). Replay
@@ -114,7 +124,7 @@ type replayFlags struct {
 }
 
 func (f *replayFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.hooksFile, "webhooks", "", "the `FILE` of webhooks to deliver to, in the REST API's shape (required)")
+	fs.StringVar(&f.hooksFile, "webhooks", "", "the `FILE` of webhooks to deliver to, in the REST API's shape, or a Terraform source (required)")
 	f.eventFlags.register(fs, "")
 	fs.BoolVar(&f.lenient, "lenient", false, "read the typo \":/flag/\" in specifiers as \":flag/\", with a warning")
 	fs.Var(newFormatFlag(&f.format, "text", "json"), "format", "output `format`: text, or json for NDJSON records")
@@ -197,13 +207,17 @@ func pluralIts(n int) string {
 	return "their"
 }
 
-// loadHooks reads and checks a --webhooks file.
-func loadHooks(name string, stdin io.Reader, opts policy.Options, stderr io.Writer) ([]*hook, error) {
-	data, err := readInput(name, stdin)
+// loadHooks reads and checks a --webhooks file, or the webhooks of a
+// Terraform source.
+func loadHooks(arg string, stdin io.Reader, opts policy.Options, stderr io.Writer) ([]*hook, error) {
+	src, err := openSource(arg, stdin)
 	if err != nil {
-		return nil, err
+		return nil, reportSourceErr(stderr, err)
 	}
-	name = displayName(name)
+	if src.Terraform != nil {
+		return terraformHooks(src, opts, stderr)
+	}
+	name, data := src.Name, src.Data
 	configs, err := webhook.ReadConfigs(data)
 	if err != nil {
 		return nil, inputErr(fmt.Errorf("%s: %v", name, err))
@@ -215,6 +229,56 @@ func loadHooks(name string, stdin io.Reader, opts policy.Options, stderr io.Writ
 			return nil, err
 		}
 		hooks[i] = &hook{Config: c, set: set, redact: redact.Replacer(c.URL)}
+	}
+	return hooks, nil
+}
+
+// terraformHooks returns the webhooks of a Terraform source: its
+// launchdarkly_webhook resources, or the one at its address, with their
+// settings and policies. A webhook named by neither name nor address is
+// named by its address. Every problem is written to stderr.
+func terraformHooks(src *policysource.Source, opts policy.Options, stderr io.Writer) ([]*hook, error) {
+	ps, err := src.Policies()
+	if err != nil {
+		return nil, reportSourceErr(stderr, err)
+	}
+	var hooks []*hook
+	failed := false
+	for _, p := range ps {
+		r := p.Resource
+		if r.Type != terraform.Webhook {
+			if src.Address != "" {
+				return nil, usagef("replay", "%s is a %s: --webhooks takes webhooks (%s)", p.Name, r.Type, terraform.Webhook)
+			}
+			continue // roles and teams receive no deliveries
+		}
+		settings, err := r.Webhook()
+		if err != nil {
+			reportSourceErr(stderr, err)
+			failed = true
+			continue
+		}
+		set, err := compileOne("replay", p, opts, stderr)
+		if err != nil {
+			failed = true
+			continue
+		}
+		c := webhook.Config{Index: len(hooks), Name: settings.Name, URL: settings.URL, Secret: settings.Secret, Sign: settings.Secret != "", On: settings.On, Tags: settings.Tags}
+		if c.Name == "" {
+			c.Name = r.Address
+		}
+		if err := c.Check(); err != nil {
+			fmt.Fprintf(stderr, "ldpolicy: %s: %s: %v\n", r.Pos, r.Address, err)
+			failed = true
+			continue
+		}
+		hooks = append(hooks, &hook{Config: c, set: set, redact: redact.Replacer(c.URL)})
+	}
+	switch {
+	case failed:
+		return nil, &exitError{code: exitUsage}
+	case len(hooks) == 0:
+		return nil, inputErr(fmt.Errorf("%s has no %s", src.Name, terraform.Webhook))
 	}
 	return hooks, nil
 }

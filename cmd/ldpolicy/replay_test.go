@@ -445,3 +445,50 @@ func TestReplayRedactsURLs(t *testing.T) {
 		})
 	}
 }
+
+// TestReplayTerraform replays to the webhooks of a Terraform source: each
+// launchdarkly_webhook with its url, secret and policy, which delivers
+// what the same policy in a policy file delivers; a role beside it
+// receives nothing.
+func TestReplayTerraform(t *testing.T) {
+	const secret = "tf-secret"
+	const policyFile = "../../testdata/policies/webhook.json"
+	want := deliveredIDs(t, policyFile, "../../testdata/events")
+	rec := newRecorder(t, secret, policyFile)
+	srv := httptest.NewServer(rec)
+	defer srv.Close()
+	tf := fmt.Sprintf(`resource "launchdarkly_custom_role" "ops" {
+  key               = "ops"
+  policy_statements = [{ effect = "allow", actions = ["*"], resources = ["proj/*"] }]
+}
+
+resource "launchdarkly_webhook" "off" {
+  url = "http://127.0.0.1:1/off"
+}
+
+resource "launchdarkly_webhook" "prod" {
+  statements = [
+    { effect = "allow", actions = ["*"], resources = ["proj/*:env/production:flag/*"] },
+    { effect = "deny", actions = ["deleteFlag"], resources = ["proj/*:env/*:flag/*"] },
+  ]
+  url    = %q
+  secret = %q
+  on     = true
+}
+`, srv.URL+"/hook", secret)
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(tf), 0o666); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := ldpolicy(t, "replay", "--webhooks", dir, "--format", "json", "../../testdata/events")
+	if code != 0 {
+		t.Fatalf("replay exits %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	if have := rec.ids(); !slices.Equal(have, want) {
+		t.Errorf("the receiver processed %v, want %v", have, want)
+	}
+	sum := summaryOf(t, stdout)
+	if len(sum.Webhooks) != 2 || sum.Webhooks[0].On || sum.Webhooks[1].Name != "launchdarkly_webhook.prod" {
+		t.Errorf("webhooks %+v, want launchdarkly_webhook.off off, and launchdarkly_webhook.prod", sum.Webhooks)
+	}
+}

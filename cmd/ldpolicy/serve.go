@@ -37,6 +37,9 @@ event with its decision. It answers as a receiver should (see the webhook
 package): 200 for an event it printed, a filtered event or a duplicate, 401
 for a bad signature, 400 for a body that is not an event, and so on.
 
+--policy names a policy file or a Terraform source with #ADDRESS, as for
+dry-run ("ldpolicy dry-run --help").
+
 It prints the address it listens on to stderr first, as
 
 	ldpolicy: serve: listening on http://127.0.0.1:8080/
@@ -120,7 +123,7 @@ type serveFlags struct {
 func (f *serveFlags) register(fs *flag.FlagSet) {
 	f.secrets.register(fs, true)
 	fs.BoolVar(&f.unsigned, "unsigned", false, "accept deliveries without a signature, from a webhook that has no secret")
-	fs.StringVar(&f.policyFile, "policy", "", "the policy `FILE` of the webhook (required)")
+	fs.StringVar(&f.policyFile, "policy", "", "the policy `FILE` of the webhook, or a Terraform source with #ADDRESS (required)")
 	fs.StringVar(&f.metadataFile, "metadata", "", "a JSON `FILE` of tags, properties and views by resource path")
 	fs.Var(modeFlag{&f.mode}, "mode", "deliver an event when `any` access is allowed, or only when all are")
 	fs.BoolVar(&f.lenient, "lenient", false, "read the typo \":/flag/\" in specifiers as \":flag/\", with a warning")
@@ -176,7 +179,7 @@ func serve(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 	if err != nil {
 		return err
 	}
-	set, err := loadPolicy(f.policyFile, stdin, policy.Options{Lenient: f.lenient}, stderr)
+	set, err := loadPolicy("serve", f.policyFile, stdin, policy.Options{Lenient: f.lenient}, stderr)
 	if err != nil {
 		return err
 	}

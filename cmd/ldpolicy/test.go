@@ -45,7 +45,9 @@ Fields of a test file:
 
 	policy         the path of a policy file, relative to the test file; or the
 	               policy inline: a list of statements, or a webhook or role
-	               object with "statements" or "policy" (required)
+	               object with "statements" or "policy" (required). The path
+	               may name a Terraform source, with #ADDRESS for one of its
+	               resources: ../infra/main.tf#launchdarkly_webhook.prod
 	context        webhook (default) or role: what an empty policy means
 	attributes     role attributes and their values, patterns: {projects: [alpha, "team-*"]}
 	lenient        true reads the ":/flag/" typo as ":flag/", with a warning
@@ -307,13 +309,11 @@ func writeTestProblems(w io.Writer, err error) {
 		return
 	}
 	var b strings.Builder
+	srcs := sources{}
 	for _, e := range errs {
 		b.WriteString(e.Error())
 		b.WriteString("\n")
-		if e.Value != "" && e.Offset >= 0 {
-			b.WriteString(caret(e.Value, e.Offset, "\t"))
-			b.WriteString("\n")
-		}
+		b.WriteString(srcs.caret(e.Pos, e.Value, e.Offset))
 	}
 	io.WriteString(w, b.String())
 }

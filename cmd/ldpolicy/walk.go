@@ -12,22 +12,28 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/ldpolicy/ldpolicy/internal/policysource"
 	"github.com/ldpolicy/ldpolicy/policytest"
 	"github.com/ldpolicy/ldpolicy/resource"
 )
 
 // pathsUsage explains the PATH arguments of check and fmt, in their help.
-const pathsUsage = `A PATH is a policy file, "-" for stdin, or a directory, read recursively
-and in name order for the .json files that may hold a policy, leaving out
-directories and files whose names start with "." and the symbolic links
-found in it. In a directory, files that are clearly not policies are
-skipped with a note on stderr: policy tests (NAME.ldtest.yaml, .yml or
-.json), suppression files (.lint), files that are not .json (.ndjson,
-.yaml, ...), and .json files that hold audit-log events (an entry, an
-array of entries, NDJSON, a list response {"items": [...]}), a JSON Patch,
-or metadata (the format of eval --metadata). A file named as a PATH is
-read whatever it holds. A directory without a policy file is bad usage,
-and then nothing is read.
+const pathsUsage = `A PATH is a policy file, "-" for stdin, a Terraform source (a .tf file,
+the output of terraform show -json, with #ADDRESS for one resource), or a
+directory, read recursively and in name order for the .json files that may
+hold a policy, leaving out directories and files whose names start with
+"." and the symbolic links found in it. In a directory, files that are
+clearly not policies are skipped with a note on stderr: policy tests
+(NAME.ldtest.yaml, .yml or .json), suppression files (.lint), files that
+are not .json (.ndjson, .yaml, ...), and .json files that hold audit-log
+events (an entry, an array of entries, NDJSON, a list response {"items":
+[...]}), a JSON Patch, or metadata (the format of eval --metadata). Check
+reads each directory that holds .tf files as a Terraform module, once,
+every .tf file of it together (a module without policy-bearing resources
+is skipped with a note, and when nothing else is found that is bad
+usage), and the output of terraform show -json by its content; fmt leaves both to Terraform, with a note. A file named as a PATH
+is read whatever it holds. A directory without a policy file is bad
+usage, and then nothing is read.
 `
 
 // excludeUsage explains --exclude, in the help of check, fmt and test.
@@ -86,12 +92,20 @@ type walker struct {
 	// none is what a directory without such files has none of: "policy
 	// files (...)".
 	none string
+	// What the command does with the Terraform files (.tf, .tf.json)
+	// found in a directory: with modules, it reads the directory that
+	// holds them as a Terraform module, once; with leave, it notes each
+	// as left to another tool, leave saying why. Either way they count as
+	// found.
+	modules bool
+	leave   string
 }
 
 // found is a file to read, or a directory that could not be read.
 type found struct {
-	path string
-	err  error // why a directory below an argument could not be read
+	path   string
+	err    error // why a directory below an argument could not be read
+	module bool  // a directory found to hold Terraform files: a module
 }
 
 // find lists the files that the arguments name, in order: a file, or "-"
@@ -153,6 +167,14 @@ func (w *walker) find(args []string, stderr io.Writer) ([]found, error) {
 				return nil
 			case !d.Type().IsRegular():
 				return nil
+			case w.modules && policysource.IsTerraformFile(d.Name()):
+				taken++
+				add(found{path: filepath.Dir(p), module: true})
+				return nil
+			case w.leave != "" && policysource.IsTerraformFile(d.Name()):
+				taken++
+				fmt.Fprintf(stderr, "ldpolicy: %s: %s: skipped: %s\n", w.cmd, p, w.leave)
+				return nil
 			}
 			if ok, why := w.take(p); !ok {
 				if why != "" {
@@ -197,9 +219,17 @@ func (w *walker) find(args []string, stderr io.Writer) ([]found, error) {
 }
 
 // policyWalker is the walker of check and fmt: it takes the .json files
-// that may hold a policy, and skips the others with a note.
+// that may hold a policy, the output of terraform show -json among them,
+// and skips the others with a note. Check reads the directories that hold
+// Terraform files as modules; fmt leaves Terraform files to terraform fmt.
 func policyWalker(cmd string, exclude excludeFlag) *walker {
-	return &walker{cmd: cmd, exclude: exclude, take: takePolicy, none: "policy files (.json files that hold a policy)"}
+	w := &walker{cmd: cmd, exclude: exclude, take: takePolicy, none: "policy files (.json files that hold a policy)"}
+	if cmd == "check" {
+		w.modules = true
+	} else {
+		w.leave = "a Terraform file: terraform fmt formats it"
+	}
+	return w
 }
 
 // testWalker is the walker of test: it takes the test files, by name.
