@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -38,7 +39,7 @@ Problems are located in the .tf file, with its line and a caret.
 // openSource reads what a policy argument names, a policy file or "-"
 // read with readInput, or a Terraform source (policysource.Open).
 func openSource(arg string, stdin io.Reader) (*policysource.Source, error) {
-	return policysource.Open(arg, func(name string) ([]byte, error) { return readInput(name, stdin) })
+	return policysource.Open(context.Background(), arg, policysource.Reader{File: func(name string) ([]byte, error) { return readInput(name, stdin) }})
 }
 
 // openPolicy returns the one policy that a policy argument names, writing

@@ -1,6 +1,7 @@
 package policysource
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -91,7 +92,7 @@ func TestOpen(t *testing.T) {
 	} {
 		t.Run(tt.arg, func(t *testing.T) {
 			var names []string
-			s, err := Open(tt.arg, readFile)
+			s, err := Open(context.Background(), tt.arg, Reader{File: readFile})
 			if err == nil {
 				var ps []Policy
 				ps, err = s.Policies()
@@ -112,7 +113,7 @@ func TestOpen(t *testing.T) {
 }
 
 func TestOne(t *testing.T) {
-	s, err := Open("../../terraform/testdata/blocks/main.tf", readFile)
+	s, err := Open(context.Background(), "../../terraform/testdata/blocks/main.tf", Reader{File: readFile})
 	if err != nil {
 		t.Fatal(err)
 	}
