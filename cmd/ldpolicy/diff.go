@@ -112,6 +112,7 @@ Flags:
 // diffFlags are the flags of diff.
 type diffFlags struct {
 	eventFlags
+	ldFlags
 	patchFile, format          string
 	failOnWider, role, lenient bool
 	attrs                      attributeFlag
@@ -127,6 +128,7 @@ func (f *diffFlags) register(fs *flag.FlagSet) {
 	f.attrs = attributeFlag{}
 	fs.Var(f.attrs, "attribute", "bind a role attribute: `NAME=VALUE[,VALUE...]` (repeatable)")
 	f.eventFlags.register(fs, "with INPUTs, ")
+	f.ldFlags.register(fs)
 	fs.BoolVar(&f.dedup, "dedup", false, "with INPUTs, leave out events whose _id came before")
 }
 
@@ -159,12 +161,13 @@ func runDiff(f *diffFlags, _ []string, stdin io.Reader, stdout, stderr io.Writer
 	var d *differ
 	var popts policy.Options
 	var err error
+	ld := f.conn(nil, "diff")
 	if f.patchFile != "" {
-		d, popts, err = f.loadPatched(stdin, stderr)
+		d, popts, err = f.loadPatched(stdin, ld, stderr)
 	} else {
 		var srcs [2]*policysource.Source
 		for i, arg := range f.files {
-			if srcs[i], err = openSource(arg, stdin); err != nil {
+			if srcs[i], err = openSource(arg, stdin, ld); err != nil {
 				return reportSourceErr(stderr, err)
 			}
 		}
@@ -218,8 +221,8 @@ func (f *diffFlags) load(old, new policysource.Policy, stderr io.Writer) (*diffe
 // loadPatched reads and compiles OLD and OLD with --patch applied, and
 // returns their differ and the options they were compiled with. A patch
 // applies to a policy file, as the REST API takes it.
-func (f *diffFlags) loadPatched(stdin io.Reader, stderr io.Writer) (*differ, policy.Options, error) {
-	old, err := openPolicy(f.files[0], stdin, stderr)
+func (f *diffFlags) loadPatched(stdin io.Reader, ld *ldConn, stderr io.Writer) (*differ, policy.Options, error) {
+	old, err := openPolicy(f.files[0], stdin, ld, stderr)
 	if err != nil {
 		return nil, policy.Options{}, err
 	}

@@ -78,13 +78,15 @@ Flags:
 // runFlags are the flags of dry-run and filter.
 type runFlags struct {
 	eventFlags
+	ldFlags
 	policyFile           string
 	lenient, failOnIndet bool
 }
 
 func (f *runFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.policyFile, "policy", "", "the policy `FILE` of the webhook, or a Terraform source with #ADDRESS (required)")
+	fs.StringVar(&f.policyFile, "policy", "", policyFlagUsage+" (required)")
 	f.eventFlags.register(fs, "")
+	f.ldFlags.register(fs)
 	fs.BoolVar(&f.lenient, "lenient", false, "read the typo \":/flag/\" in specifiers as \":flag/\", with a warning")
 	fs.BoolVar(&f.strict, "strict", false, "stop at the first input that is not a well-formed event, with exit status 1")
 	fs.BoolVar(&f.failOnIndet, "fail-on-indeterminate", false, "exit with status 1 when an event's delivery is indeterminate")
@@ -100,13 +102,15 @@ func (f *runFlags) check(fs *flag.FlagSet, inputs []string) error {
 }
 
 // prepare loads the policy, and returns the runner of the inputs (see
-// eventFlags.runner).
-func (f *runFlags) prepare(cmd string, inputs []string, stdin io.Reader, stderr io.Writer) (*runner, []event.Input, error) {
-	set, err := loadPolicy(cmd, f.policyFile, stdin, policy.Options{Lenient: f.lenient}, stderr)
+// eventFlags.runner) and the connection of the ld: arguments.
+func (f *runFlags) prepare(cmd string, inputs []string, stdin io.Reader, stderr io.Writer) (*runner, []event.Input, *ldConn, error) {
+	ld := f.conn(nil, cmd)
+	set, err := loadPolicy(cmd, f.policyFile, stdin, ld, policy.Options{Lenient: f.lenient}, stderr)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	return f.runner(cmd, set, inputs, stdin, stderr)
+	r, ins, err := f.runner(cmd, set, inputs, stdin, stderr)
+	return r, ins, ld, err
 }
 
 // indeterminateError is the error of --fail-on-indeterminate for a run of
@@ -140,7 +144,7 @@ func (f *dryRunFlags) check(fs *flag.FlagSet, inputs []string) error {
 }
 
 func runDryRun(f *dryRunFlags, inputs []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	r, ins, err := f.prepare("dry-run", inputs, stdin, stderr)
+	r, ins, _, err := f.prepare("dry-run", inputs, stdin, stderr)
 	if err != nil {
 		return err
 	}

@@ -18,11 +18,11 @@ and problems go to stderr, so that filter sits in a pipeline:
 
 	ldpolicy filter --policy p.json events/ | jq .title
 
---policy names a policy file or a Terraform source with #ADDRESS, INPUTs
-are read, malformed input is located (FILE:LINE:COLUMN), and a long run
-shows its progress on a terminal, as in dry-run ("ldpolicy dry-run
---help"). An event
-whose delivery is indeterminate (it depends on metadata nobody supplied)
+--policy names a policy file, a Terraform source with #ADDRESS or an ld:
+source of your LaunchDarkly account, INPUTs are read, malformed input is
+located (FILE:LINE:COLUMN), and a long run shows its progress on a
+terminal, as in dry-run ("ldpolicy dry-run --help"). An event whose
+delivery is indeterminate (it depends on metadata nobody supplied)
 goes where its decision with that metadata taken as absent puts it, and is
 counted as indeterminate.
 
@@ -46,7 +46,7 @@ func (f *filterFlags) register(fs *flag.FlagSet) {
 }
 
 func runFilter(f *filterFlags, inputs []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	r, ins, err := f.prepare("filter", inputs, stdin, stderr)
+	r, ins, _, err := f.prepare("filter", inputs, stdin, stderr)
 	if err != nil {
 		return err
 	}

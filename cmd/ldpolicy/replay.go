@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -38,6 +39,13 @@ secret (which signs the deliveries when given), on (false when not given,
 the provider's default), name (the address when not given), tags and
 statements. A setting that only Terraform knows when it runs, such as a
 url that a variable gives, is an error at the expression.
+
+FILE may also be ld:webhook/ID, or ld:webhooks for every webhook of your
+LaunchDarkly account, read with its REST API as an ld: policy is (see
+"ldpolicy dry-run --help"). Their URLs are the account's, where replay
+delivers. A webhook that signs needs its secret, which LaunchDarkly gives
+only to an access token whose role may see it: without it, replay says
+so before anything is sent (exit status 2).
 
 FILE holds webhooks in the shape of LaunchDarkly's REST API: one webhook
 object, a JSON array of them, or a list response ({"items": [...]}). Replay
@@ -114,6 +122,7 @@ type delivery struct {
 // replayFlags are the flags of replay.
 type replayFlags struct {
 	eventFlags
+	ldFlags
 	hooksFile, format string
 	lenient, shuffle  bool
 	seed              uint64
@@ -124,8 +133,9 @@ type replayFlags struct {
 }
 
 func (f *replayFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.hooksFile, "webhooks", "", "the `FILE` of webhooks to deliver to, in the REST API's shape, or a Terraform source (required)")
+	fs.StringVar(&f.hooksFile, "webhooks", "", "the `FILE` of webhooks to deliver to, in the REST API's shape, a Terraform source, ld:webhook/ID or ld:webhooks (required)")
 	f.eventFlags.register(fs, "")
+	f.ldFlags.register(fs)
 	fs.BoolVar(&f.lenient, "lenient", false, "read the typo \":/flag/\" in specifiers as \":flag/\", with a warning")
 	fs.Var(newFormatFlag(&f.format, "text", "json"), "format", "output `format`: text, or json for NDJSON records")
 	fs.BoolVar(&f.shuffle, "shuffle", false, "deliver in a random order (holds the deliveries in memory)")
@@ -156,7 +166,8 @@ func (f *replayFlags) check(fs *flag.FlagSet, inputs []string) error {
 func (f *replayFlags) random() bool { return f.shuffle || f.dupRate > 0 }
 
 func runReplay(f *replayFlags, inputs []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	hooks, err := loadHooks(f.hooksFile, stdin, policy.Options{Lenient: f.lenient}, stderr)
+	ld := f.conn(nil, "replay")
+	hooks, err := loadHooks(f.hooksFile, stdin, ld, policy.Options{Lenient: f.lenient}, stderr)
 	if err != nil {
 		return err
 	}
@@ -207,17 +218,25 @@ func pluralIts(n int) string {
 	return "their"
 }
 
-// loadHooks reads and checks a --webhooks file, or the webhooks of a
-// Terraform source.
-func loadHooks(arg string, stdin io.Reader, opts policy.Options, stderr io.Writer) ([]*hook, error) {
-	src, err := openSource(arg, stdin)
+// loadHooks reads and checks a --webhooks file, the webhooks of a
+// Terraform source, or those of an account.
+func loadHooks(arg string, stdin io.Reader, ld *ldConn, opts policy.Options, stderr io.Writer) ([]*hook, error) {
+	src, err := openSource(arg, stdin, ld)
 	if err != nil {
 		return nil, reportSourceErr(stderr, err)
 	}
-	if src.Terraform != nil {
+	switch {
+	case src.Terraform != nil:
 		return terraformHooks(src, opts, stderr)
+	case src.Account != nil:
+		return accountHooks(src, opts, stderr)
 	}
-	name, data := src.Name, src.Data
+	return fileHooks(src.Name, src.Data, 0, opts, stderr)
+}
+
+// fileHooks reads and checks the webhooks of a file, data, named name,
+// whose first is webhook number first of those replay delivers to.
+func fileHooks(name string, data []byte, first int, opts policy.Options, stderr io.Writer) ([]*hook, error) {
 	configs, err := webhook.ReadConfigs(data)
 	if err != nil {
 		return nil, inputErr(fmt.Errorf("%s: %v", name, err))
@@ -228,7 +247,38 @@ func loadHooks(arg string, stdin io.Reader, opts policy.Options, stderr io.Write
 		if err != nil {
 			return nil, err
 		}
+		c.Index = first + i
 		hooks[i] = &hook{Config: c, set: set, redact: redact.Replacer(c.URL)}
+	}
+	return hooks, nil
+}
+
+// accountHooks returns the webhooks of ld:webhook/ID or ld:webhooks, each
+// read as the file of its JSON, named ld:webhook/ID, is read. A webhook
+// that signs needs its secret, which LaunchDarkly gives only to a token
+// whose role may see it.
+func accountHooks(src *policysource.Source, opts policy.Options, stderr io.Writer) ([]*hook, error) {
+	ps, err := src.Policies()
+	if err != nil {
+		return nil, reportSourceErr(stderr, err)
+	}
+	var hooks []*hook
+	for _, p := range ps {
+		if p.Webhook == nil {
+			return nil, usagef("replay", "%s is not a webhook: --webhooks takes webhooks (ld:webhook/ID, ld:webhooks)", p.Name)
+		}
+		var signing struct {
+			Sign   bool   `json:"sign"`
+			Secret string `json:"secret"`
+		}
+		if json.Unmarshal(p.Data, &signing) == nil && signing.Sign && signing.Secret == "" {
+			return nil, inputErr(fmt.Errorf("%s signs its deliveries, and LaunchDarkly gave no secret to sign them with: the access token's role cannot see webhook secrets; use a token whose role can, or a file of the webhooks with their secrets (ldpolicy pull webhooks --with-secrets -o FILE)", p.Name))
+		}
+		hs, err := fileHooks(p.Name, p.Data, len(hooks), opts, stderr)
+		if err != nil {
+			return nil, err
+		}
+		hooks = append(hooks, hs...)
 	}
 	return hooks, nil
 }

@@ -34,7 +34,7 @@ func SplitAccount(arg string) (kind, ref string, err error) {
 	case kind == "auditlog" || strings.HasPrefix(kind, "auditlog?"):
 		return "", "", fmt.Errorf("%s is the audit log, an input of events, not a policy: a policy is %s", arg, AccountForms)
 	case kind != "webhook" && kind != "role" && kind != "team" && kind != "member":
-		return "", "", fmt.Errorf("%s: expected %s, found %q", arg, AccountForms, arg)
+		return "", "", fmt.Errorf("expected %s, found %q", AccountForms, arg)
 	case !slash || ref == "":
 		return "", "", fmt.Errorf("%s: expected %s%s/%s: the %s's %s after the slash", arg, AccountPrefix, kind, refName(kind), kind, refName(kind))
 	case kind != "member" && strings.ContainsAny(ref, "/#?"):

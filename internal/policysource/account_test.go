@@ -27,7 +27,7 @@ func TestSplitAccount(t *testing.T) {
 		{in: "ld:team/a/b", err: `ld:team/a/b: expected ld:team/KEY, found "a/b" after the slash, which has a "/"`},
 		{in: "ld:member/odd#mail@example.com", kind: "member", ref: "odd#mail@example.com"},
 		{in: "ld:role/ops#x", err: `which has a "#"`},
-		{in: "ld:flag/dark-mode", err: `ld:flag/dark-mode: expected ld:webhook/ID, ld:webhooks, ld:role/KEY, ld:team/KEY or ld:member/ID-or-EMAIL, found "ld:flag/dark-mode"`},
+		{in: "ld:flag/dark-mode", err: `expected ld:webhook/ID, ld:webhooks, ld:role/KEY, ld:team/KEY or ld:member/ID-or-EMAIL, found "ld:flag/dark-mode"`},
 		{in: "ld:auditlog?since=7d", err: "ld:auditlog?since=7d is the audit log, an input of events, not a policy"},
 	} {
 		t.Run(tt.in, func(t *testing.T) {
