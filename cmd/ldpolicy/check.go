@@ -144,7 +144,9 @@ specifier names the attribute.
 
 Exit status: 0 when no file has an error finding (with --strict, nor a
 warning), 1 otherwise, 2 for bad usage, a file that cannot be read (or
-with --fix written) or a malformed FILE.lint.
+with --fix written; an ld: source that LaunchDarkly's API does not give) or
+a malformed FILE.lint, 130 when Ctrl-C stopped the reading of an ld:
+source.
 
 Flags:
 `

@@ -100,7 +100,8 @@ text, "unmodeled" in JSON). An
 column of the problem (FILE:LINE:COLUMN: message), as dry-run reports it.
 
 Exit status: 0 for allow or delivered, 1 for deny or not delivered, 2 for
-bad usage or input. An indeterminate decision exits as the decision it
+bad usage or input (an error of LaunchDarkly's API included), 130 when
+Ctrl-C stopped the reading of an ld: source. An indeterminate decision exits as the decision it
 reports, and is marked: "(indeterminate)" in text, "indeterminate": true in
 JSON.
 

@@ -13,7 +13,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/ldpolicy/ldpolicy/event"
 	"github.com/ldpolicy/ldpolicy/internal/display"
 	"github.com/ldpolicy/ldpolicy/internal/policysource"
 	"github.com/ldpolicy/ldpolicy/internal/redact"
@@ -63,7 +62,8 @@ alike); an event whose delivery is indeterminate is sent only when the
 decision without the missing metadata delivers it, as a receiver's
 webhook.Handler decides. INPUT is read as dry-run reads it: a file of one
 event, a JSON array, NDJSON or a list response, gzipped or not, a directory,
-or "-" for stdin, the default. Input that is not an event is reported on
+"-" for stdin, the default, or ld:auditlog?since=T for a window of your
+account's audit log. Input that is not an event is reported on
 stderr (with --format json, as an "error" record), located as dry-run
 locates it (FILE:LINE:COLUMN), and counted. On a terminal, a long run shows
 on stderr how the reading of the events goes, as dry-run does.
@@ -89,8 +89,9 @@ the answers of receivers that quote them.
 Exit status: 0 when every delivery succeeded, at once or on its retry; 1
 when a delivery failed after its retry; 2 for bad usage, an unusable
 webhooks or metadata file, or an input that cannot be read (checked before
-anything is sent; a read error further on stops the replay, and no held
-delivery is sent).
+anything is sent; a read error, or an error of LaunchDarkly's API, further
+on stops the replay, and no held delivery is sent); 130 when Ctrl-C stopped
+the reading of an ld: source.
 
 Flags:
 `
@@ -181,11 +182,12 @@ func runReplay(f *replayFlags, inputs []string, stdin io.Reader, stdout, stderr 
 	if err != nil {
 		return err
 	}
-	r, ins, err := f.runner("replay", empty, inputs, stdin, stderr)
+	r, ins, err := f.runner("replay", empty, inputs, stdin, ld, stderr)
 	if err != nil {
 		return err
 	}
 	prog := newProgress(stdout, stderr)
+	ld.prog = prog
 	rp := newReplayer(hooks, f, prog.stdout, prog.stderr)
 	defer rp.sender.Client.CloseIdleConnections()
 	if err := rp.replay(r, ins, f.concurrency, prog); err != nil {
@@ -376,7 +378,7 @@ func newReplayer(hooks []*hook, f *replayFlags, stdout, stderr io.Writer) *repla
 // --shuffle, once every event has been read, and only if all could be. It
 // shows how the reading goes with prog, and returns when the senders are
 // done.
-func (rp *replayer) replay(r *runner, inputs []event.Input, concurrency int, prog *progress) error {
+func (rp *replayer) replay(r *runner, inputs []input, concurrency int, prog *progress) error {
 	rp.jobs = make(chan delivery, concurrency)
 	var wg sync.WaitGroup
 	for range concurrency {
