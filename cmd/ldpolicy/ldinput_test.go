@@ -164,3 +164,27 @@ func TestAuditLogInputErrors(t *testing.T) {
 		t.Errorf("diff of two modules: exit %d\n%s", res.code, res.stderr)
 	}
 }
+
+// TestAuditLogInputProgress shows on a terminal how the listing of an
+// audit-log input goes, the waits for rate limits included, and leaves
+// nothing of it on the screen.
+func TestAuditLogInputProgress(t *testing.T) {
+	fakeTerminals(t)
+	srv := newLDServer(t, auditLogAccount(45))
+	srv.then(ldAnswer{path: "/api/v2/auditlog", status: 429, resetIn: 20 * time.Millisecond, body: `{"code":"rate_limited","message":"slow down"}`})
+	term := newTerminal()
+	args := []string{"dry-run", "--ld-host", srv.URL, "--policy", "../../testdata/policies/webhook.json", "ld:auditlog?" + window}
+	if code := exitCode(run(args, nil, term.stdout, term.stderr), term.stderr); code != 0 {
+		t.Fatalf("exit %d\n%s", code, term.String())
+	}
+	written := term.String()
+	for _, want := range []string{"\rauditlog: 0 entries, 0 pages; waiting ", " (rate limit) ", "\rauditlog: 20 entries, 1 pages, back to 2023-11-14 22:13:"} {
+		if !strings.Contains(written, want) {
+			t.Errorf("no %q in %q", want, written)
+		}
+	}
+	screen := strings.Join(term.screen(), "\n")
+	if strings.Contains(screen, "auditlog:") || !strings.Contains(screen, "events read      46\n") {
+		t.Errorf("the screen:\n%s", screen)
+	}
+}
