@@ -88,10 +88,10 @@ A PATH may also be an ld: source of your LaunchDarkly account:
 ld:webhook/ID and ld:role/KEY are checked as the policy file of the JSON
 that LaunchDarkly sends, named so, and ld:webhooks checks every webhook of
 the account; a team or a member (ld:team/KEY, ld:member/ID-or-EMAIL) has
-no policy of its own (exit status 2). --fix cannot rewrite them (--fix -d
-shows the fixes). The access token and the instance are read as for an
-ld: policy (see "ldpolicy dry-run --help"); while LaunchDarkly is asked,
-Ctrl-C stops check, with exit status 130.
+no policy of its own (exit status 2). --fix does not take them (the fix
+of each finding is in its message). The access token and the instance
+are read as for an ld: policy (see "ldpolicy dry-run --help"); while
+LaunchDarkly is asked, Ctrl-C stops check, with exit status 130.
 
 --format json writes one JSON array of a record per file, or per resource
 of a Terraform source (with its "address", and each finding with its
@@ -241,8 +241,10 @@ func (f *checkFlags) check(_ *flag.FlagSet, files []string) error {
 		return usagef("check", "-d shows what --fix changes: give --fix too")
 	case f.fix && !f.diff && stdinReaders(files) > 0:
 		return usagef("check", "--fix rewrites files in place, and stdin is not a file (--fix -d shows the fixes)")
-	case f.fix && !f.diff && accountArg(files) != "":
-		return usagef("check", "--fix rewrites files in place, and %s is in your LaunchDarkly account, not a file (--fix -d shows the fixes)", accountArg(files))
+	case f.fix && accountArg(files) != "":
+		// Nor does -d show the diff, which would quote a webhook's
+		// secret.
+		return usagef("check", "--fix fixes files, and %s is in your LaunchDarkly account, not a file: pull it into one (ldpolicy pull), or apply the fixes that check shows", accountArg(files))
 	case f.diff && (f.format == "json" || f.format == "sarif"):
 		return usagef("check", "-d writes diffs to stdout, where --format %s writes one document", f.format)
 	}
@@ -354,7 +356,7 @@ func (f *checkFlags) checkPath(in found, stdin io.Reader, ld *ldConn, opts lint.
 		}
 		return []checked{{file: displayName(in.path), err: err}}
 	case src.Account != nil:
-		return f.checkAccount(src, opts, stdout, stderr)
+		return f.checkAccount(src, opts)
 	case src.Terraform == nil:
 		return []checked{checkFile(in.path, src.Data, opts, f.suppress, f.fixer(stdout, stderr))}
 	}
@@ -378,7 +380,7 @@ func (f *checkFlags) checkPath(in found, stdin io.Reader, ld *ldConn, opts lint.
 // custom role, as a policy file of its JSON (named ld:webhook/ID and
 // ld:role/KEY); a team or a member, who hold roles, has no policy of its
 // own to check.
-func (f *checkFlags) checkAccount(src *policysource.Source, opts lint.Options, stdout, stderr io.Writer) []checked {
+func (f *checkFlags) checkAccount(src *policysource.Source, opts lint.Options) []checked {
 	ps, err := src.Policies()
 	if err != nil {
 		return []checked{{file: src.Name, err: err}}
@@ -389,7 +391,7 @@ func (f *checkFlags) checkAccount(src *policysource.Source, opts lint.Options, s
 			out[i] = checked{file: p.Name, err: fmt.Errorf("%s holds roles, and has no policy of its own: check each of its roles, ld:role/KEY", p.Name)}
 			continue
 		}
-		out[i] = checkFile(p.Name, p.Data, opts, f.suppress, f.fixer(stdout, stderr))
+		out[i] = checkFile(p.Name, p.Data, opts, f.suppress, nil)
 	}
 	return out
 }
