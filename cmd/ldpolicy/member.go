@@ -80,11 +80,14 @@ func holderRoles(p policysource.Policy, opts policy.Options, ld *ldConn, stderr 
 		return nil, nil, inputErr(fmt.Errorf("%s: %v", p.Name, err))
 	}
 	roles := make([]roleFile, len(a.Assignments))
+	warned := map[string]bool{} // a role held twice warns once
 	for i, as := range a.Assignments {
 		r := roleFile{file: policysource.AccountPrefix + "role/" + as.Role, team: as.Team, grant: a.Member.Grant(i), baseAssumed: as.BaseAssumed, builtin: as.Builtin}
-		if as.Builtin {
+		switch {
+		case as.Builtin:
 			r.file = p.Name
-		} else {
+		case !warned[as.Role]:
+			warned[as.Role] = true
 			writeProblems(stderr, r.grant.Policy.Warnings())
 		}
 		roles[i] = r
@@ -119,6 +122,25 @@ func loadRole(p policysource.Policy, opts policy.Options, stderr io.Writer) (rol
 		key = p.Name
 	}
 	return roleFile{file: p.Name, grant: policy.Grant{Role: key, Policy: set, Base: base}, baseAssumed: assumed}, nil
+}
+
+// roleGrant holds the custom role of ld:role/KEY as LaunchDarkly holds it
+// (ldapi.Role.Grant, as who-can holds it): its policy with the statements
+// of its "_presetStatements" that "policy" does not repeat, in the role
+// context, with the role attributes of opts, and its base permissions. It
+// writes the role's warnings, or every problem it has, to stderr.
+func roleGrant(p policysource.Policy, opts policy.Options, stderr io.Writer) (policy.Grant, ldapi.Assignment, error) {
+	g, as, err := p.Role.Grant(opts.Attributes, opts)
+	var errs policy.ErrorList
+	switch {
+	case errors.As(err, &errs):
+		writeProblems(stderr, errs)
+		return g, as, &exitError{code: exitUsage}
+	case err != nil:
+		return g, as, inputErr(fmt.Errorf("%s: %v", p.Name, err))
+	}
+	writeProblems(stderr, g.Policy.Warnings())
+	return g, as, nil
 }
 
 // evalMember decides the access of f for a member who holds the roles of

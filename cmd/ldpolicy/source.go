@@ -10,7 +10,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/ldpolicy/ldpolicy/internal/policysource"
-	"github.com/ldpolicy/ldpolicy/ldapi"
 	"github.com/ldpolicy/ldpolicy/policy"
 	"github.com/ldpolicy/ldpolicy/terraform"
 )
@@ -169,25 +168,6 @@ func compileOne(cmd string, p policysource.Policy, opts policy.Options, stderr i
 	}
 	writeResourceProblems(stderr, r.Address, set.Warnings())
 	return set, nil
-}
-
-// roleGrant holds the custom role of ld:role/KEY as LaunchDarkly holds it
-// (ldapi.Role.Grant, as who-can holds it): its policy with the statements
-// of its "_presetStatements" that "policy" does not repeat, in the role
-// context, with the role attributes of opts, and its base permissions. It
-// writes the role's warnings, or every problem it has, to stderr.
-func roleGrant(p policysource.Policy, opts policy.Options, stderr io.Writer) (policy.Grant, ldapi.Assignment, error) {
-	g, as, err := p.Role.Grant(opts.Attributes, opts)
-	var errs policy.ErrorList
-	switch {
-	case errors.As(err, &errs):
-		writeProblems(stderr, errs)
-		return g, as, &exitError{code: exitUsage}
-	case err != nil:
-		return g, as, inputErr(fmt.Errorf("%s: %v", p.Name, err))
-	}
-	writeProblems(stderr, g.Policy.Warnings())
-	return g, as, nil
 }
 
 // loadPolicy reads and compiles the one policy that a policy argument
