@@ -1,6 +1,7 @@
 package policytest
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -174,6 +175,11 @@ func (c *compiler) compilePolicy() (*policy.Set, string) {
 		}
 		return set, c.Name
 	}
+	if policysource.IsAccount(c.Policy) {
+		// A test decides the same wherever it runs: not on an account.
+		c.d.errorf(c.File.policy, "policy", "%s names an object of a LaunchDarkly account: a test's policy is a policy file or a Terraform resource, which decide the same wherever the test runs (write it to a file with ldpolicy pull)", c.Policy)
+		return nil, c.Policy
+	}
 	set, name, address, err := loadNamed(c.Path(c.Policy), c.read, opts)
 	var tfErrs terraform.ErrorList
 	var errs policy.ErrorList
@@ -205,7 +211,7 @@ func (c *compiler) compilePolicy() (*policy.Set, string) {
 // policy of its own. It returns the name of the policy, and the address
 // of its resource, if any.
 func loadNamed(path string, read func(string) ([]byte, error), opts policy.Options) (set *policy.Set, name, address string, err error) {
-	src, err := policysource.Open(path, read)
+	src, err := policysource.Open(context.Background(), path, policysource.Reader{File: read})
 	switch {
 	case err != nil:
 		return nil, path, "", err

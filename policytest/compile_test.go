@@ -21,6 +21,12 @@ func TestCompileErrors(t *testing.T) {
 		}, []string{
 			"t.ldtest.yaml:1:9: policy: open policies/missing.json: file does not exist",
 		}},
+		// A test decides the same wherever it runs.
+		{"policy of an account", map[string]string{
+			"t.ldtest.yaml": "policy: ld:webhook/5f1e\ncases: [{action: a, resource: proj/p, expect: allow}]\n",
+		}, []string{
+			"t.ldtest.yaml:1:9: policy: ld:webhook/5f1e names an object of a LaunchDarkly account: a test's policy is a policy file or a Terraform resource, which decide the same wherever the test runs (write it to a file with ldpolicy pull)",
+		}},
 		// Problems in a policy file are placed in it.
 		{"invalid policy file", map[string]string{
 			"t.ldtest.yaml": "policy: p.json\ncases: [{action: a, resource: proj/p, expect: allow}]\n",

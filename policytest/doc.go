@@ -53,6 +53,8 @@
 //     launchdarkly_webhook or a launchdarkly_custom_role is tested as the
 //     same policy in a policy file is; problems are located in the .tf
 //     file (package terraform). A team has no policy of its own to test.
+//     An ld: source of a LaunchDarkly account is not one: a test decides
+//     the same wherever it runs.
 //   - context: "webhook" (the default) or "role": what an empty policy
 //     means (policy.Context).
 //   - attributes: role attributes and the values they stand for, as

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -83,6 +84,15 @@ output of terraform show -json, whose values Terraform resolved, can be
 checked instead. Suppression files are not read for Terraform sources
 (--suppress is).
 
+A PATH may also be an ld: source of your LaunchDarkly account:
+ld:webhook/ID and ld:role/KEY are checked as the policy file of the JSON
+that LaunchDarkly sends, named so, and ld:webhooks checks every webhook of
+the account; a team or a member (ld:team/KEY, ld:member/ID-or-EMAIL) has
+no policy of its own (exit status 2). --fix does not take them (the fix
+of each finding is in its message). The access token and the instance
+are read as for an ld: policy (see "ldpolicy dry-run --help"); while
+LaunchDarkly is asked, Ctrl-C stops check, with exit status 130.
+
 --format json writes one JSON array of a record per file, or per resource
 of a Terraform source (with its "address", and each finding with its
 "file"), each with its findings; sarif writes SARIF 2.1.0 for code-scanning tools; github writes
@@ -134,7 +144,9 @@ specifier names the attribute.
 
 Exit status: 0 when no file has an error finding (with --strict, nor a
 warning), 1 otherwise, 2 for bad usage, a file that cannot be read (or
-with --fix written) or a malformed FILE.lint.
+with --fix written; an ld: source that LaunchDarkly's API does not give) or
+a malformed FILE.lint, 130 when Ctrl-C stopped the reading of an ld:
+source.
 
 Flags:
 `
@@ -185,6 +197,7 @@ type checked struct {
 
 // checkFlags are the flags of check.
 type checkFlags struct {
+	ldFlags
 	format                      string
 	lenient, strict, role, list bool
 	fix, diff                   bool
@@ -208,6 +221,7 @@ func (f *checkFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.diff, "d", false, "with --fix: write a unified diff of the fixes instead of rewriting the files")
 	fs.BoolVar(&f.diff, "diff", false, "the same as -d")
 	f.exclude.register(fs)
+	f.ldFlags.register(fs)
 }
 
 // check reports bad usage.
@@ -227,6 +241,10 @@ func (f *checkFlags) check(_ *flag.FlagSet, files []string) error {
 		return usagef("check", "-d shows what --fix changes: give --fix too")
 	case f.fix && !f.diff && stdinReaders(files) > 0:
 		return usagef("check", "--fix rewrites files in place, and stdin is not a file (--fix -d shows the fixes)")
+	case f.fix && accountArg(files) != "":
+		// Nor does -d show the diff, which would quote a webhook's
+		// secret.
+		return usagef("check", "--fix fixes files, and %s is in your LaunchDarkly account, not a file: pull it into one (ldpolicy pull), or apply the fixes that check shows", accountArg(files))
 	case f.diff && (f.format == "json" || f.format == "sarif"):
 		return usagef("check", "-d writes diffs to stdout, where --format %s writes one document", f.format)
 	}
@@ -254,12 +272,16 @@ func runCheck(f *checkFlags, files []string, stdin io.Reader, stdout, stderr io.
 	if err != nil {
 		return err
 	}
+	ld := f.conn(nil, "check")
 	var results []checked
 	unreadable, failed := 0, 0
 	for _, in := range found {
 		rs := []checked{{file: in.path, err: in.err}}
 		if in.err == nil {
-			rs = f.checkPath(in, stdin, opts, stdout, stderr)
+			rs = f.checkPath(in, stdin, ld, opts, stdout, stderr)
+		}
+		if ld.ctx.Err() != nil {
+			return ldErr(ld.ctx, "check", context.Canceled, "")
 		}
 		for _, r := range rs {
 			if r.err != nil {
@@ -318,9 +340,9 @@ func writeChecked(stdout io.Writer, format string, results []checked) error {
 // a policy file, or each policy-bearing resource of a Terraform source
 // (every one, unless the path selects one with #ADDRESS). A module found
 // in a directory without such a resource is noted on stderr, and has no
-// result.
-func (f *checkFlags) checkPath(in found, stdin io.Reader, opts lint.Options, stdout, stderr io.Writer) []checked {
-	src, err := openSource(in.path, stdin)
+// result. What an ld: argument names is checked by checkAccount.
+func (f *checkFlags) checkPath(in found, stdin io.Reader, ld *ldConn, opts lint.Options, stdout, stderr io.Writer) []checked {
+	src, err := openSource(in.path, stdin, ld)
 	var errs terraform.ErrorList
 	switch {
 	case errors.As(err, &errs):
@@ -333,6 +355,8 @@ func (f *checkFlags) checkPath(in found, stdin io.Reader, opts lint.Options, std
 			err = ee.err
 		}
 		return []checked{{file: displayName(in.path), err: err}}
+	case src.Account != nil:
+		return f.checkAccount(src, opts)
 	case src.Terraform == nil:
 		return []checked{checkFile(in.path, src.Data, opts, f.suppress, f.fixer(stdout, stderr))}
 	}
@@ -350,6 +374,36 @@ func (f *checkFlags) checkPath(in found, stdin io.Reader, opts lint.Options, std
 		out[i] = checkResource(p, opts, f.fix, stderr)
 	}
 	return out
+}
+
+// checkAccount checks what an ld: argument names: each webhook, and the
+// custom role, as a policy file of its JSON (named ld:webhook/ID and
+// ld:role/KEY); a team or a member, who hold roles, has no policy of its
+// own to check.
+func (f *checkFlags) checkAccount(src *policysource.Source, opts lint.Options) []checked {
+	ps, err := src.Policies()
+	if err != nil {
+		return []checked{{file: src.Name, err: err}}
+	}
+	out := make([]checked, len(ps))
+	for i, p := range ps {
+		if p.Holder != nil {
+			out[i] = checked{file: p.Name, err: fmt.Errorf("%s holds roles, and has no policy of its own: check each of its roles, ld:role/KEY", p.Name)}
+			continue
+		}
+		out[i] = checkFile(p.Name, p.Data, opts, f.suppress, nil)
+	}
+	return out
+}
+
+// accountArg returns the first of args that is an ld: argument, or "".
+func accountArg(args []string) string {
+	for _, a := range args {
+		if policysource.IsAccount(a) {
+			return a
+		}
+	}
+	return ""
 }
 
 // checkResource checks the policy of a Terraform resource: the problems

@@ -37,7 +37,8 @@ please report it, with the entry's accesses and the statements.
 FILE is a policy file as dry-run reads it, a webhook or a list of
 statements; a custom role's statements are compared too, without its base
 permissions, which LaunchDarkly's search does not take. The statements are
-sent as the file writes them.
+sent as the file writes them. FILE may also be ld:webhook/ID or
+ld:role/KEY, read from the account with the same token.
 
 T is a time in RFC 3339 (2024-05-01T12:00:00Z), a date (2024-05-01, its
 midnight in UTC), or a duration back from now: whole numbers with a unit,
@@ -87,7 +88,7 @@ type crosscheckFlags struct {
 
 func (f *crosscheckFlags) register(fs *flag.FlagSet) {
 	f.ldFlags.register(fs)
-	fs.StringVar(&f.policyFile, "policy", "", "the policy `FILE` to compare: a webhook or a list of statements (required)")
+	fs.StringVar(&f.policyFile, "policy", "", "the policy `FILE` to compare: a webhook or a list of statements, or ld:webhook/ID (required)")
 	f.window.sinceDefault = "7d"
 	f.window.register(fs)
 	fs.BoolVar(&f.full, "full", false, "fetch each entry in full, with the tags of what it changed (one request an entry)")
@@ -152,7 +153,8 @@ func runCrosscheck(ctx context.Context, args []string, stdin io.Reader, stdout, 
 	if _, err := parseCommand(cmd, f, args, stdout, crosscheckUsage); err != nil {
 		return helpIsDone(err)
 	}
-	set, err := loadPolicy(cmd, f.policyFile, stdin, policy.Options{}, stderr)
+	ld := f.conn(ctx, cmd)
+	set, err := loadPolicy(cmd, f.policyFile, stdin, ld, policy.Options{}, stderr)
 	if err != nil {
 		return err
 	}
@@ -165,7 +167,8 @@ func runCrosscheck(ctx context.Context, args []string, stdin io.Reader, stdout, 
 	}
 	prog := newProgress(stdout, stderr)
 	defer prog.done()
-	c, err := f.client(cmd, prog)
+	ld.prog = prog
+	c, err := ld.clientFor("")
 	if err != nil {
 		return err
 	}

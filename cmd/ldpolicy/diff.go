@@ -9,7 +9,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/ldpolicy/ldpolicy/event"
 	"github.com/ldpolicy/ldpolicy/internal/display"
 	"github.com/ldpolicy/ldpolicy/internal/jsonpatch"
 	"github.com/ldpolicy/ldpolicy/internal/policysource"
@@ -52,7 +51,8 @@ only: a patch does not apply to a Terraform source). A patch that fails
 change nothing: it is an error, with the operation that fails.
 
 With INPUTs (captured events, read as dry-run reads them: files,
-directories, NDJSON, gzip; "-" for stdin), diff decides every event under
+directories, NDJSON, gzip; "-" for stdin; ld:auditlog?since=T for a window
+of your account's audit log), diff decides every event under
 both versions and lists the events whose delivery changes, grouped as newly
 delivered and no longer delivered, then the events delivered as before some
 of whose accesses are decided differently. Under each event are the accesses
@@ -104,7 +104,9 @@ was cut short, so that whether it is wider is not known (for two Terraform
 sources: when a resource compared is wider in any of these ways, or cannot
 be told not to be; an added resource does not fail it); 2 for bad usage, a
 policy, patch or metadata file that cannot be used, or an INPUT that cannot
-be read (a missing file or directory never passes for one without changes).
+be read (a missing file or directory never passes for one without changes;
+an error of LaunchDarkly's API neither); 130 when Ctrl-C stopped the
+reading of an ld: source.
 
 Flags:
 `
@@ -112,10 +114,12 @@ Flags:
 // diffFlags are the flags of diff.
 type diffFlags struct {
 	eventFlags
+	ldFlags
 	patchFile, format          string
 	failOnWider, role, lenient bool
 	attrs                      attributeFlag
 	files, inputs              []string // the arguments: OLD and NEW, or OLD; the INPUTs
+	ld                         *ldConn  // reads the ld: arguments; made by runDiff
 }
 
 func (f *diffFlags) register(fs *flag.FlagSet) {
@@ -127,6 +131,7 @@ func (f *diffFlags) register(fs *flag.FlagSet) {
 	f.attrs = attributeFlag{}
 	fs.Var(f.attrs, "attribute", "bind a role attribute: `NAME=VALUE[,VALUE...]` (repeatable)")
 	f.eventFlags.register(fs, "with INPUTs, ")
+	f.ldFlags.register(fs)
 	fs.BoolVar(&f.dedup, "dedup", false, "with INPUTs, leave out events whose _id came before")
 }
 
@@ -159,12 +164,13 @@ func runDiff(f *diffFlags, _ []string, stdin io.Reader, stdout, stderr io.Writer
 	var d *differ
 	var popts policy.Options
 	var err error
+	f.ld = f.conn(nil, "diff")
 	if f.patchFile != "" {
 		d, popts, err = f.loadPatched(stdin, stderr)
 	} else {
 		var srcs [2]*policysource.Source
 		for i, arg := range f.files {
-			if srcs[i], err = openSource(arg, stdin); err != nil {
+			if srcs[i], err = openSource(arg, stdin, f.ld); err != nil {
 				return reportSourceErr(stderr, err)
 			}
 		}
@@ -219,7 +225,7 @@ func (f *diffFlags) load(old, new policysource.Policy, stderr io.Writer) (*diffe
 // returns their differ and the options they were compiled with. A patch
 // applies to a policy file, as the REST API takes it.
 func (f *diffFlags) loadPatched(stdin io.Reader, stderr io.Writer) (*differ, policy.Options, error) {
-	old, err := openPolicy(f.files[0], stdin, stderr)
+	old, err := openPolicy(f.files[0], stdin, f.ld, stderr)
 	if err != nil {
 		return nil, policy.Options{}, err
 	}
@@ -240,14 +246,15 @@ func (f *diffFlags) loadPatched(stdin io.Reader, stderr io.Writer) (*differ, pol
 // inputs, on representative accesses, and writes what changes.
 func (f *diffFlags) compare(d *differ, popts policy.Options, stdin io.Reader, stdout, stderr io.Writer) error {
 	var r *runner
-	var ins []event.Input
+	var ins []input
 	var err error
 	prog := &progress{stdout: stdout, stderr: stderr} // off: no events
 	if len(f.inputs) > 0 {
-		if r, ins, err = f.runner("diff", d.old, f.inputs, stdin, stderr); err != nil {
+		if r, ins, err = f.runner("diff", d.old, f.inputs, stdin, f.ld, stderr); err != nil {
 			return err
 		}
 		prog = newProgress(stdout, stderr)
+		f.ld.prog = prog
 	}
 	bw := bufio.NewWriterSize(prog.stdout, 64<<10)
 	defer bw.Flush()
@@ -615,7 +622,7 @@ type diffCounts struct {
 
 // events compares the versions on the events of the inputs, which r
 // decides with the old version, showing how the run goes with prog.
-func (d *differ) events(r *runner, inputs []event.Input, flush interface{ Flush() error }, prog *progress) error {
+func (d *differ) events(r *runner, inputs []input, flush interface{ Flush() error }, prog *progress) error {
 	var c diffCounts
 	var held []*eventChange // for text, by group
 	var newDecisions []policy.Decision

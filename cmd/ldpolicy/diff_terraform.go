@@ -50,6 +50,9 @@ func (f *diffFlags) diffSources(oldSrc, newSrc *policysource.Source, stdin io.Re
 	if stdinReaders(f.inputs) > 0 {
 		return usagef("diff", "two Terraform sources are compared resource by resource, each on the events: give the INPUTs as files, not stdin")
 	}
+	if arg := accountArg(f.inputs); arg != "" {
+		return usagef("diff", "two Terraform sources are compared resource by resource, each on the events: give the INPUTs as files, not %s, which would be listed again for each resource (write it to a file with ldpolicy pull auditlog)", arg)
+	}
 	var sides [2][]policysource.Policy
 	unread := false
 	for i, src := range []*policysource.Source{oldSrc, newSrc} {

@@ -12,7 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ldpolicy/ldpolicy/event"
 	"github.com/ldpolicy/ldpolicy/internal/display"
 	"github.com/ldpolicy/ldpolicy/policy"
 )
@@ -35,6 +34,7 @@ not read again, with a warning. Inputs are streamed: memory does not grow
 with the events, unless --sort holds them, only by 16 bytes per distinct
 _id however long it is (a digest of it, kept to count duplicates).
 
+` + auditLogUsage + `
 Inputs fail closed. An input that cannot be read (a path that does not
 exist or cannot be opened, a directory with no event file in it, a gzip
 file whose header is corrupt; in a directory, a broken link, or a named
@@ -70,7 +70,9 @@ terminal.
 
 Exit status: 0 when the run completed; 1 when --strict stopped it or
 --fail-on-indeterminate found an indeterminate event; 2 for bad usage, an
-unusable policy or metadata file, or an input that cannot be read.
+unusable policy or metadata file, or an input that cannot be read (an
+error of LaunchDarkly's API included); 130 when Ctrl-C stopped the reading
+of an ld: source.
 
 Flags:
 `
@@ -78,13 +80,15 @@ Flags:
 // runFlags are the flags of dry-run and filter.
 type runFlags struct {
 	eventFlags
+	ldFlags
 	policyFile           string
 	lenient, failOnIndet bool
 }
 
 func (f *runFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.policyFile, "policy", "", "the policy `FILE` of the webhook, or a Terraform source with #ADDRESS (required)")
+	fs.StringVar(&f.policyFile, "policy", "", policyFlagUsage+" (required)")
 	f.eventFlags.register(fs, "")
+	f.ldFlags.register(fs)
 	fs.BoolVar(&f.lenient, "lenient", false, "read the typo \":/flag/\" in specifiers as \":flag/\", with a warning")
 	fs.BoolVar(&f.strict, "strict", false, "stop at the first input that is not a well-formed event, with exit status 1")
 	fs.BoolVar(&f.failOnIndet, "fail-on-indeterminate", false, "exit with status 1 when an event's delivery is indeterminate")
@@ -100,13 +104,15 @@ func (f *runFlags) check(fs *flag.FlagSet, inputs []string) error {
 }
 
 // prepare loads the policy, and returns the runner of the inputs (see
-// eventFlags.runner).
-func (f *runFlags) prepare(cmd string, inputs []string, stdin io.Reader, stderr io.Writer) (*runner, []event.Input, error) {
-	set, err := loadPolicy(cmd, f.policyFile, stdin, policy.Options{Lenient: f.lenient}, stderr)
+// eventFlags.runner) and the connection of the ld: arguments.
+func (f *runFlags) prepare(cmd string, inputs []string, stdin io.Reader, stderr io.Writer) (*runner, []input, *ldConn, error) {
+	ld := f.conn(nil, cmd)
+	set, err := loadPolicy(cmd, f.policyFile, stdin, ld, policy.Options{Lenient: f.lenient}, stderr)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	return f.runner(cmd, set, inputs, stdin, stderr)
+	r, ins, err := f.runner(cmd, set, inputs, stdin, ld, stderr)
+	return r, ins, ld, err
 }
 
 // indeterminateError is the error of --fail-on-indeterminate for a run of
@@ -140,13 +146,14 @@ func (f *dryRunFlags) check(fs *flag.FlagSet, inputs []string) error {
 }
 
 func runDryRun(f *dryRunFlags, inputs []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	r, ins, err := f.prepare("dry-run", inputs, stdin, stderr)
+	r, ins, ld, err := f.prepare("dry-run", inputs, stdin, stderr)
 	if err != nil {
 		return err
 	}
 	// Records are written through a buffer, flushed before anything goes to
 	// stderr and at the end, rather than a system call each.
 	prog := newProgress(stdout, stderr)
+	ld.prog = prog
 	bw := bufio.NewWriterSize(prog.stdout, 64<<10)
 	defer bw.Flush()
 	out := &dryRunOutput{w: bw, flush: bw.Flush, json: f.format == "json", set: r.set, stderr: prog.stderr}

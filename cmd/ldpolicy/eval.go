@@ -84,12 +84,24 @@ of the team: who holds each of its custom roles, with the team's role
 attributes (--attribute binds those it does not); its roles must be
 resources of the same source (a role managed elsewhere is an error, as
 its policy is not known). With --role, a team's roles add to those of the
-other --policy. An
+other --policy. ld:role/KEY is a role too, held as LaunchDarkly holds it:
+with the statements of its "_presetStatements" (a role created from a
+preset) that its "policy" does not repeat, as who-can holds it.
+ld:team/KEY and ld:member/ID-or-EMAIL decide as who-can decides for a
+member: with the roles and role attributes that LaunchDarkly gives them
+(--attribute binds none of those). A built-in role reader or no_access
+decides as its base permissions; writer, admin and owner, whose
+statements LaunchDarkly does not publish, make a decision they could
+change indeterminate. A built-in role is "built-in role" in text, and
+"builtin": true in JSON. A member's permission grants are outside the
+model of roles: the decision leaves them out, and says so ("left out:" in
+text, "unmodeled" in JSON). An
 --event file holds one event; a malformed one is reported at the line and
 column of the problem (FILE:LINE:COLUMN: message), as dry-run reports it.
 
 Exit status: 0 for allow or delivered, 1 for deny or not delivered, 2 for
-bad usage or input. An indeterminate decision exits as the decision it
+bad usage or input (an error of LaunchDarkly's API included), 130 when
+Ctrl-C stopped the reading of an ld: source. An indeterminate decision exits as the decision it
 reports, and is marked: "(indeterminate)" in text, "indeterminate": true in
 JSON.
 
@@ -153,6 +165,7 @@ func (a attributeFlag) check(cmd string, values bool) error {
 
 // evalFlags are the flags of eval.
 type evalFlags struct {
+	ldFlags
 	policyFiles                                   stringList
 	action, resource, eventFile, format, metadata string
 	mode                                          policy.Mode
@@ -161,7 +174,8 @@ type evalFlags struct {
 }
 
 func (f *evalFlags) register(fs *flag.FlagSet) {
-	fs.Var(&f.policyFiles, "policy", "the policy `FILE` (\"-\" for stdin), or a Terraform source with #ADDRESS; with --role, repeat it for each role or team the member holds")
+	fs.Var(&f.policyFiles, "policy", "the policy `FILE` (\"-\" for stdin), a Terraform source with #ADDRESS, or an ld: source (ld:webhook/ID, ld:role/KEY, ld:team/KEY, ld:member/ID-or-EMAIL); with --role, repeat it for each role, team or member whose roles the member holds")
+	f.ldFlags.register(fs)
 	fs.StringVar(&f.action, "action", "", "the `ACTION` of the access, such as updateOn")
 	fs.StringVar(&f.resource, "resource", "", "the `RESOURCE` of the access, such as proj/default:env/production:flag/dark-mode")
 	fs.StringVar(&f.eventFile, "event", "", "a webhook payload `FILE` to decide delivery of (\"-\" for stdin)")
@@ -207,10 +221,11 @@ func runEval(f *evalFlags, _ []string, stdin io.Reader, stdout, stderr io.Writer
 	if f.role {
 		opts.Context = policy.Role
 	}
+	ld := f.conn(nil, "eval")
 	pols := make([]policysource.Policy, len(f.policyFiles))
 	for i, arg := range f.policyFiles {
 		var err error
-		if pols[i], err = openPolicy(arg, stdin, stderr); err != nil {
+		if pols[i], err = openPolicy(arg, stdin, ld, stderr); err != nil {
 			return err
 		}
 	}
@@ -220,10 +235,12 @@ func runEval(f *evalFlags, _ []string, stdin io.Reader, stdout, stderr io.Writer
 	switch {
 	case f.eventFile != "" && isTeam(first):
 		return usagef("eval", "%s is a team, whose members receive no events: --event decides a webhook's delivery; decide the event's accesses with --action and --resource", first.Name)
+	case f.eventFile != "" && first.Holder != nil:
+		return usagef("eval", "%s is a member, who receives no events: --event decides a webhook's delivery; decide the event's accesses with --action and --resource", first.Name)
 	case f.eventFile != "" && isRolePolicy(first):
 		return usagef("eval", "%s is a custom role, which receives no events: --event decides a webhook's delivery; decide the event's accesses with --action and --resource", first.Name)
-	case f.eventFile == "" && (f.role || isRolePolicy(first) || isTeam(first)):
-		return evalMember(f, pols, opts, stdin, stdout, stderr)
+	case f.eventFile == "" && (f.role || isRolePolicy(first) || isHolder(first)):
+		return evalMember(f, pols, opts, ld, stdin, stdout, stderr)
 	}
 	pol, err := compileOne("eval", first, opts, stderr)
 	if err != nil {

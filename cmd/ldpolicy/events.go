@@ -99,9 +99,11 @@ func newRunner(opts options) *runner {
 // run calls onEvent for every event of the inputs, and onProblem for every
 // part of them that is not an event. With strict, the first problem ends
 // the run with that problem as the error. An input that cannot be read to
-// its end ends the run with an error of exit status 2: what it held after
-// the error is unknown, and the run is incomplete.
-func (r *runner) run(inputs []event.Input, onEvent func(*decided) error, onProblem func(problem) error) error {
+// its end (a read error of a file, an error of LaunchDarkly's API while
+// it lists an audit log) ends the run with an error of exit status 2:
+// what it held after the error is unknown, and the run is incomplete;
+// Ctrl-C while an audit log is listed ends it with exit status 130.
+func (r *runner) run(inputs []input, onEvent func(*decided) error, onProblem func(problem) error) error {
 	for _, in := range inputs {
 		if err := r.runInput(in, onEvent, onProblem); err != nil {
 			return err
@@ -113,7 +115,7 @@ func (r *runner) run(inputs []event.Input, onEvent func(*decided) error, onProbl
 // runShowingProgress runs r as run does, and shows how the run goes with
 // prog (see progress): onEvent and onProblem write through prog.stdout and
 // prog.stderr.
-func (r *runner) runShowingProgress(prog *progress, inputs []event.Input, onEvent func(*decided) error, onProblem func(problem) error) error {
+func (r *runner) runShowingProgress(prog *progress, inputs []input, onEvent func(*decided) error, onProblem func(problem) error) error {
 	r.onBytes = prog.addBytes
 	err := r.run(inputs, func(ev *decided) error {
 		prog.addEvent()
@@ -126,7 +128,7 @@ func (r *runner) runShowingProgress(prog *progress, inputs []event.Input, onEven
 	return err
 }
 
-func (r *runner) runInput(in event.Input, onEvent func(*decided) error, onProblem func(problem) error) error {
+func (r *runner) runInput(in input, onEvent func(*decided) error, onProblem func(problem) error) error {
 	report := func(p problem) error {
 		r.Malformed++
 		if err := onProblem(p); err != nil {
@@ -137,22 +139,15 @@ func (r *runner) runInput(in event.Input, onEvent func(*decided) error, onProble
 		}
 		return nil
 	}
-	rc, err := in.Open(r.stdin)
+	s, closeInput, err := in.open(r.stdin, r.onBytes)
 	if err != nil {
 		// Listing the inputs opened it; it has gone since.
 		return inputErr(fmt.Errorf("%s: %s: %v", r.cmd, in.Name, err))
 	}
-	defer rc.Close()
-	var rd io.Reader = rc
-	if r.onBytes != nil {
-		rd = &countingReader{rd, r.onBytes}
-	}
-	s := event.NewStream(rd, in.Name)
+	defer closeInput()
 	// failed reports a read error, which the stream has turned into the
 	// record at where: it is not malformed input.
-	failed := func(where string) error {
-		return inputErr(fmt.Errorf("%s: %s: read error: %v; the run is incomplete", r.cmd, where, s.Err()))
-	}
+	failed := func(where string) error { return in.readErr(r.cmd, where, s.Err()) }
 	var ev decided
 	for s.Next() {
 		rec := s.Record()
@@ -180,8 +175,9 @@ func (r *runner) runInput(in event.Input, onEvent func(*decided) error, onProble
 		}
 	}
 	if s.Err() != nil {
-		// The stream ends at a read error with a record that says so;
-		// should it ever not, the error still ends the run.
+		// A stream ends at a read error with a record that says so;
+		// should it ever not, the error still ends the run. The listing
+		// of an audit log ends with its error.
 		return failed(in.Name)
 	}
 	return nil

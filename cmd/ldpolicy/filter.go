@@ -18,18 +18,20 @@ and problems go to stderr, so that filter sits in a pipeline:
 
 	ldpolicy filter --policy p.json events/ | jq .title
 
---policy names a policy file or a Terraform source with #ADDRESS, INPUTs
-are read, malformed input is located (FILE:LINE:COLUMN), and a long run
-shows its progress on a terminal, as in dry-run ("ldpolicy dry-run
---help"). An event
-whose delivery is indeterminate (it depends on metadata nobody supplied)
+--policy names a policy file, a Terraform source with #ADDRESS or an ld:
+source of your LaunchDarkly account, INPUTs are read (files, directories,
+stdin, or ld:auditlog?since=T for a window of your account's audit log),
+malformed input is located (FILE:LINE:COLUMN), and a long run shows its
+progress on a terminal, as in dry-run ("ldpolicy dry-run --help"). An event whose
+delivery is indeterminate (it depends on metadata nobody supplied)
 goes where its decision with that metadata taken as absent puts it, and is
 counted as indeterminate.
 
 Exit status: 0 when the run completed; 1 when --strict stopped it or
 --fail-on-indeterminate found an indeterminate event; 2 for bad usage, an
 unusable policy or metadata file, or an input that cannot be read (the
-events written before a read error are then incomplete).
+events written before a read error, or an error of LaunchDarkly's API, are
+then incomplete); 130 when Ctrl-C stopped the reading of an ld: source.
 
 Flags:
 `
@@ -46,11 +48,12 @@ func (f *filterFlags) register(fs *flag.FlagSet) {
 }
 
 func runFilter(f *filterFlags, inputs []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	r, ins, err := f.prepare("filter", inputs, stdin, stderr)
+	r, ins, ld, err := f.prepare("filter", inputs, stdin, stderr)
 	if err != nil {
 		return err
 	}
 	prog := newProgress(stdout, stderr)
+	ld.prog = prog
 	w := bufio.NewWriterSize(prog.stdout, 64<<10)
 	var compact bytes.Buffer
 	written := 0

@@ -59,15 +59,26 @@ func (f *ldFlags) register(fs *flag.FlagSet) {
 // of LAUNCHDARKLY_ACCESS_TOKEN, which shows the progress of its long
 // calls with prog.
 func (f *ldFlags) client(cmd string, prog *progress) (*ldapi.Client, error) {
-	if strings.TrimSpace(os.Getenv(ldapi.TokenEnv)) == "" {
+	if !haveToken() {
 		return nil, usagef(cmd, "%s is not set: set it to an access token of your LaunchDarkly account whose role can read what %s reads (LaunchDarkly: Organization settings > Authorization), as in: export %[1]s=api-...",
 			ldapi.TokenEnv, cmd)
 	}
+	return f.newClient(cmd, prog.show)
+}
+
+// haveToken reports whether LAUNCHDARKLY_ACCESS_TOKEN is set.
+func haveToken() bool { return strings.TrimSpace(os.Getenv(ldapi.TokenEnv)) != "" }
+
+// newClient returns a client of LaunchDarkly's REST API with the access
+// token of LAUNCHDARKLY_ACCESS_TOKEN, which is set, and the host of the
+// flags or the environment. It shows the progress of its long calls with
+// show, as progress.show takes them.
+func (f *ldFlags) newClient(cmd string, show func(line string, urgent bool)) (*ldapi.Client, error) {
 	opts := ldapi.Options{
 		Host:      f.host,
 		UserAgent: "ldpolicy/" + strings.ReplaceAll(version(), " ", "-"),
 		Progress: func(p ldapi.Progress) {
-			prog.show(describeProgress(p), p.Wait > 0)
+			show(describeProgress(p), p.Wait > 0)
 		},
 	}
 	c, err := ldapi.NewFromEnv(os.Getenv, opts)
@@ -78,6 +89,98 @@ func (f *ldFlags) client(cmd string, prog *progress) (*ldapi.Client, error) {
 		return nil, usagef(cmd, "%v", err)
 	}
 	return c, nil
+}
+
+// ldConn is how a command reads the ld: arguments it is given, policies
+// and inputs, from LaunchDarkly's REST API. Its client is made when the
+// first one is read, so that a command given none needs no access token.
+// While it talks to LaunchDarkly, Ctrl-C (SIGINT) and SIGTERM cancel its
+// calls, and the command stops with exit status 130; otherwise they end
+// the command as they end any process.
+type ldConn struct {
+	cmd    string
+	flags  *ldFlags
+	ctx    context.Context
+	cancel context.CancelFunc
+	// signals is set when ldConn watches for signals itself: the command
+	// does not (see interruptible).
+	signals bool
+	// prog shows the progress of long calls, once the command has one.
+	prog   *progress
+	client *ldapi.Client
+}
+
+// conn returns the connection of the command cmd for its ld: arguments.
+// ctx is the context of a command that handles Ctrl-C itself
+// (interruptible), or nil.
+func (f *ldFlags) conn(ctx context.Context, cmd string) *ldConn {
+	c := &ldConn{cmd: cmd, flags: f, signals: ctx == nil}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	c.ctx, c.cancel = context.WithCancel(ctx)
+	return c
+}
+
+// clientFor returns the client that reads the ld: argument arg, made the
+// first time; arg is "" for what the command itself reads.
+func (c *ldConn) clientFor(arg string) (*ldapi.Client, error) {
+	if c.client != nil {
+		return c.client, nil
+	}
+	switch {
+	case haveToken():
+	case arg == "":
+		return nil, usagef(c.cmd, "%s is not set: set it to an access token of your LaunchDarkly account whose role can read what %s reads (LaunchDarkly: Organization settings > Authorization), as in: export %[1]s=api-...",
+			ldapi.TokenEnv, c.cmd)
+	default:
+		return nil, usagef(c.cmd, "%s is read from your LaunchDarkly account, and %s is not set: set it to an access token of the account whose role can read it (LaunchDarkly: Organization settings > Authorization), as in: export %[2]s=api-...",
+			arg, ldapi.TokenEnv)
+	}
+	client, err := c.flags.newClient(c.cmd, func(line string, urgent bool) {
+		if c.prog != nil {
+			c.prog.show(line, urgent)
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	c.client = client
+	return client, nil
+}
+
+// watch makes Ctrl-C (SIGINT) and SIGTERM cancel the calls of c, until the
+// function it returns is called. After the first signal, a second one
+// kills the process as it would without ldpolicy's handling.
+func (c *ldConn) watch() (unwatch func()) {
+	if !c.signals {
+		return func() {}
+	}
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-sig:
+			signal.Stop(sig)
+			c.cancel()
+		case <-done:
+		}
+	}()
+	return func() {
+		signal.Stop(sig)
+		close(done)
+	}
+}
+
+// interrupted returns the error of exit status 130 for err, an error of a
+// call of c, when Ctrl-C canceled the call; err otherwise. done says what
+// became of the command's output, if anything.
+func (c *ldConn) interrupted(err error, done string) error {
+	if err != nil && c.ctx.Err() != nil && errors.Is(err, context.Canceled) {
+		return ldErr(c.ctx, c.cmd, err, done)
+	}
+	return err
 }
 
 // describeProgress is the progress line of a call of LaunchDarkly's API.

@@ -140,12 +140,18 @@ func (s *ldServer) serve(w http.ResponseWriter, r *http.Request) {
 		}
 	case p == "/api/v2/webhooks":
 		list(w, s.acct.webhooks, q)
+	case strings.HasPrefix(p, "/api/v2/webhooks/"):
+		s.object(w, s.acct.webhooks, strings.TrimPrefix(p, "/api/v2/webhooks/"))
 	case p == "/api/v2/roles":
 		list(w, s.acct.roles, q)
 	case strings.HasPrefix(p, "/api/v2/roles/"):
 		s.object(w, s.acct.roles, strings.TrimPrefix(p, "/api/v2/roles/"))
+	case p == "/api/v2/members" && strings.HasPrefix(q.Get("filter"), "email:"):
+		list(w, byEmail(s.acct.members, strings.TrimPrefix(q.Get("filter"), "email:")), q)
 	case p == "/api/v2/members":
 		list(w, s.acct.members, q)
+	case strings.HasPrefix(p, "/api/v2/members/"):
+		s.object(w, s.acct.members, strings.TrimPrefix(p, "/api/v2/members/"))
 	case strings.HasPrefix(p, "/api/v2/teams/"):
 		if team, ok := s.acct.teams[strings.TrimPrefix(p, "/api/v2/teams/")]; ok {
 			fmt.Fprint(w, team)
@@ -235,6 +241,19 @@ func byKey(all []string, id string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// byEmail returns the members of all whose email is email, ignoring case,
+// as LaunchDarkly's filter email:EMAIL selects them.
+func byEmail(all []string, email string) []string {
+	var out []string
+	for _, raw := range all {
+		var m struct{ Email string }
+		if json.Unmarshal([]byte(raw), &m) == nil && strings.EqualFold(m.Email, email) {
+			out = append(out, raw)
+		}
+	}
+	return out
 }
 
 func notFound(w http.ResponseWriter) {

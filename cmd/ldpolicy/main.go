@@ -28,7 +28,10 @@
 // of a test file, replay --webhooks), it takes a Terraform source too: a
 // .tf file, a module directory or the output of "terraform show -json",
 // with #ADDRESS to select one resource, as in
-// main.tf#launchdarkly_webhook.prod.
+// main.tf#launchdarkly_webhook.prod. Wherever a command takes one, a test
+// file apart, it also takes what LaunchDarkly's REST API gives of your
+// account: ld:webhook/ID, ld:webhooks, ld:role/KEY, ld:team/KEY or
+// ld:member/ID-or-EMAIL.
 //
 // Run "ldpolicy help COMMAND" for the flags of a command.
 package main
@@ -130,7 +133,9 @@ Commands:
 %s
 A policy is a policy file, or a resource of a Terraform source: a .tf file,
 a module directory or the output of terraform show -json, with #ADDRESS
-for one resource (main.tf#launchdarkly_webhook.prod).
+for one resource (main.tf#launchdarkly_webhook.prod), or what your
+LaunchDarkly account holds: ld:webhook/ID, ld:webhooks, ld:role/KEY,
+ld:team/KEY or ld:member/ID-or-EMAIL (with LAUNCHDARKLY_ACCESS_TOKEN).
 
 Run 'ldpolicy help COMMAND' or 'ldpolicy COMMAND --help' for the flags of a command.
 

@@ -342,8 +342,9 @@ LaunchDarkly wrote it.
 
 A role created from a preset also grants the read-only statements of its
 "_presetStatements", which its "policy" need not repeat: the file keeps
-them as they are, but eval and check read "policy" only, while who-can
-counts both, as LaunchDarkly does.
+them as they are, but eval and check read the "policy" of a file only,
+while who-can, and eval --policy ld:role/KEY, count both, as LaunchDarkly
+does.
 
 ` + ldAccountHelp + pullExitHelp + `
 Flags:

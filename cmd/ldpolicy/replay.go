@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -12,7 +13,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/ldpolicy/ldpolicy/event"
 	"github.com/ldpolicy/ldpolicy/internal/display"
 	"github.com/ldpolicy/ldpolicy/internal/policysource"
 	"github.com/ldpolicy/ldpolicy/internal/redact"
@@ -39,6 +39,13 @@ the provider's default), name (the address when not given), tags and
 statements. A setting that only Terraform knows when it runs, such as a
 url that a variable gives, is an error at the expression.
 
+FILE may also be ld:webhook/ID, or ld:webhooks for every webhook of your
+LaunchDarkly account, read with its REST API as an ld: policy is (see
+"ldpolicy dry-run --help"). Their URLs are the account's, where replay
+delivers. A webhook that signs needs its secret, which LaunchDarkly gives
+only to an access token whose role may see it: without it, replay says
+so before anything is sent (exit status 2).
+
 FILE holds webhooks in the shape of LaunchDarkly's REST API: one webhook
 object, a JSON array of them, or a list response ({"items": [...]}). Replay
 reads these fields of each:
@@ -55,7 +62,8 @@ alike); an event whose delivery is indeterminate is sent only when the
 decision without the missing metadata delivers it, as a receiver's
 webhook.Handler decides. INPUT is read as dry-run reads it: a file of one
 event, a JSON array, NDJSON or a list response, gzipped or not, a directory,
-or "-" for stdin, the default. Input that is not an event is reported on
+"-" for stdin, the default, or ld:auditlog?since=T for a window of your
+account's audit log. Input that is not an event is reported on
 stderr (with --format json, as an "error" record), located as dry-run
 locates it (FILE:LINE:COLUMN), and counted. On a terminal, a long run shows
 on stderr how the reading of the events goes, as dry-run does.
@@ -81,8 +89,9 @@ the answers of receivers that quote them.
 Exit status: 0 when every delivery succeeded, at once or on its retry; 1
 when a delivery failed after its retry; 2 for bad usage, an unusable
 webhooks or metadata file, or an input that cannot be read (checked before
-anything is sent; a read error further on stops the replay, and no held
-delivery is sent).
+anything is sent; a read error, or an error of LaunchDarkly's API, further
+on stops the replay, and no held delivery is sent); 130 when Ctrl-C stopped
+the reading of an ld: source.
 
 Flags:
 `
@@ -114,6 +123,7 @@ type delivery struct {
 // replayFlags are the flags of replay.
 type replayFlags struct {
 	eventFlags
+	ldFlags
 	hooksFile, format string
 	lenient, shuffle  bool
 	seed              uint64
@@ -124,8 +134,9 @@ type replayFlags struct {
 }
 
 func (f *replayFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.hooksFile, "webhooks", "", "the `FILE` of webhooks to deliver to, in the REST API's shape, or a Terraform source (required)")
+	fs.StringVar(&f.hooksFile, "webhooks", "", "the `FILE` of webhooks to deliver to, in the REST API's shape, a Terraform source, ld:webhook/ID or ld:webhooks (required)")
 	f.eventFlags.register(fs, "")
+	f.ldFlags.register(fs)
 	fs.BoolVar(&f.lenient, "lenient", false, "read the typo \":/flag/\" in specifiers as \":flag/\", with a warning")
 	fs.Var(newFormatFlag(&f.format, "text", "json"), "format", "output `format`: text, or json for NDJSON records")
 	fs.BoolVar(&f.shuffle, "shuffle", false, "deliver in a random order (holds the deliveries in memory)")
@@ -156,7 +167,8 @@ func (f *replayFlags) check(fs *flag.FlagSet, inputs []string) error {
 func (f *replayFlags) random() bool { return f.shuffle || f.dupRate > 0 }
 
 func runReplay(f *replayFlags, inputs []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	hooks, err := loadHooks(f.hooksFile, stdin, policy.Options{Lenient: f.lenient}, stderr)
+	ld := f.conn(nil, "replay")
+	hooks, err := loadHooks(f.hooksFile, stdin, ld, policy.Options{Lenient: f.lenient}, stderr)
 	if err != nil {
 		return err
 	}
@@ -170,11 +182,12 @@ func runReplay(f *replayFlags, inputs []string, stdin io.Reader, stdout, stderr 
 	if err != nil {
 		return err
 	}
-	r, ins, err := f.runner("replay", empty, inputs, stdin, stderr)
+	r, ins, err := f.runner("replay", empty, inputs, stdin, ld, stderr)
 	if err != nil {
 		return err
 	}
 	prog := newProgress(stdout, stderr)
+	ld.prog = prog
 	rp := newReplayer(hooks, f, prog.stdout, prog.stderr)
 	defer rp.sender.Client.CloseIdleConnections()
 	if err := rp.replay(r, ins, f.concurrency, prog); err != nil {
@@ -207,17 +220,25 @@ func pluralIts(n int) string {
 	return "their"
 }
 
-// loadHooks reads and checks a --webhooks file, or the webhooks of a
-// Terraform source.
-func loadHooks(arg string, stdin io.Reader, opts policy.Options, stderr io.Writer) ([]*hook, error) {
-	src, err := openSource(arg, stdin)
+// loadHooks reads and checks a --webhooks file, the webhooks of a
+// Terraform source, or those of an account.
+func loadHooks(arg string, stdin io.Reader, ld *ldConn, opts policy.Options, stderr io.Writer) ([]*hook, error) {
+	src, err := openSource(arg, stdin, ld)
 	if err != nil {
 		return nil, reportSourceErr(stderr, err)
 	}
-	if src.Terraform != nil {
+	switch {
+	case src.Terraform != nil:
 		return terraformHooks(src, opts, stderr)
+	case src.Account != nil:
+		return accountHooks(src, opts, stderr)
 	}
-	name, data := src.Name, src.Data
+	return fileHooks(src.Name, src.Data, 0, opts, stderr)
+}
+
+// fileHooks reads and checks the webhooks of a file, data, named name,
+// whose first is webhook number first of those replay delivers to.
+func fileHooks(name string, data []byte, first int, opts policy.Options, stderr io.Writer) ([]*hook, error) {
 	configs, err := webhook.ReadConfigs(data)
 	if err != nil {
 		return nil, inputErr(fmt.Errorf("%s: %v", name, err))
@@ -228,7 +249,38 @@ func loadHooks(arg string, stdin io.Reader, opts policy.Options, stderr io.Write
 		if err != nil {
 			return nil, err
 		}
+		c.Index = first + i
 		hooks[i] = &hook{Config: c, set: set, redact: redact.Replacer(c.URL)}
+	}
+	return hooks, nil
+}
+
+// accountHooks returns the webhooks of ld:webhook/ID or ld:webhooks, each
+// read as the file of its JSON, named ld:webhook/ID, is read. A webhook
+// that signs needs its secret, which LaunchDarkly gives only to a token
+// whose role may see it.
+func accountHooks(src *policysource.Source, opts policy.Options, stderr io.Writer) ([]*hook, error) {
+	ps, err := src.Policies()
+	if err != nil {
+		return nil, reportSourceErr(stderr, err)
+	}
+	var hooks []*hook
+	for _, p := range ps {
+		if p.Webhook == nil {
+			return nil, usagef("replay", "%s is not a webhook: --webhooks takes webhooks (ld:webhook/ID, ld:webhooks)", p.Name)
+		}
+		var signing struct {
+			Sign   bool   `json:"sign"`
+			Secret string `json:"secret"`
+		}
+		if json.Unmarshal(p.Data, &signing) == nil && signing.Sign && signing.Secret == "" {
+			return nil, inputErr(fmt.Errorf("%s signs its deliveries, and LaunchDarkly gave no secret to sign them with: the access token's role cannot see webhook secrets; use a token whose role can, or a file of the webhooks with their secrets (ldpolicy pull webhooks --with-secrets -o FILE)", p.Name))
+		}
+		hs, err := fileHooks(p.Name, p.Data, len(hooks), opts, stderr)
+		if err != nil {
+			return nil, err
+		}
+		hooks = append(hooks, hs...)
 	}
 	return hooks, nil
 }
@@ -326,7 +378,7 @@ func newReplayer(hooks []*hook, f *replayFlags, stdout, stderr io.Writer) *repla
 // --shuffle, once every event has been read, and only if all could be. It
 // shows how the reading goes with prog, and returns when the senders are
 // done.
-func (rp *replayer) replay(r *runner, inputs []event.Input, concurrency int, prog *progress) error {
+func (rp *replayer) replay(r *runner, inputs []input, concurrency int, prog *progress) error {
 	rp.jobs = make(chan delivery, concurrency)
 	var wg sync.WaitGroup
 	for range concurrency {

@@ -37,8 +37,9 @@ event with its decision. It answers as a receiver should (see the webhook
 package): 200 for an event it printed, a filtered event or a duplicate, 401
 for a bad signature, 400 for a body that is not an event, and so on.
 
---policy names a policy file or a Terraform source with #ADDRESS, as for
-dry-run ("ldpolicy dry-run --help").
+--policy names a policy file, a Terraform source with #ADDRESS, or an ld:
+source of your LaunchDarkly account (ld:webhook/ID), as for dry-run
+("ldpolicy dry-run --help").
 
 It prints the address it listens on to stderr first, as
 
@@ -111,6 +112,7 @@ type serveCounts struct {
 
 // serveFlags are the flags of serve.
 type serveFlags struct {
+	ldFlags
 	secrets                                secretFlags
 	policyFile, metadataFile, addr, format string
 	redisURL, redisEnv, stream, prefix     string
@@ -121,9 +123,10 @@ type serveFlags struct {
 }
 
 func (f *serveFlags) register(fs *flag.FlagSet) {
+	f.ldFlags.register(fs)
 	f.secrets.register(fs, true)
 	fs.BoolVar(&f.unsigned, "unsigned", false, "accept deliveries without a signature, from a webhook that has no secret")
-	fs.StringVar(&f.policyFile, "policy", "", "the policy `FILE` of the webhook, or a Terraform source with #ADDRESS (required)")
+	fs.StringVar(&f.policyFile, "policy", "", policyFlagUsage+" (required)")
 	fs.StringVar(&f.metadataFile, "metadata", "", "a JSON `FILE` of tags, properties and views by resource path")
 	fs.Var(modeFlag{&f.mode}, "mode", "deliver an event when `any` access is allowed, or only when all are")
 	fs.BoolVar(&f.lenient, "lenient", false, "read the typo \":/flag/\" in specifiers as \":flag/\", with a warning")
@@ -179,7 +182,7 @@ func serve(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 	if err != nil {
 		return err
 	}
-	set, err := loadPolicy("serve", f.policyFile, stdin, policy.Options{Lenient: f.lenient}, stderr)
+	set, err := loadPolicy("serve", f.policyFile, stdin, f.conn(ctx, "serve"), policy.Options{Lenient: f.lenient}, stderr)
 	if err != nil {
 		return err
 	}

@@ -33,18 +33,58 @@ Terraform knows when it runs (variables, references, functions) are never
 guessed: a policy that needs one is an error at the expression (exit
 status 2), which says to read the output of terraform show -json instead.
 Problems are located in the .tf file, with its line and a caret.
+
+` + accountSourceUsage
+
+// accountSourceUsage explains, in the help of the commands that take a
+// policy, the ld: sources.
+const accountSourceUsage = `A policy may also be read from your LaunchDarkly account, with its REST
+API, by naming it so:
+
+	ld:webhook/ID          a webhook's policy, as the policy file of its JSON
+	ld:webhooks            the account's webhook, when it has one; with
+	                       several, an error that lists their IDs
+	ld:role/KEY            a custom role, with its base permissions as the
+	                       API gives them
+	ld:team/KEY            a team, which decides as a member of the team:
+	                       who holds its roles, with its role attributes
+	ld:member/ID-or-EMAIL  a member, who holds their custom roles (or else
+	                       their built-in role) and their teams' roles,
+	                       each with the role attributes of its assignment
+
+Problems are located in the JSON that LaunchDarkly sent
+(ld:webhook/ID:LINE:COLUMN). The access token is read from
+LAUNCHDARKLY_ACCESS_TOKEN, and never printed: without it, naming an ld:
+source is an error (exit status 2) that says how to set it. The instance
+is --ld-host, or LAUNCHDARKLY_API_HOST, or else app.launchdarkly.com.
+LaunchDarkly is asked nothing unless an ld: source is named; while it is
+asked, Ctrl-C stops the command, with exit status 130. A file whose name
+starts with "ld:" is named ./ld:...
 `
 
-// openSource reads what a policy argument names, a policy file or "-"
-// read with readInput, or a Terraform source (policysource.Open).
-func openSource(arg string, stdin io.Reader) (*policysource.Source, error) {
-	return policysource.Open(arg, func(name string) ([]byte, error) { return readInput(name, stdin) })
+// policyFlagUsage is the usage of the --policy flag of a webhook's policy.
+const policyFlagUsage = "the policy `FILE` of the webhook, a Terraform source with #ADDRESS, or ld:webhook/ID"
+
+// openSource reads what a policy argument names (policysource.Open): a
+// policy file or "-", read with readInput, a Terraform source, or, with
+// the client of ld, what an ld: argument names in a LaunchDarkly account.
+func openSource(arg string, stdin io.Reader, ld *ldConn) (*policysource.Source, error) {
+	r := policysource.Reader{
+		File:   func(name string) ([]byte, error) { return readInput(name, stdin) },
+		Client: ld.clientFor,
+	}
+	if !policysource.IsAccount(arg) {
+		return policysource.Open(ld.ctx, arg, r)
+	}
+	defer ld.watch()()
+	src, err := policysource.Open(ld.ctx, arg, r)
+	return src, ld.interrupted(err, "")
 }
 
 // openPolicy returns the one policy that a policy argument names, writing
 // the problems of a Terraform source that cannot be read to stderr.
-func openPolicy(arg string, stdin io.Reader, stderr io.Writer) (policysource.Policy, error) {
-	src, err := openSource(arg, stdin)
+func openPolicy(arg string, stdin io.Reader, ld *ldConn, stderr io.Writer) (policysource.Policy, error) {
+	src, err := openSource(arg, stdin, ld)
 	if err != nil {
 		return policysource.Policy{}, reportSourceErr(stderr, err)
 	}
@@ -90,21 +130,32 @@ func isRolePolicy(p policysource.Policy) bool {
 }
 
 // isTeam reports whether a policy is a team's: a
-// launchdarkly_team_role_mapping or a launchdarkly_team.
-func isTeam(p policysource.Policy) bool { return p.Resource != nil && p.Resource.Team != nil }
+// launchdarkly_team_role_mapping, a launchdarkly_team, or ld:team/KEY.
+func isTeam(p policysource.Policy) bool {
+	return p.Resource != nil && p.Resource.Team != nil || p.Holder != nil && p.Holder.Member == nil
+}
+
+// isHolder reports whether a policy is one of who holds roles: a team
+// (isTeam), or ld:member/ID-or-EMAIL.
+func isHolder(p policysource.Policy) bool { return isTeam(p) || p.Holder != nil }
 
 // compileOne compiles a policy that decides alone, as a webhook's policy
 // filter or, in the role context of opts, one role: a policy file, a
-// launchdarkly_webhook or a launchdarkly_custom_role. It writes the
-// policy's warnings, or every problem it has, to stderr. A team has no
-// policy of its own: cmd says so.
+// launchdarkly_webhook or a launchdarkly_custom_role, ld:webhook/ID or
+// ld:role/KEY (its "policy", as a role file's: two versions of a role
+// compare alike whether one is read from LaunchDarkly or not; eval holds a
+// member's roles with roleGrant). It writes the policy's warnings, or
+// every problem it has, to stderr. A team or a member has no policy of its
+// own: cmd says so.
 func compileOne(cmd string, p policysource.Policy, opts policy.Options, stderr io.Writer) (*policy.Set, error) {
 	r := p.Resource
 	switch {
+	case isTeam(p):
+		return nil, usagef(cmd, "%s is a team, whose members hold its custom roles: %s takes a webhook's policy or a custom role's (eval --policy %s decides accesses as a member of the team)", p.Name, cmd, p.Name)
+	case p.Holder != nil:
+		return nil, usagef(cmd, "%s is a member, who holds roles: %s takes a webhook's policy or a custom role's (eval --policy %s decides accesses as the member)", p.Name, cmd, p.Name)
 	case r == nil:
 		return compilePolicy(p.Name, p.Data, nil, opts, stderr)
-	case r.Team != nil:
-		return nil, usagef(cmd, "%s is a team, whose members hold its custom roles: %s takes a webhook's policy or a custom role's (eval --policy %s decides accesses as a member of the team)", p.Name, cmd, p.Name)
 	}
 	set, err := r.Policy.Compile(opts)
 	var errs policy.ErrorList
@@ -121,8 +172,8 @@ func compileOne(cmd string, p policysource.Policy, opts policy.Options, stderr i
 
 // loadPolicy reads and compiles the one policy that a policy argument
 // names, as compileOne does.
-func loadPolicy(cmd, arg string, stdin io.Reader, opts policy.Options, stderr io.Writer) (*policy.Set, error) {
-	p, err := openPolicy(arg, stdin, stderr)
+func loadPolicy(cmd, arg string, stdin io.Reader, ld *ldConn, opts policy.Options, stderr io.Writer) (*policy.Set, error) {
+	p, err := openPolicy(arg, stdin, ld, stderr)
 	if err != nil {
 		return nil, err
 	}

@@ -47,7 +47,9 @@ Fields of a test file:
 	               policy inline: a list of statements, or a webhook or role
 	               object with "statements" or "policy" (required). The path
 	               may name a Terraform source, with #ADDRESS for one of its
-	               resources: ../infra/main.tf#launchdarkly_webhook.prod
+	               resources: ../infra/main.tf#launchdarkly_webhook.prod;
+	               never an ld: source, so that a test decides the same
+	               wherever it runs
 	context        webhook (default) or role: what an empty policy means
 	attributes     role attributes and their values, patterns: {projects: [alpha, "team-*"]}
 	lenient        true reads the ":/flag/" typo as ":flag/", with a warning

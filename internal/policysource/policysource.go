@@ -18,14 +18,31 @@
 //
 // Terraform sources are read from disk by package terraform, which locates
 // every problem in the .tf file.
+//
+// An argument that starts with "ld:" names objects of a LaunchDarkly
+// account, read with its REST API (package ldapi):
+//
+//   - ld:webhook/ID, a webhook, read as a policy file of its JSON;
+//   - ld:webhooks, every webhook of the account, each named
+//     ld:webhook/ID; Source.One reports an account with several as an
+//     error that lists their IDs, as it does a Terraform source;
+//   - ld:role/KEY, a custom role (by key or ID), read as a policy file of
+//     its JSON, and held as LaunchDarkly holds it with ldapi.Role.Grant;
+//   - ld:team/KEY and ld:member/ID-or-EMAIL, a team or a member, who hold
+//     roles: their access is built with Holder.Access.
+//
+// A file whose name starts with "ld:" is named "./ld:...".
 package policysource
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
 	"strings"
 
+	"github.com/ldpolicy/ldpolicy/ldapi"
+	"github.com/ldpolicy/ldpolicy/policy"
 	"github.com/ldpolicy/ldpolicy/terraform"
 )
 
@@ -41,8 +58,45 @@ type Source struct {
 	Data []byte
 	// Terraform is the Terraform source; nil for a policy file.
 	Terraform *terraform.Source
+	// Account is what an ld: argument names; nil for a file or a
+	// Terraform source.
+	Account *Account
 
 	path string // as the argument gives it: "-" for stdin
+}
+
+// Account is what an ld: argument names in a LaunchDarkly account.
+type Account struct {
+	// Webhooks are the webhook of ld:webhook/ID, or every webhook of the
+	// account for ld:webhooks, in the order the API lists them.
+	Webhooks []*ldapi.Webhook
+	// Role is the custom role of ld:role/KEY.
+	Role *ldapi.Role
+	// Holder is the team of ld:team/KEY or the member of
+	// ld:member/ID-or-EMAIL.
+	Holder *Holder
+}
+
+// Holder is a team or a member of a LaunchDarkly account: who holds roles,
+// and decides accesses as a member who holds them.
+type Holder struct {
+	// Team is the key of a team; empty for a member.
+	Team string
+	// Member is the member; nil for a team.
+	Member *ldapi.Member
+
+	client *ldapi.Client
+}
+
+// Access builds the access of the team or the member, fetching their roles
+// (and a member's teams) as ldapi.Client.TeamAccess and
+// ldapi.Client.Access do: each role with the role attributes of its
+// assignment, which replace opts.Attributes.
+func (h *Holder) Access(ctx context.Context, opts policy.Options) (*ldapi.Access, error) {
+	if h.Member != nil {
+		return h.client.Access(ctx, h.Member, opts)
+	}
+	return h.client.TeamAccess(ctx, h.Team, opts)
 }
 
 // Policy is one policy of a source: the policy file, or one
@@ -59,22 +113,48 @@ type Policy struct {
 	// Resource is the Terraform resource, with its Policy, its Team or
 	// its Err; nil for a policy file.
 	Resource *terraform.Resource
+	// Webhook and Role are the webhook or the custom role of an ld:
+	// argument, whose Raw is Data; Holder is the team or the member of
+	// one, who has no Data. All are nil for other arguments.
+	Webhook *ldapi.Webhook
+	Role    *ldapi.Role
+	Holder  *Holder
 }
 
-// Open reads the source that arg names: a policy file, "-" for stdin, or
-// a Terraform source, with an optional #ADDRESS. read reads a file, or
-// stdin for "-"; its errors are returned as they are. A .tf file, and a
-// directory that holds .tf files, are read with terraform.Read; any other
-// file with read, and then as the output of terraform show -json when its
-// content is that (see IsShowJSON), or else as a policy file, left
-// undecoded in Source.Data.
+// Reader reads what arguments name.
+type Reader struct {
+	// File reads a file, or stdin for "-"; its errors are returned as
+	// they are.
+	File func(name string) ([]byte, error)
+	// Client returns the client of LaunchDarkly's REST API that reads the
+	// ld: argument arg. Open calls it for ld: arguments only, so that
+	// reading no other needs an access token; nil makes ld: arguments
+	// an error.
+	Client func(arg string) (*ldapi.Client, error)
+}
+
+// Open reads the source that arg names: a policy file, "-" for stdin, a
+// Terraform source, with an optional #ADDRESS, or the objects of a
+// LaunchDarkly account that an ld: argument names. r.File reads a file,
+// or stdin for "-". A .tf file, and a directory that holds .tf files, are
+// read with terraform.Read; any other file with r.File, and then as the
+// output of terraform show -json when its content is that (see
+// IsShowJSON), or else as a policy file, left undecoded in Source.Data.
+// An ld: argument is read with the client of r.Client, within ctx (see
+// the package documentation); the team of ld:team/KEY is fetched only
+// when Holder.Access builds its access.
 //
-// The error is one of read, one of package terraform (a
+// The error is one of r.File, one of package terraform (a
 // terraform.ErrorList, every problem located, for a source that cannot be
-// read as a whole, such as one with a syntax error), or says why arg names
-// no source: a directory without .tf files, an #ADDRESS after a policy
-// file.
-func Open(arg string, read func(name string) ([]byte, error)) (*Source, error) {
+// read as a whole, such as one with a syntax error), one of r.Client or
+// of the REST API, prefixed with the argument, or says why arg names no
+// source: a directory without .tf files, an #ADDRESS after a policy file,
+// an ld: argument of the wrong shape.
+func Open(ctx context.Context, arg string, r Reader) (*Source, error) {
+	if IsAccount(arg) {
+		return openAccount(ctx, arg, r.Client)
+	}
+	read := r.File
 	path, addr := Split(arg)
 	s := &Source{Name: path, Address: addr, path: path}
 	if path == "-" {
@@ -183,9 +263,14 @@ func IsShowJSON(data []byte) bool {
 // Policies returns the policies of the source: the policy file; the
 // resource at the address; or, without one, every policy-bearing resource
 // of the Terraform source, in its order, those that could not be read
-// included (with their Err). A Terraform source without such a resource,
-// or without one at the address, is an error.
+// included (with their Err); or what an ld: argument names (every webhook
+// of the account for ld:webhooks). A Terraform source without such a
+// resource, or without one at the address, is an error, and so is an
+// account without webhooks for ld:webhooks.
 func (s *Source) Policies() ([]Policy, error) {
+	if s.Account != nil {
+		return s.accountPolicies()
+	}
 	if s.Terraform == nil {
 		return []Policy{{Name: s.Name, Source: s.Name, Data: s.Data}}, nil
 	}
@@ -213,13 +298,17 @@ func (s *Source) policy(r *terraform.Resource) Policy {
 }
 
 // One returns the one policy that the source names: the policy file, the
-// resource at the address, or the only policy-bearing resource of the
-// Terraform source. A source with several is an error that lists their
-// addresses, to select one with.
+// resource at the address, the only policy-bearing resource of the
+// Terraform source, or what an ld: argument names. A source with several
+// is an error that lists their addresses, to select one with, and so is
+// ld:webhooks for an account with several webhooks, listing their IDs.
 func (s *Source) One() (Policy, error) {
 	ps, err := s.Policies()
 	if err != nil {
 		return Policy{}, err
+	}
+	if len(ps) > 1 && s.Account != nil {
+		return Policy{}, s.oneWebhookError()
 	}
 	if len(ps) > 1 {
 		addrs := make([]string, len(ps))

@@ -1,10 +1,18 @@
 package policysource
 
 import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ldpolicy/ldpolicy/ldapi"
+	"github.com/ldpolicy/ldpolicy/policy"
 )
 
 func TestSplit(t *testing.T) {
@@ -75,11 +83,7 @@ func TestOpen(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "hook.json"), []byte(`{"statements": []}`), 0o666); err != nil {
 		t.Fatal(err)
 	}
-	for _, tt := range []struct {
-		arg  string
-		want []string // the names of the policies
-		err  string
-	}{
+	testOpen(t, Reader{File: readFile}, []openTest{
 		{arg: dir + "/hook.json", want: []string{dir + "/hook.json"}},
 		{arg: tf + "/blocks/main.tf", want: []string{tf + "/blocks/main.tf#launchdarkly_webhook.staging", tf + "/blocks/main.tf#launchdarkly_custom_role.testers", tf + "/blocks/main.tf#launchdarkly_team.qa"}},
 		{arg: tf + "/module#launchdarkly_custom_role.ops", want: []string{tf + "/module#launchdarkly_custom_role.ops"}},
@@ -88,10 +92,24 @@ func TestOpen(t *testing.T) {
 		{arg: dir + "/hook.json#launchdarkly_webhook.prod", err: "hook.json is a policy file, not a Terraform source: #launchdarkly_webhook.prod selects a resource"},
 		{arg: dir, err: "is a directory without .tf files"},
 		{arg: dir + "/missing.json", err: "no such file"},
-	} {
+	})
+}
+
+// openTest is an argument, and the names of the policies that Open and
+// Source.Policies find in it, or their error.
+type openTest struct {
+	arg  string
+	want []string
+	err  string // a part of the error
+}
+
+// testOpen runs the tests of Open with r.
+func testOpen(t *testing.T, r Reader, tests []openTest) {
+	t.Helper()
+	for _, tt := range tests {
 		t.Run(tt.arg, func(t *testing.T) {
 			var names []string
-			s, err := Open(tt.arg, readFile)
+			s, err := Open(context.Background(), tt.arg, r)
 			if err == nil {
 				var ps []Policy
 				ps, err = s.Policies()
@@ -112,7 +130,7 @@ func TestOpen(t *testing.T) {
 }
 
 func TestOne(t *testing.T) {
-	s, err := Open("../../terraform/testdata/blocks/main.tf", readFile)
+	s, err := Open(context.Background(), "../../terraform/testdata/blocks/main.tf", Reader{File: readFile})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,5 +143,119 @@ func TestOne(t *testing.T) {
 	p, err := s.One()
 	if err != nil || p.Resource.Address != s.Address || p.Resource.Policy == nil {
 		t.Errorf("One() = %+v, %v", p, err)
+	}
+}
+
+func TestSplitAccount(t *testing.T) {
+	for _, tt := range []struct {
+		in, kind, ref, err string
+	}{
+		{in: "ld:webhook/5f1e", kind: "webhook", ref: "5f1e"},
+		{in: "ld:webhooks", kind: "webhooks"},
+		{in: "ld:role/ops", kind: "role", ref: "ops"},
+		{in: "ld:team/qa", kind: "team", ref: "qa"},
+		{in: "ld:member/jane+ld@example.com", kind: "member", ref: "jane+ld@example.com"},
+		{in: "ld:webhook", err: "ld:webhook: expected ld:webhook/ID: the webhook's ID after the slash"},
+		{in: "ld:role/", err: "ld:role/: expected ld:role/KEY: the role's KEY after the slash"},
+		{in: "ld:team/a/b", err: `ld:team/a/b: expected ld:team/KEY, found "a/b" after the slash, which has a "/"`},
+		{in: "ld:member/odd#mail@example.com", kind: "member", ref: "odd#mail@example.com"},
+		{in: "ld:role/ops#x", err: `which has a "#"`},
+		{in: "ld:flag/dark-mode", err: `expected ld:webhook/ID, ld:webhooks, ld:role/KEY, ld:team/KEY or ld:member/ID-or-EMAIL, found "ld:flag/dark-mode"`},
+		{in: "ld:auditlog?since=7d", err: "ld:auditlog?since=7d is the audit log, an input of events, not a policy"},
+	} {
+		t.Run(tt.in, func(t *testing.T) {
+			kind, ref, err := SplitAccount(tt.in)
+			switch {
+			case tt.err != "" && (err == nil || !strings.Contains(err.Error(), tt.err)):
+				t.Errorf("have error %v, want one with %q", err, tt.err)
+			case tt.err == "" && (err != nil || kind != tt.kind || ref != tt.ref):
+				t.Errorf("have %q, %q, %v\nwant %q, %q", kind, ref, err, tt.kind, tt.ref)
+			}
+		})
+	}
+}
+
+// accountServer serves a few objects of an account, as the REST API
+// shapes them, and counts the requests.
+func accountServer(t *testing.T, requests *[]string) *ldapi.Client {
+	objects := map[string]string{
+		"/api/v2/webhooks":    `{"items":[{"_id":"w1","name":"prod","url":"https://h.example.com","on":true,"statements":[{"effect":"allow","actions":["*"],"resources":["proj/*"]}]},{"_id":"w2","url":"https://h.example.com/2"}],"_links":{}}`,
+		"/api/v2/webhooks/w1": `{"_id":"w1","name":"prod","url":"https://h.example.com","on":true,"statements":[{"effect":"allow","actions":["*"],"resources":["proj/*"]}]}`,
+		"/api/v2/roles/r9":    `{"_id":"r9","key":"ops","name":"Ops","basePermissions":"reader","policy":[]}`,
+		"/api/v2/members/m1":  `{"_id":"m1","email":"jane@example.com","role":"reader","customRoles":[],"teams":[]}`,
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		*requests = append(*requests, r.URL.Path)
+		w.Header().Set("Content-Type", "application/json")
+		if body, ok := objects[r.URL.Path]; ok {
+			fmt.Fprint(w, body)
+			return
+		}
+		w.WriteHeader(http.StatusNotFound)
+		fmt.Fprint(w, `{"code":"not_found","message":"Unknown resource identifier"}`)
+	}))
+	t.Cleanup(srv.Close)
+	c, err := ldapi.New("api-test", ldapi.Options{Host: srv.URL, MaxAttempts: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestOpenAccount(t *testing.T) {
+	var requests []string
+	c := accountServer(t, &requests)
+	r := Reader{Client: func(string) (*ldapi.Client, error) { return c, nil }}
+	ctx := context.Background()
+	testOpen(t, r, []openTest{
+		{arg: "ld:webhook/w1", want: []string{"ld:webhook/w1"}},
+		{arg: "ld:webhooks", want: []string{"ld:webhook/w1", "ld:webhook/w2"}},
+		// A role is named by its key, whatever names it.
+		{arg: "ld:role/r9", want: []string{"ld:role/ops"}},
+		{arg: "ld:member/m1", want: []string{"ld:member/m1"}},
+		{arg: "ld:team/qa", want: []string{"ld:team/qa"}},
+		{arg: "ld:webhook/w9", err: "ld:webhook/w9: the account has no such webhook: ldapi: GET /api/v2/webhooks/w9"},
+	})
+
+	// The webhook is a policy file of its JSON.
+	s, _ := Open(ctx, "ld:webhook/w1", r)
+	p, err := s.One()
+	if err != nil || p.Webhook == nil || p.Webhook.ID != "w1" || string(p.Data) != string(p.Webhook.Raw) {
+		t.Errorf("One() = %+v, %v", p, err)
+	}
+	if set, err := policy.Load(p.Name, p.Data, policy.Options{}); err != nil || set.Len() != 1 {
+		t.Errorf("the webhook's policy: %v, %v", set, err)
+	}
+	// Several webhooks are one only when one is selected.
+	s, _ = Open(ctx, "ld:webhooks", r)
+	if _, err := s.One(); err == nil || err.Error() != `ld:webhooks: the account has 2 webhooks: name one as ld:webhook/ID, with the ID of one of w1 ("prod"), w2` {
+		t.Errorf("One() of two webhooks: %v", err)
+	}
+
+	// A team is fetched when its access is built.
+	requests = nil
+	s, _ = Open(ctx, "ld:team/qa", r)
+	if len(requests) != 0 || s.Account.Holder.Team != "qa" {
+		t.Errorf("opening a team: requests %q, %+v", requests, s.Account.Holder)
+	}
+	if _, err := s.Account.Holder.Access(ctx, policy.Options{}); err == nil || !errors.Is(err, ldapi.ErrNotFound) {
+		t.Errorf("the access of a team the account does not have: %v", err)
+	}
+	// A member's is built from their roles.
+	s, _ = Open(ctx, "ld:member/m1", r)
+	a, err := s.Account.Holder.Access(ctx, policy.Options{})
+	if err != nil || len(a.Assignments) != 1 || a.Assignments[0].Role != "reader" || !a.Assignments[0].Builtin {
+		t.Errorf("the access of a reader: %+v, %v", a, err)
+	}
+
+	// Without a client, an ld: argument is an error, and a malformed one
+	// is one before any client is asked for.
+	if _, err := Open(ctx, "ld:webhook/w1", Reader{File: readFile}); err == nil || !strings.Contains(err.Error(), "names an object of a LaunchDarkly account, which is not read here") {
+		t.Errorf("without a client: %v", err)
+	}
+	asked := false
+	_, err = Open(ctx, "ld:hook/w1", Reader{Client: func(string) (*ldapi.Client, error) { asked = true; return c, nil }})
+	if err == nil || asked {
+		t.Errorf("a malformed ld: argument: %v, client asked for: %v", err, asked)
 	}
 }
