@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/ldpolicy/ldpolicy/action"
+	"github.com/ldpolicy/ldpolicy/internal/ldsource"
 	"github.com/ldpolicy/ldpolicy/internal/policysource"
 	"github.com/ldpolicy/ldpolicy/lint"
 	"github.com/ldpolicy/ldpolicy/policy"
@@ -387,7 +388,7 @@ func (f *checkFlags) checkAccount(src *policysource.Source, opts lint.Options) [
 	}
 	out := make([]checked, len(ps))
 	for i, p := range ps {
-		if p.Holder != nil {
+		if ldsource.HolderOf(p) != nil {
 			out[i] = checked{file: p.Name, err: fmt.Errorf("%s holds roles, and has no policy of its own: check each of its roles, ld:role/KEY", p.Name)}
 			continue
 		}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/ldpolicy/ldpolicy/action"
 	"github.com/ldpolicy/ldpolicy/event"
+	"github.com/ldpolicy/ldpolicy/internal/ldsource"
 	"github.com/ldpolicy/ldpolicy/internal/policysource"
 	"github.com/ldpolicy/ldpolicy/match"
 	"github.com/ldpolicy/ldpolicy/policy"
@@ -235,7 +236,7 @@ func runEval(f *evalFlags, _ []string, stdin io.Reader, stdout, stderr io.Writer
 	switch {
 	case f.eventFile != "" && isTeam(first):
 		return usagef("eval", "%s is a team, whose members receive no events: --event decides a webhook's delivery; decide the event's accesses with --action and --resource", first.Name)
-	case f.eventFile != "" && first.Holder != nil:
+	case f.eventFile != "" && ldsource.HolderOf(first) != nil:
 		return usagef("eval", "%s is a member, who receives no events: --event decides a webhook's delivery; decide the event's accesses with --action and --resource", first.Name)
 	case f.eventFile != "" && isRolePolicy(first):
 		return usagef("eval", "%s is a custom role, which receives no events: --event decides a webhook's delivery; decide the event's accesses with --action and --resource", first.Name)

@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/ldpolicy/ldpolicy/internal/ldsource"
 	"github.com/ldpolicy/ldpolicy/internal/policysource"
 	"github.com/ldpolicy/ldpolicy/ldapi"
 	"github.com/ldpolicy/ldpolicy/policy"
@@ -30,7 +31,7 @@ type roleFile struct {
 // every problem they have, to stderr, and returns what the decisions of a
 // member of an account leave out (ldapi.Access.Unmodeled).
 func memberRoles(p policysource.Policy, opts policy.Options, ld *ldConn, stderr io.Writer) ([]roleFile, []string, error) {
-	if p.Holder != nil {
+	if ldsource.HolderOf(p) != nil {
 		return holderRoles(p, opts, ld, stderr)
 	}
 	if !isTeam(p) {
@@ -52,7 +53,7 @@ func memberRoles(p policysource.Policy, opts policy.Options, ld *ldConn, stderr 
 }
 
 // holderRoles returns the roles of ld:team/KEY or ld:member/ID-or-EMAIL,
-// as ldapi builds their access (see policysource.Holder.Access, who-can
+// as ldapi builds their access (see ldsource.Holder.Access, who-can
 // builds it alike): each role with the role attributes LaunchDarkly gives
 // its assignment (--attribute binds none of them), a custom role held as
 // roleGrant holds it, and a member without custom roles with their
@@ -60,7 +61,7 @@ func memberRoles(p policysource.Policy, opts policy.Options, ld *ldConn, stderr 
 // stderr.
 func holderRoles(p policysource.Policy, opts policy.Options, ld *ldConn, stderr io.Writer) ([]roleFile, []string, error) {
 	unwatch := ld.watch()
-	a, err := p.Holder.Access(ld.ctx, opts)
+	a, err := ldsource.HolderOf(p).Access(ld.ctx, opts)
 	unwatch()
 	var re *ldapi.RoleError
 	var errs policy.ErrorList
@@ -100,7 +101,7 @@ func holderRoles(p policysource.Policy, opts policy.Options, ld *ldConn, stderr 
 // named by its key, or by the file when it has none. The custom role of
 // ld:role/KEY is held as LaunchDarkly holds it (roleGrant).
 func loadRole(p policysource.Policy, opts policy.Options, stderr io.Writer) (roleFile, error) {
-	if p.Role != nil {
+	if ldsource.RoleOf(p) != nil {
 		g, as, err := roleGrant(p, opts, stderr)
 		return roleFile{file: p.Name, grant: g, baseAssumed: as.BaseAssumed}, err
 	}
@@ -130,7 +131,7 @@ func loadRole(p policysource.Policy, opts policy.Options, stderr io.Writer) (rol
 // context, with the role attributes of opts, and its base permissions. It
 // writes the role's warnings, or every problem it has, to stderr.
 func roleGrant(p policysource.Policy, opts policy.Options, stderr io.Writer) (policy.Grant, ldapi.Assignment, error) {
-	g, as, err := p.Role.Grant(opts.Attributes, opts)
+	g, as, err := ldsource.RoleOf(p).Grant(opts.Attributes, opts)
 	var errs policy.ErrorList
 	switch {
 	case errors.As(err, &errs):

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/ldpolicy/ldpolicy/internal/display"
+	"github.com/ldpolicy/ldpolicy/internal/ldsource"
 	"github.com/ldpolicy/ldpolicy/internal/policysource"
 	"github.com/ldpolicy/ldpolicy/internal/redact"
 	"github.com/ldpolicy/ldpolicy/policy"
@@ -266,7 +267,7 @@ func accountHooks(src *policysource.Source, opts policy.Options, stderr io.Write
 	}
 	var hooks []*hook
 	for _, p := range ps {
-		if p.Webhook == nil {
+		if ldsource.WebhookOf(p) == nil {
 			return nil, usagef("replay", "%s is not a webhook: --webhooks takes webhooks (ld:webhook/ID, ld:webhooks)", p.Name)
 		}
 		var signing struct {

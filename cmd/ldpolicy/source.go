@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/ldpolicy/ldpolicy/internal/ldsource"
 	"github.com/ldpolicy/ldpolicy/internal/policysource"
 	"github.com/ldpolicy/ldpolicy/policy"
 	"github.com/ldpolicy/ldpolicy/terraform"
@@ -70,8 +71,8 @@ const policyFlagUsage = "the policy `FILE` of the webhook, a Terraform source wi
 // the client of ld, what an ld: argument names in a LaunchDarkly account.
 func openSource(arg string, stdin io.Reader, ld *ldConn) (*policysource.Source, error) {
 	r := policysource.Reader{
-		File:   func(name string) ([]byte, error) { return readInput(name, stdin) },
-		Client: ld.clientFor,
+		File:    func(name string) ([]byte, error) { return readInput(name, stdin) },
+		Account: ldsource.Reader(ld.clientFor),
 	}
 	if !policysource.IsAccount(arg) {
 		return policysource.Open(ld.ctx, arg, r)
@@ -132,12 +133,13 @@ func isRolePolicy(p policysource.Policy) bool {
 // isTeam reports whether a policy is a team's: a
 // launchdarkly_team_role_mapping, a launchdarkly_team, or ld:team/KEY.
 func isTeam(p policysource.Policy) bool {
-	return p.Resource != nil && p.Resource.Team != nil || p.Holder != nil && p.Holder.Member == nil
+	h := ldsource.HolderOf(p)
+	return p.Resource != nil && p.Resource.Team != nil || h != nil && h.Member == nil
 }
 
 // isHolder reports whether a policy is one of who holds roles: a team
 // (isTeam), or ld:member/ID-or-EMAIL.
-func isHolder(p policysource.Policy) bool { return isTeam(p) || p.Holder != nil }
+func isHolder(p policysource.Policy) bool { return isTeam(p) || ldsource.HolderOf(p) != nil }
 
 // compileOne compiles a policy that decides alone, as a webhook's policy
 // filter or, in the role context of opts, one role: a policy file, a
@@ -152,7 +154,7 @@ func compileOne(cmd string, p policysource.Policy, opts policy.Options, stderr i
 	switch {
 	case isTeam(p):
 		return nil, usagef(cmd, "%s is a team, whose members hold its custom roles: %s takes a webhook's policy or a custom role's (eval --policy %s decides accesses as a member of the team)", p.Name, cmd, p.Name)
-	case p.Holder != nil:
+	case ldsource.HolderOf(p) != nil:
 		return nil, usagef(cmd, "%s is a member, who holds roles: %s takes a webhook's policy or a custom role's (eval --policy %s decides accesses as the member)", p.Name, cmd, p.Name)
 	case r == nil:
 		return compilePolicy(p.Name, p.Data, nil, opts, stderr)

@@ -1,12 +1,8 @@
 package policysource
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"strings"
-
-	"github.com/ldpolicy/ldpolicy/ldapi"
 )
 
 // AccountPrefix starts the arguments that name objects of a LaunchDarkly
@@ -55,86 +51,14 @@ func refName(kind string) string {
 	return "KEY"
 }
 
-// openAccount reads what an ld: argument names with the client of
-// client.
-func openAccount(ctx context.Context, arg string, client func(string) (*ldapi.Client, error)) (*Source, error) {
-	kind, ref, err := SplitAccount(arg)
-	if err != nil {
-		return nil, err
-	}
-	if client == nil {
-		return nil, fmt.Errorf("%s names an object of a LaunchDarkly account, which is not read here: name a policy file, or a Terraform source", arg)
-	}
-	c, err := client(arg)
-	if err != nil {
-		return nil, err
-	}
-	s := &Source{Name: arg, path: arg, Account: &Account{}}
-	a := s.Account
-	switch kind {
-	case "webhooks":
-		a.Webhooks, err = c.Webhooks(ctx)
-	case "webhook":
-		var w *ldapi.Webhook
-		if w, err = c.Webhook(ctx, ref); err == nil {
-			a.Webhooks = []*ldapi.Webhook{w}
-		}
-	case "role":
-		a.Role, err = c.Role(ctx, ref)
-	case "team":
-		a.Holder = &Holder{Team: ref, client: c}
-	case "member":
-		var m *ldapi.Member
-		if m, err = c.Member(ctx, ref); err == nil {
-			a.Holder = &Holder{Member: m, client: c}
-		}
-	}
-	if errors.Is(err, ldapi.ErrNotFound) {
-		return nil, fmt.Errorf("%s: the account has no such %s: %w", arg, kind, err)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", arg, err)
-	}
-	return s, nil
-}
-
-// accountPolicies returns the policies of an ld: source: a policy for
-// each webhook, named ld:webhook/ID, the custom role, named
-// ld:role/KEY, or the team or the member, named as the argument names
-// them.
-func (s *Source) accountPolicies() ([]Policy, error) {
-	a := s.Account
-	switch {
-	case a.Role != nil:
-		name := s.Name
-		if a.Role.Key != "" {
-			name = AccountPrefix + "role/" + a.Role.Key
-		}
-		return []Policy{{Name: name, Source: s.Name, Data: a.Role.Raw, Role: a.Role}}, nil
-	case a.Holder != nil:
-		return []Policy{{Name: s.Name, Source: s.Name, Holder: a.Holder}}, nil
-	case len(a.Webhooks) == 0:
-		return nil, fmt.Errorf("%s: the account has no webhooks", s.Name)
-	}
-	out := make([]Policy, len(a.Webhooks))
-	for i, w := range a.Webhooks {
-		out[i] = Policy{Name: WebhookName(w), Source: s.Name, Data: w.Raw, Webhook: w}
-	}
-	return out, nil
-}
-
-// WebhookName is how a webhook of an account is named: ld:webhook/ID.
-func WebhookName(w *ldapi.Webhook) string { return AccountPrefix + "webhook/" + w.ID }
-
-// oneWebhookError is the error of Source.One for an account with several
-// webhooks: it lists their IDs, and their names, to select one with.
-func (s *Source) oneWebhookError() error {
-	ids := make([]string, len(s.Account.Webhooks))
-	for i, w := range s.Account.Webhooks {
-		ids[i] = w.ID
-		if w.Name != "" {
-			ids[i] += fmt.Sprintf(" (%q)", w.Name)
-		}
-	}
-	return fmt.Errorf("%s: the account has %d webhooks: name one as %swebhook/ID, with the ID of one of %s", s.Name, len(ids), AccountPrefix, strings.Join(ids, ", "))
+// Account is what an ld: argument names in a LaunchDarkly account, as the
+// function of Reader.Account reads it (package internal/ldsource).
+type Account struct {
+	// Policies are the policies the argument names: a webhook's or a
+	// custom role's, with their Data, or a team's or a member's, who hold
+	// roles. Each Policy.Object is the object of the account.
+	Policies []Policy
+	// Several is the error of Source.One when Policies holds more than
+	// one: it lists them, to select one with.
+	Several error
 }

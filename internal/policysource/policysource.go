@@ -20,7 +20,9 @@
 // every problem in the .tf file.
 //
 // An argument that starts with "ld:" names objects of a LaunchDarkly
-// account, read with its REST API (package ldapi):
+// account, which the function of Reader.Account reads with its REST API
+// (package internal/ldsource, on package ldapi), so that this package and
+// its users need no HTTP client:
 //
 //   - ld:webhook/ID, a webhook, read as a policy file of its JSON;
 //   - ld:webhooks, every webhook of the account, each named
@@ -29,7 +31,7 @@
 //   - ld:role/KEY, a custom role (by key or ID), read as a policy file of
 //     its JSON, and held as LaunchDarkly holds it with ldapi.Role.Grant;
 //   - ld:team/KEY and ld:member/ID-or-EMAIL, a team or a member, who hold
-//     roles: their access is built with Holder.Access.
+//     roles: their access is built with ldsource.Holder.Access.
 //
 // A file whose name starts with "ld:" is named "./ld:...".
 package policysource
@@ -41,8 +43,6 @@ import (
 	"os"
 	"strings"
 
-	"github.com/ldpolicy/ldpolicy/ldapi"
-	"github.com/ldpolicy/ldpolicy/policy"
 	"github.com/ldpolicy/ldpolicy/terraform"
 )
 
@@ -65,40 +65,6 @@ type Source struct {
 	path string // as the argument gives it: "-" for stdin
 }
 
-// Account is what an ld: argument names in a LaunchDarkly account.
-type Account struct {
-	// Webhooks are the webhook of ld:webhook/ID, or every webhook of the
-	// account for ld:webhooks, in the order the API lists them.
-	Webhooks []*ldapi.Webhook
-	// Role is the custom role of ld:role/KEY.
-	Role *ldapi.Role
-	// Holder is the team of ld:team/KEY or the member of
-	// ld:member/ID-or-EMAIL.
-	Holder *Holder
-}
-
-// Holder is a team or a member of a LaunchDarkly account: who holds roles,
-// and decides accesses as a member who holds them.
-type Holder struct {
-	// Team is the key of a team; empty for a member.
-	Team string
-	// Member is the member; nil for a team.
-	Member *ldapi.Member
-
-	client *ldapi.Client
-}
-
-// Access builds the access of the team or the member, fetching their roles
-// (and a member's teams) as ldapi.Client.TeamAccess and
-// ldapi.Client.Access do: each role with the role attributes of its
-// assignment, which replace opts.Attributes.
-func (h *Holder) Access(ctx context.Context, opts policy.Options) (*ldapi.Access, error) {
-	if h.Member != nil {
-		return h.client.Access(ctx, h.Member, opts)
-	}
-	return h.client.TeamAccess(ctx, h.Team, opts)
-}
-
 // Policy is one policy of a source: the policy file, or one
 // policy-bearing resource of a Terraform source.
 type Policy struct {
@@ -113,12 +79,11 @@ type Policy struct {
 	// Resource is the Terraform resource, with its Policy, its Team or
 	// its Err; nil for a policy file.
 	Resource *terraform.Resource
-	// Webhook and Role are the webhook or the custom role of an ld:
-	// argument, whose Raw is Data; Holder is the team or the member of
-	// one, who has no Data. All are nil for other arguments.
-	Webhook *ldapi.Webhook
-	Role    *ldapi.Role
-	Holder  *Holder
+	// Object is the object of a LaunchDarkly account that an ld: argument
+	// names: its webhook or custom role (whose JSON is Data), or the team
+	// or member who holds roles (without Data). Package internal/ldsource
+	// makes them and reads them back; nil for other arguments.
+	Object any
 }
 
 // Reader reads what arguments name.
@@ -126,11 +91,11 @@ type Reader struct {
 	// File reads a file, or stdin for "-"; its errors are returned as
 	// they are.
 	File func(name string) ([]byte, error)
-	// Client returns the client of LaunchDarkly's REST API that reads the
-	// ld: argument arg. Open calls it for ld: arguments only, so that
-	// reading no other needs an access token; nil makes ld: arguments
-	// an error.
-	Client func(arg string) (*ldapi.Client, error)
+	// Account reads what the ld: argument arg names in a LaunchDarkly
+	// account (ldsource.Reader makes one). Open calls it for ld: arguments
+	// only, so that reading no other needs an access token; nil makes ld:
+	// arguments an error.
+	Account func(ctx context.Context, arg string) (*Account, error)
 }
 
 // Open reads the source that arg names: a policy file, "-" for stdin, a
@@ -140,19 +105,27 @@ type Reader struct {
 // read with terraform.Read; any other file with r.File, and then as the
 // output of terraform show -json when its content is that (see
 // IsShowJSON), or else as a policy file, left undecoded in Source.Data.
-// An ld: argument is read with the client of r.Client, within ctx (see
-// the package documentation); the team of ld:team/KEY is fetched only
-// when Holder.Access builds its access.
+// An ld: argument is read with r.Account, within ctx (see the package
+// documentation).
 //
 // The error is one of r.File, one of package terraform (a
 // terraform.ErrorList, every problem located, for a source that cannot be
-// read as a whole, such as one with a syntax error), one of r.Client or
-// of the REST API, prefixed with the argument, or says why arg names no
+// read as a whole, such as one with a syntax error), one of r.Account, or says why arg names no
 // source: a directory without .tf files, an #ADDRESS after a policy file,
 // an ld: argument of the wrong shape.
 func Open(ctx context.Context, arg string, r Reader) (*Source, error) {
 	if IsAccount(arg) {
-		return openAccount(ctx, arg, r.Client)
+		if _, _, err := SplitAccount(arg); err != nil {
+			return nil, err
+		}
+		if r.Account == nil {
+			return nil, fmt.Errorf("%s names an object of a LaunchDarkly account, which is not read here: name a policy file, or a Terraform source", arg)
+		}
+		a, err := r.Account(ctx, arg)
+		if err != nil {
+			return nil, err
+		}
+		return &Source{Name: arg, path: arg, Account: a}, nil
 	}
 	read := r.File
 	path, addr := Split(arg)
@@ -269,7 +242,7 @@ func IsShowJSON(data []byte) bool {
 // account without webhooks for ld:webhooks.
 func (s *Source) Policies() ([]Policy, error) {
 	if s.Account != nil {
-		return s.accountPolicies()
+		return s.Account.Policies, nil
 	}
 	if s.Terraform == nil {
 		return []Policy{{Name: s.Name, Source: s.Name, Data: s.Data}}, nil
@@ -308,7 +281,7 @@ func (s *Source) One() (Policy, error) {
 		return Policy{}, err
 	}
 	if len(ps) > 1 && s.Account != nil {
-		return Policy{}, s.oneWebhookError()
+		return Policy{}, s.Account.Several
 	}
 	if len(ps) > 1 {
 		addrs := make([]string, len(ps))
