@@ -427,6 +427,15 @@ func TestTokenNeverShown(t *testing.T) {
 	f.fail("*", fault{status: 403, body: `{"code":"forbidden","message":"` + testToken + `"}`})
 	_, err = c.Webhooks(ctx)
 	check("403", err)
+	// A long message is cut to 500 bytes, here in the middle of the token:
+	// no part of it may be left.
+	long := strings.Repeat("x", 500-len(testToken)/2)
+	f.fail("*", fault{status: 404, body: `{"code":"not_found","message":"` + long + testToken + `"}`})
+	_, err = c.Role(ctx, "ops")
+	check("a long message cut in the token", err)
+	if half := testToken[:len(testToken)/2]; strings.Contains(err.Error(), half) {
+		t.Errorf("a long message cut in the token shows its first half %q: %v", half, err)
+	}
 	f.fail("*", fault{status: 400, body: "no JSON " + testToken})
 	_, err = c.Team(ctx, "qa")
 	check("400 without JSON", err)

@@ -307,12 +307,13 @@ func (c *Client) statusError(r *request, resp *http.Response) *StatusError {
 		Message string `json:"message"`
 		ID      string `json:"id"`
 	}
+	// The token is taken out before the text is cut: cut first, a token
+	// across the cut would leave its first part behind.
 	if json.Unmarshal(data, &rep) == nil && (rep.Code != "" || rep.Message != "") {
-		e.Code, e.Message, e.ID = clean(rep.Code, 100), clean(rep.Message, 500), clean(rep.ID, 100)
+		e.Code, e.Message, e.ID = clean(c.scrubString(rep.Code), 100), clean(c.scrubString(rep.Message), 500), clean(c.scrubString(rep.ID), 100)
 	} else {
-		e.Message = clean(string(data), 200)
+		e.Message = clean(c.scrubString(string(data)), 200)
 	}
-	e.Code, e.Message, e.ID = c.scrubString(e.Code), c.scrubString(e.Message), c.scrubString(e.ID)
 	return e
 }
 
