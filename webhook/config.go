@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"reflect"
 	"strconv"
 	"strings"
 
@@ -85,7 +84,7 @@ func (c *Config) decode(i int, raw []byte) error {
 	if err := json.Unmarshal(raw, &def); err != nil {
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) {
-			want := map[reflect.Kind]string{reflect.String: "a string", reflect.Bool: "a boolean", reflect.Slice: "an array of strings", reflect.Ptr: "a boolean"}[te.Type.Kind()]
+			want := map[string]string{"_id": "a string", "name": "a string", "url": "a string", "secret": "a string", "sign": "a boolean", "on": "a boolean", "tags": "an array of strings"}[te.Field]
 			return fmt.Errorf("webhook %d: %q: expected %s, found %s", i, te.Field, want, jsonKind(te.Value))
 		}
 		return fmt.Errorf("webhook %d: %v", i, err)
