@@ -180,10 +180,9 @@ func (f *fmtFlags) file(name string, stdin io.Reader, stdout, stderr io.Writer) 
 }
 
 // writeAtomically replaces the file name (the file it links to, if it is a
-// symbolic link) with data: it writes a temporary file in the same
-// directory, with the permissions of the file, and renames it over the file,
+// symbolic link) with data, keeping its permissions, through an outputFile,
 // so that the file is never seen half-written.
-func writeAtomically(name string, data []byte) (err error) {
+func writeAtomically(name string, data []byte) error {
 	target, err := filepath.EvalSymlinks(name)
 	if err != nil {
 		return err
@@ -192,28 +191,13 @@ func writeAtomically(name string, data []byte) (err error) {
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(target), "."+filepath.Base(target)+".*.tmp")
+	o, err := newOutputFile(target, name, info.Mode().Perm())
 	if err != nil {
 		return err
 	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-			err = fmt.Errorf("%s: %v", name, err)
-		}
-	}()
-	if _, err := tmp.Write(data); err != nil {
-		return err
+	if _, err := o.Write(data); err != nil {
+		o.abort()
+		return fmt.Errorf("%s: %v", name, err)
 	}
-	if err := tmp.Chmod(info.Mode().Perm()); err != nil {
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), target)
+	return o.commit()
 }

@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -334,22 +335,36 @@ func parseWhen(s string, now time.Time) (time.Time, error) {
 	return now.Add(-back), nil
 }
 
-// outputFile is an output file that a command writes whole or not at all:
-// to a temporary file beside it, readable by the user only, renamed into
-// place by commit. abort removes the temporary file, leaving whatever file
-// had the name before as it was.
+// outputFile is a file that a command writes whole or not at all: to a
+// temporary file beside it, renamed into place by commit. abort removes
+// the temporary file, leaving whatever file had the name before as it was.
 type outputFile struct {
-	name string
+	name string // the file replaced
+	what string // how errors name it: "-o NAME", or NAME
 	tmp  *os.File
 	*bufio.Writer
 }
 
+// createOutput creates the output file of -o name, readable by the user
+// only.
 func createOutput(name string) (*outputFile, error) {
+	return newOutputFile(name, "-o "+name, 0o600)
+}
+
+// newOutputFile creates the temporary file that replaces name, with the
+// permissions perm; what names it in errors.
+func newOutputFile(name, what string, perm fs.FileMode) (*outputFile, error) {
 	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".tmp-*")
-	if err != nil {
-		return nil, inputErr(fmt.Errorf("-o %s: %v", name, err))
+	if err == nil && perm != 0o600 { // CreateTemp's
+		if err = tmp.Chmod(perm); err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
 	}
-	return &outputFile{name: name, tmp: tmp, Writer: bufio.NewWriterSize(tmp, 64<<10)}, nil
+	if err != nil {
+		return nil, inputErr(fmt.Errorf("%s: %v", what, err))
+	}
+	return &outputFile{name: name, what: what, tmp: tmp, Writer: bufio.NewWriterSize(tmp, 64<<10)}, nil
 }
 
 // commit writes the file out and renames it into place.
@@ -366,7 +381,7 @@ func (o *outputFile) commit() error {
 	}
 	if err != nil {
 		os.Remove(o.tmp.Name())
-		return inputErr(fmt.Errorf("-o %s: %v", o.name, err))
+		return inputErr(fmt.Errorf("%s: %v", o.what, err))
 	}
 	return nil
 }
